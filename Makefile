@@ -1,0 +1,39 @@
+# alertlens — see README.md.
+GO        ?= go
+BIN       := bin/alertlens
+CHDB_LIB  := .chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
+GOLANGCI  := $(shell $(GO) env GOPATH)/bin/golangci-lint
+TESTFLAGS ?=
+
+.PHONY: build run test lint deps chdb tools bench clean
+
+build: chdb
+	$(GO) build -o $(BIN) ./cmd/alertlens
+
+chdb: $(CHDB_LIB)
+$(CHDB_LIB):
+	./scripts/install-chdb.sh
+
+run: build
+	./$(BIN) serve --data-dir ./data --listen :9095
+
+# Tools the test suite starts for real: Alertmanager 0.25 and Prometheus 2.42
+# from Debian's packages (LAB.md). Installed when missing.
+tools:
+	@command -v alertmanager >/dev/null && command -v prometheus >/dev/null && command -v amtool >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; }
+
+test: chdb tools
+	gofmt -l . | grep . && { echo "gofmt: files above need formatting"; exit 1; } || true
+	$(GO) vet ./...
+	$(GO) test -race -timeout 20m $(TESTFLAGS) ./...
+
+lint:
+	test -x $(GOLANGCI) || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+	$(GOLANGCI) run ./...
+
+bench: chdb
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./queue ./writer
+
+clean:
+	rm -rf bin

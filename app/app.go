@@ -1,0 +1,234 @@
+// Package app wires alertlens together: store, ingest queue, writer, HTTP
+// server and (with the capture issue) webhook, poller and importer. Tests run
+// the whole service in-process on port 0 through New/Start/Addr/Stop.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/alertlens/alertlens/config"
+	"github.com/alertlens/alertlens/queue"
+	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/writer"
+)
+
+// App is one running alertlens.
+type App struct {
+	cfg   config.Config
+	log   *slog.Logger
+	reg   *prometheus.Registry
+	Store *store.Store
+	Queue *queue.Queue
+
+	writer  *writer.Writer
+	echo    *echo.Echo
+	http    *http.Server
+	ln      net.Listener
+	cleanup lifecycle
+
+	runCtx    context.Context
+	runCancel context.CancelFunc
+	drainCtx  context.Context
+	drainStop context.CancelFunc
+	writerDone chan struct{}
+	writerErr  error
+	producers sync.WaitGroup
+	stopOnce  sync.Once
+	stopErr   error
+}
+
+// OpenStore opens the configured backend and wraps it.
+func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
+	var b store.Backend
+	var err error
+	switch cfg.Store.Kind {
+	case "embedded":
+		b, err = store.OpenEmbedded(cfg.Store.ChdbLib, cfg.Store.DataDir)
+	case "clickhouse":
+		b, err = store.OpenClickHouse(ctx, string(cfg.Store.ClickHouse.DSN), cfg.Store.ClickHouse.Cluster != "")
+	default:
+		err = fmt.Errorf("store.kind: unknown backend %q", cfg.Store.Kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.New(b, store.Options{
+		Database: cfg.Store.Database, Cluster: cfg.Store.ClickHouse.Cluster, Retention: time.Duration(cfg.Store.Retention),
+	}, log)
+	if err != nil {
+		_ = b.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// New builds the service: the store is opened and migrated, the queue
+// recovered. Nothing listens until Start.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	a := &App{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
+	defer func() {
+		if err != nil {
+			if cerr := a.cleanup.run(context.Background()); cerr != nil {
+				log.LogAttrs(ctx, slog.LevelError, "cleanup after failed start", slog.String("error", cerr.Error()))
+			}
+		}
+	}()
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	a.Store, err = OpenStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a.cleanup.push("store", func(context.Context) error { return a.Store.Close() })
+	if err := a.Store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+
+	a.Queue, err = queue.Open(queue.Options{
+		Dir: cfg.QueueDir(), MaxBytes: int64(cfg.Queue.MaxBytes), SegmentBytes: int64(cfg.Queue.SegmentBytes), Fsync: cfg.Queue.Fsync,
+	}, log, a.reg)
+	if err != nil {
+		return nil, err
+	}
+	a.cleanup.push("queue", func(context.Context) error { return a.Queue.Close() })
+
+	a.writer, err = writer.New(a.Queue, a.Store, writer.Options{
+		BatchRows: cfg.Queue.BatchRows, FlushInterval: time.Duration(cfg.Queue.FlushInterval), DeadLetter: cfg.DeadLetterPath(),
+		MinBackoff: time.Duration(cfg.Queue.MinBackoff), MaxBackoff: time.Duration(cfg.Queue.MaxBackoff),
+	}, log, a.reg)
+	if err != nil {
+		return nil, err
+	}
+
+	a.echo = echo.New()
+	a.echo.HideBanner, a.echo.HidePort = true, true
+	a.echo.HTTPErrorHandler = jsonErrorHandler
+	a.routes()
+	return a, nil
+}
+
+// Registry returns the service's metrics registry.
+func (a *App) Registry() *prometheus.Registry { return a.reg }
+
+// Echo returns the HTTP router, for registering more handlers before Start.
+func (a *App) Echo() *echo.Echo { return a.echo }
+
+func (a *App) routes() {
+	a.echo.GET("/-/healthy", func(c echo.Context) error { return c.String(http.StatusOK, "alertlens is Healthy.\n") })
+	a.echo.GET("/-/ready", func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 5*time.Second)
+		defer cancel()
+		if err := a.Store.Ready(ctx); err != nil {
+			return c.String(http.StatusServiceUnavailable, "alertlens is not ready: "+err.Error()+"\n")
+		}
+		return c.String(http.StatusOK, "alertlens is Ready.\n")
+	})
+	a.echo.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg})))
+}
+
+// jsonErrorHandler answers every error as {"error": "..."}, the contract's
+// error shape.
+func jsonErrorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code := http.StatusInternalServerError
+	msg := err.Error()
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code = he.Code
+		msg = fmt.Sprint(he.Message)
+	}
+	_ = c.JSON(code, map[string]string{"error": msg})
+}
+
+// Start listens and starts the writer (and producers).
+func (a *App) Start() error {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", a.cfg.Listen, err)
+	}
+	a.ln = ln
+	a.http = &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	a.runCtx, a.runCancel = context.WithCancel(context.Background())
+	a.drainCtx, a.drainStop = context.WithCancel(context.Background())
+	a.writerDone = make(chan struct{})
+	go func() {
+		defer close(a.writerDone)
+		a.writerErr = a.writer.Run(a.runCtx, a.drainCtx)
+	}()
+	go func() {
+		var err error
+		if a.cfg.TLS.CertFile != "" {
+			a.http.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+			err = a.http.ServeTLS(ln, a.cfg.TLS.CertFile, a.cfg.TLS.KeyFile)
+		} else {
+			err = a.http.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.LogAttrs(context.Background(), slog.LevelError, "http server stopped", slog.String("error", err.Error()))
+		}
+	}()
+	a.log.LogAttrs(context.Background(), slog.LevelInfo, "alertlens listening", slog.String("addr", ln.Addr().String()),
+		slog.String("store", a.cfg.Store.Kind), slog.String("data_dir", a.cfg.Store.DataDir))
+	return nil
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// Go runs a producer (poller, …) until Stop, which waits for it before the
+// queue is flushed.
+func (a *App) Go(f func(ctx context.Context)) {
+	a.producers.Add(1)
+	go func() {
+		defer a.producers.Done()
+		f(a.runCtx)
+	}()
+}
+
+// Stop shuts down in order: HTTP (no new input), producers, then the writer
+// drains what is queued, then queue and store close. ctx bounds it all; rows
+// the writer could not drain in time stay in the queue for the next start.
+func (a *App) Stop(ctx context.Context) error {
+	a.stopOnce.Do(func() {
+		var errs []error
+		if a.http != nil {
+			if err := a.http.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+			}
+			a.runCancel()
+			a.producers.Wait()
+			stop := context.AfterFunc(ctx, a.drainStop)
+			<-a.writerDone
+			if a.writerErr != nil {
+				errs = append(errs, fmt.Errorf("writer: %w", a.writerErr))
+			}
+			stop()
+			a.drainStop()
+		}
+		errs = append(errs, a.cleanup.run(ctx))
+		a.stopErr = errors.Join(errs...)
+	})
+	return a.stopErr
+}
+
+// WriterDone is closed when the writer stops: at Stop, or by itself on a
+// fatal queue error (then Stop reports that error).
+func (a *App) WriterDone() <-chan struct{} { return a.writerDone }

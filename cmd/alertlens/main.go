@@ -1,0 +1,45 @@
+// Command alertlens records every state Prometheus Alertmanager alerts pass
+// through and answers on-call questions about them. See README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+)
+
+var commands = map[string]func(ctx context.Context, args []string) error{
+	"serve":   runServe,
+	"migrate": runMigrate,
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, `usage: alertlens COMMAND [flags]
+
+commands:
+  serve     run the service (webhook, poller, API, metrics)
+  migrate   create or update the store's schema and exit
+
+Run 'alertlens COMMAND -h' for a command's flags.`)
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	cmd, ok := commands[os.Args[1]]
+	if !ok {
+		if os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+			usage()
+			return
+		}
+		fmt.Fprintf(os.Stderr, "alertlens: unknown command %q\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	if err := cmd(context.Background(), os.Args[2:]); err != nil {
+		fmt.Fprintf(os.Stderr, "alertlens %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+}

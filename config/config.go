@@ -1,0 +1,556 @@
+// Package config is alertlens's configuration: one YAML file, every field
+// overridable by an ALERTLENS_… environment variable and by a flag, checked
+// at start with errors that name the field.
+//
+// Precedence, lowest first: built-in defaults, the YAML file, environment
+// variables, flags given on the command line.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/units"
+	"gopkg.in/yaml.v3"
+)
+
+// Duration is a time.Duration written like Prometheus durations ("15s",
+// "7d") in YAML, flags and environment variables.
+type Duration time.Duration
+
+// ParseDuration accepts Go durations plus a "d" (24h) and "w" (7d) unit.
+func ParseDuration(s string) (Duration, error) {
+	s = strings.TrimSpace(s)
+	mult := time.Duration(0)
+	switch {
+	case strings.HasSuffix(s, "d"):
+		mult = 24 * time.Hour
+	case strings.HasSuffix(s, "w"):
+		mult = 7 * 24 * time.Hour
+	}
+	if mult != 0 {
+		n, err := strconv.ParseFloat(s[:len(s)-1], 64)
+		if err != nil {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return Duration(time.Duration(n * float64(mult))), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q", s)
+	}
+	return Duration(d), nil
+}
+
+func (d Duration) String() string {
+	td := time.Duration(d)
+	if td >= 24*time.Hour && td%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", td/(24*time.Hour))
+	}
+	return td.String()
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// MarshalYAML implements yaml.Marshaler.
+func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
+
+// Bytes is a size written as "64MiB", "1GiB" or a plain number of bytes.
+type Bytes int64
+
+// ParseBytes parses a size.
+func ParseBytes(s string) (Bytes, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return Bytes(n), nil
+	}
+	n, err := units.ParseBase2Bytes(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid size %q (e.g. 1048576, 512KiB, 64MiB, 1GiB)", s)
+	}
+	return Bytes(n), nil
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (b *Bytes) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseBytes(n.Value)
+	if err != nil {
+		return err
+	}
+	*b = v
+	return nil
+}
+
+// Secret is a string never printed.
+type Secret string
+
+// String hides the value.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "<secret>"
+}
+
+// MarshalYAML hides the value.
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+// Auth is optional credentials a client must present: a bearer token or
+// basic auth, as Alertmanager's http_config can send.
+type Auth struct {
+	BearerToken Secret `yaml:"bearer_token"`
+	Username    string `yaml:"username"`
+	Password    Secret `yaml:"password"`
+}
+
+// Enabled reports whether any credential is configured.
+func (a Auth) Enabled() bool { return a.BearerToken != "" || a.Username != "" }
+
+// Source is one Alertmanager (or HA cluster of them) to poll.
+type Source struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+}
+
+// Store configures the backend.
+type Store struct {
+	Kind       string     `yaml:"kind"`
+	DataDir    string     `yaml:"data_dir"`
+	ChdbLib    string     `yaml:"chdb_lib"`
+	Database   string     `yaml:"database"`
+	Retention  Duration   `yaml:"retention"`
+	ClickHouse ClickHouse `yaml:"clickhouse"`
+}
+
+// ClickHouse configures the server backend.
+type ClickHouse struct {
+	DSN     Secret `yaml:"dsn"`
+	Cluster string `yaml:"cluster"`
+}
+
+// Queue configures the durable ingest queue and its writer.
+type Queue struct {
+	Dir           string   `yaml:"dir"`
+	MaxBytes      Bytes    `yaml:"max_bytes"`
+	SegmentBytes  Bytes    `yaml:"segment_bytes"`
+	Fsync         string   `yaml:"fsync"`
+	BatchRows     int      `yaml:"batch_rows"`
+	FlushInterval Duration `yaml:"flush_interval"`
+	DeadLetter    string   `yaml:"dead_letter"`
+	MinBackoff    Duration `yaml:"min_backoff"`
+	MaxBackoff    Duration `yaml:"max_backoff"`
+}
+
+// Webhook configures the webhook receiver's limits.
+type Webhook struct {
+	MaxBodyBytes  Bytes    `yaml:"max_body_bytes"`
+	MaxAlerts     int      `yaml:"max_alerts"`
+	MaxLabels     int      `yaml:"max_labels"`
+	MaxLabelBytes int      `yaml:"max_label_bytes"`
+	DedupWindow   Duration `yaml:"dedup_window"`
+	Auth          Auth     `yaml:"auth"`
+}
+
+// API configures the read API and the import endpoint.
+type API struct {
+	Auth           Auth     `yaml:"auth"`
+	QueryTimeout   Duration `yaml:"query_timeout"`
+	MaxImportBytes Bytes    `yaml:"max_import_bytes"`
+}
+
+// TLS serves HTTPS when both files are set.
+type TLS struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+// Config is the whole configuration.
+type Config struct {
+	Listen             string   `yaml:"listen"`
+	LogLevel           string   `yaml:"log_level"`
+	Store              Store    `yaml:"store"`
+	Queue              Queue    `yaml:"queue"`
+	Webhook            Webhook  `yaml:"webhook"`
+	API                API      `yaml:"api"`
+	TLS                TLS      `yaml:"tls"`
+	Sources            []Source `yaml:"sources"`
+	PollInterval       Duration `yaml:"poll_interval"`
+	PollTimeout        Duration `yaml:"poll_timeout"`
+	CheckpointInterval Duration `yaml:"checkpoint_interval"`
+	Record             string   `yaml:"record"`
+	ShutdownTimeout    Duration `yaml:"shutdown_timeout"`
+}
+
+// Default returns the built-in defaults.
+func Default() Config {
+	return Config{
+		Listen:   ":9095",
+		LogLevel: "info",
+		Store: Store{
+			Kind: "embedded", DataDir: "./data", Database: "alertlens",
+			Retention: Duration(400 * 24 * time.Hour),
+		},
+		Queue: Queue{
+			MaxBytes: 1 << 30, SegmentBytes: 64 << 20, Fsync: "always",
+			BatchRows: 10000, FlushInterval: Duration(time.Second),
+			MinBackoff: Duration(100 * time.Millisecond), MaxBackoff: Duration(30 * time.Second),
+		},
+		Webhook: Webhook{
+			MaxBodyBytes: 10 << 20, MaxAlerts: 5000, MaxLabels: 256, MaxLabelBytes: 16 << 10,
+			DedupWindow: Duration(time.Minute),
+		},
+		API:                API{QueryTimeout: Duration(30 * time.Second), MaxImportBytes: 1 << 30},
+		PollInterval:       Duration(15 * time.Second),
+		PollTimeout:        Duration(10 * time.Second),
+		CheckpointInterval: Duration(time.Hour),
+		ShutdownTimeout:    Duration(30 * time.Second),
+	}
+}
+
+// Load reads a YAML file over the defaults. Unknown fields are errors.
+func Load(path string) (Config, error) {
+	c := Default()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	return c, Parse(b, &c)
+}
+
+// Parse decodes YAML into c strictly.
+func Parse(b []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// Validate checks every section and names the first bad field.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(field, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, a...)))
+	}
+	if c.Listen == "" {
+		add("listen", "must be set")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log_level", "%q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	switch c.Store.Kind {
+	case "embedded":
+		if c.Store.DataDir == "" {
+			add("store.data_dir", "must be set for the embedded store")
+		}
+	case "clickhouse":
+		if c.Store.ClickHouse.DSN == "" {
+			add("store.clickhouse.dsn", "must be set when store.kind is clickhouse")
+		} else if u, err := url.Parse(string(c.Store.ClickHouse.DSN)); err != nil || u.Host == "" {
+			add("store.clickhouse.dsn", "not a URL like clickhouse://user:pass@host:9000/db")
+		}
+	default:
+		add("store.kind", "%q is neither embedded nor clickhouse", c.Store.Kind)
+	}
+	if c.Store.Retention < Duration(24*time.Hour) {
+		add("store.retention", "%s is shorter than 1d", c.Store.Retention)
+	}
+	if c.Queue.Fsync != "always" && c.Queue.Fsync != "never" {
+		add("queue.fsync", "%q is neither always nor never", c.Queue.Fsync)
+	}
+	if c.Queue.SegmentBytes < 4096 {
+		add("queue.segment_bytes", "%d is below 4096", c.Queue.SegmentBytes)
+	}
+	if c.Queue.MaxBytes < c.Queue.SegmentBytes {
+		add("queue.max_bytes", "%d is below queue.segment_bytes", c.Queue.MaxBytes)
+	}
+	if c.Queue.BatchRows < 1 || c.Queue.BatchRows > 500000 {
+		add("queue.batch_rows", "%d is outside 1..500000", c.Queue.BatchRows)
+	}
+	if c.Queue.FlushInterval <= 0 {
+		add("queue.flush_interval", "must be positive")
+	}
+	if c.Queue.MinBackoff <= 0 || c.Queue.MaxBackoff < c.Queue.MinBackoff {
+		add("queue.min_backoff", "must be positive and at most queue.max_backoff")
+	}
+	if c.Webhook.MaxBodyBytes < 1024 {
+		add("webhook.max_body_bytes", "%d is below 1024", c.Webhook.MaxBodyBytes)
+	}
+	if c.Webhook.MaxAlerts < 1 {
+		add("webhook.max_alerts", "must be at least 1")
+	}
+	if c.Webhook.MaxLabels < 1 {
+		add("webhook.max_labels", "must be at least 1")
+	}
+	if c.Webhook.MaxLabelBytes < 1 {
+		add("webhook.max_label_bytes", "must be at least 1")
+	}
+	if c.Webhook.DedupWindow < 0 {
+		add("webhook.dedup_window", "must not be negative")
+	}
+	validAuth("webhook.auth", c.Webhook.Auth, add)
+	validAuth("api.auth", c.API.Auth, add)
+	if c.API.QueryTimeout <= 0 {
+		add("api.query_timeout", "must be positive")
+	}
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		add("tls", "cert_file and key_file must be set together")
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Sources {
+		f := fmt.Sprintf("sources[%d]", i)
+		if !validSourceName(s.Name) {
+			add(f+".name", "%q must be 1-64 characters of [A-Za-z0-9_.-]", s.Name)
+		}
+		if seen[s.Name] {
+			add(f+".name", "%q is used twice", s.Name)
+		}
+		seen[s.Name] = true
+		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add(f+".url", "%q is not an http(s) URL", s.URL)
+		}
+	}
+	if c.PollInterval < Duration(time.Second) {
+		add("poll_interval", "%s is below 1s", c.PollInterval)
+	}
+	if c.PollTimeout <= 0 {
+		add("poll_timeout", "must be positive")
+	}
+	if c.CheckpointInterval < c.PollInterval {
+		add("checkpoint_interval", "%s is below poll_interval", c.CheckpointInterval)
+	}
+	if c.ShutdownTimeout <= 0 {
+		add("shutdown_timeout", "must be positive")
+	}
+	return errors.Join(errs...)
+}
+
+func validAuth(field string, a Auth, add func(string, string, ...any)) {
+	if a.BearerToken != "" && a.Username != "" {
+		add(field, "set bearer_token or username/password, not both")
+	}
+	if (a.Username == "") != (a.Password == "") {
+		add(field, "username and password must be set together")
+	}
+}
+
+// validSourceName also decides what a /webhook/{source} path may say.
+func validSourceName(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidSourceName reports whether s is an acceptable source name.
+func ValidSourceName(s string) bool { return validSourceName(s) }
+
+// DefaultSource names webhooks posted to plain /webhook.
+const DefaultSource = "default"
+
+// QueueDir returns the queue directory, defaulting under the data dir.
+func (c *Config) QueueDir() string {
+	if c.Queue.Dir != "" {
+		return c.Queue.Dir
+	}
+	return filepath.Join(c.Store.DataDir, "queue")
+}
+
+// DeadLetterPath returns the dead-letter file, defaulting under the data dir.
+func (c *Config) DeadLetterPath() string {
+	if c.Queue.DeadLetter != "" {
+		return c.Queue.DeadLetter
+	}
+	return filepath.Join(c.Store.DataDir, "dead-letter.ndjson")
+}
+
+// setting is one overridable field: its YAML path, flag name and setter.
+type setting struct {
+	path  string // e.g. store.data_dir; ALERTLENS_STORE_DATA_DIR
+	flag  string // flag name, empty for env-only settings
+	usage string
+	set   func(c *Config, v string) error
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+func secret(p func(*Config) *Secret) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = Secret(v); return nil }
+}
+
+func dur(p func(*Config) *Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := ParseDuration(v)
+		*p(c) = d
+		return err
+	}
+}
+
+func byt(p func(*Config) *Bytes) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := ParseBytes(v)
+		*p(c) = b
+		return err
+	}
+}
+
+func num(p func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("invalid integer %q", v)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+var settings = []setting{
+	{"listen", "listen", "HTTP address (webhook, API, metrics)", str(func(c *Config) *string { return &c.Listen })},
+	{"log_level", "log-level", "debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
+	{"store.kind", "store", "backend: embedded or clickhouse", str(func(c *Config) *string { return &c.Store.Kind })},
+	{"store.data_dir", "data-dir", "embedded data and the ingest queue", str(func(c *Config) *string { return &c.Store.DataDir })},
+	{"store.chdb_lib", "chdb-lib", "path of libchdb.so (also ALERTLENS_CHDB_LIB)", str(func(c *Config) *string { return &c.Store.ChdbLib })},
+	{"store.database", "database", "ClickHouse database", str(func(c *Config) *string { return &c.Store.Database })},
+	{"store.retention", "retention", "how long history is kept (TTL)", dur(func(c *Config) *Duration { return &c.Store.Retention })},
+	{"store.clickhouse.dsn", "clickhouse-dsn", "e.g. clickhouse://user:pass@host:9000/alertlens", secret(func(c *Config) *Secret { return &c.Store.ClickHouse.DSN })},
+	{"store.clickhouse.cluster", "clickhouse-cluster", "cluster name: DDL ON CLUSTER, Distributed tables", str(func(c *Config) *string { return &c.Store.ClickHouse.Cluster })},
+	{"queue.dir", "queue-dir", "ingest queue directory (default DATA_DIR/queue)", str(func(c *Config) *string { return &c.Queue.Dir })},
+	{"queue.max_bytes", "queue-max-bytes", "disk budget of the ingest queue", byt(func(c *Config) *Bytes { return &c.Queue.MaxBytes })},
+	{"queue.segment_bytes", "queue-segment-bytes", "size of one queue segment file", byt(func(c *Config) *Bytes { return &c.Queue.SegmentBytes })},
+	{"queue.fsync", "queue-fsync", "always (survives power loss) or never (survives process crashes)", str(func(c *Config) *string { return &c.Queue.Fsync })},
+	{"queue.batch_rows", "queue-batch-rows", "rows per store insert", num(func(c *Config) *int { return &c.Queue.BatchRows })},
+	{"queue.flush_interval", "queue-flush-interval", "longest a row waits before it is written", dur(func(c *Config) *Duration { return &c.Queue.FlushInterval })},
+	{"queue.dead_letter", "dead-letter", "file for rows the store rejects (default DATA_DIR/dead-letter.ndjson)", str(func(c *Config) *string { return &c.Queue.DeadLetter })},
+	{"queue.min_backoff", "", "", dur(func(c *Config) *Duration { return &c.Queue.MinBackoff })},
+	{"queue.max_backoff", "", "", dur(func(c *Config) *Duration { return &c.Queue.MaxBackoff })},
+	{"webhook.max_body_bytes", "webhook-max-body-bytes", "largest webhook body", byt(func(c *Config) *Bytes { return &c.Webhook.MaxBodyBytes })},
+	{"webhook.max_alerts", "webhook-max-alerts", "most alerts in one webhook", num(func(c *Config) *int { return &c.Webhook.MaxAlerts })},
+	{"webhook.max_labels", "webhook-max-labels", "most labels (and annotations) per alert", num(func(c *Config) *int { return &c.Webhook.MaxLabels })},
+	{"webhook.max_label_bytes", "webhook-max-label-bytes", "longest label or annotation value", num(func(c *Config) *int { return &c.Webhook.MaxLabelBytes })},
+	{"webhook.dedup_window", "webhook-dedup-window", "HA duplicate deliveries within this window count once", dur(func(c *Config) *Duration { return &c.Webhook.DedupWindow })},
+	{"webhook.auth.bearer_token", "", "", secret(func(c *Config) *Secret { return &c.Webhook.Auth.BearerToken })},
+	{"webhook.auth.username", "", "", str(func(c *Config) *string { return &c.Webhook.Auth.Username })},
+	{"webhook.auth.password", "", "", secret(func(c *Config) *Secret { return &c.Webhook.Auth.Password })},
+	{"api.auth.bearer_token", "", "", secret(func(c *Config) *Secret { return &c.API.Auth.BearerToken })},
+	{"api.auth.username", "", "", str(func(c *Config) *string { return &c.API.Auth.Username })},
+	{"api.auth.password", "", "", secret(func(c *Config) *Secret { return &c.API.Auth.Password })},
+	{"api.query_timeout", "query-timeout", "longest a read query may run", dur(func(c *Config) *Duration { return &c.API.QueryTimeout })},
+	{"api.max_import_bytes", "max-import-bytes", "largest recording accepted by /api/v1/import", byt(func(c *Config) *Bytes { return &c.API.MaxImportBytes })},
+	{"tls.cert_file", "tls-cert-file", "serve HTTPS with this certificate", str(func(c *Config) *string { return &c.TLS.CertFile })},
+	{"tls.key_file", "tls-key-file", "and this key", str(func(c *Config) *string { return &c.TLS.KeyFile })},
+	{"poll_interval", "poll-interval", "poll period", dur(func(c *Config) *Duration { return &c.PollInterval })},
+	{"poll_timeout", "poll-timeout", "timeout of one poll", dur(func(c *Config) *Duration { return &c.PollTimeout })},
+	{"checkpoint_interval", "checkpoint-interval", "how often every polled alert's full state is stored", dur(func(c *Config) *Duration { return &c.CheckpointInterval })},
+	{"record", "record", "also append everything received and polled to FILE as a recording", str(func(c *Config) *string { return &c.Record })},
+	{"shutdown_timeout", "shutdown-timeout", "longest a clean shutdown may take", dur(func(c *Config) *Duration { return &c.ShutdownTimeout })},
+}
+
+// EnvName returns the environment variable for a YAML path.
+func EnvName(path string) string {
+	return "ALERTLENS_" + strings.ToUpper(strings.ReplaceAll(path, ".", "_"))
+}
+
+// Flags registers the serve flags on fs and returns a function that builds
+// the final configuration once fs has parsed the command line.
+func Flags(fs *flag.FlagSet) func() (Config, error) {
+	configFile := fs.String("config", "", "YAML config file")
+	given := map[string]*string{}
+	for _, s := range settings {
+		if s.flag == "" {
+			continue
+		}
+		given[s.flag] = fs.String(s.flag, "", s.usage+" (env "+EnvName(s.path)+")")
+	}
+	var sources sourceFlag
+	fs.Var(&sources, "alertmanager", "NAME=URL of an Alertmanager (or HA cluster) to poll; repeatable (env ALERTLENS_ALERTMANAGER, comma-separated)")
+	return func() (Config, error) {
+		c := Default()
+		if *configFile != "" {
+			var err error
+			if c, err = Load(*configFile); err != nil {
+				return c, err
+			}
+		}
+		for _, s := range settings {
+			if v, ok := os.LookupEnv(EnvName(s.path)); ok {
+				if err := s.set(&c, v); err != nil {
+					return c, fmt.Errorf("%s (from %s): %w", s.path, EnvName(s.path), err)
+				}
+			}
+		}
+		if v, ok := os.LookupEnv("ALERTLENS_ALERTMANAGER"); ok && v != "" {
+			var envSources sourceFlag
+			for _, part := range strings.Split(v, ",") {
+				if err := envSources.Set(part); err != nil {
+					return c, fmt.Errorf("sources (from ALERTLENS_ALERTMANAGER): %w", err)
+				}
+			}
+			c.Sources = envSources
+		}
+		setFlags := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { setFlags[f.Name] = true })
+		for _, s := range settings {
+			if s.flag != "" && setFlags[s.flag] {
+				if err := s.set(&c, *given[s.flag]); err != nil {
+					return c, fmt.Errorf("%s (from --%s): %w", s.path, s.flag, err)
+				}
+			}
+		}
+		if setFlags["alertmanager"] {
+			c.Sources = sources
+		}
+		if err := c.Validate(); err != nil {
+			return c, fmt.Errorf("invalid configuration:\n%w", err)
+		}
+		return c, nil
+	}
+}
+
+type sourceFlag []Source
+
+func (s *sourceFlag) String() string {
+	parts := make([]string, len(*s))
+	for i, x := range *s {
+		parts[i] = x.Name + "=" + x.URL
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func (s *sourceFlag) Set(v string) error {
+	name, u, ok := strings.Cut(strings.TrimSpace(v), "=")
+	if !ok {
+		return fmt.Errorf("--alertmanager %q: want NAME=URL", v)
+	}
+	*s = append(*s, Source{Name: name, URL: u})
+	return nil
+}

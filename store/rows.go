@@ -1,0 +1,203 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Table names: the contract's, and the only ones Insert accepts.
+const (
+	TableNotifications      = "notifications"
+	TableAlertStates        = "alert_states"
+	TableSilences           = "silences"
+	TablePolls              = "polls"
+	TableAlertmanagerStatus = "alertmanager_status"
+)
+
+// Time is a DateTime64(3, 'UTC') column value. It encodes as ClickHouse's
+// basic text form ("2006-01-02 15:04:05.000"), which every JSONEachRow reader
+// parses without best-effort guessing; a nil *Time is a NULL.
+type Time struct{ time.Time }
+
+const chTimeLayout = "2006-01-02 15:04:05.000"
+
+// MinTime and MaxTime bound what DateTime64(3) stores; producers reject
+// times outside them instead of letting the engine clamp them silently.
+var (
+	MinTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(2299, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// T wraps t, truncated to milliseconds (the column precision).
+func T(t time.Time) Time { return Time{t.UTC().Truncate(time.Millisecond)} }
+
+// TP is T as a pointer, nil for the zero time (Alertmanager's "not set").
+func TP(t time.Time) *Time {
+	if t.IsZero() {
+		return nil
+	}
+	v := T(t)
+	return &v
+}
+
+// MarshalJSON implements json.Marshaler.
+func (t Time) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, len(chTimeLayout)+2)
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, chTimeLayout)
+	return append(b, '"'), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	s, err := unquote(b)
+	if err != nil {
+		return err
+	}
+	v, err := time.ParseInLocation(chTimeLayout, s, time.UTC)
+	if err != nil {
+		return fmt.Errorf("store: time %q: %w", s, err)
+	}
+	t.Time = v
+	return nil
+}
+
+func unquote(b []byte) (string, error) {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", fmt.Errorf("store: want a JSON string: %w", err)
+	}
+	return s, nil
+}
+
+// Notification is one alert in one webhook delivery.
+type Notification struct {
+	ReceivedAt         Time              `json:"received_at"`
+	Source             string            `json:"source"`
+	Receiver           string            `json:"receiver"`
+	GroupKey           string            `json:"group_key"`
+	GroupLabels        map[string]string `json:"group_labels"`
+	NotificationReason string            `json:"notification_reason"`
+	RouteLabels        map[string]string `json:"route_labels"`
+	Status             string            `json:"status"`
+	Fingerprint        string            `json:"fingerprint"`
+	Alertname          string            `json:"alertname"`
+	Severity           string            `json:"severity"`
+	Labels             map[string]string `json:"labels"`
+	Annotations        map[string]string `json:"annotations"`
+	StartsAt           Time              `json:"starts_at"`
+	EndsAt             *Time             `json:"ends_at"`
+	GeneratorURL       string            `json:"generator_url"`
+	ExternalURL        string            `json:"external_url"`
+	TruncatedAlerts    uint32            `json:"truncated_alerts"`
+	HADuplicate        uint8             `json:"ha_duplicate"`
+}
+
+// AlertState is one change of one fingerprint as the poller saw it.
+type AlertState struct {
+	ObservedAt   Time              `json:"observed_at"`
+	Source       string            `json:"source"`
+	Fingerprint  string            `json:"fingerprint"`
+	Kind         string            `json:"kind"`
+	State        string            `json:"state"`
+	Alertname    string            `json:"alertname"`
+	Severity     string            `json:"severity"`
+	Labels       map[string]string `json:"labels"`
+	Annotations  map[string]string `json:"annotations"`
+	SilencedBy   []string          `json:"silenced_by"`
+	InhibitedBy  []string          `json:"inhibited_by"`
+	MutedBy      []string          `json:"muted_by"`
+	Receivers    []string          `json:"receivers"`
+	StartsAt     Time              `json:"starts_at"`
+	EndsAt       *Time             `json:"ends_at"`
+	UpdatedAt    *Time             `json:"updated_at"`
+	GeneratorURL string            `json:"generator_url"`
+}
+
+// Kinds of alert_states rows.
+const (
+	KindAppeared   = "appeared"
+	KindChanged    = "changed"
+	KindResolved   = "resolved"
+	KindCheckpoint = "checkpoint"
+)
+
+// Matcher is one matcher of a silence, as Alertmanager's API shows it.
+type Matcher struct {
+	Name    string `json:"name"`
+	Value   string `json:"value"`
+	IsRegex bool   `json:"is_regex"`
+	IsEqual bool   `json:"is_equal"`
+}
+
+// Silence is one version of one silence.
+type Silence struct {
+	Source     string    `json:"source"`
+	ID         string    `json:"id"`
+	UpdatedAt  Time      `json:"updated_at"`
+	ObservedAt Time      `json:"observed_at"`
+	Matchers   []Matcher `json:"matchers"`
+	CreatedBy  string    `json:"created_by"`
+	Comment    string    `json:"comment"`
+	StartsAt   Time      `json:"starts_at"`
+	EndsAt     Time      `json:"ends_at"`
+	State      string    `json:"state"`
+}
+
+// Poll is one poll of one source, failed or not.
+type Poll struct {
+	PolledAt        Time    `json:"polled_at"`
+	Source          string  `json:"source"`
+	DurationSeconds float64 `json:"duration_seconds"`
+	OK              bool    `json:"ok"`
+	Error           string  `json:"error"`
+	Alerts          uint32  `json:"alerts"`
+	Silences        uint32  `json:"silences"`
+	Changes         uint32  `json:"changes"`
+}
+
+// AlertmanagerStatus is what /api/v2/status said when it changed.
+type AlertmanagerStatus struct {
+	ObservedAt    Time     `json:"observed_at"`
+	Source        string   `json:"source"`
+	Uptime        Time     `json:"uptime"`
+	ConfigHash    string   `json:"config_hash"`
+	Config        string   `json:"config"`
+	Version       string   `json:"version"`
+	ClusterStatus string   `json:"cluster_status"`
+	Peers         []string `json:"peers"`
+}
+
+// rowTypes maps each table to a constructor of its row type. It is the list
+// of tables Insert accepts, and how the clickhouse-go backend shapes rows.
+var rowTypes = map[string]func() any{
+	TableNotifications:      func() any { return new(Notification) },
+	TableAlertStates:        func() any { return new(AlertState) },
+	TableSilences:           func() any { return new(Silence) },
+	TablePolls:              func() any { return new(Poll) },
+	TableAlertmanagerStatus: func() any { return new(AlertmanagerStatus) },
+}
+
+// KnownTable reports whether table is one of the data tables.
+func KnownTable(table string) bool {
+	_, ok := rowTypes[table]
+	return ok
+}
+
+// EncodeRows appends rows as JSONEachRow (one JSON object a line) to buf.
+func EncodeRows[T any](buf []byte, rows []T) ([]byte, error) {
+	w := bytes.NewBuffer(buf)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for i := range rows {
+		if err := enc.Encode(&rows[i]); err != nil {
+			return nil, fmt.Errorf("store: encoding row %d: %w", i, err)
+		}
+	}
+	return w.Bytes(), nil
+}
+
+// CountRows counts the rows of JSONEachRow data: its newline-terminated lines.
+func CountRows(data []byte) int { return bytes.Count(data, []byte{'\n'}) }

@@ -1,0 +1,420 @@
+// Package store keeps alertlens's history in ClickHouse: the schema and its
+// migrations, the two backends (the embedded chDB engine and a ClickHouse
+// server through clickhouse-go) behind one interface, and the classification
+// of store errors into "retry later" and "this data is invalid".
+package store
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"text/template"
+	"time"
+)
+
+//go:embed schema/*.sql
+var schemaFS embed.FS
+
+// Backend is what differs between the embedded engine and a server. Both run
+// the same SQL text.
+type Backend interface {
+	// Exec runs one statement that returns nothing of interest.
+	Exec(ctx context.Context, sql string) error
+	// Query runs one SELECT with {name:Type} parameters bound by the engine
+	// and returns its rows as JSONEachRow.
+	Query(ctx context.Context, sql string, params map[string]string) ([]byte, error)
+	// Insert writes JSONEachRow rows into the fully qualified table. A
+	// repeated insert with the same token is dropped by the engine, which is
+	// what makes a retried batch land once.
+	Insert(ctx context.Context, table string, rows []byte, token string) error
+	Close() error
+}
+
+// RejectedError marks a store error caused by the data itself (a value that
+// does not parse, a wrong type): retrying cannot help.
+type RejectedError struct{ Err error }
+
+func (e *RejectedError) Error() string { return "store rejected the rows: " + e.Err.Error() }
+func (e *RejectedError) Unwrap() error { return e.Err }
+
+// IsRejected reports whether err says the rows themselves are invalid.
+func IsRejected(err error) bool {
+	var r *RejectedError
+	return errors.As(err, &r)
+}
+
+// dataErrorCodes are ClickHouse error codes that blame the inserted data.
+// Anything else (unknown table, memory, network, read-only) is treated as a
+// store outage and retried.
+var dataErrorCodes = map[int]bool{
+	6: true, 26: true, 27: true, 32: true, 38: true, 41: true, 53: true, 69: true,
+	70: true, 72: true, 117: true, 130: true, 131: true, 321: true,
+}
+
+func classify(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	if dataErrorCodes[code] {
+		return &RejectedError{Err: err}
+	}
+	return err
+}
+
+// Options configure the schema.
+type Options struct {
+	// Database holds every table; created when missing.
+	Database string
+	// Cluster, when set, runs DDL ON CLUSTER with Replicated* local tables
+	// and Distributed tables in front (server backend only).
+	Cluster string
+	// Retention is the TTL of every data table.
+	Retention time.Duration
+}
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// ValidIdentifier reports whether s may be used unquoted as a database,
+// cluster or table name. Identifiers never come from requests, only from
+// config, and are still checked.
+func ValidIdentifier(s string) bool { return identRE.MatchString(s) }
+
+// Validate checks o and names the bad field.
+func (o Options) Validate() error {
+	if !ValidIdentifier(o.Database) {
+		return fmt.Errorf("store.database: %q is not a valid identifier ([A-Za-z_][A-Za-z0-9_]*)", o.Database)
+	}
+	if o.Cluster != "" && !ValidIdentifier(o.Cluster) {
+		return fmt.Errorf("store.clickhouse.cluster: %q is not a valid identifier", o.Cluster)
+	}
+	if o.Retention < 24*time.Hour {
+		return fmt.Errorf("store.retention: %s is shorter than one day", o.Retention)
+	}
+	return nil
+}
+
+// Store runs the schema and statements on a backend.
+type Store struct {
+	b        Backend
+	opts     Options
+	log      *slog.Logger
+	migrated atomic.Bool
+}
+
+// New wraps a backend. It does not touch the store; call Migrate.
+func New(b Backend, opts Options, log *slog.Logger) (*Store, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Store{b: b, opts: opts, log: log}, nil
+}
+
+// Database returns the database name.
+func (s *Store) Database() string { return s.opts.Database }
+
+// Backend returns the backend, for tests that must break or inspect it.
+func (s *Store) Backend() Backend { return s.b }
+
+// Close closes the backend.
+func (s *Store) Close() error { return s.b.Close() }
+
+type migration struct {
+	version int
+	name    string
+	text    string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(schemaFS, "schema")
+	if err != nil {
+		return nil, fmt.Errorf("store: reading embedded schema: %w", err)
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("store: schema file %s lacks a NNNN_ version prefix", e.Name())
+		}
+		b, err := schemaFS.ReadFile("schema/" + e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("store: reading schema file %s: %w", e.Name(), err)
+		}
+		out = append(out, migration{version: v, name: e.Name(), text: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// dataTables get a TTL and, on a cluster, a Distributed table. The sharding
+// key keeps one fingerprint's history on one shard, so per-fingerprint window
+// functions need no cross-shard ordering.
+var dataTables = map[string]struct{ timeCol, shardKey string }{
+	TableNotifications:      {"received_at", "cityHash64(fingerprint)"},
+	TableAlertStates:        {"observed_at", "cityHash64(fingerprint)"},
+	TableSilences:           {"updated_at", "cityHash64(id)"},
+	TablePolls:              {"polled_at", "cityHash64(source)"},
+	TableAlertmanagerStatus: {"observed_at", "cityHash64(source)"},
+}
+
+// Render expands a schema template for these options. It is exported for the
+// DDL tests of both backends.
+func (o Options) Render(text string) (string, error) {
+	q := func(table string) string { return o.Database + "." + table }
+	local := func(table string) string {
+		if o.Cluster != "" {
+			return q(table + "_local")
+		}
+		return q(table)
+	}
+	onCluster := ""
+	if o.Cluster != "" {
+		onCluster = "ON CLUSTER " + o.Cluster
+	}
+	funcs := template.FuncMap{
+		"local":     local,
+		"onCluster": func() string { return onCluster },
+		"engine": func(engine, table string) string {
+			if o.Cluster == "" {
+				return engine
+			}
+			name, args, _ := strings.Cut(engine, "(")
+			args = strings.TrimSuffix(args, ")")
+			zk := fmt.Sprintf("'/clickhouse/tables/{shard}/%s/%s_local', '{replica}'", o.Database, table)
+			if args != "" {
+				zk += ", " + args
+			}
+			return "Replicated" + name + "(" + zk + ")"
+		},
+		"ttl": func(col string) string {
+			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))
+		},
+		"distributed": func(table string) (string, error) {
+			dt, ok := dataTables[table]
+			if !ok {
+				return "", fmt.Errorf("no sharding key for table %s", table)
+			}
+			if o.Cluster == "" {
+				return "", nil
+			}
+			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s %s AS %s ENGINE = Distributed(%s, %s, %s_local, %s);",
+				q(table), onCluster, local(table), o.Cluster, o.Database, table, dt.shardKey), nil
+		},
+	}
+	t, err := template.New("schema").Funcs(funcs).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("store: parsing schema template: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, nil); err != nil {
+		return "", fmt.Errorf("store: rendering schema template: %w", err)
+	}
+	return buf.String(), nil
+}
+
+// SplitStatements splits rendered SQL on semicolons that end a line, dropping
+// comment-only and empty pieces.
+func SplitStatements(text string) []string {
+	var out []string
+	for _, part := range regexp.MustCompile(`;\s*(\n|$)`).Split(text, -1) {
+		var kept []string
+		for _, line := range strings.Split(part, "\n") {
+			if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+				kept = append(kept, line)
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, strings.TrimSpace(strings.Join(kept, "\n")))
+		}
+	}
+	return out
+}
+
+// MigrationStatements returns every statement Migrate would run for
+// migrations newer than applied, in order, without running them.
+func (o Options) MigrationStatements(applied int) ([]string, []int, error) {
+	ms, err := migrations()
+	if err != nil {
+		return nil, nil, err
+	}
+	var stmts []string
+	var versions []int
+	for _, m := range ms {
+		if m.version <= applied {
+			continue
+		}
+		r, err := o.Render(m.text)
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		stmts = append(stmts, SplitStatements(r)...)
+		versions = append(versions, m.version)
+	}
+	return stmts, versions, nil
+}
+
+func (o Options) bootstrapStatements() []string {
+	onCluster, engine := "", "MergeTree"
+	if o.Cluster != "" {
+		onCluster = "ON CLUSTER " + o.Cluster
+		engine = fmt.Sprintf("ReplicatedMergeTree('/clickhouse/tables/{shard}/%s/schema_migrations', '{replica}')", o.Database)
+	}
+	return []string{
+		fmt.Sprintf("CREATE DATABASE IF NOT EXISTS %s %s", o.Database, onCluster),
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.schema_migrations %s (version UInt32, name String, applied_at DateTime64(3, 'UTC')) ENGINE = %s ORDER BY version",
+			o.Database, onCluster, engine),
+	}
+}
+
+// ttlStatements re-apply the configured retention on every start, so a
+// changed retention takes effect without a new migration. Only the metadata
+// changes; existing parts are cleaned by the next merges.
+func (o Options) ttlStatements() []string {
+	onCluster := ""
+	if o.Cluster != "" {
+		onCluster = "ON CLUSTER " + o.Cluster
+	}
+	names := make([]string, 0, len(dataTables))
+	for t := range dataTables {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	var out []string
+	for _, t := range names {
+		if t == TableAlertmanagerStatus {
+			continue // a handful of rows; kept for as long as the store lives
+		}
+		table := o.Database + "." + t
+		if o.Cluster != "" {
+			table += "_local"
+		}
+		out = append(out, fmt.Sprintf("ALTER TABLE %s %s MODIFY TTL toDateTime(%s) + toIntervalSecond(%d) SETTINGS materialize_ttl_after_modify = 0",
+			table, onCluster, dataTables[t].timeCol, int64(o.Retention.Seconds())))
+	}
+	return out
+}
+
+// AppliedVersion returns the newest migration recorded in the store, 0 for none.
+func (s *Store) AppliedVersion(ctx context.Context) (int, error) {
+	out, err := s.b.Query(ctx, fmt.Sprintf("SELECT max(version) AS v FROM %s.schema_migrations", s.opts.Database), nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: reading applied migrations: %w", err)
+	}
+	var v int
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), `{"v":%d}`, &v); err != nil {
+		return 0, fmt.Errorf("store: parsing applied migration version %q: %w", out, err)
+	}
+	return v, nil
+}
+
+// Migrate brings the schema up to date. It is safe to run again and from
+// several processes in turn: every statement is idempotent, and a version is
+// recorded only after all its statements ran.
+func (s *Store) Migrate(ctx context.Context) error {
+	for _, st := range s.opts.bootstrapStatements() {
+		if err := s.b.Exec(ctx, st); err != nil {
+			return fmt.Errorf("store: migrate bootstrap %q: %w", firstLine(st), err)
+		}
+	}
+	applied, err := s.AppliedVersion(ctx)
+	if err != nil {
+		return err
+	}
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.version <= applied {
+			continue
+		}
+		r, err := s.opts.Render(m.text)
+		if err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		for _, st := range SplitStatements(r) {
+			if err := s.b.Exec(ctx, st); err != nil {
+				return fmt.Errorf("store: migration %s, statement %q: %w", m.name, firstLine(st), err)
+			}
+		}
+		rec := fmt.Sprintf(`{"version":%d,"name":%q,"applied_at":%q}`+"\n", m.version, m.name, time.Now().UTC().Format(chTimeLayout))
+		if err := s.b.Insert(ctx, s.opts.Database+".schema_migrations", []byte(rec), fmt.Sprintf("migration-%d", m.version)); err != nil {
+			return fmt.Errorf("store: recording migration %s: %w", m.name, err)
+		}
+		s.log.LogAttrs(ctx, slog.LevelInfo, "migration applied", slog.Int("version", m.version), slog.String("name", m.name))
+	}
+	for _, st := range s.opts.ttlStatements() {
+		if err := s.b.Exec(ctx, st); err != nil {
+			return fmt.Errorf("store: applying retention %q: %w", firstLine(st), err)
+		}
+	}
+	s.migrated.Store(true)
+	return nil
+}
+
+// LatestVersion is the newest migration this binary carries.
+func LatestVersion() (int, error) {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0, err
+	}
+	return ms[len(ms)-1].version, nil
+}
+
+// Ready reports nil when the store answers and the schema is current.
+func (s *Store) Ready(ctx context.Context) error {
+	if !s.migrated.Load() {
+		return errors.New("store: not migrated yet")
+	}
+	if _, err := s.b.Query(ctx, "SELECT 1 AS ok", nil); err != nil {
+		return fmt.Errorf("store: unreachable: %w", err)
+	}
+	return nil
+}
+
+var tokenRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,200}$`)
+
+// Insert writes JSONEachRow rows into one of the data tables. token makes the
+// insert idempotent: the same token twice stores the rows once.
+func (s *Store) Insert(ctx context.Context, table string, rows []byte, token string) error {
+	if !KnownTable(table) {
+		return fmt.Errorf("store: insert into unknown table %q", table)
+	}
+	if !tokenRE.MatchString(token) {
+		return fmt.Errorf("store: invalid dedup token %q", token)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return s.b.Insert(ctx, s.opts.Database+"."+table, rows, token)
+}
+
+// Query runs a SELECT with bound parameters; {{db}} in sql names the database.
+func (s *Store) Query(ctx context.Context, sql string, params map[string]string) ([]byte, error) {
+	return s.b.Query(ctx, strings.ReplaceAll(sql, "{{db}}", s.opts.Database), params)
+}
+
+// Exec runs one statement; {{db}} in sql names the database.
+func (s *Store) Exec(ctx context.Context, sql string) error {
+	return s.b.Exec(ctx, strings.ReplaceAll(sql, "{{db}}", s.opts.Database))
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	if len(l) > 120 {
+		l = l[:120] + "…"
+	}
+	return l
+}

@@ -1,0 +1,141 @@
+// Package storetest gives tests a real embedded store. The engine allows one
+// storage path per process, so a test binary shares one engine and every
+// test gets its own freshly migrated database in it.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alertlens/alertlens/chdb"
+	"github.com/alertlens/alertlens/store"
+)
+
+var (
+	mu      sync.Mutex
+	backend *store.Embedded
+	dataDir string
+)
+
+// RepoRoot finds the module root by walking up to go.mod.
+func RepoRoot() string {
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// LibPath is the libchdb.so the tests use: $ALERTLENS_CHDB_LIB or the one
+// `make` installs at the repository root.
+func LibPath() string {
+	if p := os.Getenv(chdb.LibEnv); p != "" {
+		return p
+	}
+	return filepath.Join(RepoRoot(), chdb.DefaultLibPath)
+}
+
+// DataDir is this process's engine data directory (created on first use).
+func DataDir(t testing.TB) string {
+	mu.Lock()
+	defer mu.Unlock()
+	if dataDir == "" {
+		d, err := os.MkdirTemp("", "alertlens-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dataDir = d
+	}
+	return dataDir
+}
+
+// Backend returns the process's embedded engine, opening it on first use.
+func Backend(t testing.TB) *store.Embedded {
+	t.Helper()
+	dir := DataDir(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if backend == nil {
+		b, err := store.OpenEmbedded(LibPath(), dir)
+		if err != nil {
+			t.Fatalf("opening the embedded engine (run `make chdb` first): %v", err)
+		}
+		backend = b
+	}
+	return backend
+}
+
+// shared keeps Close from closing the process-wide connection.
+type shared struct{ *store.Embedded }
+
+func (shared) Close() error { return nil }
+
+// NewDatabaseName returns a unique database name for one test.
+func NewDatabaseName() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "t_" + hex.EncodeToString(b)
+}
+
+// New returns a store on a new, migrated database, dropped when the test ends.
+func New(t testing.TB) *store.Store {
+	t.Helper()
+	b := Backend(t)
+	db := NewDatabaseName()
+	st, err := store.New(shared{b}, store.Options{Database: db, Retention: 400 * 24 * time.Hour}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := b.Exec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s SYNC", db)); err != nil {
+			t.Logf("dropping %s: %v", db, err)
+		}
+	})
+	return st
+}
+
+// Main runs the tests and removes the engine's data directory afterwards.
+func Main(m *testing.M) int {
+	code := m.Run()
+	mu.Lock()
+	defer mu.Unlock()
+	if dataDir != "" {
+		_ = os.RemoveAll(dataDir)
+	}
+	return code
+}
+
+// Count returns SELECT count() FROM db.table WHERE cond.
+func Count(t testing.TB, st *store.Store, table, cond string) int {
+	t.Helper()
+	if cond == "" {
+		cond = "1"
+	}
+	out, err := st.Query(context.Background(), fmt.Sprintf("SELECT count() AS n FROM {{db}}.%s WHERE %s", table, cond), nil)
+	if err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	var n int
+	if _, err := fmt.Sscanf(string(out), `{"n":"%d"}`, &n); err != nil {
+		if _, err2 := fmt.Sscanf(string(out), `{"n":%d}`, &n); err2 != nil {
+			t.Fatalf("count %s: parsing %q: %v", table, out, err)
+		}
+	}
+	return n
+}

@@ -1,0 +1,115 @@
+CREATE TABLE IF NOT EXISTS alertlens.notifications_local ON CLUSTER main
+(
+    received_at         DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    source              LowCardinality(String),
+    receiver            LowCardinality(String),
+    group_key           String CODEC(ZSTD(3)),
+    group_labels        Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    notification_reason LowCardinality(String),
+    route_labels        Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    status              LowCardinality(String),
+    fingerprint         String,
+    alertname           LowCardinality(String),
+    severity            LowCardinality(String),
+    labels              Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    annotations         Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    starts_at           DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    ends_at             Nullable(DateTime64(3, 'UTC')),
+    generator_url       String CODEC(ZSTD(3)),
+    external_url        LowCardinality(String),
+    truncated_alerts    UInt32,
+    ha_duplicate        UInt8
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/notifications_local', '{replica}')
+PARTITION BY toYYYYMM(received_at)
+ORDER BY (source, fingerprint, received_at)
+TTL toDateTime(received_at) + toIntervalSecond(2592000)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.notifications ON CLUSTER main AS alertlens.notifications_local ENGINE = Distributed(main, alertlens, notifications_local, cityHash64(fingerprint));
+
+CREATE TABLE IF NOT EXISTS alertlens.alert_states_local ON CLUSTER main
+(
+    observed_at   DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    source        LowCardinality(String),
+    fingerprint   String,
+    kind          LowCardinality(String),
+    state         LowCardinality(String),
+    alertname     LowCardinality(String),
+    severity      LowCardinality(String),
+    labels        Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    annotations   Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    silenced_by   Array(String),
+    inhibited_by  Array(String),
+    muted_by      Array(String),
+    receivers     Array(LowCardinality(String)),
+    starts_at     DateTime64(3, 'UTC'),
+    ends_at       Nullable(DateTime64(3, 'UTC')),
+    updated_at    Nullable(DateTime64(3, 'UTC')),
+    generator_url String CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/alert_states_local', '{replica}')
+PARTITION BY toYYYYMM(observed_at)
+ORDER BY (source, fingerprint, observed_at)
+TTL toDateTime(observed_at) + toIntervalSecond(2592000)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.alert_states ON CLUSTER main AS alertlens.alert_states_local ENGINE = Distributed(main, alertlens, alert_states_local, cityHash64(fingerprint));
+
+CREATE TABLE IF NOT EXISTS alertlens.silences_local ON CLUSTER main
+(
+    source      LowCardinality(String),
+    id          String,
+    updated_at  DateTime64(3, 'UTC'),
+    observed_at DateTime64(3, 'UTC'),
+    matchers    Array(Tuple(name String, value String, is_regex Bool, is_equal Bool)),
+    created_by  String,
+    comment     String CODEC(ZSTD(3)),
+    starts_at   DateTime64(3, 'UTC'),
+    ends_at     DateTime64(3, 'UTC'),
+    state       LowCardinality(String)
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/alertlens/silences_local', '{replica}', observed_at)
+PARTITION BY toYYYYMM(updated_at)
+ORDER BY (source, id, updated_at)
+TTL toDateTime(updated_at) + toIntervalSecond(2592000)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.silences ON CLUSTER main AS alertlens.silences_local ENGINE = Distributed(main, alertlens, silences_local, cityHash64(id));
+
+CREATE TABLE IF NOT EXISTS alertlens.polls_local ON CLUSTER main
+(
+    polled_at        DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    source           LowCardinality(String),
+    duration_seconds Float64,
+    ok               Bool,
+    error            String,
+    alerts           UInt32,
+    silences         UInt32,
+    changes          UInt32
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/polls_local', '{replica}')
+PARTITION BY toYYYYMM(polled_at)
+ORDER BY (source, polled_at)
+TTL toDateTime(polled_at) + toIntervalSecond(2592000)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.polls ON CLUSTER main AS alertlens.polls_local ENGINE = Distributed(main, alertlens, polls_local, cityHash64(source));
+
+CREATE TABLE IF NOT EXISTS alertlens.alertmanager_status_local ON CLUSTER main
+(
+    observed_at    DateTime64(3, 'UTC'),
+    source         LowCardinality(String),
+    uptime         DateTime64(3, 'UTC'),
+    config_hash    String,
+    config         String CODEC(ZSTD(3)),
+    version        String,
+    cluster_status LowCardinality(String),
+    peers          Array(String)
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/alertmanager_status_local', '{replica}')
+PARTITION BY toYYYYMM(uptime)
+ORDER BY (source, uptime, config_hash)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.alertmanager_status ON CLUSTER main AS alertlens.alertmanager_status_local ENGINE = Distributed(main, alertlens, alertmanager_status_local, cityHash64(source));

@@ -1,0 +1,317 @@
+// Package writer drains the ingest queue into the store in batches.
+//
+// Exactly once: before a batch is inserted its range is persisted as the
+// queue's in-flight batch, and each table's rows are inserted with a
+// deduplication token derived from that range. After a crash the same range
+// is re-read and re-inserted with the same tokens, and the store drops what
+// it already has. The cursor moves only after every table of the batch is in.
+package writer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/alertlens/alertlens/queue"
+	"github.com/alertlens/alertlens/store"
+)
+
+// Inserter is the part of the store the writer needs.
+type Inserter interface {
+	Insert(ctx context.Context, table string, rows []byte, token string) error
+}
+
+// Options configure batching and retries.
+type Options struct {
+	BatchRows     int           // flush when this many rows are pending
+	FlushInterval time.Duration // or when the oldest pending row is this old
+	DeadLetter    string        // file receiving rows the store rejects
+	MinBackoff    time.Duration
+	MaxBackoff    time.Duration
+}
+
+// Validate checks o, naming the bad field.
+func (o Options) Validate() error {
+	switch {
+	case o.BatchRows < 1:
+		return fmt.Errorf("queue.batch_rows: %d must be at least 1", o.BatchRows)
+	case o.FlushInterval <= 0:
+		return fmt.Errorf("queue.flush_interval: %s must be positive", o.FlushInterval)
+	case o.DeadLetter == "":
+		return errors.New("queue.dead_letter: must be set")
+	case o.MinBackoff <= 0 || o.MaxBackoff < o.MinBackoff:
+		return fmt.Errorf("queue.retry_backoff: min %s / max %s are not a valid range", o.MinBackoff, o.MaxBackoff)
+	}
+	return nil
+}
+
+type metrics struct {
+	written      *prometheus.CounterVec
+	retried      prometheus.Counter
+	deadLettered *prometheus.CounterVec
+	latency      prometheus.Histogram
+}
+
+func newMetrics(reg prometheus.Registerer, q *queue.Queue) *metrics {
+	m := &metrics{
+		written: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alertlens_rows_written_total", Help: "Rows written from the ingest queue to the store, by table.",
+		}, []string{"table"}),
+		retried: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "alertlens_store_write_retries_total", Help: "Store inserts that failed and were retried.",
+		}),
+		deadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alertlens_rows_dead_lettered_total", Help: "Rows the store rejected as invalid, moved to the dead-letter file, by table.",
+		}, []string{"table"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "alertlens_store_write_duration_seconds", Help: "Duration of one successful insert into the store.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.written, m.retried, m.deadLettered, m.latency,
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "alertlens_queue_bytes", Help: "Bytes of the ingest queue on disk not yet written to the store.",
+			}, func() float64 { return float64(q.Stats().Bytes) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "alertlens_queue_oldest_unwritten_age_seconds", Help: "Age of the oldest row in the queue not yet in the store (0 when empty).",
+			}, func() float64 {
+				if t := q.Stats().OldestAt; !t.IsZero() {
+					return time.Since(t).Seconds()
+				}
+				return 0
+			}))
+	}
+	return m
+}
+
+// Writer drains one queue into one store.
+type Writer struct {
+	q    *queue.Queue
+	st   Inserter
+	opts Options
+	log  *slog.Logger
+	m    *metrics
+
+	dlMu sync.Mutex
+}
+
+// New makes a writer. reg may be nil.
+func New(q *queue.Queue, st Inserter, opts Options, log *slog.Logger, reg prometheus.Registerer) (*Writer, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Writer{q: q, st: st, opts: opts, log: log, m: newMetrics(reg, q)}, nil
+}
+
+// Run drains the queue until ctx is done; then it keeps draining what is
+// already queued until drainCtx is done or the queue is empty, so a clean
+// shutdown leaves nothing behind when the store is up.
+func (w *Writer) Run(ctx, drainCtx context.Context) error {
+	pos, inflight := w.q.Cursor()
+	if inflight != nil {
+		w.log.LogAttrs(ctx, slog.LevelInfo, "writer: retrying the batch in flight at the last stop",
+			slog.String("start", inflight.Start.String()), slog.String("end", inflight.End.String()))
+		recs, err := w.q.ReadRange(*inflight)
+		if err != nil {
+			return fmt.Errorf("writer: re-reading in-flight batch: %w", err)
+		}
+		if err := w.writeBatch(drainCtx, recs, *inflight); err != nil {
+			return err
+		}
+		pos = inflight.End
+	}
+	var pending []queue.Record
+	pendingRows := 0
+	start := pos
+	draining := false
+	timer := time.NewTimer(w.opts.FlushInterval)
+	defer timer.Stop()
+	for {
+		recs, next, err := w.q.Read(pos, w.opts.BatchRows-pendingRows)
+		var ce *queue.CorruptError
+		if errors.As(err, &ce) {
+			w.log.LogAttrs(ctx, slog.LevelError, "writer: skipping corrupt rest of segment", slog.String("at", ce.Pos.String()), slog.String("error", ce.Err.Error()))
+			next = w.q.SkipSegment(ce.Pos)
+		} else if err != nil {
+			return fmt.Errorf("writer: reading queue: %w", err)
+		}
+		for _, r := range recs {
+			for _, s := range r.Sections {
+				pendingRows += store.CountRows(s.Rows)
+			}
+		}
+		pending = append(pending, recs...)
+		pos = next
+		if len(pending) > 0 {
+			w.q.SetOldest(pending[0].AppendedAt)
+		}
+		full := pendingRows >= w.opts.BatchRows
+		old := len(pending) > 0 && time.Since(pending[0].AppendedAt) >= w.opts.FlushInterval
+		if full || old || (draining && len(pending) > 0) || (ce != nil && len(pending) > 0) {
+			r := queue.Range{Start: start, End: pos}
+			if err := w.writeBatch(drainCtx, pending, r); err != nil {
+				return err
+			}
+			pending, pendingRows, start = nil, 0, pos
+			continue
+		}
+		if ce != nil {
+			// Nothing pending: move the cursor past the corrupt part.
+			if err := w.q.Commit(pos, time.Time{}); err != nil {
+				return fmt.Errorf("writer: %w", err)
+			}
+			start = pos
+			continue
+		}
+		if len(recs) > 0 {
+			continue // more may be readable right away
+		}
+		if draining {
+			return nil
+		}
+		wait := w.opts.FlushInterval
+		if len(pending) > 0 {
+			wait = max(time.Millisecond, w.opts.FlushInterval-time.Since(pending[0].AppendedAt))
+		}
+		timer.Reset(wait)
+		select {
+		case <-w.q.Notify():
+		case <-timer.C:
+		case <-ctx.Done():
+			draining = true
+		}
+		if drainCtx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// writeBatch stores the records of r, retrying store outages until ctx ends.
+func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Range) error {
+	if err := w.q.SetInflight(r); err != nil {
+		return fmt.Errorf("writer: %w", err)
+	}
+	tables := map[string][]byte{}
+	for _, rec := range recs {
+		for _, s := range rec.Sections {
+			tables[s.Table] = append(tables[s.Table], s.Rows...)
+		}
+	}
+	names := make([]string, 0, len(tables))
+	for t := range tables {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	for _, t := range names {
+		token := fmt.Sprintf("b-%s-%s-%s", r.Start, r.End, t)
+		err := w.insert(ctx, t, tables[t], token)
+		if store.IsRejected(err) {
+			// Find the bad rows: one record at a time, each with its own
+			// token, so a crash here is retried the same way.
+			err = w.insertEach(ctx, recs, t)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	var oldest time.Time
+	if err := w.q.Commit(r.End, oldest); err != nil {
+		return fmt.Errorf("writer: %w", err)
+	}
+	return nil
+}
+
+func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table string) error {
+	for _, rec := range recs {
+		for i, s := range rec.Sections {
+			if s.Table != table {
+				continue
+			}
+			token := fmt.Sprintf("r-%s-%d-%s", rec.Pos, i, table)
+			err := w.insert(ctx, table, s.Rows, token)
+			if store.IsRejected(err) {
+				err = w.deadLetter(rec, s, err)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// insert retries everything but rejections, with capped exponential backoff,
+// until it succeeds or ctx ends.
+func (w *Writer) insert(ctx context.Context, table string, rows []byte, token string) error {
+	backoff := w.opts.MinBackoff
+	for {
+		t0 := time.Now()
+		err := w.st.Insert(ctx, table, rows, token)
+		if err == nil {
+			w.m.latency.Observe(time.Since(t0).Seconds())
+			w.m.written.WithLabelValues(table).Add(float64(store.CountRows(rows)))
+			return nil
+		}
+		if store.IsRejected(err) {
+			return err
+		}
+		w.m.retried.Inc()
+		w.log.LogAttrs(ctx, slog.LevelWarn, "writer: store insert failed, will retry",
+			slog.String("table", table), slog.Duration("backoff", backoff), slog.String("error", err.Error()))
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("writer: giving up on %s insert (rows stay queued): %w", table, errors.Join(ctx.Err(), err))
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, w.opts.MaxBackoff)
+	}
+}
+
+type deadLetterLine struct {
+	At       time.Time `json:"at"`
+	Position string    `json:"position"`
+	Table    string    `json:"table"`
+	Error    string    `json:"error"`
+	Rows     string    `json:"rows"`
+}
+
+func (w *Writer) deadLetter(rec queue.Record, s queue.Section, cause error) error {
+	w.dlMu.Lock()
+	defer w.dlMu.Unlock()
+	b, err := json.Marshal(deadLetterLine{At: time.Now().UTC(), Position: rec.Pos.String(), Table: s.Table, Error: cause.Error(), Rows: string(s.Rows)})
+	if err != nil {
+		return fmt.Errorf("writer: encoding dead letter: %w", err)
+	}
+	f, err := os.OpenFile(w.opts.DeadLetter, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		return fmt.Errorf("writer: opening dead-letter file: %w", err)
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("writer: writing dead letter: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("writer: fsync dead letter: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writer: closing dead-letter file: %w", err)
+	}
+	n := store.CountRows(s.Rows)
+	w.m.deadLettered.WithLabelValues(s.Table).Add(float64(n))
+	w.log.LogAttrs(context.Background(), slog.LevelError, "writer: store rejected rows, moved to dead-letter file",
+		slog.String("table", s.Table), slog.Int("rows", n), slog.String("file", w.opts.DeadLetter), slog.String("error", cause.Error()))
+	return nil
+}
