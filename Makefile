@@ -20,7 +20,7 @@ run: build
 # Tools the test suite starts for real: Alertmanager 0.25 and Prometheus 2.42
 # from Debian's packages (LAB.md). Installed when missing.
 tools:
-	@command -v alertmanager >/dev/null && command -v prometheus >/dev/null && command -v amtool >/dev/null || \
+	@command -v prometheus-alertmanager >/dev/null && command -v prometheus >/dev/null && command -v amtool >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; }
 
 test: chdb tools

@@ -20,8 +20,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/alertlens/alertlens/config"
+	"github.com/alertlens/alertlens/importer"
+	"github.com/alertlens/alertlens/poller"
 	"github.com/alertlens/alertlens/queue"
+	"github.com/alertlens/alertlens/recording"
 	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/webhook"
 	"github.com/alertlens/alertlens/writer"
 )
 
@@ -33,21 +37,23 @@ type App struct {
 	Store *store.Store
 	Queue *queue.Queue
 
-	writer  *writer.Writer
-	echo    *echo.Echo
-	http    *http.Server
-	ln      net.Listener
-	cleanup lifecycle
+	writer   *writer.Writer
+	recorder *recording.Writer
+	pollers  []*poller.Poller
+	echo     *echo.Echo
+	http     *http.Server
+	ln       net.Listener
+	cleanup  lifecycle
 
-	runCtx    context.Context
-	runCancel context.CancelFunc
-	drainCtx  context.Context
-	drainStop context.CancelFunc
+	runCtx     context.Context
+	runCancel  context.CancelFunc
+	drainCtx   context.Context
+	drainStop  context.CancelFunc
 	writerDone chan struct{}
 	writerErr  error
-	producers sync.WaitGroup
-	stopOnce  sync.Once
-	stopErr   error
+	producers  sync.WaitGroup
+	stopOnce   sync.Once
+	stopErr    error
 }
 
 // OpenStore opens the configured backend and wraps it.
@@ -116,10 +122,35 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 		return nil, err
 	}
 
+	if cfg.Record != "" {
+		a.recorder, err = recording.Create(cfg.Record)
+		if err != nil {
+			return nil, err
+		}
+		a.cleanup.push("recording", func(context.Context) error { return a.recorder.Close() })
+	}
+
 	a.echo = echo.New()
 	a.echo.HideBanner, a.echo.HidePort = true, true
 	a.echo.HTTPErrorHandler = jsonErrorHandler
 	a.routes()
+
+	limits := webhook.Limits{MaxBodyBytes: int64(cfg.Webhook.MaxBodyBytes), MaxAlerts: cfg.Webhook.MaxAlerts,
+		MaxLabels: cfg.Webhook.MaxLabels, MaxLabelBytes: cfg.Webhook.MaxLabelBytes}
+	hooks := webhook.NewHandler(a.Queue, limits, webhook.NewDedup(time.Duration(cfg.Webhook.DedupWindow)), a.recorder, log, a.reg)
+	hooks.Register(a.echo, cfg.Webhook.Auth)
+	importer.New(a.Queue, a.Store, hooks, limits, time.Duration(cfg.Webhook.DedupWindow), time.Duration(cfg.CheckpointInterval),
+		int64(cfg.API.MaxImportBytes), log).Register(a.echo, cfg.API.Auth)
+
+	pm := poller.NewMetrics(a.reg)
+	for _, s := range cfg.Sources {
+		p, err := poller.New(poller.Options{Source: s.Name, URL: s.URL, Interval: time.Duration(cfg.PollInterval),
+			Timeout: time.Duration(cfg.PollTimeout), Checkpoint: time.Duration(cfg.CheckpointInterval)}, a.Queue, a.Store, a.recorder, log, pm)
+		if err != nil {
+			return nil, err
+		}
+		a.pollers = append(a.pollers, p)
+	}
 	return a, nil
 }
 
@@ -185,6 +216,19 @@ func (a *App) Start() error {
 			a.log.LogAttrs(context.Background(), slog.LevelError, "http server stopped", slog.String("error", err.Error()))
 		}
 	}()
+	// Pollers resume from the stored state, so they wait until the queue
+	// left by the last run is in the store: otherwise they would diff
+	// against a stale state and store fake transitions.
+	for _, p := range a.pollers {
+		a.Go(func(ctx context.Context) {
+			select {
+			case <-a.writer.Drained():
+			case <-ctx.Done():
+				return
+			}
+			p.Run(ctx)
+		})
+	}
 	a.log.LogAttrs(context.Background(), slog.LevelInfo, "alertlens listening", slog.String("addr", ln.Addr().String()),
 		slog.String("store", a.cfg.Store.Kind), slog.String("data_dir", a.cfg.Store.DataDir))
 	return nil

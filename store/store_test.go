@@ -136,7 +136,7 @@ func TestRoundTripEveryColumnType(t *testing.T) {
 	}
 	sils := []store.Silence{{
 		Source: "prod", ID: "5f3c9d0e-1111-2222-3333-444455556666", UpdatedAt: ts("2026-11-01T00:00:00Z"), ObservedAt: ts("2026-11-01T00:00:10Z"),
-		Matchers: []store.Matcher{{Name: "alertname", Value: "X", IsRegex: false, IsEqual: true}, {Name: "sev", Value: "P1|P2", IsRegex: true, IsEqual: false}},
+		Matchers:  []store.Matcher{{Name: "alertname", Value: "X", IsRegex: false, IsEqual: true}, {Name: "sev", Value: "P1|P2", IsRegex: true, IsEqual: false}},
 		CreatedBy: "alice", Comment: hostile, StartsAt: ts("2026-11-01T00:00:00Z"), EndsAt: ts("2026-11-08T00:00:00Z"), State: "active",
 	}}
 	if got := roundTrip(t, st, store.TableSilences, "updated_at", sils); !reflect.DeepEqual(got, sils) {

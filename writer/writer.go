@@ -102,7 +102,14 @@ type Writer struct {
 	m    *metrics
 
 	dlMu sync.Mutex
+
+	drained     chan struct{}
+	drainedOnce sync.Once
 }
+
+// Drained is closed the first time the writer finds the queue empty, i.e.
+// once everything queued before this start is in the store.
+func (w *Writer) Drained() <-chan struct{} { return w.drained }
 
 // New makes a writer. reg may be nil.
 func New(q *queue.Queue, st Inserter, opts Options, log *slog.Logger, reg prometheus.Registerer) (*Writer, error) {
@@ -112,7 +119,7 @@ func New(q *queue.Queue, st Inserter, opts Options, log *slog.Logger, reg promet
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Writer{q: q, st: st, opts: opts, log: log, m: newMetrics(reg, q)}, nil
+	return &Writer{q: q, st: st, opts: opts, log: log, m: newMetrics(reg, q), drained: make(chan struct{})}, nil
 }
 
 // Run drains the queue until ctx is done; then it keeps draining what is
@@ -177,6 +184,9 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 		}
 		if len(recs) > 0 {
 			continue // more may be readable right away
+		}
+		if len(pending) == 0 {
+			w.drainedOnce.Do(func() { close(w.drained) })
 		}
 		if draining {
 			return nil

@@ -1,0 +1,223 @@
+// Package importer replays recordings (recording.Line NDJSON) through the
+// live code paths: webhook lines through webhook.Ingester, poll lines through
+// the same per-source poller.Differ the live poller uses, in time order. So
+// an imported recording gives the history live operation would have given.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/alertlens/alertlens/config"
+	"github.com/alertlens/alertlens/httpauth"
+	"github.com/alertlens/alertlens/poller"
+	"github.com/alertlens/alertlens/queue"
+	"github.com/alertlens/alertlens/recording"
+	"github.com/alertlens/alertlens/webhook"
+)
+
+// Importer imports recordings. Imports run one at a time: each source's
+// poll history must be diffed in order.
+type Importer struct {
+	mu         sync.Mutex
+	q          poller.Appender
+	st         poller.Querier
+	webhooks   *webhook.Handler
+	limits     webhook.Limits
+	dedup      time.Duration
+	checkpoint time.Duration
+	maxBytes   int64
+	log        *slog.Logger
+}
+
+// New makes an importer.
+func New(q poller.Appender, st poller.Querier, webhooks *webhook.Handler, limits webhook.Limits, dedupWindow, checkpoint time.Duration, maxBytes int64, log *slog.Logger) *Importer {
+	return &Importer{q: q, st: st, webhooks: webhooks, limits: limits, dedup: dedupWindow, checkpoint: checkpoint, maxBytes: maxBytes, log: log}
+}
+
+// Result is the answer of an import.
+type Result struct {
+	Lines int `json:"lines"`
+	Rows  int `json:"rows"`
+}
+
+// batcher collects queue sections in memory and appends them in large
+// records: a recording of many small lines would otherwise cost one fsync a
+// line.
+type batcher struct {
+	q    poller.Appender
+	secs []queue.Section
+	rows int
+	all  int
+}
+
+func (b *batcher) Append(_ context.Context, secs ...queue.Section) error {
+	for _, s := range secs {
+		n := countRows(s.Rows)
+		b.rows += n
+		b.all += n
+	}
+	b.secs = append(b.secs, secs...)
+	return nil
+}
+
+func (b *batcher) flushIfLarge(ctx context.Context) error {
+	if b.rows < 5000 {
+		return nil
+	}
+	return b.flush(ctx)
+}
+
+func (b *batcher) flush(ctx context.Context) error {
+	if len(b.secs) == 0 {
+		return nil
+	}
+	// Merge sections per table: fewer, larger sections.
+	merged := map[string][]byte{}
+	var order []string
+	for _, s := range b.secs {
+		if _, ok := merged[s.Table]; !ok {
+			order = append(order, s.Table)
+		}
+		merged[s.Table] = append(merged[s.Table], s.Rows...)
+	}
+	secs := make([]queue.Section, 0, len(order))
+	for _, t := range order {
+		secs = append(secs, queue.Section{Table: t, Rows: merged[t]})
+	}
+	if err := b.q.Append(ctx, secs...); err != nil {
+		return err
+	}
+	b.secs, b.rows = nil, 0
+	return nil
+}
+
+func countRows(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
+}
+
+// QueueError wraps a failure to queue: the client should retry (503).
+type QueueError struct{ Err error }
+
+func (e *QueueError) Error() string { return "cannot queue the import: " + e.Err.Error() }
+func (e *QueueError) Unwrap() error { return e.Err }
+
+// Import parses and validates the whole recording first (a bad line stores
+// nothing: *recording.LineError), then replays it.
+func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
+	lines, err := recording.Parse(r, config.ValidSourceName, int(im.maxBytes))
+	if err != nil {
+		return Result{}, err
+	}
+	for _, l := range lines {
+		if l.Kind == recording.KindWebhook {
+			if _, err := webhook.Decode(l.Payload, im.limits); err != nil {
+				return Result{}, &recording.LineError{Line: l.Number, Err: fmt.Errorf("payload: %w", err)}
+			}
+		}
+	}
+	recording.SortByTime(lines)
+
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	b := &batcher{q: im.q}
+	in := im.webhooks.ForImport(im.dedup, b)
+	differs := map[string]*poller.Differ{}
+	differ := func(source string) (*poller.Differ, error) {
+		if d, ok := differs[source]; ok {
+			return d, nil
+		}
+		st, err := poller.LoadState(ctx, im.st, source, im.checkpoint)
+		if err != nil {
+			return nil, err
+		}
+		d := poller.NewDiffer(source, im.checkpoint, st)
+		differs[source] = d
+		return d, nil
+	}
+	for _, l := range lines {
+		switch l.Kind {
+		case recording.KindWebhook:
+			if _, _, err := in.Ingest(ctx, l.Payload, l.Source, l.At); err != nil {
+				return Result{}, &recording.LineError{Line: l.Number, Err: err}
+			}
+		case recording.KindPoll:
+			d, err := differ(l.Source)
+			if err != nil {
+				return Result{}, err
+			}
+			snap := poller.Snapshot{At: l.At, Alerts: l.Alerts, Status: l.Status}
+			if l.HasSilences {
+				snap.Silences = l.Silences
+			}
+			if _, err := poller.Apply(ctx, d, b, snap); err != nil {
+				return Result{}, err
+			}
+		case recording.KindPollError:
+			d, err := differ(l.Source)
+			if err != nil {
+				return Result{}, err
+			}
+			sec, err := pollErrorSection(d, l)
+			if err != nil {
+				return Result{}, err
+			}
+			if err := b.Append(ctx, sec); err != nil {
+				return Result{}, err
+			}
+		}
+		if err := b.flushIfLarge(ctx); err != nil {
+			return Result{}, &QueueError{Err: err}
+		}
+	}
+	if err := b.flush(ctx); err != nil {
+		return Result{}, &QueueError{Err: err}
+	}
+	return Result{Lines: len(lines), Rows: b.all}, nil
+}
+
+// Register adds POST /api/v1/import behind the API's auth.
+func (im *Importer) Register(e *echo.Echo, auth config.Auth) {
+	e.POST("/api/v1/import", im.serve, httpauth.Middleware(auth, "alertlens API"))
+}
+
+func (im *Importer) serve(c echo.Context) error {
+	req := c.Request()
+	if req.ContentLength > im.maxBytes {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "recording of "+strconv.FormatInt(req.ContentLength, 10)+" bytes exceeds the limit of "+strconv.FormatInt(im.maxBytes, 10)+" (api.max_import_bytes)")
+	}
+	body := http.MaxBytesReader(c.Response(), req.Body, im.maxBytes)
+	res, err := im.Import(req.Context(), body)
+	var le *recording.LineError
+	var qe *QueueError
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "recording exceeds the limit of "+strconv.FormatInt(im.maxBytes, 10)+" bytes (api.max_import_bytes)")
+	case errors.As(err, &le):
+		return echo.NewHTTPError(http.StatusBadRequest, le.Error())
+	case errors.As(err, &qe):
+		c.Response().Header().Set("Retry-After", "10")
+		return echo.NewHTTPError(http.StatusServiceUnavailable, qe.Error())
+	case err != nil:
+		im.log.LogAttrs(req.Context(), slog.LevelError, "import failed", slog.String("error", err.Error()))
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "import failed: "+err.Error())
+	}
+	im.log.LogAttrs(req.Context(), slog.LevelInfo, "recording imported", slog.Int("lines", res.Lines), slog.Int("rows", res.Rows))
+	return c.JSON(http.StatusOK, res)
+}
