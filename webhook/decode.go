@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -72,7 +73,8 @@ func jsonErr(err error) string {
 	case errors.As(err, &se):
 		return fmt.Sprintf("%v at byte %d", se, se.Offset)
 	case errors.As(err, &te):
-		return fmt.Sprintf("field %q: cannot use a JSON %s as %s", te.Field, te.Value, te.Type)
+		// The message type embeds template.Data; users know the JSON names.
+		return fmt.Sprintf("field %q: cannot use a JSON %s there", strings.TrimPrefix(te.Field, "Data."), te.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "body ends in the middle of the JSON (truncated?)"
 	}

@@ -7,9 +7,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"syscall"
 	"sync"
 	"testing"
 	"time"
@@ -53,13 +56,37 @@ func DataDir(t testing.TB) string {
 	mu.Lock()
 	defer mu.Unlock()
 	if dataDir == "" {
+		sweepDead()
 		d, err := os.MkdirTemp("", "alertlens-test-")
 		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "pid"), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		dataDir = d
 	}
 	return dataDir
+}
+
+// sweepDead removes engine directories of earlier test processes that have
+// exited. A process cannot remove its own: the engine's threads still use it
+// until the very end, and pulling it from under them crashes the exit.
+func sweepDead() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "alertlens-test-*"))
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "pid"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(string(b))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			_ = os.RemoveAll(d)
+		}
+	}
 }
 
 // Backend returns the process's embedded engine, opening it on first use.
@@ -110,15 +137,17 @@ func New(t testing.TB) *store.Store {
 	return st
 }
 
-// Main runs the tests and removes the engine's data directory afterwards.
-func Main(m *testing.M) int {
+// Main runs the tests and exits the process. The engine's data directory
+// is left for the next test process to sweep (see sweepDead).
+//
+// It exits with exit_group directly: under -race, os.Exit goes through
+// TSan's exit(), which runs libchdb's C++ static destructors while the
+// engine's background threads still run, and those then crash. A plain Go
+// binary (alertlens itself) never runs them. Races found during the tests
+// already failed them, so no report is lost.
+func Main(m *testing.M) {
 	code := m.Run()
-	mu.Lock()
-	defer mu.Unlock()
-	if dataDir != "" {
-		_ = os.RemoveAll(dataDir)
-	}
-	return code
+	syscall.Exit(code)
 }
 
 // Count returns SELECT count() FROM db.table WHERE cond.
