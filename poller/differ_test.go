@@ -15,7 +15,7 @@ import (
 var t0 = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 
 func dt(t time.Time) *strfmt.DateTime { d := strfmt.DateTime(t); return &d }
-func sp(s string) *string            { return &s }
+func sp(s string) *string             { return &s }
 
 // al builds an API alert: fp, state, startsAt offset (minutes), silencedBy, inhibitedBy.
 func al(fp, state string, startMin int, silenced, inhibited []string) *models.GettableAlert {

@@ -14,10 +14,10 @@ import (
 	clientruntime "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
 	amclient "github.com/prometheus/alertmanager/api/v2/client"
-	"github.com/prometheus/alertmanager/api/v2/models"
 	"github.com/prometheus/alertmanager/api/v2/client/alert"
 	"github.com/prometheus/alertmanager/api/v2/client/general"
 	"github.com/prometheus/alertmanager/api/v2/client/silence"
+	"github.com/prometheus/alertmanager/api/v2/models"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/alertlens/alertlens/queries"
@@ -352,4 +352,3 @@ func (p *Poller) record(ctx context.Context, l recording.Line) {
 		p.log.LogAttrs(ctx, slog.LevelError, "poller: writing recording", slog.String("error", err.Error()))
 	}
 }
-

@@ -7,4 +7,6 @@ import (
 	"github.com/alertlens/alertlens/httpauth"
 )
 
-func authMiddleware(a config.Auth) echo.MiddlewareFunc { return httpauth.Middleware(a, "alertlens webhook") }
+func authMiddleware(a config.Auth) echo.MiddlewareFunc {
+	return httpauth.Middleware(a, "alertlens webhook")
+}
