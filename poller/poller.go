@@ -129,9 +129,8 @@ func LoadState(ctx context.Context, q Querier, source string, checkpoint time.Du
 		return st, fmt.Errorf("poller %s: reading status: %w", source, err)
 	}
 	var s struct {
-		ConfigHash     string `json:"config_hash"`
-		Uptime         string `json:"uptime"`
-		LastCheckpoint string `json:"last_checkpoint"`
+		ConfigHash string `json:"config_hash"`
+		Uptime     string `json:"uptime"`
 	}
 	if err := json.Unmarshal(out, &s); err != nil {
 		return st, fmt.Errorf("poller %s: parsing status %q: %w", source, out, err)
@@ -139,8 +138,14 @@ func LoadState(ctx context.Context, q Querier, source string, checkpoint time.Du
 	if up, err := time.ParseInLocation("2006-01-02 15:04:05.000", s.Uptime, time.UTC); err == nil && s.ConfigHash != "" {
 		st.StatusHash = s.ConfigHash + "@" + up.Format(time.RFC3339Nano)
 	}
-	if ck, err := time.ParseInLocation("2006-01-02 15:04:05.000", s.LastCheckpoint, time.UTC); err == nil && ck.Year() > 1970 {
-		st.LastCheckpoint = ck
+	// A checkpoint exists to give every open alert a row at least every
+	// interval; the next one is due an interval after the oldest of their
+	// latest rows, whatever kind those rows are.
+	st.LastCheckpoint = lastAt
+	for _, r := range st.Alerts {
+		if r.ObservedAt.Before(st.LastCheckpoint) {
+			st.LastCheckpoint = r.ObservedAt.Time
+		}
 	}
 	return st, nil
 }
