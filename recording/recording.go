@@ -227,27 +227,36 @@ func (w *Writer) Write(l Line) error {
 	return nil
 }
 
-// Marshal encodes one line, newline-terminated, in UTC.
+// Marshal encodes one line, newline-terminated, in UTC. A poll line always
+// has "alerts", and has "silences" exactly when they were read (an empty
+// list included), so replay tells "no silences" from "not read".
 func Marshal(l Line) ([]byte, error) {
 	l.At = l.At.UTC()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if l.Kind == KindPoll && l.Alerts == nil {
-		l.Alerts = []*models.GettableAlert{}
-	}
 	type plain Line
+	var v any = plain(l)
 	if l.Kind == KindPoll {
-		// "alerts" must be present even when empty.
-		if err := enc.Encode(struct {
-			plain
-			Alerts []*models.GettableAlert `json:"alerts"`
-		}{plain(l), l.Alerts}); err != nil {
-			return nil, fmt.Errorf("recording: encoding line: %w", err)
+		alerts := l.Alerts
+		if alerts == nil {
+			alerts = []*models.GettableAlert{}
 		}
-		return buf.Bytes(), nil
+		var sils *[]*models.GettableSilence
+		if l.Silences != nil || l.HasSilences {
+			s := l.Silences
+			if s == nil {
+				s = []*models.GettableSilence{}
+			}
+			sils = &s
+		}
+		v = struct {
+			plain
+			Alerts   []*models.GettableAlert    `json:"alerts"`
+			Silences *[]*models.GettableSilence `json:"silences,omitempty"`
+		}{plain(l), alerts, sils}
 	}
-	if err := enc.Encode(plain(l)); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("recording: encoding line: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -70,6 +70,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		{Kind: KindPoll, At: at, Source: "prod", Alerts: []*models.GettableAlert{{Fingerprint: &fp, StartsAt: &start,
 			Status: &models.AlertStatus{State: &state}, Alert: models.Alert{Labels: models.LabelSet{"a": "b"}}}}},
 		{Kind: KindPollError, At: at, Source: "prod", Error: "boom"},
+		{Kind: KindPoll, At: at, Source: "prod", Silences: []*models.GettableSilence{}},
 	}
 	var buf bytes.Buffer
 	for _, l := range in {
@@ -86,7 +87,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("re-parsing what Marshal wrote: %v\n%s", err, buf.String())
 	}
-	if len(out) != 3 || len(out[0].Alerts) != 0 || !out[0].HasAlerts || *out[1].Alerts[0].Fingerprint != fp || out[2].Error != "boom" {
+	if len(out) != 4 || len(out[0].Alerts) != 0 || !out[0].HasAlerts || out[0].HasSilences || *out[1].Alerts[0].Fingerprint != fp ||
+		out[2].Error != "boom" || !out[3].HasSilences || len(out[3].Silences) != 0 {
 		t.Fatalf("round trip: %+v", out)
 	}
 }
