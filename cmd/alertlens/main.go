@@ -11,6 +11,7 @@ import (
 var commands = map[string]func(ctx context.Context, args []string) error{
 	"serve":   runServe,
 	"migrate": runMigrate,
+	"import":  runImport,
 }
 
 func usage() {
@@ -19,6 +20,7 @@ func usage() {
 commands:
   serve     run the service (webhook, poller, API, metrics)
   migrate   create or update the store's schema and exit
+  import    post recordings (NDJSON files) to a running server
 
 Run 'alertlens COMMAND -h' for a command's flags.`)
 }

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// clientFlags are the flags every command that talks to a server shares.
+type clientFlags struct {
+	url      string
+	token    string
+	username string
+	password string
+}
+
+func (c *clientFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.url, "url", envOr("ALERTLENS_URL", "http://localhost:9095"), "alertlens server (env ALERTLENS_URL)")
+	fs.StringVar(&c.token, "bearer-token", os.Getenv("ALERTLENS_BEARER_TOKEN"), "bearer token for the API (env ALERTLENS_BEARER_TOKEN)")
+	fs.StringVar(&c.username, "username", os.Getenv("ALERTLENS_USERNAME"), "basic auth user (env ALERTLENS_USERNAME)")
+	fs.StringVar(&c.password, "password", os.Getenv("ALERTLENS_PASSWORD"), "basic auth password (env ALERTLENS_PASSWORD)")
+}
+
+func (c *clientFlags) authorize(r *http.Request) {
+	switch {
+	case c.token != "":
+		r.Header.Set("Authorization", "Bearer "+c.token)
+	case c.username != "":
+		r.SetBasicAuth(c.username, c.password)
+	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// apiError turns a non-2xx answer into an error carrying the server's
+// {"error": "..."} message.
+func apiError(resp *http.Response) error {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(b, &e) == nil && e.Error != "" {
+		return fmt.Errorf("server answered %d: %s", resp.StatusCode, e.Error)
+	}
+	return fmt.Errorf("server answered %d: %s", resp.StatusCode, strings.TrimSpace(string(b)))
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressReader counts bytes read, for the progress line.
+type progressReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n.Add(int64(n))
+	return n, err
+}
+
+func runImport(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	var cf clientFlags
+	cf.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: alertlens import [flags] FILE...\n\nPosts recordings (NDJSON) to a running alertlens, one file at a time.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errors.New("no recording given")
+	}
+	tty := isTerminal(os.Stderr)
+	var totalLines, totalRows int
+	for _, name := range fs.Args() {
+		res, err := importFile(ctx, &cf, name, tty)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Printf("%s: %d lines, %d rows\n", name, res.Lines, res.Rows)
+		totalLines += res.Lines
+		totalRows += res.Rows
+	}
+	if fs.NArg() > 1 {
+		fmt.Printf("total: %d files, %d lines, %d rows\n", fs.NArg(), totalLines, totalRows)
+	}
+	return nil
+}
+
+type importResult struct {
+	Lines int `json:"lines"`
+	Rows  int `json:"rows"`
+}
+
+func importFile(ctx context.Context, cf *clientFlags, name string, tty bool) (importResult, error) {
+	var res importResult
+	f, err := os.Open(name)
+	if err != nil {
+		return res, err
+	}
+	defer func() { _ = f.Close() }()
+	st, err := f.Stat()
+	if err != nil {
+		return res, err
+	}
+	pr := &progressReader{r: f}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(cf.url, "/")+"/api/v1/import", pr)
+	if err != nil {
+		return res, err
+	}
+	req.ContentLength = st.Size()
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	cf.authorize(req)
+	done := make(chan struct{})
+	if tty {
+		go func() {
+			t := time.NewTicker(200 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-done:
+					fmt.Fprintf(os.Stderr, "\r\033[K")
+					return
+				case <-t.C:
+					n := pr.n.Load()
+					pct := 100.0
+					if st.Size() > 0 {
+						pct = 100 * float64(n) / float64(st.Size())
+					}
+					fmt.Fprintf(os.Stderr, "\r\033[K%s: %5.1f%% (%s of %s)", name, pct, human(n), human(st.Size()))
+				}
+			}
+		}()
+	}
+	resp, err := http.DefaultClient.Do(req)
+	close(done)
+	if err != nil {
+		return res, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return res, apiError(resp)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return res, fmt.Errorf("reading the server's answer: %w", err)
+	}
+	return res, nil
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

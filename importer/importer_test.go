@@ -1,0 +1,90 @@
+package importer_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+const hook = `{"kind":"webhook","at":"2026-11-02T10:00:03Z","source":"prod","payload":{"version":"4","receiver":"r","status":"firing","groupKey":"g","alerts":[{"status":"firing","labels":{"alertname":"X"},"startsAt":"2026-11-02T10:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"0123456789abcdef"}]}}`
+const poll = `{"kind":"poll","at":"2026-11-02T10:00:15Z","source":"prod","alerts":[{"fingerprint":"0123456789abcdef","startsAt":"2026-11-02T10:00:00Z","endsAt":"2026-11-02T11:00:00Z","updatedAt":"2026-11-02T10:00:00Z","status":{"state":"active","silencedBy":[],"inhibitedBy":[]},"labels":{"alertname":"X"},"annotations":{},"receivers":[{"name":"r"}]}],"silences":[]}`
+const pollEmpty = `{"kind":"poll","at":"2026-11-02T10:00:30Z","source":"prod","alerts":[],"silences":[]}`
+const pollErr = `{"kind":"poll_error","at":"2026-11-02T10:00:45Z","source":"prod","error":"context deadline exceeded"}`
+
+func TestImportHostileRecordings(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.API.MaxImportBytes = 1 << 20
+	svc := apptest.Start(t, cfg)
+	cases := []struct {
+		name, body string
+		code       int
+		errHas     string
+	}{
+		{"malformed line", hook + "\n{\"kind\":", 400, "line 2: malformed JSON"},
+		{"bad payload inside a webhook line", hook + "\n" + strings.Replace(hook, `"version":"4"`, `"version":"3"`, 1), 400, `line 2: payload: version "3"`},
+		{"bad fingerprint in payload", strings.Replace(hook, "0123456789abcdef", "XYZ", 1), 400, "line 1: payload: alerts[0].fingerprint"},
+		{"unknown kind", `{"kind":"metrics","at":"2026-11-02T10:00:03Z","source":"prod"}`, 400, `line 1: kind "metrics"`},
+		{"hostile source", strings.Replace(pollErr, `"prod"`, `"prod'; DROP TABLE polls; --"`, 1), 400, "line 1: source"},
+		{"time in year 0", strings.Replace(pollErr, "2026-11-02T10:00:45Z", "0000-01-01T00:00:00Z", 1), 400, `line 1: "at"`},
+		{"poll without alerts", `{"kind":"poll","at":"2026-11-02T10:00:15Z","source":"prod"}`, 400, `line 1: poll line without "alerts"`},
+		{"alert without state", strings.Replace(poll, `"state":"active",`, "", 1), 400, "line 1: alerts[0]: status.state"},
+		{"invalid UTF-8 in a payload", strings.Replace(hook, `"alertname":"X"`, "\"alertname\":\"X\xff\"", 1), 400, "line 1"},
+		{"NUL line", "\x00\x00\x00", 400, "line 1"},
+		{"over the size limit", strings.Repeat(pollErr+"\n", 20000), 413, "api.max_import_bytes"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(c.body))
+			var e struct{ Error string }
+			_ = json.Unmarshal(body, &e)
+			if code != c.code || !strings.Contains(e.Error, c.errHas) {
+				t.Fatalf("got %d %s, want %d with an error containing %q", code, body, c.code, c.errHas)
+			}
+		})
+	}
+	// A good recording imports; none of the rejected ones left anything.
+	code, body := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(strings.Join([]string{poll, hook, pollEmpty, pollErr, ""}, "\n")))
+	if code != 200 {
+		t.Fatalf("good import: %d %s", code, body)
+	}
+	var res struct{ Lines, Rows int }
+	if err := json.Unmarshal(body, &res); err != nil {
+		t.Fatal(err)
+	}
+	// 4 lines; rows: 1 notification, appeared + resolved states, 3 poll rows.
+	if res.Lines != 4 || res.Rows != 6 {
+		t.Fatalf("answer %s, want 4 lines and 6 rows", body)
+	}
+	svc.WaitCount(t, store.TablePolls, "", 3)
+	for table, want := range map[string]int{store.TableNotifications: 1, store.TableAlertStates: 2, store.TablePolls: 3, store.TableSilences: 0} {
+		if n := svc.Count(t, table, ""); n != want {
+			t.Errorf("%s: %d rows, want %d", table, n, want)
+		}
+	}
+	// Poll lines are diffed in time order even when the file is not sorted:
+	// the webhook line (10:00:03) is processed before the first poll (10:00:15).
+	if n := svc.Count(t, store.TableAlertStates, "kind = 'resolved' AND observed_at = toDateTime64('2026-11-02 10:00:30', 3, 'UTC')"); n != 1 {
+		t.Errorf("the alert should resolve at the 10:00:30 poll")
+	}
+	if n := svc.Count(t, store.TablePolls, "NOT ok AND error = 'context deadline exceeded'"); n != 1 {
+		t.Errorf("the poll_error line should be a failed poll row")
+	}
+}
+
+func TestImportRequiresAPIAuth(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.API.Auth.BearerToken = "tok"
+	svc := apptest.Start(t, cfg)
+	if code, _ := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(pollErr)); code != 401 {
+		t.Fatalf("import without token: %d, want 401", code)
+	}
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(pollErr), "Authorization", "Bearer tok"); code != 200 {
+		t.Fatalf("import with token: %d %s", code, b)
+	}
+}
