@@ -191,7 +191,7 @@ func jsonErrorHandler(err error, c echo.Context) {
 
 // Start listens and starts the writer (and producers).
 func (a *App) Start() error {
-	ln, err := net.Listen("tcp", a.cfg.Listen)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", a.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", a.cfg.Listen, err)
 	}

@@ -21,7 +21,7 @@ type amAlert struct {
 }
 
 func fingerprint(labels map[string]string) string {
-	return model.LabelSet(toModel(labels)).Fingerprint().String()
+	return toModel(labels).Fingerprint().String()
 }
 
 func toModel(m map[string]string) model.LabelSet {

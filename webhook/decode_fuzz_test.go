@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -21,7 +22,8 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		msg, err := Decode(body, lim)
 		if err != nil {
-			if _, ok := err.(*InputError); !ok {
+			var ie *InputError
+			if !errors.As(err, &ie) {
 				t.Fatalf("error %T is not an *InputError: %v", err, err)
 			}
 			return

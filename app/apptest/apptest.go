@@ -51,7 +51,7 @@ type Service struct {
 func Start(t testing.TB, cfg config.Config) *Service {
 	t.Helper()
 	storetest.Backend(t) // boot the engine on the shared path first
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	if os.Getenv("ALERTLENS_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -79,7 +79,7 @@ func (s *Service) Stop(t testing.TB) {
 // Post sends body to path and returns the status and body.
 func (s *Service) Post(t testing.TB, path, contentType string, body []byte, hdr ...string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, s.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,11 @@ func (s *Service) Post(t testing.TB, path, contentType string, body []byte, hdr 
 // Get fetches path.
 func (s *Service) Get(t testing.TB, path string) (int, []byte) {
 	t.Helper()
-	resp, err := http.Get(s.URL + path)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

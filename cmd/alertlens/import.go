@@ -80,7 +80,7 @@ func runImport(ctx context.Context, args []string) error {
 	var cf clientFlags
 	cf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: alertlens import [flags] FILE...\n\nPosts recordings (NDJSON) to a running alertlens, one file at a time.")
+		_, _ = fmt.Fprintln(fs.Output(), "usage: alertlens import [flags] FILE...\n\nPosts recordings (NDJSON) to a running alertlens, one file at a time.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
