@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -178,6 +179,16 @@ var rowTypes = map[string]func() any{
 	TableSilences:           func() any { return new(Silence) },
 	TablePolls:              func() any { return new(Poll) },
 	TableAlertmanagerStatus: func() any { return new(AlertmanagerStatus) },
+}
+
+// Tables lists the data tables, sorted.
+func Tables() []string {
+	ts := make([]string, 0, len(rowTypes))
+	for t := range rowTypes {
+		ts = append(ts, t)
+	}
+	sort.Strings(ts)
+	return ts
 }
 
 // KnownTable reports whether table is one of the data tables.

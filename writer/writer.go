@@ -76,6 +76,10 @@ func newMetrics(reg prometheus.Registerer, q *queue.Queue) *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}),
 	}
+	for _, t := range store.Tables() {
+		m.written.WithLabelValues(t)
+		m.deadLettered.WithLabelValues(t)
+	}
 	if reg != nil {
 		reg.MustRegister(m.written, m.retried, m.deadLettered, m.latency,
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
