@@ -1,0 +1,152 @@
+package webhook_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	amwebhook "github.com/prometheus/alertmanager/notify/webhook"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/store"
+)
+
+// payloads makes n webhook bodies of per alerts each, with realistic labels
+// and distinct fingerprints.
+func payloads(n, per int) [][]byte {
+	out := make([][]byte, n)
+	for p := range out {
+		out[p] = payload(func(m, a map[string]any) {
+			var as []any
+			for i := range per {
+				k := p*per + i
+				b := map[string]any{}
+				for key, v := range a {
+					b[key] = v
+				}
+				b["fingerprint"] = fmt.Sprintf("%016x", k)
+				b["labels"] = map[string]any{"alertname": fmt.Sprintf("Alert%d", k%200), "severity": "P2", "instance": fmt.Sprintf("host-%d:9100", k%2000),
+					"job": "node", "cluster": "eu-1", "team": "db"}
+				as = append(as, b)
+			}
+			m["alerts"] = as
+		})
+	}
+	return out
+}
+
+func post(ctx context.Context, client *http.Client, url string, body []byte) (time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	t0 := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return 0, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return time.Since(t0), nil
+}
+
+// BenchmarkWebhookEndToEnd: alerts/s from HTTP POST until the rows are in
+// the embedded store, next to a bare encoding/json decode of the same
+// payloads. The target: end to end ≥ 0.5 × bare decode.
+func BenchmarkWebhookEndToEnd(b *testing.B) {
+	const nPayloads, per = 500, 100
+	bodies := payloads(nPayloads, per)
+	b.Run("bare-decode", func(b *testing.B) {
+		for range b.N {
+			t0 := time.Now()
+			for _, body := range bodies {
+				var m amwebhook.Message
+				if err := json.Unmarshal(body, &m); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(nPayloads*per)/time.Since(t0).Seconds(), "alerts/s")
+		}
+	})
+	b.Run("http-queue-store", func(b *testing.B) {
+		cfg := apptest.Config(b)
+		cfg.Queue.FlushInterval = 1e8 // 100ms
+		svc := apptest.Start(b, cfg)
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+		for i := range b.N {
+			if err := svc.Store.Exec(context.Background(), "TRUNCATE TABLE {{db}}.notifications"); err != nil {
+				b.Fatal(err)
+			}
+			t0 := time.Now()
+			var wg sync.WaitGroup
+			work := make(chan []byte)
+			for range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for body := range work {
+						if _, err := post(context.Background(), client, svc.URL+"/webhook/bench", body); err != nil {
+							b.Error(err)
+						}
+					}
+				}()
+			}
+			for _, body := range bodies {
+				work <- body
+			}
+			close(work)
+			wg.Wait()
+			if got := svc.WaitCount(b, store.TableNotifications, "", nPayloads*per); got != nPayloads*per {
+				b.Fatalf("round %d: %d rows stored", i, got)
+			}
+			b.ReportMetric(float64(nPayloads*per)/time.Since(t0).Seconds(), "alerts/s")
+		}
+	})
+}
+
+// BenchmarkWebhookAckLatency sends 5,000 alerts/s (100 payloads of 50
+// alerts a second, open loop) for 5 s and reports acknowledgement latency.
+// The target: p99 ≤ 20 ms.
+func BenchmarkWebhookAckLatency(b *testing.B) {
+	const rate, per, seconds = 100, 50, 5
+	bodies := payloads(rate*seconds, per)
+	cfg := apptest.Config(b)
+	svc := apptest.Start(b, cfg)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	for range b.N {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		tick := time.NewTicker(time.Second / rate)
+		for _, body := range bodies {
+			<-tick.C
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d, err := post(context.Background(), client, svc.URL+"/webhook/bench", body)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}()
+		}
+		tick.Stop()
+		wg.Wait()
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+	}
+}
