@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,6 +101,15 @@ func TestCaptureFromAlertmanager(t *testing.T) {
 	}
 	if n := svc.WaitCount(t, store.TableAlertmanagerStatus, "source = 'prod' AND config LIKE '%inhibit_rules%' AND version != ''", 1); n != 1 {
 		t.Fatalf("%d status rows with the config", n)
+	}
+
+	_, metrics := svc.Get(t, "/metrics")
+	for _, want := range []string{`alertlens_alertmanager_up{source="prod"} 1`, `alertlens_alertmanager_poll_errors_total{source="prod"}`,
+		`alertlens_alertmanager_poll_duration_seconds_count{source="prod"}`, `alertlens_alertmanager_collect_cycles_total{source="prod"}`,
+		`alertlens_webhook_requests_total{code="200"}`, `alertlens_alerts_received_total{source="prod",status="firing"}`} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 
 	// Expire the silence: Other becomes active and is notified.
