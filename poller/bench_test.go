@@ -17,7 +17,7 @@ func pollBody(n, variant int) []byte {
 		a := al(fmt.Sprintf("%016x", i), "active", 0, nil, nil)
 		a.Labels = models.LabelSet{"alertname": fmt.Sprintf("Alert%d", i%200), "severity": []string{"P1", "P2", "P3", "P4"}[i%4],
 			"instance": fmt.Sprintf("host-%d:9100", i%2000), "job": "node", "cluster": fmt.Sprintf("c%d", i%5), "team": fmt.Sprintf("t%d", i%12)}
-		a.Annotations = models.LabelSet{"summary": "Something is wrong on " + string(a.Labels["instance"]), "runbook_url": "https://runbooks/x"}
+		a.Annotations = models.LabelSet{"summary": "Something is wrong on " + a.Labels["instance"], "runbook_url": "https://runbooks/x"}
 		if i%100 == variant%100 {
 			a.Status.State = sp("suppressed")
 			a.Status.SilencedBy = []string{"0b2e8f3c-0000-4000-8000-000000000001"}
