@@ -142,10 +142,12 @@ type Queue struct {
 	sizes    map[uint64]int64 // durable size of each segment
 	active   *os.File         // newest segment, open for append
 	cursor   cursorFile       // as last persisted
-	closed   bool
 	readers  map[uint64]*os.File
 	oldestAt time.Time // append time of the record at the cursor, zero if empty
 	pending  int64     // written but not yet synced: invisible to Read
+
+	closeMu sync.RWMutex
+	closed  bool
 
 	queued *prometheus.CounterVec
 	full   prometheus.Counter
@@ -378,13 +380,20 @@ func (q *Queue) Append(ctx context.Context, sections ...Section) error {
 // AppendEncoded appends a record made by EncodeRecord.
 func (q *Queue) AppendEncoded(ctx context.Context, rec []byte) error {
 	req := appendReq{rec: rec, done: make(chan error, 1)}
+	// The read lock keeps Close from stopping the loop between our check
+	// and our send: every request sent is answered.
+	q.closeMu.RLock()
+	if q.closed {
+		q.closeMu.RUnlock()
+		return ErrClosed
+	}
 	select {
 	case q.reqs <- req:
-	case <-q.stop:
-		return ErrClosed
 	case <-ctx.Done():
+		q.closeMu.RUnlock()
 		return ctx.Err()
 	}
+	q.closeMu.RUnlock()
 	// Once handed over, the record may be written whatever ctx does, so the
 	// caller must learn the outcome: wait for it.
 	return <-req.done
@@ -751,13 +760,13 @@ func (q *Queue) SetOldest(t time.Time) {
 // Close stops accepting appends and closes files. Records already
 // acknowledged stay on disk for the next Open.
 func (q *Queue) Close() error {
-	q.mu.Lock()
+	q.closeMu.Lock()
 	if q.closed {
-		q.mu.Unlock()
+		q.closeMu.Unlock()
 		return nil
 	}
 	q.closed = true
-	q.mu.Unlock()
+	q.closeMu.Unlock()
 	close(q.stop)
 	<-q.stopped
 	q.mu.Lock()
