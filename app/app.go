@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/alertlens/alertlens/api"
 	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/importer"
 	"github.com/alertlens/alertlens/poller"
@@ -141,6 +142,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	hooks.Register(a.echo, cfg.Webhook.Auth)
 	importer.New(a.Queue, a.Store, hooks, limits, time.Duration(cfg.Webhook.DedupWindow), time.Duration(cfg.CheckpointInterval),
 		int64(cfg.API.MaxImportBytes), log).Register(a.echo, cfg.API.Auth)
+
+	api.New(a.Store, api.Options{QueryTimeout: time.Duration(cfg.API.QueryTimeout), MaxRows: cfg.API.MaxRows}, log, a.reg).
+		Register(a.echo, cfg.API.Auth)
 
 	pm := poller.NewMetrics(a.reg)
 	for _, s := range cfg.Sources {

@@ -173,6 +173,7 @@ type Webhook struct {
 type API struct {
 	Auth           Auth     `yaml:"auth"`
 	QueryTimeout   Duration `yaml:"query_timeout"`
+	MaxRows        int      `yaml:"max_rows"`
 	MaxImportBytes Bytes    `yaml:"max_import_bytes"`
 }
 
@@ -217,7 +218,7 @@ func Default() Config {
 			MaxBodyBytes: 10 << 20, MaxAlerts: 5000, MaxLabels: 256, MaxLabelBytes: 16 << 10,
 			DedupWindow: Duration(time.Minute),
 		},
-		API:                API{QueryTimeout: Duration(30 * time.Second), MaxImportBytes: 1 << 30},
+		API:                API{QueryTimeout: Duration(30 * time.Second), MaxRows: 100000, MaxImportBytes: 1 << 30},
 		PollInterval:       Duration(15 * time.Second),
 		PollTimeout:        Duration(10 * time.Second),
 		CheckpointInterval: Duration(time.Hour),
@@ -311,8 +312,11 @@ func (c *Config) Validate() error {
 	}
 	validAuth("webhook.auth", c.Webhook.Auth, add)
 	validAuth("api.auth", c.API.Auth, add)
-	if c.API.QueryTimeout <= 0 {
-		add("api.query_timeout", "must be positive")
+	if c.API.QueryTimeout < Duration(time.Second) {
+		add("api.query_timeout", "must be at least 1s")
+	}
+	if c.API.MaxRows < 1 {
+		add("api.max_rows", "must be at least 1")
 	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		add("tls", "cert_file and key_file must be set together")
@@ -464,6 +468,7 @@ var settings = []setting{
 	{"api.auth.username", "", "", str(func(c *Config) *string { return &c.API.Auth.Username })},
 	{"api.auth.password", "", "", secret(func(c *Config) *Secret { return &c.API.Auth.Password })},
 	{"api.query_timeout", "query-timeout", "longest a read query may run", dur(func(c *Config) *Duration { return &c.API.QueryTimeout })},
+	{"api.max_rows", "max-rows", "most rows one read query may return", num(func(c *Config) *int { return &c.API.MaxRows })},
 	{"api.max_import_bytes", "max-import-bytes", "largest recording accepted by /api/v1/import", byt(func(c *Config) *Bytes { return &c.API.MaxImportBytes })},
 	{"tls.cert_file", "tls-cert-file", "serve HTTPS with this certificate", str(func(c *Config) *string { return &c.TLS.CertFile })},
 	{"tls.key_file", "tls-key-file", "and this key", str(func(c *Config) *string { return &c.TLS.KeyFile })},

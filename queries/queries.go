@@ -21,3 +21,17 @@ func SQL(name string) string {
 	}
 	return strings.TrimSpace(string(b))
 }
+
+// Settings are appended to every analysis query by the runner (api): LEFT
+// JOINs give NULL for "no match" (the engine's default fills in zeros, which
+// silently counts unmatched rows), and the engine itself bounds the query's
+// time and result size.
+func Settings(maxSeconds, maxRows int) string {
+	return fmt.Sprintf("\nSETTINGS join_use_nulls = 1, max_execution_time = %d, max_result_rows = %d, result_overflow_mode = 'throw'", maxSeconds, maxRows)
+}
+
+// Render returns the statement in name.sql with its label filter in place of
+// {{.Match}} (a fragment made by LabelFilter: bound parameters only).
+func Render(name, match string) string {
+	return strings.ReplaceAll(SQL(name), "{{.Match}}", match)
+}

@@ -1,0 +1,68 @@
+package api
+
+import (
+	"context"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/alertlens/alertlens/queries"
+)
+
+// Time is a time from the store, answered as RFC 3339 UTC.
+type Time = chTimeJSON
+
+// Episode is one firing period of one alert (DESIGN.md, "Episode").
+type Episode struct {
+	Fingerprint      string            `json:"fingerprint"`
+	Alertname        string            `json:"alertname"`
+	Labels           map[string]string `json:"labels"`
+	Source           string            `json:"source"`
+	StartsAt         Time              `json:"starts_at"`
+	EndsAt           *Time             `json:"ends_at"`
+	Notifications    int               `json:"notifications"`
+	SilencedSeconds  float64           `json:"silenced_seconds"`
+	InhibitedSeconds float64           `json:"inhibited_seconds"`
+}
+
+func (s *Server) alerts(ctx context.Context, c echo.Context) (any, error) {
+	com, err := ParseCommon(c.QueryParams(), s.now())
+	if err != nil {
+		return nil, err
+	}
+	params, match := com.Params()
+	eps, err := run[Episode](ctx, s, queries.Render("episodes", match), params)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"episodes": eps}, nil
+}
+
+// Event is one entry of an alert's timeline.
+type Event struct {
+	At          Time     `json:"at"`
+	Kind        string   `json:"kind"`
+	Status      string   `json:"status,omitempty"`
+	State       string   `json:"state,omitempty"`
+	Receiver    string   `json:"receiver"`
+	SilencedBy  []string `json:"silenced_by"`
+	InhibitedBy []string `json:"inhibited_by"`
+}
+
+func (s *Server) timeline(ctx context.Context, c echo.Context) (any, error) {
+	fp, err := parseFingerprint(c.Param("fingerprint"))
+	if err != nil {
+		return nil, err
+	}
+	com, err := ParseCommon(c.QueryParams(), s.now())
+	if err != nil {
+		return nil, err
+	}
+	params, _ := com.Params()
+	params["fingerprint"] = fp
+	evs, err := run[Event](ctx, s, queries.SQL("timeline"), params)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"fingerprint": fp, "events": evs}, nil
+}
+

@@ -1,0 +1,163 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// startWith imports a recording from testdata into a fresh service.
+func startWith(t *testing.T, recording string) *apptest.Service {
+	t.Helper()
+	svc := apptest.Start(t, apptest.Config(t))
+	body, err := os.ReadFile(filepath.Join("testdata", recording))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, resp := svc.Post(t, "/api/v1/import", "application/x-ndjson", body)
+	if code != 200 {
+		t.Fatalf("import %s: %d %s", recording, code, resp)
+	}
+	var res struct{ Rows int }
+	if err := json.Unmarshal(resp, &res); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the writer stored everything the import queued.
+	total := func() int {
+		n := 0
+		for _, tb := range store.Tables() {
+			n += svc.Count(t, tb, "")
+		}
+		return n
+	}
+	for deadline := time.Now().Add(30 * time.Second); total() < res.Rows && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := total(); got != res.Rows {
+		t.Fatalf("%d rows stored, import queued %d", got, res.Rows)
+	}
+	return svc
+}
+
+// getJSON fetches path and compares its JSON with want (written by hand).
+func checkJSON(t *testing.T, svc *apptest.Service, path, want string) {
+	t.Helper()
+	code, body := svc.Get(t, path)
+	if code != 200 {
+		t.Fatalf("GET %s: %d %s", path, code, body)
+	}
+	var got, exp any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(want), &exp); err != nil {
+		t.Fatalf("bad expected JSON: %v", err)
+	}
+	if !reflect.DeepEqual(got, exp) {
+		t.Errorf("GET %s\n got %s\nwant %s", path, body, strings.Join(strings.Fields(want), " "))
+	}
+}
+
+// The recording (testdata/lookup.ndjson), all on 2026-11-02, source prod
+// unless said:
+//
+//	D  firing 08:00:05 (startsAt 08:00), resolved 08:30:05 (endsAt 08:30)
+//	C  firing 09:00:05 (startsAt 09:00), never resolved
+//	A  firing 10:00:05 and again at 10:00:20 from an HA peer (startsAt 10:00);
+//	   polls: 10:00:15 active, 10:05:15 silenced by s1, 10:08:15 active,
+//	   10:10:15 gone; resolved notification 10:10:05 (endsAt 10:10:00)
+//	B  only in polls: 10:05:15 inhibited by A (startsAt 10:02, receiver
+//	   oncall), gone at 10:08:15
+//	A  in source eu: firing 10:30:05 (startsAt 10:30)
+//
+// By the definitions: A/prod ends at 10:10:00 (its resolved notification's
+// endsAt comes before the 10:10:15 poll), has 2 notifications (the HA
+// duplicate does not count; the resolved one does), and was silenced from
+// 10:05:15 to 10:08:15 = 180 s. B ends at the first poll without it, 10:08:15,
+// and was inhibited 10:05:15–10:08:15 = 180 s. D ended before 09:30.
+const (
+	epC     = `{"fingerprint":"cccccccccccccccc","alertname":"C","labels":{"alertname":"C","severity":"P3"},"source":"prod","starts_at":"2026-11-02T09:00:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}`
+	epA     = `{"fingerprint":"aaaaaaaaaaaaaaaa","alertname":"A","labels":{"alertname":"A","severity":"P2"},"source":"prod","starts_at":"2026-11-02T10:00:00Z","ends_at":"2026-11-02T10:10:00Z","notifications":2,"silenced_seconds":180,"inhibited_seconds":0}`
+	epB     = `{"fingerprint":"bbbbbbbbbbbbbbbb","alertname":"B","labels":{"alertname":"B","severity":"P1"},"source":"prod","starts_at":"2026-11-02T10:02:00Z","ends_at":"2026-11-02T10:08:15Z","notifications":0,"silenced_seconds":0,"inhibited_seconds":180}`
+	epAeu   = `{"fingerprint":"aaaaaaaaaaaaaaaa","alertname":"A","labels":{"alertname":"A","severity":"P2"},"source":"eu","starts_at":"2026-11-02T10:30:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}`
+	window  = "from=2026-11-02T09:30:00Z&to=2026-11-02T11:00:00Z"
+	episode = "/api/v1/alerts?"
+)
+
+func TestAlertsEpisodes(t *testing.T) {
+	svc := startWith(t, "lookup.ndjson")
+	q := url.QueryEscape
+	cases := []struct{ name, query, want string }{
+		{"whole window, C crosses its start", window, `{"episodes":[` + epC + `,` + epA + `,` + epB + `,` + epAeu + `]}`},
+		{"window ending mid-episode keeps the real end", "from=2026-11-02T09:30:00Z&to=2026-11-02T10:05:00Z&match=" + q(`{alertname=~"A|B"}`), `{"episodes":[` + epA + `,` + epB + `]}`},
+		{"one source", window + "&source=eu", `{"episodes":[` + epAeu + `]}`},
+		{"negative matcher", window + "&match=" + q(`{severity!="P2"}`), `{"episodes":[` + epC + `,` + epB + `]}`},
+		{"receiver from the poller", window + "&receiver=oncall", `{"episodes":[` + epB + `]}`},
+		{"regex is anchored", window + "&match=" + q(`{alertname=~"."}`), `{"episodes":[` + epC + `,` + epA + `,` + epB + `,` + epAeu + `]}`},
+		{"regex partial does not match", window + "&match=" + q(`{severity=~"P"}`), `{"episodes":[]}`},
+		{"ended before the window", "from=2026-11-02T08:10:00Z&to=2026-11-02T08:20:00Z", `{"episodes":[{"fingerprint":"dddddddddddddddd","alertname":"D","labels":{"alertname":"D","severity":"P3"},"source":"prod","starts_at":"2026-11-02T08:00:00Z","ends_at":"2026-11-02T08:30:00Z","notifications":2,"silenced_seconds":0,"inhibited_seconds":0}]}`},
+		{"empty window", "from=2026-11-01T00:00:00Z&to=2026-11-01T01:00:00Z", `{"episodes":[]}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { checkJSON(t, svc, episode+c.query, c.want) })
+	}
+}
+
+func TestTimeline(t *testing.T) {
+	svc := startWith(t, "lookup.ndjson")
+	checkJSON(t, svc, "/api/v1/alerts/aaaaaaaaaaaaaaaa/timeline?source=prod&"+window, `{"fingerprint":"aaaaaaaaaaaaaaaa","events":[
+		{"at":"2026-11-02T10:00:05Z","kind":"notification","status":"firing","receiver":"team","silenced_by":[],"inhibited_by":[]},
+		{"at":"2026-11-02T10:00:15Z","kind":"state","state":"active","receiver":"team","silenced_by":[],"inhibited_by":[]},
+		{"at":"2026-11-02T10:05:15Z","kind":"state","state":"suppressed","receiver":"team","silenced_by":["s1"],"inhibited_by":[]},
+		{"at":"2026-11-02T10:08:15Z","kind":"state","state":"active","receiver":"team","silenced_by":[],"inhibited_by":[]},
+		{"at":"2026-11-02T10:10:05Z","kind":"notification","status":"resolved","receiver":"team","silenced_by":[],"inhibited_by":[]},
+		{"at":"2026-11-02T10:10:15Z","kind":"state","state":"resolved","receiver":"team","silenced_by":[],"inhibited_by":[]}]}`)
+}
+
+func TestBadParameters(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	for _, c := range []struct{ path, param string }{
+		{"/api/v1/alerts?from=yesterday", "parameter from"},
+		{"/api/v1/alerts?to=2026-13-01T00:00:00Z", "parameter to"},
+		{"/api/v1/alerts?from=now&to=now-1h", "parameter from"},
+		{"/api/v1/alerts?match=" + url.QueryEscape(`{a=~"("}`), "parameter match"},
+		{"/api/v1/alerts?match=" + url.QueryEscape(`{a="b"`), "parameter match"},
+		{"/api/v1/alerts?source=" + url.QueryEscape("a'b"), "parameter source"},
+		{"/api/v1/alerts/XYZ/timeline", "parameter fingerprint"},
+	} {
+		code, body := svc.Get(t, c.path)
+		if code != 400 || !strings.Contains(string(body), c.param) {
+			t.Errorf("GET %s: %d %s, want 400 naming %q", c.path, code, body, c.param)
+		}
+	}
+	if code, body := svc.Get(t, "/api/v1/alerts?from=now-7d&to=now"); code != 200 || string(body) != "{\"episodes\":[]}\n" {
+		t.Errorf("relative times on an empty store: %d %s", code, body)
+	}
+}
+
+func TestResultLimit(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.API.MaxRows = 2
+	svc := apptest.Start(t, cfg)
+	body, _ := os.ReadFile(filepath.Join("testdata", "lookup.ndjson"))
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
+		t.Fatal(code, string(b))
+	}
+	svc.WaitCount(t, store.TablePolls, "", 4)
+	svc.WaitCount(t, store.TableNotifications, "", 7)
+	code, b := svc.Get(t, episode+window)
+	if code != 400 || !strings.Contains(string(b), "api.max_rows") {
+		t.Fatalf("4 episodes with max_rows 2: %d %s, want 400 naming api.max_rows", code, b)
+	}
+}
