@@ -65,4 +65,3 @@ func (s *Server) timeline(ctx context.Context, c echo.Context) (any, error) {
 	}
 	return map[string]any{"fingerprint": fp, "events": evs}, nil
 }
-

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -118,4 +117,3 @@ func parseFingerprint(s string) (string, error) {
 	return s, nil
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
