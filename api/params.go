@@ -116,4 +116,3 @@ func parseFingerprint(s string) (string, error) {
 	}
 	return s, nil
 }
-
