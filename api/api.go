@@ -57,6 +57,7 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g := e.Group("/api/v1", httpauth.Middleware(auth, "alertlens API"))
 	g.GET("/alerts", s.handle("alerts", s.alerts))
 	g.GET("/alerts/:fingerprint/timeline", s.handle("timeline", s.timeline))
+	g.GET("/flapping", s.handle("flapping", s.flapping))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)

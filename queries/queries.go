@@ -30,8 +30,10 @@ func Settings(maxSeconds, maxRows int) string {
 	return fmt.Sprintf("\nSETTINGS join_use_nulls = 1, max_execution_time = %d, max_result_rows = %d, result_overflow_mode = 'throw'", maxSeconds, maxRows)
 }
 
-// Render returns the statement in name.sql with its label filter in place of
-// {{.Match}} (a fragment made by LabelFilter: bound parameters only).
+// Render returns the statement in name.sql with the shared episode CTEs in
+// place of {{.Episodes}} and its label filter in place of {{.Match}} (a
+// fragment made by LabelFilter: bound parameters only).
 func Render(name, match string) string {
-	return strings.ReplaceAll(SQL(name), "{{.Match}}", match)
+	s := strings.ReplaceAll(SQL(name), "{{.Episodes}}", SQL("episodes_cte"))
+	return strings.ReplaceAll(s, "{{.Match}}", match)
 }

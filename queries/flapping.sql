@@ -1,0 +1,49 @@
+-- Flapping alerts (DESIGN.md, "Flap"). eps is built from {from} =
+-- window start - flap_gap, so the episode before the first one in the window
+-- is there to measure its gap. A flap is an episode that starts less than
+-- {flap_gap_ms} after the previous episode of the same fingerprint (and
+-- source) ended; a fingerprint is flapping when at least {min_flaps} of its
+-- flaps start in [win_from, to).
+-- Suggestions, from the episodes and flaps starting in the window:
+--   suggested_for_seconds: the smallest whole number of seconds S such that
+--   at least 90% of the ended episodes lasted less than S (a for: longer by S
+--   would have kept them from firing);
+--   suggested_keep_firing_for_seconds: the smallest whole number of seconds
+--   K such that at least 90% of the flaps came back within K of the previous
+--   end (a keep_firing_for: of K would have merged them).
+WITH {{.Episodes}},
+seq AS (
+    SELECT source, fingerprint, alertname, labels, starts_at, ends_at,
+           lagInFrame(ends_at) OVER w AS prev_end,
+           row_number() OVER w AS n
+    FROM eps
+    WINDOW w AS (PARTITION BY source, fingerprint ORDER BY starts_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+),
+marked AS (
+    SELECT *,
+           starts_at >= {win_from:DateTime64(3, 'UTC')} AS in_window,
+           n > 1 AND prev_end IS NOT NULL AND dateDiff('millisecond', prev_end, starts_at) < {flap_gap_ms:Int64} AS is_flap,
+           greatest(dateDiff('millisecond', prev_end, starts_at), 0) / 1000 AS gap_seconds,
+           dateDiff('millisecond', starts_at, ends_at) / 1000 AS episode_seconds
+    FROM seq
+),
+per_alert AS (
+    SELECT source, fingerprint,
+           argMin(alertname, starts_at) AS first_alertname,
+           argMin(labels, starts_at) AS first_labels,
+           countIf(in_window) AS episodes,
+           countIf(in_window AND is_flap) AS flaps,
+           arraySort(groupArrayIf(assumeNotNull(episode_seconds), in_window AND episode_seconds IS NOT NULL)) AS durations,
+           arraySort(groupArrayIf(assumeNotNull(gap_seconds), in_window AND is_flap)) AS gaps
+    FROM marked
+    GROUP BY source, fingerprint
+)
+SELECT fingerprint, first_alertname AS alertname, first_labels AS labels, source, episodes, flaps,
+       -- exact medians: the middle value, or the mean of the two middle ones
+       if(empty(durations), NULL, (durations[intDiv(length(durations) + 1, 2)] + durations[intDiv(length(durations), 2) + 1]) / 2) AS median_episode_seconds,
+       if(empty(gaps), NULL, (gaps[intDiv(length(gaps) + 1, 2)] + gaps[intDiv(length(gaps), 2) + 1]) / 2) AS median_gap_seconds,
+       if(empty(durations), NULL, floor(durations[toUInt64(ceil(0.9 * length(durations)))]) + 1) AS suggested_for_seconds,
+       if(empty(gaps), NULL, ceil(gaps[toUInt64(ceil(0.9 * length(gaps)))])) AS suggested_keep_firing_for_seconds
+FROM per_alert
+WHERE flaps >= {min_flaps:UInt32}
+ORDER BY flaps DESC, source, fingerprint
