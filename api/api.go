@@ -58,6 +58,7 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g.GET("/alerts", s.handle("alerts", s.alerts))
 	g.GET("/alerts/:fingerprint/timeline", s.handle("timeline", s.timeline))
 	g.GET("/flapping", s.handle("flapping", s.flapping))
+	g.GET("/silences/stale", s.handle("silences_stale", s.staleSilences))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)

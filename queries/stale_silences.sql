@@ -1,0 +1,79 @@
+-- Stale silences at {at} (DESIGN.md, "Stale silence"). For each silence
+-- active at {at} (its latest version seen by then):
+--   long_running:    active for more than {max_age_ms};
+--   matches_nothing: never silenced an alert, and at least {idle_ms} of
+--                    observed time since it started;
+--   alerts_resolved: silenced alerts, but none since at least {idle_ms}
+--                    before {at}: every alert it silenced has resolved or
+--                    stopped being silenced by it by then.
+-- Observed time is time covered by two consecutive successful polls of the
+-- silence's source: when a poll failed, the poller was blind until the next
+-- successful one.
+WITH
+versions AS (
+    SELECT source, id,
+           argMax(matchers, updated_at) AS matchers, argMax(created_by, updated_at) AS created_by,
+           argMax(comment, updated_at) AS comment, argMax(starts_at, updated_at) AS s_starts_at,
+           argMax(ends_at, updated_at) AS s_ends_at
+    FROM {{db}}.silences FINAL
+    WHERE updated_at <= {at:DateTime64(3, 'UTC')} AND observed_at <= {at:DateTime64(3, 'UTC')}
+      AND ({source:String} = '' OR source = {source:String})
+    GROUP BY source, id
+),
+active AS (
+    SELECT * FROM versions
+    WHERE s_starts_at <= {at:DateTime64(3, 'UTC')} AND s_ends_at > {at:DateTime64(3, 'UTC')}
+),
+steps AS (
+    SELECT source, fingerprint, observed_at, kind, silenced_by,
+           leadInFrame(toNullable(observed_at)) OVER (
+               PARTITION BY source, fingerprint ORDER BY observed_at
+               ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_at
+    FROM {{db}}.alert_states
+    WHERE observed_at <= {at:DateTime64(3, 'UTC')}
+      AND observed_at >= (SELECT min(s_starts_at) FROM active)
+      AND source IN (SELECT source FROM active)
+),
+matched AS (
+    -- When each silence last silenced anything: the end of its last
+    -- stretch on any alert (still silencing at {at}: {at} itself).
+    SELECT source, sid AS id,
+           max(if(next_at IS NULL, {at:DateTime64(3, 'UTC')}, least(assumeNotNull(next_at), {at:DateTime64(3, 'UTC')}))) AS last_matched_at
+    FROM steps
+    ARRAY JOIN silenced_by AS sid
+    WHERE kind != 'resolved'
+    GROUP BY source, sid
+),
+intervals AS (
+    SELECT source, polled_at AS p0, ok AS ok0,
+           leadInFrame(toNullable(polled_at)) OVER w AS p1,
+           leadInFrame(ok) OVER w AS ok1
+    FROM {{db}}.polls
+    WHERE polled_at <= {at:DateTime64(3, 'UTC')}
+      AND polled_at >= (SELECT min(s_starts_at) FROM active) - INTERVAL 1 DAY
+      AND source IN (SELECT source FROM active)
+    WINDOW w AS (PARTITION BY source ORDER BY polled_at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+),
+observed AS (
+    SELECT a.source AS source, a.id AS id,
+           sum(greatest(0, dateDiff('millisecond', greatest(i.p0, a.s_starts_at), least(assumeNotNull(i.p1), {at:DateTime64(3, 'UTC')})))) AS observed_ms
+    FROM active AS a
+    INNER JOIN intervals AS i ON a.source = i.source
+    WHERE i.ok0 AND i.ok1 AND i.p1 IS NOT NULL
+    GROUP BY a.source, a.id
+),
+judged AS (
+    SELECT a.id AS id, a.source AS source, a.matchers AS matchers, a.created_by AS created_by, a.comment AS comment,
+           a.s_starts_at AS starts_at, a.s_ends_at AS ends_at, m.last_matched_at AS last_matched_at,
+           dateDiff('millisecond', a.s_starts_at, {at:DateTime64(3, 'UTC')}) > {max_age_ms:Int64} AS long_running,
+           m.last_matched_at IS NULL AND coalesce(o.observed_ms, 0) >= {idle_ms:Int64} AS matches_nothing,
+           m.last_matched_at IS NOT NULL AND dateDiff('millisecond', assumeNotNull(m.last_matched_at), {at:DateTime64(3, 'UTC')}) >= {idle_ms:Int64} AS alerts_resolved
+    FROM active AS a
+    LEFT JOIN matched AS m ON a.source = m.source AND a.id = m.id
+    LEFT JOIN observed AS o ON a.source = o.source AND a.id = o.id
+)
+SELECT id, source, matchers, created_by, comment, starts_at, ends_at, last_matched_at,
+       arrayFilter(x -> x != '', [if(long_running, 'long_running', ''), if(matches_nothing, 'matches_nothing', ''), if(alerts_resolved, 'alerts_resolved', '')]) AS reasons
+FROM judged
+WHERE long_running OR matches_nothing OR alerts_resolved
+ORDER BY starts_at, id
