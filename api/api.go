@@ -28,6 +28,9 @@ type Querier interface {
 type Options struct {
 	QueryTimeout time.Duration
 	MaxRows      int
+	// PollInterval is the poller's period: "within one poll interval" in
+	// the failed-inhibition definition.
+	PollInterval time.Duration
 }
 
 // Server answers the read API.
@@ -59,6 +62,7 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g.GET("/alerts/:fingerprint/timeline", s.handle("timeline", s.timeline))
 	g.GET("/flapping", s.handle("flapping", s.flapping))
 	g.GET("/silences/stale", s.handle("silences_stale", s.staleSilences))
+	g.GET("/inhibitions/failed", s.handle("inhibitions_failed", s.failedInhibitions))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)

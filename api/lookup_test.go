@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/store"
 	"github.com/alertlens/alertlens/store/storetest"
 )
@@ -20,7 +21,22 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // startWith imports a recording from testdata into a fresh service.
 func startWith(t *testing.T, recording string) *apptest.Service {
 	t.Helper()
-	svc := apptest.Start(t, apptest.Config(t))
+	return startWithPollInterval(t, recording, "")
+}
+
+// startWithPollInterval is startWith with the poll interval the recording
+// was made with (it matters to failed inhibitions).
+func startWithPollInterval(t *testing.T, recording, interval string) *apptest.Service {
+	t.Helper()
+	cfg := apptest.Config(t)
+	if interval != "" {
+		d, err := config.ParseDuration(interval)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.PollInterval = d
+	}
+	svc := apptest.Start(t, cfg)
 	body, err := os.ReadFile(filepath.Join("testdata", recording))
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,57 @@
+-- Failed inhibitions (DESIGN.md, "Failed inhibition"): a firing
+-- notification of F at t while the poller saw F inhibited at t, judged from
+-- the last observation at or before t and the first after it: both
+-- inhibited, or one of them inhibited and within {poll_interval_ms} of t.
+-- An observation is a successful poll of the notification's source (a failed
+-- poll observes nothing); F's state at a poll is its last alert_states row at
+-- or before that poll, since rows are written only on change.
+WITH
+notes AS (
+    SELECT source, fingerprint, alertname, labels, toString(receiver) AS receiver, received_at AS t
+    FROM {{db}}.notifications
+    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
+      AND status = 'firing' AND ha_duplicate = 0
+      AND ({source:String} = '' OR source = {source:String})
+      AND ({receiver:String} = '' OR receiver = {receiver:String})
+      AND {{.Match}}
+),
+ok_polls AS (
+    SELECT source, polled_at
+    FROM {{db}}.polls
+    WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND source IN (SELECT source FROM notes)
+),
+st AS (
+    SELECT source, fingerprint, observed_at, kind, inhibited_by
+    FROM {{db}}.alert_states
+    WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint IN (SELECT fingerprint FROM notes)
+),
+with_polls AS (
+    SELECT n.source AS source, n.fingerprint AS fingerprint, n.alertname AS alertname, n.labels AS labels,
+           n.receiver AS receiver, n.t AS t, b.polled_at AS before_at, a.polled_at AS after_at
+    FROM notes AS n
+    ASOF LEFT JOIN ok_polls AS b ON n.source = b.source AND b.polled_at <= n.t
+    ASOF LEFT JOIN ok_polls AS a ON n.source = a.source AND a.polled_at > n.t
+),
+with_states AS (
+    SELECT w.source AS source, w.fingerprint AS fingerprint, w.alertname AS alertname, w.labels AS labels,
+           w.receiver AS receiver, w.t AS t, w.before_at AS before_at, w.after_at AS after_at,
+           sb.kind AS before_kind, sb.inhibited_by AS before_inh, sa.kind AS after_kind, sa.inhibited_by AS after_inh
+    FROM with_polls AS w
+    ASOF LEFT JOIN st AS sb ON w.source = sb.source AND w.fingerprint = sb.fingerprint
+        AND sb.observed_at <= coalesce(w.before_at, toDateTime64(0, 3, 'UTC'))
+    ASOF LEFT JOIN st AS sa ON w.source = sa.source AND w.fingerprint = sa.fingerprint
+        AND sa.observed_at <= coalesce(w.after_at, toDateTime64(0, 3, 'UTC'))
+),
+judged AS (
+    SELECT *,
+           before_at IS NOT NULL AND coalesce(before_kind, 'resolved') != 'resolved' AND notEmpty(coalesce(before_inh, [])) AS inh_before,
+           after_at IS NOT NULL AND coalesce(after_kind, 'resolved') != 'resolved' AND notEmpty(coalesce(after_inh, [])) AS inh_after
+    FROM with_states
+)
+SELECT fingerprint, alertname, labels, receiver, source, t AS notified_at,
+       if(inh_before, coalesce(before_inh, []), coalesce(after_inh, [])) AS inhibitors
+FROM judged
+WHERE (inh_before AND inh_after)
+   OR (inh_before AND dateDiff('millisecond', assumeNotNull(before_at), t) <= {poll_interval_ms:Int64})
+   OR (inh_after AND dateDiff('millisecond', t, assumeNotNull(after_at)) <= {poll_interval_ms:Int64})
+ORDER BY notified_at, source, fingerprint
