@@ -63,6 +63,7 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g.GET("/flapping", s.handle("flapping", s.flapping))
 	g.GET("/silences/stale", s.handle("silences_stale", s.staleSilences))
 	g.GET("/inhibitions/failed", s.handle("inhibitions_failed", s.failedInhibitions))
+	g.GET("/inhibitions/loops", s.handle("inhibitions_loops", s.loops))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)

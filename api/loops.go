@@ -1,0 +1,253 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	amconfig "github.com/prometheus/alertmanager/config"
+	"github.com/prometheus/alertmanager/inhibit"
+	"github.com/prometheus/common/model"
+
+	"github.com/alertlens/alertlens/queries"
+)
+
+// Loop is a cycle of alerts inhibiting each other at overlapping times.
+type Loop struct {
+	Source       string   `json:"source"`
+	Fingerprints []string `json:"fingerprints"`
+	Alertnames   []string `json:"alertnames"`
+	FirstSeen    Time     `json:"first_seen"`
+	LastSeen     Time     `json:"last_seen"`
+}
+
+// RuleLoop is a cycle of inhibit rules whose targets can be each other's
+// sources, shown with label sets seen that make each step possible.
+type RuleLoop struct {
+	Source string     `json:"source"`
+	Rules  []RuleStep `json:"rules"`
+}
+
+// RuleStep is one rule of a rule loop.
+type RuleStep struct {
+	Index          int      `json:"index"`
+	SourceMatchers string   `json:"source_matchers"`
+	TargetMatchers string   `json:"target_matchers"`
+	Equal          []string `json:"equal"`
+	// Example is a label set seen that matches this rule's target matchers
+	// and the next rule's source matchers.
+	Example map[string]string `json:"example"`
+}
+
+type stretch struct {
+	Source          string `json:"source"`
+	Target          string `json:"target"`
+	TargetAlertname string `json:"target_alertname"`
+	Inhibitor       string `json:"inhibitor"`
+	Start           Time   `json:"start"`
+	End             Time   `json:"end"`
+}
+
+type span struct{ from, to time.Time }
+
+// maxCycle bounds the length of loops searched for.
+const maxCycle = 8
+
+// maxLabelSets bounds the label sets inhibit rules are evaluated against.
+const maxLabelSets = 20000
+
+func (s *Server) loops(ctx context.Context, c echo.Context) (any, error) {
+	com, err := ParseCommon(c.QueryParams(), s.now())
+	if err != nil {
+		return nil, err
+	}
+	params, _ := com.Params()
+	rows, err := run[stretch](ctx, s, queries.SQL("inhibition_stretches"), params)
+	if err != nil {
+		return nil, err
+	}
+	type edgeKey struct{ src, from, to string }
+	edges := map[edgeKey][]span{}
+	names := map[string]string{}
+	graph := map[string]map[string][]string{} // source -> fingerprint -> inhibitors
+	for _, r := range rows {
+		k := edgeKey{r.Source, r.Target, r.Inhibitor}
+		if _, ok := edges[k]; !ok {
+			if graph[r.Source] == nil {
+				graph[r.Source] = map[string][]string{}
+			}
+			graph[r.Source][r.Target] = append(graph[r.Source][r.Target], r.Inhibitor)
+		}
+		edges[k] = append(edges[k], span{r.Start.Time, r.End.Time})
+		names[r.Target] = r.TargetAlertname
+	}
+	loops := []Loop{}
+	sources := make([]string, 0, len(graph))
+	for src := range graph {
+		sources = append(sources, src)
+	}
+	sort.Strings(sources)
+	for _, src := range sources {
+		for _, cyc := range cycles(graph[src]) {
+			common := []span{{time.Time{}, time.Unix(1<<40, 0)}}
+			for i, f := range cyc {
+				common = intersect(common, edges[edgeKey{src, f, cyc[(i+1)%len(cyc)]}])
+			}
+			if len(common) == 0 {
+				continue
+			}
+			l := Loop{Source: src, Fingerprints: cyc, FirstSeen: Time{common[0].from}, LastSeen: Time{common[len(common)-1].to}}
+			for _, f := range cyc {
+				l.Alertnames = append(l.Alertnames, names[f])
+			}
+			loops = append(loops, l)
+		}
+	}
+	ruleLoops, err := s.ruleLoops(ctx, com, params)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"loops": loops, "rule_loops": ruleLoops}, nil
+}
+
+// cycles lists the elementary cycles of g (up to maxCycle long), each
+// starting at its smallest node, in a stable order.
+func cycles(g map[string][]string) [][]string {
+	nodes := make([]string, 0, len(g))
+	for n := range g {
+		nodes = append(nodes, n)
+	}
+	sort.Strings(nodes)
+	var out [][]string
+	var path []string
+	var walk func(start, n string)
+	walk = func(start, n string) {
+		next := slices.Clone(g[n])
+		sort.Strings(next)
+		for _, m := range next {
+			switch {
+			case m == start:
+				out = append(out, slices.Clone(path))
+			case m > start && !slices.Contains(path, m) && len(path) < maxCycle:
+				path = append(path, m)
+				walk(start, m)
+				path = path[:len(path)-1]
+			}
+		}
+	}
+	for _, n := range nodes {
+		path = []string{n}
+		walk(n, n)
+	}
+	return out
+}
+
+// intersect returns the parts of a that lie within some span of b.
+func intersect(a, b []span) []span {
+	var out []span
+	for _, x := range a {
+		for _, y := range b {
+			from, to := x.from, x.to
+			if y.from.After(from) {
+				from = y.from
+			}
+			if y.to.Before(to) {
+				to = y.to
+			}
+			if from.Before(to) {
+				out = append(out, span{from, to})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].from.Before(out[j].from) })
+	return out
+}
+
+func (s *Server) ruleLoops(ctx context.Context, com Common, params map[string]string) ([]RuleLoop, error) {
+	type cfgRow struct {
+		Source string `json:"source"`
+		Config string `json:"config"`
+	}
+	cfgs, err := run[cfgRow](ctx, s, queries.SQL("inhibit_config"), params)
+	if err != nil {
+		return nil, err
+	}
+	type lsRow struct {
+		Source string            `json:"source"`
+		Labels map[string]string `json:"labels"`
+	}
+	p := map[string]string{"from": params["from"], "to": params["to"], "source": params["source"], "limit": fmt.Sprint(maxLabelSets)}
+	sets, err := run[lsRow](ctx, s, queries.SQL("label_sets"), p)
+	if err != nil {
+		return nil, err
+	}
+	bySource := map[string][]model.LabelSet{}
+	for _, r := range sets {
+		ls := model.LabelSet{}
+		for k, v := range r.Labels {
+			ls[model.LabelName(k)] = model.LabelValue(v)
+		}
+		bySource[r.Source] = append(bySource[r.Source], ls)
+	}
+	out := []RuleLoop{}
+	for _, c := range cfgs {
+		conf, err := amconfig.Load(c.Config)
+		if err != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "api: stored Alertmanager config does not parse; skipping its inhibit rules",
+				slog.String("source", c.Source), slog.String("error", err.Error()))
+			continue
+		}
+		rules := make([]*inhibit.InhibitRule, len(conf.InhibitRules))
+		for i, r := range conf.InhibitRules {
+			rules[i] = inhibit.NewInhibitRule(r)
+		}
+		// Rule i feeds rule j when a label set seen matches i's targets and
+		// j's sources: an alert inhibited by i can itself inhibit under j.
+		g := map[string][]string{}
+		example := map[[2]int]model.LabelSet{}
+		for i, ri := range rules {
+			g[ruleNode(i)] = nil
+			for j, rj := range rules {
+				for _, ls := range bySource[c.Source] {
+					if ri.TargetMatchers.Matches(ls) && rj.SourceMatchers.Matches(ls) {
+						g[ruleNode(i)] = append(g[ruleNode(i)], ruleNode(j))
+						example[[2]int{i, j}] = ls
+						break
+					}
+				}
+			}
+		}
+		for _, cyc := range cycles(g) {
+			rl := RuleLoop{Source: c.Source}
+			for k, n := range cyc {
+				i, j := nodeRule(n), nodeRule(cyc[(k+1)%len(cyc)])
+				r := rules[i]
+				equal := make([]string, 0, len(r.Equal))
+				for l := range r.Equal {
+					equal = append(equal, string(l))
+				}
+				sort.Strings(equal)
+				ex := map[string]string{}
+				for k, v := range example[[2]int{i, j}] {
+					ex[string(k)] = string(v)
+				}
+				rl.Rules = append(rl.Rules, RuleStep{Index: i, SourceMatchers: r.SourceMatchers.String(), TargetMatchers: r.TargetMatchers.String(), Equal: equal, Example: ex})
+			}
+			out = append(out, rl)
+		}
+	}
+	return out, nil
+}
+
+// Rule indexes as graph nodes that sort numerically.
+func ruleNode(i int) string { return fmt.Sprintf("%06d", i) }
+
+func nodeRule(n string) int {
+	var i int
+	_, _ = fmt.Sscanf(n, "%d", &i)
+	return i
+}

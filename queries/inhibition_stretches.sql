@@ -1,0 +1,19 @@
+-- Every stretch of time in which the poller saw {target} inhibited by
+-- {inhibitor}, overlapping [from, to): from the row that showed it until the
+-- target's next row (or {to} while it lasts). Loops are cycles of these
+-- edges whose stretches overlap (api/loops.go).
+WITH steps AS (
+    SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by,
+           leadInFrame(toNullable(observed_at)) OVER (
+               PARTITION BY source, fingerprint ORDER BY observed_at
+               ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_at
+    FROM {{db}}.alert_states
+    WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
+      AND ({source:String} = '' OR source = {source:String})
+)
+SELECT source, fingerprint AS target, alertname AS target_alertname, inhibitor,
+       observed_at AS start, coalesce(next_at, {to:DateTime64(3, 'UTC')}) AS end
+FROM steps
+ARRAY JOIN inhibited_by AS inhibitor
+WHERE kind != 'resolved' AND coalesce(next_at, {to:DateTime64(3, 'UTC')}) > {from:DateTime64(3, 'UTC')}
+ORDER BY source, target, inhibitor, start
