@@ -31,6 +31,10 @@ type Options struct {
 	// PollInterval is the poller's period: "within one poll interval" in
 	// the failed-inhibition definition.
 	PollInterval time.Duration
+	// WorkingHours decide which notifications were out of hours.
+	WorkingHours config.WorkingHours
+	// NullReceivers notify nobody (unrouted alerts).
+	NullReceivers []string
 }
 
 // Server answers the read API.
@@ -64,6 +68,7 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g.GET("/silences/stale", s.handle("silences_stale", s.staleSilences))
 	g.GET("/inhibitions/failed", s.handle("inhibitions_failed", s.failedInhibitions))
 	g.GET("/inhibitions/loops", s.handle("inhibitions_loops", s.loops))
+	g.GET("/noise", s.handle("noise", s.noise))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -154,19 +155,14 @@ func knownCause(history []statusRow, t time.Time) string {
 // single-quoted, with ' and \ escaped. The engine parses it as a value; it
 // never becomes SQL.
 func toCHArray(items []string) string {
-	out := []byte{'['}
+	quoted := make([]string, len(items))
 	for i, it := range items {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = append(out, '\'')
-		for _, r := range []byte(it) {
-			if r == '\'' || r == '\\' {
-				out = append(out, '\\')
-			}
-			out = append(out, r)
-		}
-		out = append(out, '\'')
+		quoted[i] = quoteCH(it)
 	}
-	return string(append(out, ']'))
+	return "[" + strings.Join(quoted, ",") + "]"
+}
+
+// quoteCH writes s as a single-quoted ClickHouse string value.
+func quoteCH(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

@@ -36,6 +36,12 @@ func startWithPollInterval(t *testing.T, recording, interval string) *apptest.Se
 		}
 		cfg.PollInterval = d
 	}
+	return startWithConfig(t, recording, cfg)
+}
+
+// startWithConfig imports a recording into a fresh service made with cfg.
+func startWithConfig(t *testing.T, recording string, cfg config.Config) *apptest.Service {
+	t.Helper()
 	svc := apptest.Start(t, cfg)
 	body, err := os.ReadFile(filepath.Join("testdata", recording))
 	if err != nil {

@@ -143,7 +143,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	importer.New(a.Queue, a.Store, hooks, limits, time.Duration(cfg.Webhook.DedupWindow), time.Duration(cfg.CheckpointInterval),
 		int64(cfg.API.MaxImportBytes), log).Register(a.echo, cfg.API.Auth)
 
-	api.New(a.Store, api.Options{QueryTimeout: time.Duration(cfg.API.QueryTimeout), MaxRows: cfg.API.MaxRows, PollInterval: time.Duration(cfg.PollInterval)}, log, a.reg).
+	api.New(a.Store, api.Options{QueryTimeout: time.Duration(cfg.API.QueryTimeout), MaxRows: cfg.API.MaxRows, PollInterval: time.Duration(cfg.PollInterval),
+		WorkingHours: cfg.WorkingHours, NullReceivers: cfg.NullReceivers}, log, a.reg).
 		Register(a.echo, cfg.API.Auth)
 
 	pm := poller.NewMetrics(a.reg)

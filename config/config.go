@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/alecthomas/units"
+
+	"github.com/alertlens/alertlens/workhours"
 	"gopkg.in/yaml.v3"
 )
 
@@ -183,21 +185,53 @@ type TLS struct {
 	KeyFile  string `yaml:"key_file"`
 }
 
+// WorkingHours is the default schedule and per-receiver ones.
+type WorkingHours struct {
+	workhours.Spec `yaml:",inline"`
+	Receivers      map[string]workhours.Spec `yaml:"receivers"`
+}
+
+// For returns the schedule of receiver: its own, with fields it leaves out
+// taken from the default.
+func (w WorkingHours) For(receiver string) workhours.Spec {
+	s, ok := w.Receivers[receiver]
+	if !ok {
+		return w.Spec
+	}
+	if s.Timezone == "" {
+		s.Timezone = w.Timezone
+	}
+	if s.Days == nil {
+		s.Days = w.Days
+	}
+	if s.Start == "" {
+		s.Start = w.Start
+	}
+	if s.End == "" {
+		s.End = w.End
+	}
+	return s
+}
+
 // Config is the whole configuration.
 type Config struct {
-	Listen             string   `yaml:"listen"`
-	LogLevel           string   `yaml:"log_level"`
-	Store              Store    `yaml:"store"`
-	Queue              Queue    `yaml:"queue"`
-	Webhook            Webhook  `yaml:"webhook"`
-	API                API      `yaml:"api"`
-	TLS                TLS      `yaml:"tls"`
-	Sources            []Source `yaml:"sources"`
-	PollInterval       Duration `yaml:"poll_interval"`
-	PollTimeout        Duration `yaml:"poll_timeout"`
-	CheckpointInterval Duration `yaml:"checkpoint_interval"`
-	Record             string   `yaml:"record"`
-	ShutdownTimeout    Duration `yaml:"shutdown_timeout"`
+	Listen             string       `yaml:"listen"`
+	LogLevel           string       `yaml:"log_level"`
+	Store              Store        `yaml:"store"`
+	Queue              Queue        `yaml:"queue"`
+	Webhook            Webhook      `yaml:"webhook"`
+	API                API          `yaml:"api"`
+	TLS                TLS          `yaml:"tls"`
+	Sources            []Source     `yaml:"sources"`
+	PollInterval       Duration     `yaml:"poll_interval"`
+	PollTimeout        Duration     `yaml:"poll_timeout"`
+	CheckpointInterval Duration     `yaml:"checkpoint_interval"`
+	Record             string       `yaml:"record"`
+	ShutdownTimeout    Duration     `yaml:"shutdown_timeout"`
+	WorkingHours       WorkingHours `yaml:"working_hours"`
+	// NullReceivers are receivers that notify nobody: alerts reaching only
+	// these are reported as unrouted.
+	NullReceivers []string `yaml:"null_receivers"`
 }
 
 // Default returns the built-in defaults.
@@ -223,6 +257,8 @@ func Default() Config {
 		PollTimeout:        Duration(10 * time.Second),
 		CheckpointInterval: Duration(time.Hour),
 		ShutdownTimeout:    Duration(30 * time.Second),
+		WorkingHours:       WorkingHours{Spec: workhours.Default("UTC")},
+		NullReceivers:      []string{"null", "blackhole"},
 	}
 }
 
@@ -346,6 +382,14 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		add("shutdown_timeout", "must be positive")
+	}
+	if _, err := c.WorkingHours.Parse("working_hours"); err != nil {
+		errs = append(errs, err)
+	}
+	for r := range c.WorkingHours.Receivers {
+		if _, err := c.WorkingHours.For(r).Parse("working_hours.receivers." + r); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -39,7 +39,7 @@ agg AS (
 eps AS (
     -- (the aggregates are named first_* so that the label filter above
     -- reads the rows' labels, not an alias)
-    SELECT source, fingerprint, starts_at, first_alertname AS alertname, first_labels AS labels, notifications,
+    SELECT source, fingerprint, starts_at, first_alertname AS alertname, first_labels AS labels, notifications, receivers,
            multiIf(end_n IS NULL, end_p, end_p IS NULL, end_n, least(end_n, end_p)) AS ends_at
     FROM agg
     WHERE starts_at < {to:DateTime64(3, 'UTC')}

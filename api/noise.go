@@ -1,0 +1,129 @@
+package api
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/alertlens/alertlens/queries"
+)
+
+// NoiseRow is one key's load.
+type NoiseRow struct {
+	Key           string  `json:"key"`
+	Notifications int     `json:"notifications"`
+	Episodes      int     `json:"episodes"`
+	FiringSeconds float64 `json:"firing_seconds"`
+	SelfResolving int     `json:"self_resolving"`
+	OutOfHours    int     `json:"out_of_hours"`
+}
+
+// RoutedEpisode is an episode with the receivers it reached.
+type RoutedEpisode struct {
+	Episode
+	Receivers []string `json:"receivers"`
+}
+
+// LongRunning is an episode that had fired for long.
+type LongRunning struct {
+	Fingerprint   string            `json:"fingerprint"`
+	Alertname     string            `json:"alertname"`
+	Labels        map[string]string `json:"labels"`
+	Source        string            `json:"source"`
+	StartsAt      Time              `json:"starts_at"`
+	EndsAt        *Time             `json:"ends_at"`
+	FiringSeconds float64           `json:"firing_seconds"`
+}
+
+func (s *Server) noise(ctx context.Context, c echo.Context) (any, error) {
+	q := c.QueryParams()
+	com, err := ParseCommon(q, s.now())
+	if err != nil {
+		return nil, err
+	}
+	by := q.Get("by")
+	if by == "" {
+		by = "alertname"
+	}
+	if len(by) > 256 || !utf8.ValidString(by) {
+		return nil, &ParamError{"by", "must be a label name of at most 256 bytes"}
+	}
+	short, err := durationParam(q, "short", 5*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	age, err := durationParam(q, "long_running", 7*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	params, match := com.Params()
+	params["by"] = by
+	params["short_ms"] = strconv.FormatInt(short.Milliseconds(), 10)
+	params["age_ms"] = strconv.FormatInt(age.Milliseconds(), 10)
+	params["null_receivers"] = toCHArray(s.opts.NullReceivers)
+	if params["wh"], params["wh_default"], err = s.workingIntervals(com.From, com.To); err != nil {
+		return nil, err
+	}
+	rows, err := run[NoiseRow](ctx, s, queries.Render("noise", match), params)
+	if err != nil {
+		return nil, err
+	}
+	unrouted, err := run[RoutedEpisode](ctx, s, queries.Render("unrouted", match), params)
+	if err != nil {
+		return nil, err
+	}
+	long, err := run[LongRunning](ctx, s, queries.Render("long_running", match), params)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"by": by, "rows": rows, "unrouted": unrouted, "long_running": long,
+		"short_seconds": short.Seconds(), "long_running_seconds": age.Seconds()}, nil
+}
+
+// workingIntervals renders the working hours of every configured receiver,
+// and the default, over [from, to) as bound parameter values.
+func (s *Server) workingIntervals(from, to time.Time) (perReceiver, def string, err error) {
+	render := func(receiver string) (string, error) {
+		sc, err := s.opts.WorkingHours.For(receiver).Parse("working_hours")
+		if err != nil {
+			return "", err
+		}
+		var b strings.Builder
+		b.WriteByte('[')
+		for i, iv := range sc.Intervals(from, to) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("('" + iv.From.Format(chTime) + "','" + iv.To.Format(chTime) + "')")
+		}
+		b.WriteByte(']')
+		return b.String(), nil
+	}
+	if def, err = render(""); err != nil {
+		return "", "", err
+	}
+	names := make([]string, 0, len(s.opts.WorkingHours.Receivers))
+	for r := range s.opts.WorkingHours.Receivers {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, r := range names {
+		ivs, err := render(r)
+		if err != nil {
+			return "", "", err
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(quoteCH(r) + ":" + ivs)
+	}
+	b.WriteByte('}')
+	return b.String(), def, nil
+}

@@ -1,0 +1,49 @@
+package api_test
+
+import (
+	"testing"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/workhours"
+)
+
+// testdata/noise.ndjson, window Monday 2026-11-02 00:00–24:00 UTC. Working
+// hours: the default Mon–Fri 09:00–18:00 UTC; receiver night-team in
+// Asia/Tokyo (09:00–18:00 there is 00:00–09:00 UTC).
+//
+//	Disk (team=db, receiver team): 08:00–08:03 (self-resolving; both
+//	  notifications before 09:00: out of hours), 10:00–11:00 (an HA
+//	  duplicate at 10:00:30 is not counted) -> 4 notifications, 2 episodes,
+//	  180+3600 s, 1 self-resolving, 2 out of hours.
+//	Cpu (night-team): 02:00–02:10 (11:00 in Tokyo: in hours), 12:00–open
+//	  (21:00 in Tokyo: out of hours; fires until the window's end) ->
+//	  3 notifications, 2 episodes, 600+43200 s, 0, 1.
+//	Mem (team): Sunday 23:00 – Monday 00:30; only the resolved
+//	  notification (00:30:05, out of hours) is in the window -> 1, 1,
+//	  1800 s, 0, 1.
+//	Silent: seen only by the poller, 12:59–13:05, routed only to "null" ->
+//	  0 notifications, 1 episode, 360 s, and listed as unrouted.
+const noiseWin = "from=2026-11-02T00:00:00Z&to=2026-11-03T00:00:00Z"
+
+func TestNoise(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.WorkingHours.Receivers = map[string]workhours.Spec{"night-team": {Timezone: "Asia/Tokyo"}}
+	svc := startWithConfig(t, "noise.ndjson", cfg)
+	silent := `{"fingerprint":"5555555555555555","alertname":"Silent","labels":{"alertname":"Silent"},"source":"prod","starts_at":"2026-11-02T12:59:00Z","ends_at":"2026-11-02T13:05:00Z","notifications":0,"silenced_seconds":0,"inhibited_seconds":0,"receivers":["null"]}`
+	checkJSON(t, svc, "/api/v1/noise?"+noiseWin, `{"by":"alertname","rows":[
+		{"key":"Disk","notifications":4,"episodes":2,"firing_seconds":3780,"self_resolving":1,"out_of_hours":2},
+		{"key":"Cpu","notifications":3,"episodes":2,"firing_seconds":43800,"self_resolving":0,"out_of_hours":1},
+		{"key":"Mem","notifications":1,"episodes":1,"firing_seconds":1800,"self_resolving":0,"out_of_hours":1},
+		{"key":"Silent","notifications":0,"episodes":1,"firing_seconds":360,"self_resolving":0,"out_of_hours":0}],
+		"unrouted":[`+silent+`],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+	// By another label: alerts without it share the empty key.
+	checkJSON(t, svc, "/api/v1/noise?by=team&"+noiseWin, `{"by":"team","rows":[
+		{"key":"","notifications":4,"episodes":4,"firing_seconds":45960,"self_resolving":0,"out_of_hours":2},
+		{"key":"db","notifications":4,"episodes":2,"firing_seconds":3780,"self_resolving":1,"out_of_hours":2}],
+		"unrouted":[`+silent+`],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+	// Cpu's open episode has fired 12 h by the window's end.
+	checkJSON(t, svc, "/api/v1/noise?long_running=6h&match=%7Balertname%3D%22Cpu%22%7D&"+noiseWin, `{"by":"alertname","rows":[
+		{"key":"Cpu","notifications":3,"episodes":2,"firing_seconds":43800,"self_resolving":0,"out_of_hours":1}],
+		"unrouted":[],"long_running":[{"fingerprint":"cccccccccccccccc","alertname":"Cpu","labels":{"alertname":"Cpu"},"source":"prod","starts_at":"2026-11-02T12:00:00Z","ends_at":null,"firing_seconds":43200}],
+		"short_seconds":300,"long_running_seconds":21600}`)
+}

@@ -1,0 +1,43 @@
+-- Noise by {by} (a label name; alertname by default) in [from, to):
+--   notifications:  deliveries, firing and resolved, HA duplicates excluded;
+--   episodes:       episodes overlapping the window;
+--   firing_seconds: their firing time inside the window;
+--   self_resolving: ended episodes shorter than {short_ms};
+--   out_of_hours:   notifications outside their receiver's working hours.
+-- Working hours arrive as UTC intervals computed per receiver from its
+-- schedule and time zone ({wh}, {wh_default}: bound values, see workhours).
+WITH {{.Episodes}},
+keyed AS (
+    SELECT labels[{by:String}] AS key,
+           greatest(dateDiff('millisecond', greatest(starts_at, {from:DateTime64(3, 'UTC')}),
+                             least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})), 0) AS firing_ms,
+           ends_at IS NOT NULL AND dateDiff('millisecond', starts_at, assumeNotNull(ends_at)) < {short_ms:Int64} AS self_resolving
+    FROM eps
+),
+by_episodes AS (
+    SELECT key, count() AS episodes, sum(firing_ms) AS firing_ms, countIf(self_resolving) AS self_resolving
+    FROM keyed
+    GROUP BY key
+),
+by_notifications AS (
+    SELECT labels[{by:String}] AS key, count() AS notifications,
+           countIf(NOT arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
+               if(mapContains({wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
+                  {wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
+                  {wh_default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))}))) AS out_of_hours
+    FROM {{db}}.notifications
+    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+      AND ({source:String} = '' OR source = {source:String})
+      AND ({receiver:String} = '' OR receiver = {receiver:String})
+      AND {{.Match}}
+    GROUP BY key
+)
+SELECT coalesce(e.key, n.key) AS key,
+       coalesce(n.notifications, 0) AS notifications,
+       coalesce(e.episodes, 0) AS episodes,
+       coalesce(e.firing_ms, 0) / 1000 AS firing_seconds,
+       coalesce(e.self_resolving, 0) AS self_resolving,
+       coalesce(n.out_of_hours, 0) AS out_of_hours
+FROM by_episodes AS e
+FULL OUTER JOIN by_notifications AS n ON e.key = n.key
+ORDER BY notifications DESC, episodes DESC, key
