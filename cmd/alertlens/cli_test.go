@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/store"
@@ -88,5 +90,62 @@ func TestServeRejectsBadConfig(t *testing.T) {
 	_, errOut, code = run(t, "serve", "--alertmanager", "prod")
 	if code != 1 || !strings.Contains(errOut, "want NAME=URL") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestReadCommands(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	rec := filepath.Join("..", "..", "api", "testdata", "lookup.ndjson")
+	if _, errOut, code := run(t, "import", "--url", svc.URL, rec); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	svc.WaitCount(t, store.TableNotifications, "", 7)
+	for svc.Queue.Stats().Bytes > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	win := []string{"--url", svc.URL, "--source", "prod", "--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T11:00:00Z"}
+	lookup := func(extra ...string) []string {
+		return append(append(append([]string{"lookup"}, win...), extra...), `{alertname=~"A|B"}`)
+	}
+
+	out, errOut, code := run(t, lookup("--output", "markdown")...)
+	want := `| STARTS AT | ENDS AT | ALERTNAME | SOURCE | LABELS | NOTIFICATIONS | SILENCED | INHIBITED |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| 2026-11-02T10:00:00Z | 2026-11-02T10:10:00Z | A | prod | {alertname="A", severity="P2"} | 2 | 3m0s | 0s |
+| 2026-11-02T10:02:00Z | 2026-11-02T10:08:15Z | B | prod | {alertname="B", severity="P1"} | 0 | 0s | 3m0s |
+`
+	if code != 0 || out != want {
+		t.Fatalf("lookup --output markdown: exit %d, stderr %q\n got:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+
+	out, _, code = run(t, lookup()...)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || strings.Join(strings.Fields(lines[1]), " ") != `2026-11-02T10:00:00Z 2026-11-02T10:10:00Z A prod {alertname="A", severity="P2"} 2 3m0s 0s` {
+		t.Fatalf("lookup table: exit %d\n%s", code, out)
+	}
+
+	out, _, code = run(t, lookup("--output", "json")...)
+	q := url.Values{"source": {"prod"}, "from": {"2026-11-02T09:30:00Z"}, "to": {"2026-11-02T11:00:00Z"}, "match": {`{alertname=~"A|B"}`}}
+	_, api := svc.Get(t, "/api/v1/alerts?"+q.Encode())
+	if code != 0 || out != string(api) {
+		t.Fatalf("--output json must be the API's answer as is:\n got %s\nwant %s", out, api)
+	}
+
+	for _, c := range []struct {
+		args      []string
+		stderrHas string
+	}{
+		{[]string{"lookup", "--url", svc.URL, `{alertname=~"("}`}, "alertlens lookup: server answered 400: parameter match:"},
+		{[]string{"flapping", "--url", svc.URL, "--from", "yesterday"}, "alertlens flapping: server answered 400: parameter from:"},
+		{[]string{"silences", "stale", "--url", svc.URL, "--idle", "0s"}, "alertlens silences stale: server answered 400: parameter idle:"},
+		{[]string{"noise", "--url", svc.URL, "--output", "yaml"}, `--output "yaml" is not table, json or markdown`},
+		{[]string{"inhibitions", "failed", "--url", "http://127.0.0.1:1"}, "connection refused"},
+	} {
+		if _, errOut, code := run(t, c.args...); code != 1 || !strings.Contains(errOut, c.stderrHas) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q", c.args, code, errOut, c.stderrHas)
+		}
+	}
+	if out, _, code := run(t, "inhibitions", "loops", "--url", svc.URL, "--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T11:00:00Z"); code != 0 || out != "(none)\n" {
+		t.Errorf("inhibitions loops with none: exit %d, %q", code, out)
 	}
 }

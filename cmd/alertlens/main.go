@@ -22,6 +22,15 @@ commands:
   migrate   create or update the store's schema and exit
   import    post recordings (NDJSON files) to a running server
 
+read commands (ask a running server; --url, --from, --to, --source,
+--receiver, --match, --output table|json|markdown):
+  flapping              alerts that flap, with suggested for: / keep_firing_for:
+  inhibitions failed    notifications sent although the alert was inhibited
+  inhibitions loops     alerts (and inhibit rules) inhibiting each other
+  silences stale        active silences that look stale
+  noise                 notifications, episodes, firing time by alertname or label
+  lookup MATCHERS       episodes matching label matchers, in order
+
 Run 'alertlens COMMAND -h' for a command's flags.`)
 }
 
@@ -29,6 +38,13 @@ func main() {
 	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)
+	}
+	if name, rc, rest, ok := readCommand(os.Args[1:]); ok {
+		if err := runRead(context.Background(), name, rc, rest); err != nil {
+			fmt.Fprintf(os.Stderr, "alertlens %s: %v\n", name, err)
+			os.Exit(1)
+		}
+		return
 	}
 	cmd, ok := commands[os.Args[1]]
 	if !ok {
