@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -172,5 +174,45 @@ func TestResultLimit(t *testing.T) {
 	code, b := svc.Get(t, episode+window)
 	if code != 400 || !strings.Contains(string(b), "api.max_rows") {
 		t.Fatalf("4 episodes with max_rows 2: %d %s, want 400 naming api.max_rows", code, b)
+	}
+}
+
+func TestReadAPIAuth(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.API.Auth.Username, cfg.API.Auth.Password = "oncall", "pw"
+	cfg.Webhook.Auth.BearerToken = "hook-only"
+	svc := apptest.Start(t, cfg)
+	for _, p := range []string{"/api/v1/alerts", "/api/v1/flapping", "/api/v1/inhibitions/failed", "/api/v1/inhibitions/loops",
+		"/api/v1/silences/stale", "/api/v1/noise", "/api/v1/alerts/0123456789abcdef/timeline"} {
+		if code, _ := svc.Get(t, p); code != 401 {
+			t.Errorf("GET %s without credentials: %d, want 401", p, code)
+		}
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, svc.URL+p, nil)
+		req.SetBasicAuth("oncall", "pw")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s with credentials: %d", p, resp.StatusCode)
+		}
+	}
+	// The webhook's token does not open the API, and the health endpoints
+	// stay open for probes.
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, svc.URL+"/api/v1/alerts", nil)
+	req.Header.Set("Authorization", "Bearer hook-only")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("API with the webhook's token: %d, want 401", resp.StatusCode)
+	}
+	for _, p := range []string{"/-/healthy", "/-/ready", "/metrics"} {
+		if code, _ := svc.Get(t, p); code != 200 {
+			t.Errorf("GET %s: %d", p, code)
+		}
 	}
 }

@@ -73,14 +73,27 @@ func (s *Server) noise(ctx context.Context, c echo.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	unrouted, err := run[RoutedEpisode](ctx, s, queries.Render("unrouted", match), params)
+	type flagged struct {
+		RoutedEpisode
+		FiringSeconds float64 `json:"firing_seconds"`
+		Unrouted      bool    `json:"unrouted"`
+		LongRunning   bool    `json:"long_running"`
+	}
+	eps, err := run[flagged](ctx, s, queries.Render("noise_episodes", match), params)
 	if err != nil {
 		return nil, err
 	}
-	long, err := run[LongRunning](ctx, s, queries.Render("long_running", match), params)
-	if err != nil {
-		return nil, err
+	unrouted, long := []RoutedEpisode{}, []LongRunning{}
+	for _, e := range eps {
+		if e.Unrouted {
+			unrouted = append(unrouted, e.RoutedEpisode)
+		}
+		if e.LongRunning {
+			long = append(long, LongRunning{Fingerprint: e.Fingerprint, Alertname: e.Alertname, Labels: e.Labels, Source: e.Source,
+				StartsAt: e.StartsAt, EndsAt: e.EndsAt, FiringSeconds: e.FiringSeconds})
+		}
 	}
+	sort.SliceStable(long, func(i, j int) bool { return long[i].FiringSeconds > long[j].FiringSeconds })
 	return map[string]any{"by": by, "rows": rows, "unrouted": unrouted, "long_running": long,
 		"short_seconds": short.Seconds(), "long_running_seconds": age.Seconds()}, nil
 }

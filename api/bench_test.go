@@ -1,0 +1,101 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/store"
+)
+
+// benchEnd is the end of the synthetic year.
+var benchEnd = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+func benchSQL(b *testing.B, name string) string {
+	s, err := os.ReadFile(filepath.Join("testdata", "bench", name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return string(s)
+}
+
+// BenchmarkAnalysesSyntheticYear generates a year of history (10M
+// notifications, 10M poller rows, 2.1M polls) in the embedded engine and
+// times every analysis over the last 7 days through the HTTP API, next to a
+// naive join-everything formulation of the episode lookup; it reports bytes
+// on disk per notification row.
+func BenchmarkAnalysesSyntheticYear(b *testing.B) {
+	cfg := apptest.Config(b)
+	cfg.API.QueryTimeout = 600e9
+	svc := apptest.Start(b, cfg)
+	ctx := context.Background()
+	t0 := time.Now()
+	for _, stmt := range store.SplitStatements(benchSQL(b, "generate.sql")) {
+		if _, err := svc.Store.Query(ctx, stmt, map[string]string{"end": strconv.FormatInt(benchEnd.Unix(), 10)}); err != nil {
+			b.Fatalf("generating: %v\n%s", err, stmt)
+		}
+	}
+	for _, t := range []string{store.TableNotifications, store.TableAlertStates} {
+		if err := svc.Store.Exec(ctx, "OPTIMIZE TABLE {{db}}."+t+" FINAL"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	generated := time.Since(t0)
+	out, err := svc.Store.Query(ctx, "SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table IN ('notifications', 'alert_states') GROUP BY table ORDER BY table", map[string]string{"db": svc.Cfg.Store.Database})
+	if err != nil {
+		b.Fatal(err)
+	}
+	perRow := map[string]float64{}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var r struct {
+			Table string
+			Rows  float64
+			Bytes float64
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Rows != 10_000_000 {
+			b.Fatalf("parts %s: %v", l, err)
+		}
+		perRow[r.Table] = r.Bytes / r.Rows
+	}
+	b.Run("storage", func(b *testing.B) {
+		b.ReportMetric(perRow[store.TableNotifications], "B/notification")
+		b.ReportMetric(perRow[store.TableAlertStates], "B/state")
+		b.ReportMetric(generated.Seconds(), "s-to-generate")
+	})
+
+	week := url.Values{"from": {benchEnd.Add(-7 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
+	endpoints := []struct{ name, path string }{
+		{"alerts", "/api/v1/alerts?" + week + "&match=" + url.QueryEscape(`{team="team-3"}`)},
+		{"flapping", "/api/v1/flapping?" + week},
+		{"inhibitions-failed", "/api/v1/inhibitions/failed?" + week},
+		{"inhibitions-loops", "/api/v1/inhibitions/loops?" + week},
+		{"silences-stale", "/api/v1/silences/stale?at=" + url.QueryEscape(benchEnd.Format(time.RFC3339))},
+		{"noise", "/api/v1/noise?" + week},
+		{"timeline", "/api/v1/alerts/" + fmt.Sprintf("%016x", 0) + "/timeline?" + week},
+	}
+	for _, e := range endpoints {
+		b.Run(e.name, func(b *testing.B) {
+			for range b.N {
+				if code, body := svc.Get(b, e.path); code != 200 {
+					b.Fatalf("%s: %d %.300s", e.path, code, body)
+				}
+			}
+		})
+	}
+	b.Run("naive-episodes", func(b *testing.B) {
+		for range b.N {
+			if _, err := svc.Store.Query(ctx, benchSQL(b, "naive_episodes.sql")+"\nSETTINGS max_execution_time = 600",
+				map[string]string{"from": benchEnd.Add(-7 * 24 * time.Hour).Format("2006-01-02 15:04:05.000"), "to": benchEnd.Format("2006-01-02 15:04:05.000")}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
