@@ -90,12 +90,14 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 			}
 		})
 	}
-	b.Run("naive-episodes", func(b *testing.B) {
-		for range b.N {
-			if _, err := svc.Store.Query(ctx, benchSQL(b, "naive_episodes.sql")+"\nSETTINGS max_execution_time = 600",
-				map[string]string{"from": benchEnd.Add(-7 * 24 * time.Hour).Format("2006-01-02 15:04:05.000"), "to": benchEnd.Format("2006-01-02 15:04:05.000")}); err != nil {
-				b.Fatal(err)
+	weekParams := map[string]string{"from": benchEnd.Add(-7 * 24 * time.Hour).Format("2006-01-02 15:04:05.000"), "to": benchEnd.Format("2006-01-02 15:04:05.000")}
+	for _, naive := range []string{"naive_episodes", "naive_flapping"} {
+		b.Run(strings.ReplaceAll(naive, "_", "-"), func(b *testing.B) {
+			for range b.N {
+				if _, err := svc.Store.Query(ctx, benchSQL(b, naive+".sql")+"\nSETTINGS max_execution_time = 1200", weekParams); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }

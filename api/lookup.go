@@ -11,17 +11,23 @@ import (
 // Time is a time from the store, answered as RFC 3339 UTC.
 type Time = chTimeJSON
 
+// episodeRef names an episode: (source, fingerprint, startsAt), with the
+// alert's name and labels and its end (null while firing).
+type episodeRef struct {
+	Fingerprint string            `json:"fingerprint"`
+	Alertname   string            `json:"alertname"`
+	Labels      map[string]string `json:"labels"`
+	Source      string            `json:"source"`
+	StartsAt    Time              `json:"starts_at"`
+	EndsAt      *Time             `json:"ends_at"`
+}
+
 // Episode is one firing period of one alert (DESIGN.md, "Episode").
 type Episode struct {
-	Fingerprint      string            `json:"fingerprint"`
-	Alertname        string            `json:"alertname"`
-	Labels           map[string]string `json:"labels"`
-	Source           string            `json:"source"`
-	StartsAt         Time              `json:"starts_at"`
-	EndsAt           *Time             `json:"ends_at"`
-	Notifications    int               `json:"notifications"`
-	SilencedSeconds  float64           `json:"silenced_seconds"`
-	InhibitedSeconds float64           `json:"inhibited_seconds"`
+	episodeRef
+	Notifications    int     `json:"notifications"`
+	SilencedSeconds  float64 `json:"silenced_seconds"`
+	InhibitedSeconds float64 `json:"inhibited_seconds"`
 }
 
 func (s *Server) alerts(ctx context.Context, c echo.Context) (any, error) {

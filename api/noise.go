@@ -31,13 +31,8 @@ type RoutedEpisode struct {
 
 // LongRunning is an episode that had fired for long.
 type LongRunning struct {
-	Fingerprint   string            `json:"fingerprint"`
-	Alertname     string            `json:"alertname"`
-	Labels        map[string]string `json:"labels"`
-	Source        string            `json:"source"`
-	StartsAt      Time              `json:"starts_at"`
-	EndsAt        *Time             `json:"ends_at"`
-	FiringSeconds float64           `json:"firing_seconds"`
+	episodeRef
+	FiringSeconds float64 `json:"firing_seconds"`
 }
 
 func (s *Server) noise(ctx context.Context, c echo.Context) (any, error) {
@@ -89,8 +84,7 @@ func (s *Server) noise(ctx context.Context, c echo.Context) (any, error) {
 			unrouted = append(unrouted, e.RoutedEpisode)
 		}
 		if e.LongRunning {
-			long = append(long, LongRunning{Fingerprint: e.Fingerprint, Alertname: e.Alertname, Labels: e.Labels, Source: e.Source,
-				StartsAt: e.StartsAt, EndsAt: e.EndsAt, FiringSeconds: e.FiringSeconds})
+			long = append(long, LongRunning{episodeRef: e.episodeRef, FiringSeconds: e.FiringSeconds})
 		}
 	}
 	sort.SliceStable(long, func(i, j int) bool { return long[i].FiringSeconds > long[j].FiringSeconds })

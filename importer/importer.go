@@ -22,6 +22,7 @@ import (
 	"github.com/alertlens/alertlens/poller"
 	"github.com/alertlens/alertlens/queue"
 	"github.com/alertlens/alertlens/recording"
+	"github.com/alertlens/alertlens/store"
 	"github.com/alertlens/alertlens/webhook"
 )
 
@@ -62,7 +63,7 @@ type batcher struct {
 
 func (b *batcher) Append(_ context.Context, secs ...queue.Section) error {
 	for _, s := range secs {
-		n := countRows(s.Rows)
+		n := store.CountRows(s.Rows)
 		b.rows += n
 		b.all += n
 	}
@@ -99,16 +100,6 @@ func (b *batcher) flush(ctx context.Context) error {
 	}
 	b.secs, b.rows = nil, 0
 	return nil
-}
-
-func countRows(b []byte) int {
-	n := 0
-	for _, c := range b {
-		if c == '\n' {
-			n++
-		}
-	}
-	return n
 }
 
 // QueueError wraps a failure to queue: the client should retry (503).

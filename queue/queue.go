@@ -672,8 +672,9 @@ func (q *Queue) SetInflight(r Range) error {
 }
 
 // Commit persists that everything before pos is in the store, and removes
-// segments wholly before it.
-func (q *Queue) Commit(pos Position, oldestAt time.Time) error {
+// segments wholly before it. The oldest-unwritten age is unknown again until
+// the consumer reads on (SetOldest).
+func (q *Queue) Commit(pos Position) error {
 	if err := q.saveCursor(cursorFile{Committed: pos}); err != nil {
 		return err
 	}
@@ -693,7 +694,7 @@ func (q *Queue) Commit(pos Position, oldestAt time.Time) error {
 		keep = append(keep, s)
 	}
 	q.segments = keep
-	q.oldestAt = oldestAt
+	q.oldestAt = time.Time{}
 	q.mu.Unlock()
 	for _, s := range drop {
 		if err := os.Remove(filepath.Join(q.opts.Dir, segName(s))); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -71,7 +71,7 @@ func TestAppendReadAcrossSegmentsAndReopen(t *testing.T) {
 	}
 	// Commit half; after reopening only the other half is unread.
 	half := recs[n/2].Pos
-	if err := q.Commit(half, time.Time{}); err != nil {
+	if err := q.Commit(half); err != nil {
 		t.Fatal(err)
 	}
 	if err := q.Close(); err != nil {
@@ -203,7 +203,7 @@ func TestBudgetGivesErrFull(t *testing.T) {
 		t.Fatalf("%d records readable, want the %d accepted (a refused append must leave nothing)", len(recs), accepted)
 	}
 	// Consuming frees budget.
-	if err := q.Commit(end, time.Time{}); err != nil {
+	if err := q.Commit(end); err != nil {
 		t.Fatal(err)
 	}
 	if err := q.Append(ctx, Section{Table: "t", Rows: big}); err != nil {

@@ -180,7 +180,7 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 		}
 		if ce != nil {
 			// Nothing pending: move the cursor past the corrupt part.
-			if err := w.q.Commit(pos, time.Time{}); err != nil {
+			if err := w.q.Commit(pos); err != nil {
 				return fmt.Errorf("writer: %w", err)
 			}
 			start = pos
@@ -240,8 +240,7 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 			return err
 		}
 	}
-	var oldest time.Time
-	if err := w.q.Commit(r.End, oldest); err != nil {
+	if err := w.q.Commit(r.End); err != nil {
 		return fmt.Errorf("writer: %w", err)
 	}
 	return nil

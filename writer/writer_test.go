@@ -375,7 +375,7 @@ func BenchmarkQueueToEmbeddedStore(b *testing.B) {
 					b.Fatal(err)
 				}
 				q2 := q
-				if err := q2.Commit(queue.Position{Segment: 1}, time.Time{}); err != nil {
+				if err := q2.Commit(queue.Position{Segment: 1}); err != nil {
 					b.Fatal(err)
 				}
 				w, err := writer.New(q2, st, writer.Options{BatchRows: batch, FlushInterval: time.Hour, DeadLetter: filepath.Join(b.TempDir(), "dl"),

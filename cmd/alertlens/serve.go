@@ -20,13 +20,18 @@ func newLogger(level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
 }
 
-func runServe(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+// loadConfig parses a command's flags into the validated configuration.
+func loadConfig(name string, args []string) (config.Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	build := config.Flags(fs)
 	if err := fs.Parse(args); err != nil {
-		return err
+		return config.Config{}, err
 	}
-	cfg, err := build()
+	return build()
+}
+
+func runServe(ctx context.Context, args []string) error {
+	cfg, err := loadConfig("serve", args)
 	if err != nil {
 		return err
 	}
@@ -56,12 +61,7 @@ func runServe(ctx context.Context, args []string) error {
 }
 
 func runMigrate(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	build := config.Flags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := build()
+	cfg, err := loadConfig("migrate", args)
 	if err != nil {
 		return err
 	}
