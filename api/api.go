@@ -69,6 +69,7 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g.GET("/inhibitions/failed", s.handle("inhibitions_failed", s.failedInhibitions))
 	g.GET("/inhibitions/loops", s.handle("inhibitions_loops", s.loops))
 	g.GET("/noise", s.handle("noise", s.noise))
+	g.GET("/explain", s.handle("explain", s.explain))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)

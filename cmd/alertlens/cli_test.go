@@ -149,3 +149,27 @@ func TestReadCommands(t *testing.T) {
 		t.Errorf("inhibitions loops with none: exit %d, %q", code, out)
 	}
 }
+
+func TestExplainCommand(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	if _, errOut, code := run(t, "import", "--url", svc.URL, filepath.Join("..", "..", "api", "testdata", "lookup.ndjson")); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	svc.WaitCount(t, store.TableNotifications, "", 7)
+	for svc.Queue.Stats().Bytes > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	out, errOut, code := run(t, "explain", "--url", svc.URL, "--at", "2026-11-02T10:06:00Z", "bbbbbbbbbbbbbbbb")
+	want := `At 2026-11-02T10:06:00Z, B was firing but inhibited by A (aaaaaaaaaaaaaaaa), so Alertmanager did not notify.
+
+  state: inhibited
+  notified: false
+  inhibited by A (aaaaaaaaaaaaaaaa) {alertname="A", severity="P2"}
+`
+	if code != 0 || out != want {
+		t.Fatalf("explain: exit %d, stderr %q\n got:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+	if _, errOut, code := run(t, "explain", "--url", svc.URL, "nothex"); code != 1 || !strings.Contains(errOut, "parameter fingerprint") {
+		t.Fatalf("bad fingerprint: exit %d, %q", code, errOut)
+	}
+}

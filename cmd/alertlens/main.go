@@ -30,6 +30,7 @@ read commands (ask a running server; --url, --from, --to, --source,
   silences stale        active silences that look stale
   noise                 notifications, episodes, firing time by alertname or label
   lookup MATCHERS       episodes matching label matchers, in order
+  explain FINGERPRINT   what an alert was doing at --at, and whether it paged
 
 Run 'alertlens COMMAND -h' for a command's flags.`)
 }

@@ -32,6 +32,8 @@ type readCmd struct {
 	usage   string
 	// arg, if set, is the query parameter the positional argument fills.
 	arg string
+	// single answers are one object: printed as its summary and fields.
+	single bool
 }
 
 var readCmds = map[string]readCmd{
@@ -50,6 +52,8 @@ var readCmds = map[string]readCmd{
 	"noise": {path: "/api/v1/noise", flags: []string{"by", "short", "long_running"}, list: "rows", usage: "notifications, episodes and firing time by alertname or any label",
 		columns: []column{{"KEY", "key", ""}, {"NOTIFICATIONS", "notifications", ""}, {"EPISODES", "episodes", ""}, {"FIRING", "firing_seconds", "dur"},
 			{"SELF-RESOLVING", "self_resolving", ""}, {"OUT OF HOURS", "out_of_hours", ""}}},
+	"explain": {path: "/api/v1/explain", flags: []string{"at"}, arg: "fingerprint", single: true,
+		usage: "what an alert was doing at a time, and whether it paged: explain FINGERPRINT --at T"},
 	"lookup": {path: "/api/v1/alerts", list: "episodes", arg: "match", usage: "episodes matching label matchers, in order: lookup '{service=\"api\"}'",
 		columns: []column{{"STARTS AT", "starts_at", ""}, {"ENDS AT", "ends_at", ""}, {"ALERTNAME", "alertname", ""}, {"SOURCE", "source", ""}, {"LABELS", "labels", "labels"},
 			{"NOTIFICATIONS", "notifications", ""}, {"SILENCED", "silenced_seconds", "dur"}, {"INHIBITED", "inhibited_seconds", "dur"}}},
@@ -111,6 +115,9 @@ func runRead(ctx context.Context, name string, rc readCmd, args []string) error 
 	if *output == "json" {
 		_, err := os.Stdout.Write(body)
 		return err
+	}
+	if rc.single {
+		return printSingle(os.Stdout, body, *output == "markdown")
 	}
 	var answer map[string]json.RawMessage
 	if err := json.Unmarshal(body, &answer); err != nil {
@@ -177,6 +184,41 @@ func printTable(w io.Writer, cols []column, rows []map[string]any, markdown bool
 		_, _ = fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	return tw.Flush()
+}
+
+// printSingle prints an explanation: its summary, then the details.
+func printSingle(w io.Writer, body []byte, markdown bool) error {
+	var e struct {
+		Summary    string `json:"summary"`
+		State      string `json:"state"`
+		Notified   bool   `json:"notified"`
+		SilencedBy []struct {
+			ID, CreatedBy, Comment string
+			Matchers               []string
+		} `json:"silenced_by"`
+		InhibitedBy []struct {
+			Fingerprint, Alertname string
+			Labels                 map[string]any
+		} `json:"inhibited_by"`
+	}
+	if err := json.Unmarshal(body, &e); err != nil {
+		return fmt.Errorf("reading the server's answer: %w", err)
+	}
+	bullet := "  "
+	if markdown {
+		bullet = "- "
+	}
+	var b strings.Builder
+	b.WriteString(e.Summary + "\n\n")
+	fmt.Fprintf(&b, "%sstate: %s\n%snotified: %v\n", bullet, e.State, bullet, e.Notified)
+	for _, s := range e.SilencedBy {
+		fmt.Fprintf(&b, "%ssilenced by %s (created by %s, %q): %s\n", bullet, s.ID, cell(s.CreatedBy, ""), s.Comment, strings.Join(s.Matchers, ", "))
+	}
+	for _, in := range e.InhibitedBy {
+		fmt.Fprintf(&b, "%sinhibited by %s (%s) %s\n", bullet, in.Alertname, in.Fingerprint, cell(in.Labels, "labels"))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // cell renders one value for a table.
