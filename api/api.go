@@ -70,6 +70,7 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g.GET("/inhibitions/loops", s.handle("inhibitions_loops", s.loops))
 	g.GET("/noise", s.handle("noise", s.noise))
 	g.GET("/explain", s.handle("explain", s.explain))
+	g.GET("/handover", s.handle("handover", s.handover))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)
@@ -95,6 +96,9 @@ func (s *Server) handle(name string, f handlerFunc) echo.HandlerFunc {
 		case err != nil:
 			s.log.LogAttrs(ctx, slog.LevelError, "api: query failed", slog.String("endpoint", name), slog.String("error", err.Error()))
 			return echo.NewHTTPError(http.StatusServiceUnavailable, "query failed: "+err.Error())
+		}
+		if md, ok := out.(markdownAnswer); ok {
+			return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", []byte(md))
 		}
 		return c.JSON(http.StatusOK, out)
 	}

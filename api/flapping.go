@@ -82,6 +82,16 @@ func (s *Server) flapping(ctx context.Context, c echo.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	alerts, by, err := s.flappingFor(ctx, com, gap, minFlaps)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"alerts": alerts, "by_alertname": by, "flap_gap_seconds": gap.Seconds(), "min_flaps": minFlaps, "method": flappingMethod,
+	}, nil
+}
+
+func (s *Server) flappingFor(ctx context.Context, com Common, gap time.Duration, minFlaps int) ([]FlappingAlert, []FlappingByAlertname, error) {
 	// Episodes are read from flap_gap before the window, to find the gap
 	// before the first episode in it.
 	ext := com
@@ -92,7 +102,7 @@ func (s *Server) flapping(ctx context.Context, c echo.Context) (any, error) {
 	params["min_flaps"] = strconv.Itoa(minFlaps)
 	alerts, err := run[FlappingAlert](ctx, s, queries.Render("flapping", match), params)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	roll := map[string]*FlappingByAlertname{}
 	for _, a := range alerts {
@@ -115,7 +125,5 @@ func (s *Server) flapping(ctx context.Context, c echo.Context) (any, error) {
 		}
 		return by[i].Alertname < by[j].Alertname
 	})
-	return map[string]any{
-		"alerts": alerts, "by_alertname": by, "flap_gap_seconds": gap.Seconds(), "min_flaps": minFlaps, "method": flappingMethod,
-	}, nil
+	return alerts, by, nil
 }

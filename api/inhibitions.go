@@ -50,6 +50,14 @@ func (s *Server) failedInhibitions(ctx context.Context, c echo.Context) (any, er
 	if err != nil {
 		return nil, err
 	}
+	out, err := s.failedFor(ctx, com)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"failures": out}, nil
+}
+
+func (s *Server) failedFor(ctx context.Context, com Common) ([]FailedInhibition, error) {
 	params, match := com.Params()
 	params["poll_interval_ms"] = fmt.Sprint(s.opts.PollInterval.Milliseconds())
 	type row struct {
@@ -85,7 +93,7 @@ func (s *Server) failedInhibitions(ctx context.Context, c echo.Context) (any, er
 		}
 		out[i].KnownCause = knownCause(history[r.Source], r.NotifiedAt.Time)
 	}
-	return map[string]any{"failures": out}, nil
+	return out, nil
 }
 
 func (s *Server) alertnames(ctx context.Context, fps map[string]bool) (map[string]string, error) {

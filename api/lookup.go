@@ -35,12 +35,16 @@ func (s *Server) alerts(ctx context.Context, c echo.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	params, match := com.Params()
-	eps, err := run[Episode](ctx, s, queries.Render("episodes", match), params)
+	eps, err := s.episodes(ctx, com)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"episodes": eps}, nil
+}
+
+func (s *Server) episodes(ctx context.Context, com Common) ([]Episode, error) {
+	params, match := com.Params()
+	return run[Episode](ctx, s, queries.Render("episodes", match), params)
 }
 
 // Event is one entry of an alert's timeline.

@@ -25,7 +25,8 @@ muted AS (
 SELECT e.source AS source, e.fingerprint AS fingerprint, e.alertname AS alertname, e.labels AS labels,
        e.starts_at AS starts_at, e.ends_at AS ends_at, e.notifications AS notifications,
        coalesce(m.silenced_ms, 0) / 1000 AS silenced_seconds,
-       coalesce(m.inhibited_ms, 0) / 1000 AS inhibited_seconds
+       coalesce(m.inhibited_ms, 0) / 1000 AS inhibited_seconds,
+       e.generator_url AS generator_url
 FROM eps AS e
 LEFT JOIN muted AS m ON e.source = m.source AND e.fingerprint = m.fingerprint AND e.starts_at = m.starts_at
 ORDER BY starts_at, source, fingerprint

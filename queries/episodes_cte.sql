@@ -12,14 +12,14 @@
 -- ({{.Match}}, bound parameters only).
 obs AS (
     SELECT source, fingerprint, starts_at, received_at AS at, alertname, labels,
-           'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs
+           'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs, generator_url
     FROM {{db}}.notifications
     WHERE received_at >= {scan_from:DateTime64(3, 'UTC')} AND ha_duplicate = 0
       AND ({source:String} = '' OR source = {source:String})
     UNION ALL
     SELECT source, fingerprint, starts_at, observed_at AS at, alertname, labels,
            's' AS src, kind AS what, CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS ends_at,
-           arrayMap(r -> toString(r), receivers) AS recvs
+           arrayMap(r -> toString(r), receivers) AS recvs, generator_url
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
       AND ({source:String} = '' OR source = {source:String})
@@ -31,7 +31,8 @@ agg AS (
            minIf(ends_at, src = 'n' AND what = 'resolved') AS end_n,
            minIf(toNullable(at), src = 's' AND what = 'resolved') AS end_p,
            countIf(src = 'n') AS notifications,
-           groupUniqArrayArray(recvs) AS receivers
+           groupUniqArrayArray(recvs) AS receivers,
+           argMax(generator_url, at) AS last_generator_url
     FROM obs
     WHERE {{.Match}}
     GROUP BY source, fingerprint, starts_at
@@ -40,6 +41,7 @@ eps AS (
     -- (the aggregates are named first_* so that the label filter above
     -- reads the rows' labels, not an alias)
     SELECT source, fingerprint, starts_at, first_alertname AS alertname, first_labels AS labels, notifications, receivers,
+           last_generator_url AS generator_url,
            multiIf(end_n IS NULL, end_p, end_p IS NULL, end_n, least(end_n, end_p)) AS ends_at
     FROM agg
     WHERE starts_at < {to:DateTime64(3, 'UTC')}

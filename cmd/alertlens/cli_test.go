@@ -173,3 +173,30 @@ func TestExplainCommand(t *testing.T) {
 		t.Fatalf("bad fingerprint: exit %d, %q", code, errOut)
 	}
 }
+
+func TestHandoverCommand(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	if _, errOut, code := run(t, "import", "--url", svc.URL, filepath.Join("..", "..", "api", "testdata", "lookup.ndjson")); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	svc.WaitCount(t, store.TableNotifications, "", 7)
+	for svc.Queue.Stats().Bytes > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	out, errOut, code := run(t, "handover", "--url", svc.URL, "--receiver", "oncall", "--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T10:20:00Z")
+	if code != 0 || !strings.HasPrefix(out, "# Handover: oncall, 2026-11-02 09:30 – 2026-11-02 10:20 UTC\n\n## What fired (1 alertnames, 0 notifications)\n") ||
+		!strings.Contains(out, "| [B](http://prom/g) | 1 | 1 | 0 | 2026-11-02 10:02 | 2026-11-02 10:02 | 6m15s | 0 |\n") {
+		t.Fatalf("handover: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	_, api := svc.Get(t, "/api/v1/handover?receiver=oncall&from=2026-11-02T09%3A30%3A00Z&to=2026-11-02T10%3A20%3A00Z")
+	out, _, code = run(t, "handover", "--url", svc.URL, "--receiver", "oncall", "--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T10:20:00Z", "--output", "json")
+	if code != 0 || out != string(api) {
+		t.Fatalf("handover --output json differs from the API:\n%s\n%s", out, api)
+	}
+	if _, errOut, code := run(t, "handover", "--url", svc.URL, "--since", "12h", "--from", "now-1h"); code != 1 || !strings.Contains(errOut, "--since and --from") {
+		t.Fatalf("--since with --from: exit %d %q", code, errOut)
+	}
+	if _, errOut, code := run(t, "handover", "--url", svc.URL, "--since", "soon"); code != 1 || !strings.Contains(errOut, "parameter from") {
+		t.Fatalf("--since soon: exit %d %q", code, errOut)
+	}
+}

@@ -31,6 +31,7 @@ read commands (ask a running server; --url, --from, --to, --source,
   noise                 notifications, episodes, firing time by alertname or label
   lookup MATCHERS       episodes matching label matchers, in order
   explain FINGERPRINT   what an alert was doing at --at, and whether it paged
+  handover              the shift in Markdown (--receiver R --since 12h)
 
 Run 'alertlens COMMAND -h' for a command's flags.`)
 }

@@ -34,6 +34,9 @@ type readCmd struct {
 	arg string
 	// single answers are one object: printed as its summary and fields.
 	single bool
+	// document answers have a Markdown form (format=markdown) the table
+	// and markdown outputs print as is.
+	document bool
 }
 
 var readCmds = map[string]readCmd{
@@ -54,6 +57,8 @@ var readCmds = map[string]readCmd{
 			{"SELF-RESOLVING", "self_resolving", ""}, {"OUT OF HOURS", "out_of_hours", ""}}},
 	"explain": {path: "/api/v1/explain", flags: []string{"at"}, arg: "fingerprint", single: true,
 		usage: "what an alert was doing at a time, and whether it paged: explain FINGERPRINT --at T"},
+	"handover": {path: "/api/v1/handover", document: true,
+		usage: "the shift's story for the next on-call: handover --receiver R --since 12h"},
 	"lookup": {path: "/api/v1/alerts", list: "episodes", arg: "match", usage: "episodes matching label matchers, in order: lookup '{service=\"api\"}'",
 		columns: []column{{"STARTS AT", "starts_at", ""}, {"ENDS AT", "ends_at", ""}, {"ALERTNAME", "alertname", ""}, {"SOURCE", "source", ""}, {"LABELS", "labels", "labels"},
 			{"NOTIFICATIONS", "notifications", ""}, {"SILENCED", "silenced_seconds", "dur"}, {"INHIBITED", "inhibited_seconds", "dur"}}},
@@ -80,6 +85,7 @@ func runRead(ctx context.Context, name string, rc readCmd, args []string) error 
 	var cf clientFlags
 	cf.register(fs)
 	output := fs.String("output", "table", "table, json (the API's answer as is) or markdown")
+	since := fs.String("since", "", "shorthand for --from now-DURATION (e.g. 12h)")
 	common := map[string]*string{}
 	for _, p := range append([]string{"from", "to", "source", "receiver", "match"}, rc.flags...) {
 		common[p] = fs.String(strings.ReplaceAll(p, "_", "-"), "", "the API's "+p+" parameter")
@@ -97,6 +103,15 @@ func runRead(ctx context.Context, name string, rc readCmd, args []string) error 
 			q.Set(p, *v)
 		}
 	}
+	if *since != "" {
+		if q.Get("from") != "" {
+			return fmt.Errorf("--since and --from both given")
+		}
+		q.Set("from", "now-"+*since)
+	}
+	if rc.document && *output != "json" {
+		q.Set("format", "markdown")
+	}
 	switch {
 	case rc.arg != "" && fs.NArg() == 1:
 		q.Set(rc.arg, fs.Arg(0))
@@ -112,7 +127,7 @@ func runRead(ctx context.Context, name string, rc readCmd, args []string) error 
 	if err != nil {
 		return err
 	}
-	if *output == "json" {
+	if *output == "json" || rc.document {
 		_, err := os.Stdout.Write(body)
 		return err
 	}

@@ -1,0 +1,283 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/store"
+)
+
+// FiredGroup is what fired in a shift, by alertname.
+type FiredGroup struct {
+	Alertname      string  `json:"alertname"`
+	Alerts         int     `json:"alerts"`
+	Episodes       int     `json:"episodes"`
+	Notifications  int     `json:"notifications"`
+	First          Time    `json:"first"`
+	Last           Time    `json:"last"`
+	LongestSeconds float64 `json:"longest_seconds"`
+	GeneratorURL   string  `json:"generator_url"`
+	StillFiringNow int     `json:"still_firing"`
+}
+
+// HandoverSilence is a silence worth mentioning at a handover.
+type HandoverSilence struct {
+	ID        string   `json:"id"`
+	Source    string   `json:"source"`
+	CreatedBy string   `json:"created_by"`
+	Comment   string   `json:"comment"`
+	Matchers  []string `json:"matchers"`
+	StartsAt  Time     `json:"starts_at"`
+	EndsAt    Time     `json:"ends_at"`
+	URL       string   `json:"url"`
+}
+
+// Handover is the shift's story.
+type Handover struct {
+	From              Time               `json:"from"`
+	To                Time               `json:"to"`
+	Receiver          string             `json:"receiver"`
+	Fired             []FiredGroup       `json:"fired"`
+	StillFiring       []Episode          `json:"still_firing"`
+	Flapping          []FlappingAlert    `json:"flapping"`
+	FailedInhibitions []FailedInhibition `json:"failed_inhibitions"`
+	SilencesCreated   []HandoverSilence  `json:"silences_created"`
+	SilencesExpired   []HandoverSilence  `json:"silences_expired"`
+	SilencesExpiring  []HandoverSilence  `json:"silences_expiring"`
+}
+
+type episodeWithURL struct {
+	Episode
+	GeneratorURL string `json:"generator_url"`
+}
+
+func (s *Server) handover(ctx context.Context, c echo.Context) (any, error) {
+	q := c.QueryParams()
+	com, err := ParseCommon(q, s.now())
+	if err != nil {
+		return nil, err
+	}
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "markdown" {
+		return nil, &ParamError{"format", fmt.Sprintf("%q is neither json nor markdown", format)}
+	}
+	h, err := s.handoverFor(ctx, com)
+	if err != nil {
+		return nil, err
+	}
+	if format == "markdown" {
+		return markdownAnswer(h.Markdown()), nil
+	}
+	return h, nil
+}
+
+// markdownAnswer marks an answer to send as text/markdown.
+type markdownAnswer string
+
+func (s *Server) handoverFor(ctx context.Context, com Common) (*Handover, error) {
+	h := &Handover{From: Time{com.From.UTC()}, To: Time{com.To.UTC()}, Receiver: com.Receiver,
+		Fired: []FiredGroup{}, StillFiring: []Episode{}, SilencesCreated: []HandoverSilence{}, SilencesExpired: []HandoverSilence{}, SilencesExpiring: []HandoverSilence{}}
+	params, match := com.Params()
+	eps, err := run[episodeWithURL](ctx, s, queries.Render("episodes", match), params)
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string]*FiredGroup{}
+	alerts := map[string]map[string]bool{}
+	for _, e := range eps {
+		g := groups[e.Alertname]
+		if g == nil {
+			g = &FiredGroup{Alertname: e.Alertname, First: e.StartsAt, Last: e.StartsAt, GeneratorURL: e.GeneratorURL}
+			groups[e.Alertname] = g
+			alerts[e.Alertname] = map[string]bool{}
+		}
+		alerts[e.Alertname][e.Source+"/"+e.Fingerprint] = true
+		g.Episodes++
+		g.Notifications += e.Notifications
+		if e.StartsAt.Before(g.First.Time) {
+			g.First = e.StartsAt
+		}
+		if e.StartsAt.After(g.Last.Time) {
+			g.Last = e.StartsAt
+		}
+		end := com.To
+		if e.EndsAt != nil && e.EndsAt.Before(end) {
+			end = e.EndsAt.Time
+		}
+		if d := end.Sub(e.StartsAt.Time).Seconds(); d > g.LongestSeconds {
+			g.LongestSeconds = d
+		}
+		if e.EndsAt == nil || !e.EndsAt.Before(com.To) {
+			h.StillFiring = append(h.StillFiring, e.Episode)
+			g.StillFiringNow++
+		}
+	}
+	for name, g := range groups {
+		g.Alerts = len(alerts[name])
+		h.Fired = append(h.Fired, *g)
+	}
+	sort.Slice(h.Fired, func(i, j int) bool {
+		if h.Fired[i].Notifications != h.Fired[j].Notifications {
+			return h.Fired[i].Notifications > h.Fired[j].Notifications
+		}
+		return h.Fired[i].Alertname < h.Fired[j].Alertname
+	})
+	if h.Flapping, _, err = s.flappingFor(ctx, com, time.Hour, 2); err != nil {
+		return nil, err
+	}
+	if h.FailedInhibitions, err = s.failedFor(ctx, com); err != nil {
+		return nil, err
+	}
+	type silRow struct {
+		HandoverSilence
+		Matchers    []store.Matcher `json:"matchers"`
+		Created     bool            `json:"created"`
+		Expired     bool            `json:"expired"`
+		Expiring    bool            `json:"expiring"`
+		ExternalURL string          `json:"external_url"`
+	}
+	sils, err := run[silRow](ctx, s, queries.SQL("handover_silences"), params)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range sils {
+		hs := r.HandoverSilence
+		hs.Matchers = make([]string, len(r.Matchers))
+		for i, m := range r.Matchers {
+			hs.Matchers[i] = matcherString(m)
+		}
+		if r.ExternalURL != "" {
+			hs.URL = strings.TrimRight(r.ExternalURL, "/") + "/#/silences/" + hs.ID
+		}
+		if r.Created {
+			h.SilencesCreated = append(h.SilencesCreated, hs)
+		}
+		if r.Expired {
+			h.SilencesExpired = append(h.SilencesExpired, hs)
+		}
+		if r.Expiring {
+			h.SilencesExpiring = append(h.SilencesExpiring, hs)
+		}
+	}
+	return h, nil
+}
+
+func hm(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
+
+func dur(seconds float64) string {
+	return (time.Duration(seconds) * time.Second).String()
+}
+
+// mdEscape keeps a value from breaking a Markdown table.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "[", `\[`, "]", `\]`).Replace(s)
+}
+
+func mdLink(text, url string) string {
+	if url == "" {
+		return mdEscape(text)
+	}
+	return "[" + mdEscape(text) + "](" + strings.ReplaceAll(strings.ReplaceAll(url, " ", "%20"), ")", "%29") + ")"
+}
+
+// Markdown renders the handover so it pastes cleanly into chat and wikis.
+func (h *Handover) Markdown() string {
+	var b strings.Builder
+	who := "all receivers"
+	if h.Receiver != "" {
+		who = h.Receiver
+	}
+	fmt.Fprintf(&b, "# Handover: %s, %s – %s UTC\n\n", mdEscape(who), hm(h.From.Time), hm(h.To.Time))
+	notes := 0
+	for _, g := range h.Fired {
+		notes += g.Notifications
+	}
+	fmt.Fprintf(&b, "## What fired (%d alertnames, %d notifications)\n\n", len(h.Fired), notes)
+	if len(h.Fired) == 0 {
+		b.WriteString("Nothing fired.\n\n")
+	} else {
+		b.WriteString("| Alert | Alerts | Episodes | Notifications | First | Last | Longest | Still firing |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+		for _, g := range h.Fired {
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %d |\n", mdLink(g.Alertname, g.GeneratorURL), g.Alerts, g.Episodes, g.Notifications,
+				hm(g.First.Time), hm(g.Last.Time), dur(g.LongestSeconds), g.StillFiringNow)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "## Still firing at %s UTC\n\n", hm(h.To.Time))
+	if len(h.StillFiring) == 0 {
+		b.WriteString("None.\n\n")
+	} else {
+		b.WriteString("| Alert | Since | Labels |\n| --- | --- | --- |\n")
+		for _, e := range h.StillFiring {
+			keys := make([]string, 0, len(e.Labels))
+			for k := range e.Labels {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = fmt.Sprintf("%s=%q", k, e.Labels[k])
+			}
+			fmt.Fprintf(&b, "| %s | %s | `%s` |\n", mdEscape(e.Alertname), hm(e.StartsAt.Time), strings.ReplaceAll(strings.Join(parts, ", "), "`", "'"))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("## Flapping\n\n")
+	if len(h.Flapping) == 0 {
+		b.WriteString("None.\n\n")
+	} else {
+		b.WriteString("| Alert | Flaps | Episodes | Suggested for: | Suggested keep_firing_for: |\n| --- | --- | --- | --- | --- |\n")
+		for _, f := range h.Flapping {
+			sf, sk := "-", "-"
+			if f.SuggestedForSeconds != nil {
+				sf = dur(*f.SuggestedForSeconds)
+			}
+			if f.SuggestedKeepFiringForSeconds != nil {
+				sk = dur(*f.SuggestedKeepFiringForSeconds)
+			}
+			fmt.Fprintf(&b, "| %s | %d | %d | %s | %s |\n", mdEscape(f.Alertname), f.Flaps, f.Episodes, sf, sk)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("## Failed inhibitions\n\n")
+	if len(h.FailedInhibitions) == 0 {
+		b.WriteString("None.\n\n")
+	} else {
+		b.WriteString("| Notified at | Alert | Receiver | Inhibited by | Known cause |\n| --- | --- | --- | --- | --- |\n")
+		for _, f := range h.FailedInhibitions {
+			by := make([]string, len(f.InhibitedBy))
+			for i, in := range f.InhibitedBy {
+				by[i] = mdEscape(in.Alertname)
+			}
+			cause := f.KnownCause
+			if cause == "" {
+				cause = "-"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", hm(f.NotifiedAt.Time), mdEscape(f.Alertname), mdEscape(f.Receiver), strings.Join(by, ", "), mdEscape(cause))
+		}
+		b.WriteString("\n")
+	}
+	for _, sec := range []struct {
+		title string
+		list  []HandoverSilence
+	}{{"Silences created", h.SilencesCreated}, {"Silences expired", h.SilencesExpired}, {"Silences expiring within 24 hours while still silencing firing alerts", h.SilencesExpiring}} {
+		fmt.Fprintf(&b, "## %s\n\n", sec.title)
+		if len(sec.list) == 0 {
+			b.WriteString("None.\n\n")
+			continue
+		}
+		b.WriteString("| Silence | Matchers | Created by | Comment | Ends |\n| --- | --- | --- | --- | --- |\n")
+		for _, s := range sec.list {
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", mdLink(s.ID, s.URL), strings.ReplaceAll(strings.Join(s.Matchers, ", "), "`", "'"),
+				mdEscape(s.CreatedBy), mdEscape(s.Comment), hm(s.EndsAt.Time))
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}

@@ -1,0 +1,89 @@
+package api_test
+
+import (
+	"testing"
+)
+
+// The shift 09:30–10:20 over testdata/lookup.ndjson: C fired at 09:00 and
+// still fires (80 min by the end of the shift); A fired 10:00–10:10 with 2
+// notifications; B was only seen by the poller, 10:02–10:08:15. Silence s1
+// was created (first version 10:04) during the shift; it ends at 12:00,
+// within 24 hours, but no firing alert is silenced by it at 10:20 (A
+// resolved at 10:10), so it is not "expiring while still silencing".
+const shift = "from=2026-11-02T09:30:00Z&to=2026-11-02T10:20:00Z"
+
+func TestHandoverMarkdown(t *testing.T) {
+	svc := startWith(t, "lookup.ndjson")
+	code, body := svc.Get(t, "/api/v1/handover?format=markdown&"+shift)
+	want := "# Handover: all receivers, 2026-11-02 09:30 – 2026-11-02 10:20 UTC\n" + `
+## What fired (3 alertnames, 3 notifications)
+
+| Alert | Alerts | Episodes | Notifications | First | Last | Longest | Still firing |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| [A](http://prom/g) | 1 | 1 | 2 | 2026-11-02 10:00 | 2026-11-02 10:00 | 10m0s | 0 |
+| [C](http://prom/g) | 1 | 1 | 1 | 2026-11-02 09:00 | 2026-11-02 09:00 | 1h20m0s | 1 |
+| [B](http://prom/g) | 1 | 1 | 0 | 2026-11-02 10:02 | 2026-11-02 10:02 | 6m15s | 0 |
+
+## Still firing at 2026-11-02 10:20 UTC
+
+| Alert | Since | Labels |
+| --- | --- | --- |
+| C | 2026-11-02 09:00 | ` + "`" + `alertname="C", severity="P3"` + "`" + ` |
+
+## Flapping
+
+None.
+
+## Failed inhibitions
+
+None.
+
+## Silences created
+
+| Silence | Matchers | Created by | Comment | Ends |
+| --- | --- | --- | --- | --- |
+| [s1](http://am:9093/#/silences/s1) | ` + "`" + `alertname="A"` + "`" + ` | alice | disk maintenance | 2026-11-02 12:00 |
+
+## Silences expired
+
+None.
+
+## Silences expiring within 24 hours while still silencing firing alerts
+
+None.
+`
+	if code != 200 || string(body) != want {
+		t.Fatalf("handover markdown: %d\n got:\n%s\nwant:\n%s", code, body, want)
+	}
+}
+
+func TestHandoverJSON(t *testing.T) {
+	svc := startWith(t, "lookup.ndjson")
+	checkJSON(t, svc, "/api/v1/handover?"+shift, `{"from":"2026-11-02T09:30:00Z","to":"2026-11-02T10:20:00Z","receiver":"",
+		"fired":[
+			{"alertname":"A","alerts":1,"episodes":1,"notifications":2,"first":"2026-11-02T10:00:00Z","last":"2026-11-02T10:00:00Z","longest_seconds":600,"generator_url":"http://prom/g","still_firing":0},
+			{"alertname":"C","alerts":1,"episodes":1,"notifications":1,"first":"2026-11-02T09:00:00Z","last":"2026-11-02T09:00:00Z","longest_seconds":4800,"generator_url":"http://prom/g","still_firing":1},
+			{"alertname":"B","alerts":1,"episodes":1,"notifications":0,"first":"2026-11-02T10:02:00Z","last":"2026-11-02T10:02:00Z","longest_seconds":375,"generator_url":"http://prom/g","still_firing":0}],
+		"still_firing":[`+epC+`],
+		"flapping":[],"failed_inhibitions":[],
+		"silences_created":[{"id":"s1","source":"prod","created_by":"alice","comment":"disk maintenance","matchers":["alertname=\"A\""],"starts_at":"2026-11-02T10:04:00Z","ends_at":"2026-11-02T12:00:00Z","url":"http://am:9093/#/silences/s1"}],
+		"silences_expired":[],"silences_expiring":[]}`)
+	// A receiver that received nothing: an empty shift, but silences are
+	// not per receiver.
+	checkJSON(t, svc, "/api/v1/handover?receiver=nobody&"+shift, `{"from":"2026-11-02T09:30:00Z","to":"2026-11-02T10:20:00Z","receiver":"nobody",
+		"fired":[],"still_firing":[],"flapping":[],"failed_inhibitions":[],
+		"silences_created":[{"id":"s1","source":"prod","created_by":"alice","comment":"disk maintenance","matchers":["alertname=\"A\""],"starts_at":"2026-11-02T10:04:00Z","ends_at":"2026-11-02T12:00:00Z","url":"http://am:9093/#/silences/s1"}],
+		"silences_expired":[],"silences_expiring":[]}`)
+	// While A was silenced (shift ending 10:06), s1 silences a firing alert
+	// and ends within 24 hours: expiring.
+	checkJSON(t, svc, "/api/v1/handover?from=2026-11-02T10:00:00Z&to=2026-11-02T10:06:00Z&match=%7Balertname%3D%22A%22%7D", `{"from":"2026-11-02T10:00:00Z","to":"2026-11-02T10:06:00Z","receiver":"",
+		"fired":[{"alertname":"A","alerts":1,"episodes":1,"notifications":2,"first":"2026-11-02T10:00:00Z","last":"2026-11-02T10:00:00Z","longest_seconds":360,"generator_url":"http://prom/g","still_firing":1}],
+		"still_firing":[`+epA+`],
+		"flapping":[],"failed_inhibitions":[],
+		"silences_created":[{"id":"s1","source":"prod","created_by":"alice","comment":"disk maintenance","matchers":["alertname=\"A\""],"starts_at":"2026-11-02T10:04:00Z","ends_at":"2026-11-02T12:00:00Z","url":"http://am:9093/#/silences/s1"}],
+		"silences_expired":[],
+		"silences_expiring":[{"id":"s1","source":"prod","created_by":"alice","comment":"disk maintenance","matchers":["alertname=\"A\""],"starts_at":"2026-11-02T10:04:00Z","ends_at":"2026-11-02T12:00:00Z","url":"http://am:9093/#/silences/s1"}]}`)
+	if code, _ := svc.Get(t, "/api/v1/handover?format=pdf"); code != 400 {
+		t.Errorf("format=pdf: %d, want 400", code)
+	}
+}
