@@ -33,6 +33,8 @@ type Options struct {
 	PollInterval time.Duration
 	// WorkingHours decide which notifications were out of hours.
 	WorkingHours config.WorkingHours
+	// SleepHours are the nights the weekly review counts pages in.
+	SleepHours config.WorkingHours
 	// NullReceivers notify nobody (unrouted alerts).
 	NullReceivers []string
 }
@@ -71,6 +73,7 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g.GET("/noise", s.handle("noise", s.noise))
 	g.GET("/explain", s.handle("explain", s.explain))
 	g.GET("/handover", s.handle("handover", s.handover))
+	g.GET("/report/weekly", s.handle("report_weekly", s.weeklyReport))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)

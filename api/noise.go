@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/queries"
 )
 
@@ -56,17 +57,27 @@ func (s *Server) noise(ctx context.Context, c echo.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	rows, unrouted, long, err := s.noiseFor(ctx, com, by, short, age)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"by": by, "rows": rows, "unrouted": unrouted, "long_running": long,
+		"short_seconds": short.Seconds(), "long_running_seconds": age.Seconds()}, nil
+}
+
+func (s *Server) noiseFor(ctx context.Context, com Common, by string, short, age time.Duration) ([]NoiseRow, []RoutedEpisode, []LongRunning, error) {
+	var err error
 	params, match := com.Params()
 	params["by"] = by
 	params["short_ms"] = strconv.FormatInt(short.Milliseconds(), 10)
 	params["age_ms"] = strconv.FormatInt(age.Milliseconds(), 10)
 	params["null_receivers"] = toCHArray(s.opts.NullReceivers)
-	if params["wh"], params["wh_default"], err = s.workingIntervals(com.From, com.To); err != nil {
-		return nil, err
+	if params["wh"], params["wh_default"], err = intervalParams(s.opts.WorkingHours, com.From, com.To); err != nil {
+		return nil, nil, nil, err
 	}
 	rows, err := run[NoiseRow](ctx, s, queries.Render("noise", match), params)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	type flagged struct {
 		RoutedEpisode
@@ -76,7 +87,7 @@ func (s *Server) noise(ctx context.Context, c echo.Context) (any, error) {
 	}
 	eps, err := run[flagged](ctx, s, queries.Render("noise_episodes", match), params)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	unrouted, long := []RoutedEpisode{}, []LongRunning{}
 	for _, e := range eps {
@@ -88,15 +99,14 @@ func (s *Server) noise(ctx context.Context, c echo.Context) (any, error) {
 		}
 	}
 	sort.SliceStable(long, func(i, j int) bool { return long[i].FiringSeconds > long[j].FiringSeconds })
-	return map[string]any{"by": by, "rows": rows, "unrouted": unrouted, "long_running": long,
-		"short_seconds": short.Seconds(), "long_running_seconds": age.Seconds()}, nil
+	return rows, unrouted, long, nil
 }
 
-// workingIntervals renders the working hours of every configured receiver,
-// and the default, over [from, to) as bound parameter values.
-func (s *Server) workingIntervals(from, to time.Time) (perReceiver, def string, err error) {
+// intervalParams renders the hours of every configured receiver, and the
+// default, over [from, to) as bound parameter values.
+func intervalParams(wh config.WorkingHours, from, to time.Time) (perReceiver, def string, err error) {
 	render := func(receiver string) (string, error) {
-		sc, err := s.opts.WorkingHours.For(receiver).Parse("working_hours")
+		sc, err := wh.For(receiver).Parse("working_hours")
 		if err != nil {
 			return "", err
 		}
@@ -114,8 +124,8 @@ func (s *Server) workingIntervals(from, to time.Time) (perReceiver, def string, 
 	if def, err = render(""); err != nil {
 		return "", "", err
 	}
-	names := make([]string, 0, len(s.opts.WorkingHours.Receivers))
-	for r := range s.opts.WorkingHours.Receivers {
+	names := make([]string, 0, len(wh.Receivers))
+	for r := range wh.Receivers {
 		names = append(names, r)
 	}
 	sort.Strings(names)

@@ -73,6 +73,14 @@ func (s *Server) staleSilences(ctx context.Context, c echo.Context) (any, error)
 	if source != "" && !config.ValidSourceName(source) {
 		return nil, &ParamError{"source", strconv.Quote(source) + " is not a source name"}
 	}
+	out, err := s.staleFor(ctx, at, source, maxAge, idle)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"silences": out, "at": Time{at.UTC()}, "max_age_seconds": maxAge.Seconds(), "idle_seconds": idle.Seconds()}, nil
+}
+
+func (s *Server) staleFor(ctx context.Context, at time.Time, source string, maxAge, idle time.Duration) ([]StaleSilence, error) {
 	rows, err := run[staleRow](ctx, s, queries.SQL("stale_silences"), map[string]string{
 		"at": at.UTC().Format(chTime), "source": source,
 		"max_age_ms": strconv.FormatInt(maxAge.Milliseconds(), 10), "idle_ms": strconv.FormatInt(idle.Milliseconds(), 10),
@@ -88,5 +96,5 @@ func (s *Server) staleSilences(ctx context.Context, c echo.Context) (any, error)
 			out[i].Matchers[j] = matcherString(m)
 		}
 	}
-	return map[string]any{"silences": out, "at": Time{at.UTC()}, "max_age_seconds": maxAge.Seconds(), "idle_seconds": idle.Seconds()}, nil
+	return out, nil
 }

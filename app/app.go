@@ -144,7 +144,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 		int64(cfg.API.MaxImportBytes), log).Register(a.echo, cfg.API.Auth)
 
 	api.New(a.Store, api.Options{QueryTimeout: time.Duration(cfg.API.QueryTimeout), MaxRows: cfg.API.MaxRows, PollInterval: time.Duration(cfg.PollInterval),
-		WorkingHours: cfg.WorkingHours, NullReceivers: cfg.NullReceivers}, log, a.reg).
+		WorkingHours: cfg.WorkingHours, SleepHours: cfg.SleepHours, NullReceivers: cfg.NullReceivers}, log, a.reg).
 		Register(a.echo, cfg.API.Auth)
 
 	pm := poller.NewMetrics(a.reg)

@@ -229,6 +229,8 @@ type Config struct {
 	Record             string       `yaml:"record"`
 	ShutdownTimeout    Duration     `yaml:"shutdown_timeout"`
 	WorkingHours       WorkingHours `yaml:"working_hours"`
+	// SleepHours are the nights the weekly review counts pages in.
+	SleepHours WorkingHours `yaml:"sleep_hours"`
 	// NullReceivers are receivers that notify nobody: alerts reaching only
 	// these are reported as unrouted.
 	NullReceivers []string `yaml:"null_receivers"`
@@ -258,6 +260,7 @@ func Default() Config {
 		CheckpointInterval: Duration(time.Hour),
 		ShutdownTimeout:    Duration(30 * time.Second),
 		WorkingHours:       WorkingHours{Spec: workhours.Default("UTC")},
+		SleepHours:         WorkingHours{Spec: workhours.DefaultSleep("UTC")},
 		NullReceivers:      []string{"null", "blackhole"},
 	}
 }
@@ -388,6 +391,14 @@ func (c *Config) Validate() error {
 	}
 	for r := range c.WorkingHours.Receivers {
 		if _, err := c.WorkingHours.For(r).Parse("working_hours.receivers." + r); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if _, err := c.SleepHours.Parse("sleep_hours"); err != nil {
+		errs = append(errs, err)
+	}
+	for r := range c.SleepHours.Receivers {
+		if _, err := c.SleepHours.For(r).Parse("sleep_hours.receivers." + r); err != nil {
 			errs = append(errs, err)
 		}
 	}

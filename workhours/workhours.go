@@ -23,12 +23,17 @@ type Spec struct {
 type Schedule struct {
 	Loc        *time.Location
 	Days       [7]bool // by time.Weekday
-	Start, End int     // minutes after local midnight; End > Start
+	Start, End int     // minutes after local midnight; End < Start runs past midnight
 }
 
 var dayNames = map[string]time.Weekday{
 	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
 	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
+}
+
+// DefaultSleep is every night 23:00–07:00, in tz.
+func DefaultSleep(tz string) Spec {
+	return Spec{Timezone: tz, Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, Start: "23:00", End: "07:00"}
 }
 
 // Default is Mon–Fri 09:00–18:00 (DESIGN.md), in tz.
@@ -69,8 +74,8 @@ func (s Spec) Parse(prefix string) (Schedule, error) {
 	if sc.End, err = clock(s.End); err != nil {
 		return sc, fmt.Errorf("%s.end: %w", prefix, err)
 	}
-	if sc.End <= sc.Start {
-		return sc, fmt.Errorf("%s.end: %s is not after start %s", prefix, s.End, s.Start)
+	if sc.End == sc.Start {
+		return sc, fmt.Errorf("%s.end: %s equals start", prefix, s.End)
 	}
 	return sc, nil
 }
@@ -90,7 +95,11 @@ func (sc Schedule) Intervals(from, to time.Time) []Interval {
 		}
 		y, m, d := day.Date()
 		start := time.Date(y, m, d, sc.Start/60, sc.Start%60, 0, 0, sc.Loc).UTC()
-		end := time.Date(y, m, d, sc.End/60, sc.End%60, 0, 0, sc.Loc).UTC()
+		endDay := d
+		if sc.End < sc.Start {
+			endDay++ // overnight: ends the next morning
+		}
+		end := time.Date(y, m, endDay, sc.End/60, sc.End%60, 0, 0, sc.Loc).UTC()
 		if end.After(from) && start.Before(to) {
 			out = append(out, Interval{From: start, To: end})
 		}
@@ -98,9 +107,14 @@ func (sc Schedule) Intervals(from, to time.Time) []Interval {
 	return out
 }
 
-// In reports whether t is in working hours.
+// In reports whether t is in the schedule's hours. An overnight period
+// belongs to the day it starts on.
 func (sc Schedule) In(t time.Time) bool {
 	l := t.In(sc.Loc)
 	mins := l.Hour()*60 + l.Minute()
-	return sc.Days[l.Weekday()] && mins >= sc.Start && mins < sc.End
+	if sc.End > sc.Start {
+		return sc.Days[l.Weekday()] && mins >= sc.Start && mins < sc.End
+	}
+	prev := l.AddDate(0, 0, -1).Weekday()
+	return (sc.Days[l.Weekday()] && mins >= sc.Start) || (sc.Days[prev] && mins < sc.End)
 }

@@ -55,10 +55,29 @@ func TestParseErrorsNameTheField(t *testing.T) {
 		{Spec{Days: []string{"monday"}, Start: "09:00", End: "17:00"}, "x.days"},
 		{Spec{Days: []string{"mon"}, Start: "9am", End: "17:00"}, "x.start"},
 		{Spec{Days: []string{"mon"}, Start: "09:00", End: "25:00"}, "x.end"},
-		{Spec{Days: []string{"mon"}, Start: "18:00", End: "09:00"}, "x.end"},
+		{Spec{Days: []string{"mon"}, Start: "09:00", End: "09:00"}, "x.end"},
 	} {
 		if _, err := c.spec.Parse("x"); err == nil || err.Error()[:len(c.field)] != c.field {
 			t.Errorf("Parse(%+v) = %v, want an error naming %s", c.spec, err, c.field)
+		}
+	}
+}
+
+func TestOvernight(t *testing.T) {
+	sc, err := DefaultSleep("Europe/Berlin").Parse("sleep_hours")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The night of Saturday 10-24 to Sunday 10-25 is 9 hours long in Berlin:
+	// 23:00 CEST (21:00 UTC) to 07:00 CET (06:00 UTC).
+	ivs := sc.Intervals(time.Date(2026, 10, 24, 12, 0, 0, 0, time.UTC), time.Date(2026, 10, 25, 12, 0, 0, 0, time.UTC))
+	if len(ivs) != 1 || !ivs[0].From.Equal(time.Date(2026, 10, 24, 21, 0, 0, 0, time.UTC)) || !ivs[0].To.Equal(time.Date(2026, 10, 25, 6, 0, 0, 0, time.UTC)) {
+		t.Fatalf("intervals %v", ivs)
+	}
+	for at, in := range map[string]bool{"2026-10-24T20:59:00Z": false, "2026-10-24T21:00:00Z": true, "2026-10-25T05:59:00Z": true, "2026-10-25T06:00:00Z": false} {
+		tt, _ := time.Parse(time.RFC3339, at)
+		if sc.In(tt) != in {
+			t.Errorf("In(%s) = %v", at, !in)
 		}
 	}
 }

@@ -200,3 +200,25 @@ func TestHandoverCommand(t *testing.T) {
 		t.Fatalf("--since soon: exit %d %q", code, errOut)
 	}
 }
+
+func TestReportWeeklyCommand(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	if _, errOut, code := run(t, "import", "--url", svc.URL, filepath.Join("..", "..", "api", "testdata", "weekly.ndjson")); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	for svc.Queue.Stats().Bytes > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	svc.WaitCount(t, store.TableNotifications, "", 8)
+	// The service's working hours are UTC here: W43 is Monday 10-19 00:00
+	// UTC to 10-26 00:00 UTC, and the Sunday 10-18 notifications belong to
+	// the week before.
+	out, errOut, code := run(t, "report", "weekly", "--url", svc.URL, "--week", "2026-W43")
+	if code != 0 || !strings.HasPrefix(out, "# On-call review 2026-W43: all receivers\n\n2026-10-19 00:00 – 2026-10-26 00:00 (UTC)\n") ||
+		!strings.Contains(out, "| Notifications | 4 | 4 | 0 |\n") {
+		t.Fatalf("report weekly: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	if _, errOut, code := run(t, "report", "weekly", "--url", svc.URL, "--week", "W43"); code != 1 || !strings.Contains(errOut, "parameter week") {
+		t.Fatalf("bad week: exit %d %q", code, errOut)
+	}
+}

@@ -32,6 +32,7 @@ read commands (ask a running server; --url, --from, --to, --source,
   lookup MATCHERS       episodes matching label matchers, in order
   explain FINGERPRINT   what an alert was doing at --at, and whether it paged
   handover              the shift in Markdown (--receiver R --since 12h)
+  report weekly         the weekly on-call review (--week 2026-W47)
 
 Run 'alertlens COMMAND -h' for a command's flags.`)
 }

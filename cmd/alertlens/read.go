@@ -59,6 +59,8 @@ var readCmds = map[string]readCmd{
 		usage: "what an alert was doing at a time, and whether it paged: explain FINGERPRINT --at T"},
 	"handover": {path: "/api/v1/handover", document: true,
 		usage: "the shift's story for the next on-call: handover --receiver R --since 12h"},
+	"report weekly": {path: "/api/v1/report/weekly", flags: []string{"week"}, document: true,
+		usage: "the weekly on-call review: report weekly --week 2026-W47 (default: last week)"},
 	"lookup": {path: "/api/v1/alerts", list: "episodes", arg: "match", usage: "episodes matching label matchers, in order: lookup '{service=\"api\"}'",
 		columns: []column{{"STARTS AT", "starts_at", ""}, {"ENDS AT", "ends_at", ""}, {"ALERTNAME", "alertname", ""}, {"SOURCE", "source", ""}, {"LABELS", "labels", "labels"},
 			{"NOTIFICATIONS", "notifications", ""}, {"SILENCED", "silenced_seconds", "dur"}, {"INHIBITED", "inhibited_seconds", "dur"}}},

@@ -1,0 +1,74 @@
+package api_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/workhours"
+)
+
+// testdata/weekly.ndjson, reviewed for 2026-W43 in Europe/Berlin, the week
+// summer time ends (Sunday 2026-10-25 03:00 CEST -> 02:00 CET): it runs
+// from Monday 10-19 00:00 CEST (10-18 22:00 UTC) to Monday 10-26 00:00 CET
+// (10-25 23:00 UTC), 169 hours.
+//
+//	X  Mon 09:30–09:32 CEST (2 min: self-resolving; in working hours), and
+//	   Sun 00:30 CEST – 07:30 CET (8 h; out of hours; the firing
+//	   notification at 00:30 is in sleep hours, the resolved one at 07:30
+//	   is not).
+//	Z  Sun 10-18 23:30 CEST: the week before (W42), like Y on 10-14.
+//
+// So: 4 notifications, 2 episodes, 1 alert, against 4, 2, 2 the week
+// before; self-resolving 1/2; in hours 2, out 2, sleep 1; median of the
+// ended episodes (120 + 28800) / 2 = 14460 s, longest 28800 s. Busiest
+// hours in Berlin: Monday 09h twice, Sunday 00h and 07h once.
+func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.WorkingHours.Spec = workhours.Default("Europe/Berlin")
+	cfg.SleepHours.Spec = workhours.DefaultSleep("Europe/Berlin")
+	svc := startWithConfig(t, "weekly.ndjson", cfg)
+	var busy [7][24]int
+	busy[0][9] = 2
+	busy[6][0] = 1
+	busy[6][7] = 1
+	b, _ := json.Marshal(busy)
+	ep1 := `{"fingerprint":"1111111111111111","alertname":"X","labels":{"alertname":"X"},"source":"prod","starts_at":"2026-10-19T07:30:00Z","ends_at":"2026-10-19T07:32:00Z","notifications":2,"silenced_seconds":0,"inhibited_seconds":0}`
+	ep2 := `{"fingerprint":"1111111111111111","alertname":"X","labels":{"alertname":"X"},"source":"prod","starts_at":"2026-10-24T22:30:00Z","ends_at":"2026-10-25T06:30:00Z","notifications":2,"silenced_seconds":0,"inhibited_seconds":0}`
+	checkJSON(t, svc, "/api/v1/report/weekly?week=2026-W43", `{"week":"2026-W43","timezone":"Europe/Berlin",
+		"from":"2026-10-18T22:00:00Z","to":"2026-10-25T23:00:00Z","receiver":"",
+		"totals":{"notifications":4,"episodes":2,"alerts":1},"previous":{"notifications":4,"episodes":2,"alerts":2},"change":{"notifications":0,"episodes":0,"alerts":-1},
+		"top_noisy":[{"key":"X","notifications":4,"episodes":2,"firing_seconds":28920,"self_resolving":1,"out_of_hours":2}],
+		"flapping":[],"self_resolving_share":0.5,
+		"notifications_in_working_hours":2,"notifications_out_of_working_hours":2,"notifications_in_sleep_hours":1,
+		"median_episode_seconds":14460,"longest_episode_seconds":28800,
+		"longest_running":[`+ep2+`,`+ep1+`],"stale_silences":[],
+		"busiest_hours":`+string(b)+`}`)
+	// A receiver with nothing: zeros and empty lists, no share or median.
+	checkJSON(t, svc, "/api/v1/report/weekly?week=2026-W43&receiver=nobody", `{"week":"2026-W43","timezone":"Europe/Berlin",
+		"from":"2026-10-18T22:00:00Z","to":"2026-10-25T23:00:00Z","receiver":"nobody",
+		"totals":{"notifications":0,"episodes":0,"alerts":0},"previous":{"notifications":0,"episodes":0,"alerts":0},"change":{"notifications":0,"episodes":0,"alerts":0},
+		"top_noisy":[],"flapping":[],"self_resolving_share":null,
+		"notifications_in_working_hours":0,"notifications_out_of_working_hours":0,"notifications_in_sleep_hours":0,
+		"median_episode_seconds":null,"longest_episode_seconds":null,"longest_running":[],"stale_silences":[],
+		"busiest_hours":`+string(mustJSON([7][24]int{}))+`}`)
+	code, md := svc.Get(t, "/api/v1/report/weekly?week=2026-W43&format=markdown")
+	if code != 200 || !strings.HasPrefix(string(md), "# On-call review 2026-W43: all receivers\n\n2026-10-19 00:00 – 2026-10-26 00:00 (Europe/Berlin)\n") ||
+		!strings.Contains(string(md), "| Notifications | 4 | 4 | 0 |\n| Episodes | 2 | 2 | 0 |\n| Distinct alerts | 1 | 2 | -1 |\n") {
+		t.Fatalf("markdown: %d %q", code, md[:min(len(md), 120)])
+	}
+	for _, bad := range []string{"week=2026-47", "week=2026-W54", "week=2026-W47&format=html"} {
+		if code, body := svc.Get(t, "/api/v1/report/weekly?"+bad); code != 400 {
+			t.Errorf("%s: %d %s, want 400", bad, code, body)
+		}
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
