@@ -217,6 +217,14 @@ func (s *Server) explainInhibitors(ctx context.Context, fps []string, p map[stri
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+func inhibitors(in []ExplainInhibitor) string {
+	parts := make([]string, len(in))
+	for i, x := range in {
+		parts[i] = fmt.Sprintf("%s (%s)", x.Alertname, x.Fingerprint)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // summarize says it in words for a tired on-call engineer.
 func summarize(e Explanation, started time.Time) string {
 	name := e.Alertname
@@ -238,13 +246,13 @@ func summarize(e Explanation, started time.Time) string {
 				parts[i] += fmt.Sprintf(" (by %s: %q)", s.CreatedBy, s.Comment)
 			}
 		}
-		fmt.Fprintf(&b, "%s was firing but silenced by %s, so Alertmanager did not notify", name, strings.Join(parts, ", "))
-	case "inhibited":
-		parts := make([]string, len(e.InhibitedBy))
-		for i, in := range e.InhibitedBy {
-			parts[i] = fmt.Sprintf("%s (%s)", in.Alertname, in.Fingerprint)
+		fmt.Fprintf(&b, "%s was firing but silenced by %s", name, strings.Join(parts, ", "))
+		if len(e.InhibitedBy) > 0 {
+			fmt.Fprintf(&b, " and inhibited by %s", inhibitors(e.InhibitedBy))
 		}
-		fmt.Fprintf(&b, "%s was firing but inhibited by %s, so Alertmanager did not notify", name, strings.Join(parts, ", "))
+		b.WriteString(", so Alertmanager did not notify")
+	case "inhibited":
+		fmt.Fprintf(&b, "%s was firing but inhibited by %s, so Alertmanager did not notify", name, inhibitors(e.InhibitedBy))
 	case "firing":
 		fmt.Fprintf(&b, "%s was firing (since %s)", name, ts(started))
 	}

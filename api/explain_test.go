@@ -53,3 +53,19 @@ func TestExplain(t *testing.T) {
 		}
 	}
 }
+
+// testdata/both.ndjson: at the 10:01 poll Q was both silenced (s9, bob,
+// "rollout") and inhibited by P; at 10:02 it was gone.
+func TestExplainSilencedAndInhibited(t *testing.T) {
+	svc := startWith(t, "both.ndjson")
+	checkJSON(t, svc, "/api/v1/explain?fingerprint=8888888888888888&at=2026-11-02T10:01:30Z", `{"fingerprint":"8888888888888888","at":"2026-11-02T10:01:30Z",
+		"source":"prod","alertname":"Q","state":"silenced","notified":false,
+		"silenced_by":[{"id":"s9","created_by":"bob","comment":"rollout","matchers":["alertname=\"Q\""]}],
+		"inhibited_by":[{"fingerprint":"7777777777777777","alertname":"P","labels":{"alertname":"P"}}],
+		"last_notification":null,"poller_blind":false,"last_successful_poll_at":"2026-11-02T10:01:00Z",
+		"summary":"At 2026-11-02T10:01:30Z, Q was firing but silenced by s9 (by bob: \"rollout\") and inhibited by P (7777777777777777), so Alertmanager did not notify."}`)
+	// Both stretches count in full for the episode: 10:01–10:02.
+	checkJSON(t, svc, "/api/v1/alerts?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z&match=%7Balertname%3D%22Q%22%7D", `{"episodes":[
+		{"fingerprint":"8888888888888888","alertname":"Q","labels":{"alertname":"Q"},"source":"prod","starts_at":"2026-11-02T10:00:00Z","ends_at":"2026-11-02T10:02:00Z","notifications":0,"silenced_seconds":60,"inhibited_seconds":60}],
+		"first_fired":{"fingerprint":"8888888888888888","alertname":"Q","source":"prod","starts_at":"2026-11-02T10:00:00Z"}}`)
+}

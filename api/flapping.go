@@ -70,7 +70,7 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
 
 func (s *Server) flapping(ctx context.Context, c echo.Context) (any, error) {
 	q := c.QueryParams()
-	com, err := ParseCommon(q, s.now())
+	com, err := s.common(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ type episodeWithURL struct {
 
 func (s *Server) handover(ctx context.Context, c echo.Context) (any, error) {
 	q := c.QueryParams()
-	com, err := ParseCommon(q, s.now())
+	com, err := s.common(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -68,12 +69,14 @@ func TestHandoverJSON(t *testing.T) {
 		"flapping":[],"failed_inhibitions":[],
 		"silences_created":[{"id":"s1","source":"prod","created_by":"alice","comment":"disk maintenance","matchers":["alertname=\"A\""],"starts_at":"2026-11-02T10:04:00Z","ends_at":"2026-11-02T12:00:00Z","url":"http://am:9093/#/silences/s1"}],
 		"silences_expired":[],"silences_expiring":[]}`)
-	// A receiver that received nothing: an empty shift, but silences are
-	// not per receiver.
-	checkJSON(t, svc, "/api/v1/handover?receiver=nobody&"+shift, `{"from":"2026-11-02T09:30:00Z","to":"2026-11-02T10:20:00Z","receiver":"nobody",
-		"fired":[],"still_firing":[],"flapping":[],"failed_inhibitions":[],
-		"silences_created":[{"id":"s1","source":"prod","created_by":"alice","comment":"disk maintenance","matchers":["alertname=\"A\""],"starts_at":"2026-11-02T10:04:00Z","ends_at":"2026-11-02T12:00:00Z","url":"http://am:9093/#/silences/s1"}],
-		"silences_expired":[],"silences_expiring":[]}`)
+	// An empty shift for a known receiver (oncall only ever got B, from
+	// 10:02): every list empty.
+	checkJSON(t, svc, "/api/v1/handover?receiver=oncall&from=2026-11-02T09:30:00Z&to=2026-11-02T10:00:00Z", `{"from":"2026-11-02T09:30:00Z","to":"2026-11-02T10:00:00Z","receiver":"oncall",
+		"fired":[],"still_firing":[],"flapping":[],"failed_inhibitions":[],"silences_created":[],"silences_expired":[],"silences_expiring":[]}`)
+	// A receiver never seen is a mistake, not a quiet shift.
+	if code, body := svc.Get(t, "/api/v1/handover?receiver=nobody&"+shift); code != 400 || !strings.Contains(string(body), `parameter receiver: \"nobody\" is unknown`) {
+		t.Errorf("unknown receiver: %d %s", code, body)
+	}
 	// While A was silenced (shift ending 10:06), s1 silences a firing alert
 	// and ends within 24 hours: expiring.
 	checkJSON(t, svc, "/api/v1/handover?from=2026-11-02T10:00:00Z&to=2026-11-02T10:06:00Z&match=%7Balertname%3D%22A%22%7D", `{"from":"2026-11-02T10:00:00Z","to":"2026-11-02T10:06:00Z","receiver":"",

@@ -46,7 +46,7 @@ type statusRow struct {
 }
 
 func (s *Server) failedInhibitions(ctx context.Context, c echo.Context) (any, error) {
-	com, err := ParseCommon(c.QueryParams(), s.now())
+	com, err := s.common(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -32,5 +32,8 @@ func TestFailedInhibitions(t *testing.T) {
 		{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:15:30Z","inhibited_by":` + by + `,"known_cause":"Alertmanager configuration reloaded, first seen at 2026-11-02T10:14:00Z (1m30s before)"}]}`
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z", want)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z&match=%7Balertname%3D~%22W.*%7CX.*%22%7D", `{"failures":[]}`)
-	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z&receiver=nobody", `{"failures":[]}`)
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T10:05:00Z&receiver=team", `{"failures":[]}`)
+	if code, _ := svc.Get(t, "/api/v1/inhibitions/failed?receiver=nobody"); code != 400 {
+		t.Errorf("unknown receiver: %d, want 400", code)
+	}
 }

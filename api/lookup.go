@@ -31,7 +31,7 @@ type Episode struct {
 }
 
 func (s *Server) alerts(ctx context.Context, c echo.Context) (any, error) {
-	com, err := ParseCommon(c.QueryParams(), s.now())
+	com, err := s.common(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,21 @@ func (s *Server) alerts(ctx context.Context, c echo.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"episodes": eps}, nil
+	// In an incident the first alert to fire is usually closest to the
+	// cause: name it (episodes are ordered by start).
+	var first *FirstFired
+	if len(eps) > 0 {
+		first = &FirstFired{Fingerprint: eps[0].Fingerprint, Alertname: eps[0].Alertname, Source: eps[0].Source, StartsAt: eps[0].StartsAt}
+	}
+	return map[string]any{"episodes": eps, "first_fired": first}, nil
+}
+
+// FirstFired names the episode that started first.
+type FirstFired struct {
+	Fingerprint string `json:"fingerprint"`
+	Alertname   string `json:"alertname"`
+	Source      string `json:"source"`
+	StartsAt    Time   `json:"starts_at"`
 }
 
 func (s *Server) episodes(ctx context.Context, com Common) ([]Episode, error) {
@@ -63,7 +77,7 @@ func (s *Server) timeline(ctx context.Context, c echo.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	com, err := ParseCommon(c.QueryParams(), s.now())
+	com, err := s.common(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -114,15 +114,15 @@ func TestAlertsEpisodes(t *testing.T) {
 	svc := startWith(t, "lookup.ndjson")
 	q := url.QueryEscape
 	cases := []struct{ name, query, want string }{
-		{"whole window, C crosses its start", window, `{"episodes":[` + epC + `,` + epA + `,` + epB + `,` + epAeu + `]}`},
-		{"window ending mid-episode keeps the real end", "from=2026-11-02T09:30:00Z&to=2026-11-02T10:05:00Z&match=" + q(`{alertname=~"A|B"}`), `{"episodes":[` + epA + `,` + epB + `]}`},
-		{"one source", window + "&source=eu", `{"episodes":[` + epAeu + `]}`},
-		{"negative matcher", window + "&match=" + q(`{severity!="P2"}`), `{"episodes":[` + epC + `,` + epB + `]}`},
-		{"receiver from the poller", window + "&receiver=oncall", `{"episodes":[` + epB + `]}`},
-		{"regex is anchored", window + "&match=" + q(`{alertname=~"."}`), `{"episodes":[` + epC + `,` + epA + `,` + epB + `,` + epAeu + `]}`},
-		{"regex partial does not match", window + "&match=" + q(`{severity=~"P"}`), `{"episodes":[]}`},
-		{"ended before the window", "from=2026-11-02T08:10:00Z&to=2026-11-02T08:20:00Z", `{"episodes":[{"fingerprint":"dddddddddddddddd","alertname":"D","labels":{"alertname":"D","severity":"P3"},"source":"prod","starts_at":"2026-11-02T08:00:00Z","ends_at":"2026-11-02T08:30:00Z","notifications":2,"silenced_seconds":0,"inhibited_seconds":0}]}`},
-		{"empty window", "from=2026-11-01T00:00:00Z&to=2026-11-01T01:00:00Z", `{"episodes":[]}`},
+		{"whole window, C crosses its start", window, `{"episodes":[` + epC + `,` + epA + `,` + epB + `,` + epAeu + `],"first_fired":{"fingerprint":"cccccccccccccccc","alertname":"C","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`},
+		{"window ending mid-episode keeps the real end", "from=2026-11-02T09:30:00Z&to=2026-11-02T10:05:00Z&match=" + q(`{alertname=~"A|B"}`), `{"episodes":[` + epA + `,` + epB + `],"first_fired":{"fingerprint":"aaaaaaaaaaaaaaaa","alertname":"A","source":"prod","starts_at":"2026-11-02T10:00:00Z"}}`},
+		{"one source", window + "&source=eu", `{"episodes":[` + epAeu + `],"first_fired":{"fingerprint":"aaaaaaaaaaaaaaaa","alertname":"A","source":"eu","starts_at":"2026-11-02T10:30:00Z"}}`},
+		{"negative matcher", window + "&match=" + q(`{severity!="P2"}`), `{"episodes":[` + epC + `,` + epB + `],"first_fired":{"fingerprint":"cccccccccccccccc","alertname":"C","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`},
+		{"receiver from the poller", window + "&receiver=oncall", `{"episodes":[` + epB + `],"first_fired":{"fingerprint":"bbbbbbbbbbbbbbbb","alertname":"B","source":"prod","starts_at":"2026-11-02T10:02:00Z"}}`},
+		{"regex is anchored", window + "&match=" + q(`{alertname=~"."}`), `{"episodes":[` + epC + `,` + epA + `,` + epB + `,` + epAeu + `],"first_fired":{"fingerprint":"cccccccccccccccc","alertname":"C","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`},
+		{"regex partial does not match", window + "&match=" + q(`{severity=~"P"}`), `{"episodes":[],"first_fired":null}`},
+		{"ended before the window", "from=2026-11-02T08:10:00Z&to=2026-11-02T08:20:00Z", `{"episodes":[{"fingerprint":"dddddddddddddddd","alertname":"D","labels":{"alertname":"D","severity":"P3"},"source":"prod","starts_at":"2026-11-02T08:00:00Z","ends_at":"2026-11-02T08:30:00Z","notifications":2,"silenced_seconds":0,"inhibited_seconds":0}],"first_fired":{"fingerprint":"dddddddddddddddd","alertname":"D","source":"prod","starts_at":"2026-11-02T08:00:00Z"}}`},
+		{"empty window", "from=2026-11-01T00:00:00Z&to=2026-11-01T01:00:00Z", `{"episodes":[],"first_fired":null}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { checkJSON(t, svc, episode+c.query, c.want) })
@@ -156,7 +156,7 @@ func TestBadParameters(t *testing.T) {
 			t.Errorf("GET %s: %d %s, want 400 naming %q", c.path, code, body, c.param)
 		}
 	}
-	if code, body := svc.Get(t, "/api/v1/alerts?from=now-7d&to=now"); code != 200 || string(body) != "{\"episodes\":[]}\n" {
+	if code, body := svc.Get(t, "/api/v1/alerts?from=now-7d&to=now"); code != 200 || string(body) != "{\"episodes\":[],\"first_fired\":null}\n" {
 		t.Errorf("relative times on an empty store: %d %s", code, body)
 	}
 }

@@ -61,7 +61,7 @@ const maxCycle = 8
 const maxLabelSets = 20000
 
 func (s *Server) loops(ctx context.Context, c echo.Context) (any, error) {
-	com, err := ParseCommon(c.QueryParams(), s.now())
+	com, err := s.common(ctx, c)
 	if err != nil {
 		return nil, err
 	}

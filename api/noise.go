@@ -38,7 +38,7 @@ type LongRunning struct {
 
 func (s *Server) noise(ctx context.Context, c echo.Context) (any, error) {
 	q := c.QueryParams()
-	com, err := ParseCommon(q, s.now())
+	com, err := s.common(ctx, c)
 	if err != nil {
 		return nil, err
 	}

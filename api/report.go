@@ -92,6 +92,9 @@ func (s *Server) weeklyReport(ctx context.Context, c echo.Context) (any, error) 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkReceiver(ctx, com); err != nil {
+		return nil, err
+	}
 	com.From, com.To = from.UTC(), to.UTC()
 	r, err := s.reportFor(ctx, com, week, loc)
 	if err != nil {

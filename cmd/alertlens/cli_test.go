@@ -140,6 +140,9 @@ func TestReadCommands(t *testing.T) {
 		{[]string{"silences", "stale", "--url", svc.URL, "--idle", "0s"}, "alertlens silences stale: server answered 400: parameter idle:"},
 		{[]string{"noise", "--url", svc.URL, "--output", "yaml"}, `--output "yaml" is not table, json or markdown`},
 		{[]string{"inhibitions", "failed", "--url", "http://127.0.0.1:1"}, "connection refused"},
+		{[]string{"lookup", "--url", svc.URL, "--receiver", "nobdoy", "{}"}, `alertlens lookup: server answered 400: parameter receiver: "nobdoy" is unknown`},
+		{[]string{"handover", "--url", svc.URL, "--to", "2026-02-30T00:00:00Z"}, "alertlens handover: server answered 400: parameter to:"},
+		{[]string{"lookup", "--url", svc.URL, "a", "b"}, `unexpected arguments ["a" "b"]`},
 	} {
 		if _, errOut, code := run(t, c.args...); code != 1 || !strings.Contains(errOut, c.stderrHas) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q", c.args, code, errOut, c.stderrHas)
