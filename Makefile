@@ -5,7 +5,7 @@ CHDB_LIB  := .chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 GOLANGCI  := $(shell $(GO) env GOPATH)/bin/golangci-lint
 TESTFLAGS ?=
 
-.PHONY: build run test lint deps chdb tools bench clean
+.PHONY: build run test lint deps chdb tools bench clean plugin
 
 build: chdb
 	$(GO) build -o $(BIN) ./cmd/alertlens
@@ -27,10 +27,16 @@ test: chdb tools
 	gofmt -l . | grep . && { echo "gofmt: files above need formatting"; exit 1; } || true
 	$(GO) vet ./...
 	$(GO) test -race -timeout 20m $(TESTFLAGS) ./...
+	cd grafana-plugin && $(GO) vet ./... && $(GO) test -race -timeout 10m $(TESTFLAGS) ./...
 
 lint:
 	test -x $(GOLANGCI) || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 	$(GOLANGCI) run ./...
+	cd grafana-plugin && $(GOLANGCI) run ./...
+
+# The Grafana datasource's backend binary (the frontend is not built yet).
+plugin:
+	cd grafana-plugin && CGO_ENABLED=0 $(GO) build -o dist/gpx_alertlens_linux_amd64 ./pkg && cp src/plugin.json dist/
 
 bench: chdb
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./queue ./writer

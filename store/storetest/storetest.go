@@ -27,11 +27,13 @@ var (
 	dataDir string
 )
 
-// RepoRoot finds the module root by walking up to go.mod.
+// RepoRoot finds the repository root (where `make` installs the engine) by
+// walking up to scripts/install-chdb.sh; nested modules (the Grafana plugin)
+// have go.mod files of their own.
 func RepoRoot() string {
 	dir, _ := os.Getwd()
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, "scripts", "install-chdb.sh")); err == nil {
 			return dir
 		}
 		parent := filepath.Dir(dir)

@@ -1,0 +1,141 @@
+package plugin_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/experimental"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/grafana-plugin/pkg/plugin"
+	"github.com/alertlens/alertlens/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// update refreshes the golden frame files; review their diff.
+var update = os.Getenv("UPDATE_GOLDEN") == "1"
+
+func service(t *testing.T) *apptest.Service {
+	t.Helper()
+	svc := apptest.Start(t, apptest.Config(t))
+	body, err := os.ReadFile(filepath.Join("..", "..", "..", "api", "testdata", "lookup.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	for deadline := time.Now().Add(30 * time.Second); svc.Queue.Stats().Bytes > 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return svc
+}
+
+func datasource(t *testing.T, url, token string) *plugin.Datasource {
+	t.Helper()
+	inst, err := plugin.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{URL: url, DecryptedSecureJSONData: map[string]string{"token": token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst.(*plugin.Datasource)
+}
+
+var window = backend.TimeRange{From: time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC), To: time.Date(2026, 11, 2, 11, 0, 0, 0, time.UTC)}
+
+func TestEveryQueryTypeAnswersFrames(t *testing.T) {
+	svc := service(t)
+	ds := datasource(t, svc.URL, "")
+	queries := map[string]string{
+		"episodes":           `{"queryType":"episodes","match":"{alertname=~\"A|B\"}"}`,
+		"timeline":           `{"queryType":"timeline","fingerprint":"aaaaaaaaaaaaaaaa","source":"prod"}`,
+		"flapping":           `{"queryType":"flapping","minFlaps":1}`,
+		"inhibitions_failed": `{"queryType":"inhibitions_failed"}`,
+		"inhibitions_loops":  `{"queryType":"inhibitions_loops"}`,
+		"silences_stale":     `{"queryType":"silences_stale"}`,
+		"noise":              `{"queryType":"noise","by":"severity"}`,
+		"handover":           `{"queryType":"handover"}`,
+		"weekly_review":      `{"queryType":"weekly_review","week":"2026-W45"}`,
+	}
+	if got := strings.Join(plugin.QueryTypes(), ","); len(queries) != len(plugin.QueryTypes()) {
+		t.Fatalf("query types %s: the test covers %d", got, len(queries))
+	}
+	for name, q := range queries {
+		t.Run(name, func(t *testing.T) {
+			resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", JSON: json.RawMessage(q), TimeRange: window}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dr := resp.Responses["A"]
+			if dr.Error != nil {
+				t.Fatalf("%s: %v", name, dr.Error)
+			}
+			if len(dr.Frames) == 0 {
+				t.Fatalf("%s: no frames", name)
+			}
+			experimental.CheckGoldenJSONResponse(t, "testdata", name, &dr, update)
+		})
+	}
+}
+
+func TestQueryErrorsArePerQueryAndMarkedAsUserErrors(t *testing.T) {
+	svc := service(t)
+	ds := datasource(t, svc.URL, "")
+	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{
+		{RefID: "bad-matcher", JSON: json.RawMessage(`{"queryType":"episodes","match":"{a=~\"(\"}"}`), TimeRange: window},
+		{RefID: "bad-type", JSON: json.RawMessage(`{"queryType":"nope"}`), TimeRange: window},
+		{RefID: "bad-json", JSON: json.RawMessage(`{`), TimeRange: window},
+		{RefID: "unknown-receiver", JSON: json.RawMessage(`{"queryType":"noise","receiver":"nobody"}`), TimeRange: window},
+		{RefID: "no-fingerprint", JSON: json.RawMessage(`{"queryType":"timeline"}`), TimeRange: window},
+		{RefID: "good", JSON: json.RawMessage(`{"queryType":"episodes"}`), TimeRange: window},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"bad-matcher", "bad-type", "bad-json", "unknown-receiver", "no-fingerprint"} {
+		r := resp.Responses[ref]
+		if r.Error == nil || r.ErrorSource != backend.ErrorSourceDownstream || r.Status != backend.StatusBadRequest {
+			t.Errorf("%s: error %v, source %q, status %v; want a downstream (user) 400", ref, r.Error, r.ErrorSource, r.Status)
+		}
+	}
+	if !strings.Contains(resp.Responses["bad-matcher"].Error.Error(), "parameter match") {
+		t.Errorf("bad matcher error %q should carry alertlens's message", resp.Responses["bad-matcher"].Error)
+	}
+	if r := resp.Responses["good"]; r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() != 4 {
+		t.Errorf("the good query next to bad ones: %v, %d frames", r.Error, len(r.Frames))
+	}
+}
+
+func TestCheckHealth(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.API.Auth.BearerToken = "s3cret"
+	svc := apptest.Start(t, cfg)
+	for _, c := range []struct {
+		name, url, token string
+		status           backend.HealthStatus
+		msg              string
+	}{
+		{"ready", svc.URL, "s3cret", backend.HealthStatusOk, "alertlens is Ready."},
+		{"wrong token", svc.URL, "nope", backend.HealthStatusError, "its API refused the query"},
+		{"down", "http://127.0.0.1:1", "", backend.HealthStatusError, "is not ready"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := datasource(t, c.url, c.token).CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != c.status || !strings.Contains(res.Message, c.msg) {
+				t.Fatalf("status %v %q, want %v containing %q", res.Status, res.Message, c.status, c.msg)
+			}
+		})
+	}
+	if _, err := plugin.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{URL: "localhost:9095"}); err == nil {
+		t.Fatal("a URL without a scheme was accepted")
+	}
+}
