@@ -74,6 +74,8 @@ func (s *Server) Register(e *echo.Echo, auth config.Auth) {
 	g.GET("/explain", s.handle("explain", s.explain))
 	g.GET("/handover", s.handle("handover", s.handover))
 	g.GET("/report/weekly", s.handle("report_weekly", s.weeklyReport))
+	g.GET("/states", s.handle("states", s.states))
+	g.GET("/notifications/series", s.handle("notifications_series", s.series))
 }
 
 type handlerFunc func(ctx context.Context, c echo.Context) (any, error)

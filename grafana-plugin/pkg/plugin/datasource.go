@@ -56,6 +56,7 @@ type Query struct {
 	MinFlaps    int    `json:"minFlaps"`
 	Fingerprint string `json:"fingerprint"`
 	Week        string `json:"week"`
+	Step        string `json:"step"`
 }
 
 // userError is a mistake in the query (bad matcher, unknown receiver): shown

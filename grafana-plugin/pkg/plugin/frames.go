@@ -34,6 +34,8 @@ type endpoint struct {
 	params   func(q Query, p url.Values)
 	tables   []table
 	markdown bool // also fetch format=markdown as a text frame
+	// wide, if set, builds the frames itself (time series shapes).
+	wide func(answer map[string]json.RawMessage) (data.Frames, error)
 }
 
 func fixed(p string) func(Query) (string, error) {
@@ -69,7 +71,12 @@ var endpoints = map[string]endpoint{
 			{"firing_seconds", "firing_seconds", "number"}, {"self_resolving", "self_resolving", "number"}, {"out_of_hours", "out_of_hours", "number"}}},
 		{"unrouted", "unrouted", episodeColumns[:6]},
 	}},
-	"episodes": {path: fixed("/api/v1/alerts"), tables: []table{{"episodes", "episodes", episodeColumns}}},
+	"episodes":       {path: fixed("/api/v1/alerts"), tables: []table{{"episodes", "episodes", episodeColumns}}},
+	"state_timeline": {path: fixed("/api/v1/states"), wide: stateTimeline},
+	"notifications_series": {path: fixed("/api/v1/notifications/series"), params: func(q Query, p url.Values) {
+		set(p, "by", q.By)
+		set(p, "step", q.Step)
+	}, wide: notificationSeries},
 	"timeline": {path: func(q Query) (string, error) {
 		if len(q.Fingerprint) != 16 {
 			return "", &userError{fmt.Sprintf("timeline needs a fingerprint (16 hex digits), got %q", q.Fingerprint)}
@@ -126,6 +133,9 @@ func (d *Datasource) fetch(ctx context.Context, name string, ep endpoint, q Quer
 	var answer map[string]json.RawMessage
 	if err := json.Unmarshal(body, &answer); err != nil {
 		return nil, fmt.Errorf("%s: alertlens's answer is not JSON: %w", name, err)
+	}
+	if ep.wide != nil {
+		return ep.wide(answer)
 	}
 	var frames data.Frames
 	if ep.markdown {
