@@ -28,15 +28,17 @@ test: chdb tools
 	$(GO) vet ./...
 	$(GO) test -race -timeout 20m $(TESTFLAGS) ./...
 	cd grafana-plugin && $(GO) vet ./... && $(GO) test -race -timeout 10m $(TESTFLAGS) ./...
+	cd grafana-plugin && npm ci --no-audit --no-fund --loglevel=error && npm run --silent typecheck && npm test --silent
 
 lint:
 	test -x $(GOLANGCI) || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 	$(GOLANGCI) run ./...
 	cd grafana-plugin && $(GOLANGCI) run ./...
 
-# The Grafana datasource's backend binary (the frontend is not built yet).
+# The Grafana datasource: frontend (npm) and backend binary, in grafana-plugin/dist.
 plugin:
-	cd grafana-plugin && CGO_ENABLED=0 $(GO) build -o dist/gpx_alertlens_linux_amd64 ./pkg && cp src/plugin.json dist/
+	cd grafana-plugin && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	cd grafana-plugin && CGO_ENABLED=0 $(GO) build -o dist/gpx_alertlens_linux_amd64 ./pkg
 
 bench: chdb
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./queue ./writer

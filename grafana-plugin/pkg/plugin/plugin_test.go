@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +140,25 @@ func TestCheckHealth(t *testing.T) {
 	}
 	if _, err := plugin.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{URL: "localhost:9095"}); err == nil {
 		t.Fatal("a URL without a scheme was accepted")
+	}
+}
+
+// TestFrontendKnowsEveryQueryType keeps the query editor's list
+// (src/types.ts) and the backend's query types the same.
+func TestFrontendKnowsEveryQueryType(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "src", "types.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var front []string
+	for _, line := range strings.Split(string(src), "\n") {
+		if _, rest, ok := strings.Cut(line, "{ value: '"); ok {
+			v, _, _ := strings.Cut(rest, "'")
+			front = append(front, v)
+		}
+	}
+	slices.Sort(front)
+	if got, want := strings.Join(front, ","), strings.Join(plugin.QueryTypes(), ","); got != want {
+		t.Fatalf("frontend query types %s, backend %s", got, want)
 	}
 }
