@@ -174,6 +174,27 @@ func dur(seconds float64) string {
 	return (time.Duration(seconds) * time.Second).String()
 }
 
+// writeFlapping writes the flapping section of a Markdown report.
+func writeFlapping(b *strings.Builder, alerts []FlappingAlert) {
+	b.WriteString("## Flapping\n\n")
+	if len(alerts) == 0 {
+		b.WriteString("None.\n\n")
+		return
+	}
+	b.WriteString("| Alert | Flaps | Episodes | Suggested for: | Suggested keep_firing_for: |\n| --- | --- | --- | --- | --- |\n")
+	for _, f := range alerts {
+		sf, sk := "-", "-"
+		if f.SuggestedForSeconds != nil {
+			sf = dur(*f.SuggestedForSeconds)
+		}
+		if f.SuggestedKeepFiringForSeconds != nil {
+			sk = dur(*f.SuggestedKeepFiringForSeconds)
+		}
+		fmt.Fprintf(b, "| %s | %d | %d | %s | %s |\n", mdEscape(f.Alertname), f.Flaps, f.Episodes, sf, sk)
+	}
+	b.WriteString("\n")
+}
+
 // mdEscape keeps a value from breaking a Markdown table.
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "[", `\[`, "]", `\]`).Replace(s)
@@ -228,23 +249,7 @@ func (h *Handover) Markdown() string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("## Flapping\n\n")
-	if len(h.Flapping) == 0 {
-		b.WriteString("None.\n\n")
-	} else {
-		b.WriteString("| Alert | Flaps | Episodes | Suggested for: | Suggested keep_firing_for: |\n| --- | --- | --- | --- | --- |\n")
-		for _, f := range h.Flapping {
-			sf, sk := "-", "-"
-			if f.SuggestedForSeconds != nil {
-				sf = dur(*f.SuggestedForSeconds)
-			}
-			if f.SuggestedKeepFiringForSeconds != nil {
-				sk = dur(*f.SuggestedKeepFiringForSeconds)
-			}
-			fmt.Fprintf(&b, "| %s | %d | %d | %s | %s |\n", mdEscape(f.Alertname), f.Flaps, f.Episodes, sf, sk)
-		}
-		b.WriteString("\n")
-	}
+	writeFlapping(&b, h.Flapping)
 	b.WriteString("## Failed inhibitions\n\n")
 	if len(h.FailedInhibitions) == 0 {
 		b.WriteString("None.\n\n")

@@ -272,23 +272,7 @@ func (r *WeeklyReport) Markdown() string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("## Flapping\n\n")
-	if len(r.Flapping) == 0 {
-		b.WriteString("None.\n\n")
-	} else {
-		b.WriteString("| Alert | Flaps | Suggested for: | Suggested keep_firing_for: |\n| --- | --- | --- | --- |\n")
-		for _, f := range r.Flapping {
-			sf, sk := "-", "-"
-			if f.SuggestedForSeconds != nil {
-				sf = dur(*f.SuggestedForSeconds)
-			}
-			if f.SuggestedKeepFiringForSeconds != nil {
-				sk = dur(*f.SuggestedKeepFiringForSeconds)
-			}
-			fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", mdEscape(f.Alertname), f.Flaps, sf, sk)
-		}
-		b.WriteString("\n")
-	}
+	writeFlapping(&b, r.Flapping)
 	b.WriteString("## Longest episodes\n\n")
 	if len(r.LongestRunning) == 0 {
 		b.WriteString("None.\n\n")

@@ -155,13 +155,7 @@ func TestReadCommands(t *testing.T) {
 
 func TestExplainCommand(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
-	if _, errOut, code := run(t, "import", "--url", svc.URL, filepath.Join("..", "..", "api", "testdata", "lookup.ndjson")); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
-	svc.WaitCount(t, store.TableNotifications, "", 7)
-	for svc.Queue.Stats().Bytes > 0 {
-		time.Sleep(20 * time.Millisecond)
-	}
+	importRecording(t, svc, "lookup.ndjson")
 	out, errOut, code := run(t, "explain", "--url", svc.URL, "--at", "2026-11-02T10:06:00Z", "bbbbbbbbbbbbbbbb")
 	want := `At 2026-11-02T10:06:00Z, B was firing but inhibited by A (aaaaaaaaaaaaaaaa), so Alertmanager did not notify.
 
@@ -179,13 +173,7 @@ func TestExplainCommand(t *testing.T) {
 
 func TestHandoverCommand(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
-	if _, errOut, code := run(t, "import", "--url", svc.URL, filepath.Join("..", "..", "api", "testdata", "lookup.ndjson")); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
-	svc.WaitCount(t, store.TableNotifications, "", 7)
-	for svc.Queue.Stats().Bytes > 0 {
-		time.Sleep(20 * time.Millisecond)
-	}
+	importRecording(t, svc, "lookup.ndjson")
 	out, errOut, code := run(t, "handover", "--url", svc.URL, "--receiver", "oncall", "--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T10:20:00Z")
 	if code != 0 || !strings.HasPrefix(out, "# Handover: oncall, 2026-11-02 09:30 – 2026-11-02 10:20 UTC\n\n## What fired (1 alertnames, 0 notifications)\n") ||
 		!strings.Contains(out, "| [B](http://prom/g) | 1 | 1 | 0 | 2026-11-02 10:02 | 2026-11-02 10:02 | 6m15s | 0 |\n") {
@@ -206,13 +194,7 @@ func TestHandoverCommand(t *testing.T) {
 
 func TestReportWeeklyCommand(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
-	if _, errOut, code := run(t, "import", "--url", svc.URL, filepath.Join("..", "..", "api", "testdata", "weekly.ndjson")); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
-	for svc.Queue.Stats().Bytes > 0 {
-		time.Sleep(20 * time.Millisecond)
-	}
-	svc.WaitCount(t, store.TableNotifications, "", 8)
+	importRecording(t, svc, "weekly.ndjson")
 	// The service's working hours are UTC here: W43 is Monday 10-19 00:00
 	// UTC to 10-26 00:00 UTC, and the Sunday 10-18 notifications belong to
 	// the week before.
@@ -223,5 +205,17 @@ func TestReportWeeklyCommand(t *testing.T) {
 	}
 	if _, errOut, code := run(t, "report", "weekly", "--url", svc.URL, "--week", "W43"); code != 1 || !strings.Contains(errOut, "parameter week") {
 		t.Fatalf("bad week: exit %d %q", code, errOut)
+	}
+}
+
+// importRecording imports one of api/testdata's recordings with the real
+// binary and waits until the writer stored all of it.
+func importRecording(t *testing.T, svc *apptest.Service, name string) {
+	t.Helper()
+	if _, errOut, code := run(t, "import", "--url", svc.URL, filepath.Join("..", "..", "api", "testdata", name)); code != 0 {
+		t.Fatalf("import %s: %s", name, errOut)
+	}
+	for deadline := time.Now().Add(30 * time.Second); svc.Queue.Stats().Bytes > 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
 	}
 }
