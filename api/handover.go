@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -176,13 +177,8 @@ func dur(seconds float64) string {
 
 // writeFlapping writes the flapping section of a Markdown report.
 func writeFlapping(b *strings.Builder, alerts []FlappingAlert) {
-	b.WriteString("## Flapping\n\n")
-	if len(alerts) == 0 {
-		b.WriteString("None.\n\n")
-		return
-	}
-	b.WriteString("| Alert | Flaps | Episodes | Suggested for: | Suggested keep_firing_for: |\n| --- | --- | --- | --- | --- |\n")
-	for _, f := range alerts {
+	rows := make([][]string, len(alerts))
+	for i, f := range alerts {
 		sf, sk := "-", "-"
 		if f.SuggestedForSeconds != nil {
 			sf = dur(*f.SuggestedForSeconds)
@@ -190,10 +186,41 @@ func writeFlapping(b *strings.Builder, alerts []FlappingAlert) {
 		if f.SuggestedKeepFiringForSeconds != nil {
 			sk = dur(*f.SuggestedKeepFiringForSeconds)
 		}
-		fmt.Fprintf(b, "| %s | %d | %d | %s | %s |\n", mdEscape(f.Alertname), f.Flaps, f.Episodes, sf, sk)
+		rows[i] = []string{mdEscape(f.Alertname), strconv.Itoa(f.Flaps), strconv.Itoa(f.Episodes), sf, sk}
+	}
+	mdSection(b, "Flapping", "None.", []string{"Alert", "Flaps", "Episodes", "Suggested for:", "Suggested keep_firing_for:"}, rows)
+}
+
+// mdSection writes "## title" and a table of rows (cells already escaped),
+// or the empty text when there are none.
+func mdSection(b *strings.Builder, title, empty string, headers []string, rows [][]string) {
+	fmt.Fprintf(b, "## %s\n\n", title)
+	if len(rows) == 0 {
+		b.WriteString(empty + "\n\n")
+		return
+	}
+	b.WriteString("| " + strings.Join(headers, " | ") + " |\n|" + strings.Repeat(" --- |", len(headers)) + "\n")
+	for _, r := range rows {
+		b.WriteString("| " + strings.Join(r, " | ") + " |\n")
 	}
 	b.WriteString("\n")
 }
+
+// labelString writes a label set as {a="b", c="d"}, keys sorted.
+func labelString(ls map[string]string) string {
+	keys := make([]string, 0, len(ls))
+	for k := range ls {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%q", k, ls[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func code(s string) string { return "`" + strings.ReplaceAll(s, "`", "'") + "`" }
 
 // mdEscape keeps a value from breaking a Markdown table.
 func mdEscape(s string) string {
@@ -216,73 +243,42 @@ func (h *Handover) Markdown() string {
 	}
 	fmt.Fprintf(&b, "# Handover: %s, %s – %s UTC\n\n", mdEscape(who), hm(h.From.Time), hm(h.To.Time))
 	notes := 0
-	for _, g := range h.Fired {
+	fired := make([][]string, len(h.Fired))
+	for i, g := range h.Fired {
 		notes += g.Notifications
+		fired[i] = []string{mdLink(g.Alertname, g.GeneratorURL), strconv.Itoa(g.Alerts), strconv.Itoa(g.Episodes), strconv.Itoa(g.Notifications),
+			hm(g.First.Time), hm(g.Last.Time), dur(g.LongestSeconds), strconv.Itoa(g.StillFiringNow)}
 	}
-	fmt.Fprintf(&b, "## What fired (%d alertnames, %d notifications)\n\n", len(h.Fired), notes)
-	if len(h.Fired) == 0 {
-		b.WriteString("Nothing fired.\n\n")
-	} else {
-		b.WriteString("| Alert | Alerts | Episodes | Notifications | First | Last | Longest | Still firing |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
-		for _, g := range h.Fired {
-			fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %d |\n", mdLink(g.Alertname, g.GeneratorURL), g.Alerts, g.Episodes, g.Notifications,
-				hm(g.First.Time), hm(g.Last.Time), dur(g.LongestSeconds), g.StillFiringNow)
-		}
-		b.WriteString("\n")
+	mdSection(&b, fmt.Sprintf("What fired (%d alertnames, %d notifications)", len(h.Fired), notes), "Nothing fired.",
+		[]string{"Alert", "Alerts", "Episodes", "Notifications", "First", "Last", "Longest", "Still firing"}, fired)
+	still := make([][]string, len(h.StillFiring))
+	for i, e := range h.StillFiring {
+		still[i] = []string{mdEscape(e.Alertname), hm(e.StartsAt.Time), code(labelString(e.Labels))}
 	}
-	fmt.Fprintf(&b, "## Still firing at %s UTC\n\n", hm(h.To.Time))
-	if len(h.StillFiring) == 0 {
-		b.WriteString("None.\n\n")
-	} else {
-		b.WriteString("| Alert | Since | Labels |\n| --- | --- | --- |\n")
-		for _, e := range h.StillFiring {
-			keys := make([]string, 0, len(e.Labels))
-			for k := range e.Labels {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			parts := make([]string, len(keys))
-			for i, k := range keys {
-				parts[i] = fmt.Sprintf("%s=%q", k, e.Labels[k])
-			}
-			fmt.Fprintf(&b, "| %s | %s | `%s` |\n", mdEscape(e.Alertname), hm(e.StartsAt.Time), strings.ReplaceAll(strings.Join(parts, ", "), "`", "'"))
-		}
-		b.WriteString("\n")
-	}
+	mdSection(&b, "Still firing at "+hm(h.To.Time)+" UTC", "None.", []string{"Alert", "Since", "Labels"}, still)
 	writeFlapping(&b, h.Flapping)
-	b.WriteString("## Failed inhibitions\n\n")
-	if len(h.FailedInhibitions) == 0 {
-		b.WriteString("None.\n\n")
-	} else {
-		b.WriteString("| Notified at | Alert | Receiver | Inhibited by | Known cause |\n| --- | --- | --- | --- | --- |\n")
-		for _, f := range h.FailedInhibitions {
-			by := make([]string, len(f.InhibitedBy))
-			for i, in := range f.InhibitedBy {
-				by[i] = mdEscape(in.Alertname)
-			}
-			cause := f.KnownCause
-			if cause == "" {
-				cause = "-"
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", hm(f.NotifiedAt.Time), mdEscape(f.Alertname), mdEscape(f.Receiver), strings.Join(by, ", "), mdEscape(cause))
+	failed := make([][]string, len(h.FailedInhibitions))
+	for i, f := range h.FailedInhibitions {
+		by := make([]string, len(f.InhibitedBy))
+		for j, in := range f.InhibitedBy {
+			by[j] = mdEscape(in.Alertname)
 		}
-		b.WriteString("\n")
+		cause := f.KnownCause
+		if cause == "" {
+			cause = "-"
+		}
+		failed[i] = []string{hm(f.NotifiedAt.Time), mdEscape(f.Alertname), mdEscape(f.Receiver), strings.Join(by, ", "), mdEscape(cause)}
 	}
+	mdSection(&b, "Failed inhibitions", "None.", []string{"Notified at", "Alert", "Receiver", "Inhibited by", "Known cause"}, failed)
 	for _, sec := range []struct {
 		title string
 		list  []HandoverSilence
 	}{{"Silences created", h.SilencesCreated}, {"Silences expired", h.SilencesExpired}, {"Silences expiring within 24 hours while still silencing firing alerts", h.SilencesExpiring}} {
-		fmt.Fprintf(&b, "## %s\n\n", sec.title)
-		if len(sec.list) == 0 {
-			b.WriteString("None.\n\n")
-			continue
+		rows := make([][]string, len(sec.list))
+		for i, s := range sec.list {
+			rows[i] = []string{mdLink(s.ID, s.URL), code(strings.Join(s.Matchers, ", ")), mdEscape(s.CreatedBy), mdEscape(s.Comment), hm(s.EndsAt.Time)}
 		}
-		b.WriteString("| Silence | Matchers | Created by | Comment | Ends |\n| --- | --- | --- | --- | --- |\n")
-		for _, s := range sec.list {
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", mdLink(s.ID, s.URL), strings.ReplaceAll(strings.Join(s.Matchers, ", "), "`", "'"),
-				mdEscape(s.CreatedBy), mdEscape(s.Comment), hm(s.EndsAt.Time))
-		}
-		b.WriteString("\n")
+		mdSection(&b, sec.title, "None.", []string{"Silence", "Matchers", "Created by", "Comment", "Ends"}, rows)
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }

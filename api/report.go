@@ -262,41 +262,27 @@ func (r *WeeklyReport) Markdown() string {
 	}
 	fmt.Fprintf(&b, "- Self-resolving episodes (shorter than 5m): %s\n- Median episode: %s; longest: %s\n", share, median, longest)
 	fmt.Fprintf(&b, "- Notifications in working hours: %d; outside: %d; in sleep hours: %d\n\n", r.InWorkingHours, r.OutOfWorkingHours, r.InSleepHours)
-	b.WriteString("## Top noisy alerts\n\n")
-	if len(r.TopNoisy) == 0 {
-		b.WriteString("None.\n\n")
-	} else {
-		b.WriteString("| Alert | Notifications | Episodes | Firing | Self-resolving | Out of hours |\n| --- | --- | --- | --- | --- | --- |\n")
-		for _, n := range r.TopNoisy {
-			fmt.Fprintf(&b, "| %s | %d | %d | %s | %d | %d |\n", mdEscape(n.Key), n.Notifications, n.Episodes, dur(n.FiringSeconds), n.SelfResolving, n.OutOfHours)
-		}
-		b.WriteString("\n")
+	noisy := make([][]string, len(r.TopNoisy))
+	for i, n := range r.TopNoisy {
+		noisy[i] = []string{mdEscape(n.Key), strconv.Itoa(n.Notifications), strconv.Itoa(n.Episodes), dur(n.FiringSeconds),
+			strconv.Itoa(n.SelfResolving), strconv.Itoa(n.OutOfHours)}
 	}
+	mdSection(&b, "Top noisy alerts", "None.", []string{"Alert", "Notifications", "Episodes", "Firing", "Self-resolving", "Out of hours"}, noisy)
 	writeFlapping(&b, r.Flapping)
-	b.WriteString("## Longest episodes\n\n")
-	if len(r.LongestRunning) == 0 {
-		b.WriteString("None.\n\n")
-	} else {
-		b.WriteString("| Alert | Started | Ended |\n| --- | --- | --- |\n")
-		for _, e := range r.LongestRunning {
-			end := "still firing"
-			if e.EndsAt != nil {
-				end = hm(e.EndsAt.Time)
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdEscape(e.Alertname), hm(e.StartsAt.Time), end)
+	longestRows := make([][]string, len(r.LongestRunning))
+	for i, e := range r.LongestRunning {
+		end := "still firing"
+		if e.EndsAt != nil {
+			end = hm(e.EndsAt.Time)
 		}
-		b.WriteString("\n")
+		longestRows[i] = []string{mdEscape(e.Alertname), hm(e.StartsAt.Time), end}
 	}
-	b.WriteString("## Stale silences\n\n")
-	if len(r.StaleSilences) == 0 {
-		b.WriteString("None.\n\n")
-	} else {
-		b.WriteString("| Silence | Matchers | Created by | Reasons |\n| --- | --- | --- | --- |\n")
-		for _, s := range r.StaleSilences {
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", mdEscape(s.ID), strings.ReplaceAll(strings.Join(s.Matchers, ", "), "`", "'"), mdEscape(s.CreatedBy), strings.Join(s.Reasons, ", "))
-		}
-		b.WriteString("\n")
+	mdSection(&b, "Longest episodes", "None.", []string{"Alert", "Started", "Ended"}, longestRows)
+	stale := make([][]string, len(r.StaleSilences))
+	for i, s := range r.StaleSilences {
+		stale[i] = []string{mdEscape(s.ID), code(strings.Join(s.Matchers, ", ")), mdEscape(s.CreatedBy), strings.Join(s.Reasons, ", ")}
 	}
+	mdSection(&b, "Stale silences", "None.", []string{"Silence", "Matchers", "Created by", "Reasons"}, stale)
 	fmt.Fprintf(&b, "## Busiest hours (%s)\n\n| | %s |\n|%s\n", r.Timezone, strings.Join(hoursHeader(), " | "), strings.Repeat(" --- |", 25))
 	for d, name := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
 		cells := make([]string, 24)
