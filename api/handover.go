@@ -206,8 +206,9 @@ func mdSection(b *strings.Builder, title, empty string, headers []string, rows [
 	b.WriteString("\n")
 }
 
-// labelString writes a label set as {a="b", c="d"}, keys sorted.
-func labelString(ls map[string]string) string {
+// LabelString writes a label set as a="b", c="d" (keys sorted), the way
+// tables and reports show labels.
+func LabelString(ls map[string]string) string {
 	keys := make([]string, 0, len(ls))
 	for k := range ls {
 		keys = append(keys, k)
@@ -253,7 +254,7 @@ func (h *Handover) Markdown() string {
 		[]string{"Alert", "Alerts", "Episodes", "Notifications", "First", "Last", "Longest", "Still firing"}, fired)
 	still := make([][]string, len(h.StillFiring))
 	for i, e := range h.StillFiring {
-		still[i] = []string{mdEscape(e.Alertname), hm(e.StartsAt.Time), code(labelString(e.Labels))}
+		still[i] = []string{mdEscape(e.Alertname), hm(e.StartsAt.Time), code(LabelString(e.Labels))}
 	}
 	mdSection(&b, "Still firing at "+hm(h.To.Time)+" UTC", "None.", []string{"Alert", "Since", "Labels"}, still)
 	writeFlapping(&b, h.Flapping)

@@ -10,10 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/alertlens/alertlens/api"
 )
 
 // column is one column of a table: its header, the JSON field it shows,
@@ -258,16 +259,11 @@ func cell(v any, kind string) string {
 		}
 	case "labels":
 		if m, ok := v.(map[string]any); ok {
-			keys := make([]string, 0, len(m))
-			for k := range m {
-				keys = append(keys, k)
+			ls := make(map[string]string, len(m))
+			for k, x := range m {
+				ls[k] = fmt.Sprint(x)
 			}
-			sort.Strings(keys)
-			parts := make([]string, len(keys))
-			for i, k := range keys {
-				parts[i] = fmt.Sprintf("%s=%q", k, m[k])
-			}
-			return "{" + strings.Join(parts, ", ") + "}"
+			return "{" + api.LabelString(ls) + "}"
 		}
 	case "inhibitors":
 		if l, ok := v.([]any); ok {

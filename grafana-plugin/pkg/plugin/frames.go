@@ -12,6 +12,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/alertlens/alertlens/api"
 )
 
 // column maps one JSON field of a row to a frame field.
@@ -218,16 +220,7 @@ func render(raw json.RawMessage, kind string) string {
 	case "labels":
 		var m map[string]string
 		if json.Unmarshal(raw, &m) == nil && m != nil {
-			keys := make([]string, 0, len(m))
-			for k := range m {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			parts := make([]string, len(keys))
-			for i, k := range keys {
-				parts[i] = fmt.Sprintf("%s=%q", k, m[k])
-			}
-			return "{" + strings.Join(parts, ", ") + "}"
+			return "{" + api.LabelString(m) + "}"
 		}
 	case "list":
 		var l []string
