@@ -152,10 +152,7 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 	for {
 		recs, next, err := w.q.Read(pos, w.opts.BatchRows-pendingRows)
 		var ce *queue.CorruptError
-		if errors.As(err, &ce) {
-			w.log.LogAttrs(ctx, slog.LevelError, "writer: skipping corrupt rest of segment", slog.String("at", ce.Pos.String()), slog.String("error", ce.Err.Error()))
-			next = w.q.SkipSegment(ce.Pos)
-		} else if err != nil {
+		if err != nil && !errors.As(err, &ce) {
 			return fmt.Errorf("writer: reading queue: %w", err)
 		}
 		for _, r := range recs {
@@ -168,22 +165,30 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 		if len(pending) > 0 {
 			w.q.SetOldest(pending[0].AppendedAt)
 		}
-		full := pendingRows >= w.opts.BatchRows
-		old := len(pending) > 0 && time.Since(pending[0].AppendedAt) >= w.opts.FlushInterval
-		if full || old || (draining && len(pending) > 0) || (ce != nil && len(pending) > 0) {
-			r := queue.Range{Start: start, End: pos}
-			if err := w.writeBatch(drainCtx, pending, r); err != nil {
-				return err
+		if ce != nil {
+			// The rest of this segment cannot be read. Store what came
+			// before it (a batch that ends at the last good record, so a
+			// restart can re-read it), then move past the segment.
+			w.log.LogAttrs(ctx, slog.LevelError, "writer: skipping corrupt rest of segment", slog.String("at", ce.Pos.String()), slog.String("error", ce.Err.Error()))
+			if len(pending) > 0 {
+				if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}); err != nil {
+					return err
+				}
+			}
+			pos = w.q.SkipSegment(ce.Pos)
+			if err := w.q.Commit(pos); err != nil {
+				return fmt.Errorf("writer: %w", err)
 			}
 			pending, pendingRows, start = nil, 0, pos
 			continue
 		}
-		if ce != nil {
-			// Nothing pending: move the cursor past the corrupt part.
-			if err := w.q.Commit(pos); err != nil {
-				return fmt.Errorf("writer: %w", err)
+		full := pendingRows >= w.opts.BatchRows
+		old := len(pending) > 0 && time.Since(pending[0].AppendedAt) >= w.opts.FlushInterval
+		if full || old || (draining && len(pending) > 0) {
+			if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}); err != nil {
+				return err
 			}
-			start = pos
+			pending, pendingRows, start = nil, 0, pos
 			continue
 		}
 		if len(recs) > 0 {
