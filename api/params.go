@@ -95,7 +95,7 @@ func ParseCommon(q url.Values, now time.Time) (Common, error) {
 	return c, nil
 }
 
-const chTime = "2006-01-02 15:04:05.000"
+const chTime = store.TimeLayout
 
 // Params returns the bound parameters for c, with the label filter for the
 // matchers, ready for a query template.

@@ -2,24 +2,21 @@ package api
 
 import (
 	"encoding/json"
-	"fmt"
 	"time"
+
+	"github.com/alertlens/alertlens/store"
 )
 
-// chTimeJSON reads the store's "2006-01-02 15:04:05.000" and writes RFC 3339
-// UTC, the contract's time format.
+// chTimeJSON reads the store's time form (as store.Time does) and writes
+// RFC 3339 UTC, the contract's time format.
 type chTimeJSON struct{ time.Time }
 
 func (t *chTimeJSON) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("time: %w", err)
+	var v store.Time
+	if err := v.UnmarshalJSON(b); err != nil {
+		return err
 	}
-	v, err := time.ParseInLocation(chTime, s, time.UTC)
-	if err != nil {
-		return fmt.Errorf("time %q: %w", s, err)
-	}
-	t.Time = v
+	t.Time = v.Time
 	return nil
 }
 

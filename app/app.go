@@ -159,12 +159,6 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	return a, nil
 }
 
-// Registry returns the service's metrics registry.
-func (a *App) Registry() *prometheus.Registry { return a.reg }
-
-// Echo returns the HTTP router, for registering more handlers before Start.
-func (a *App) Echo() *echo.Echo { return a.echo }
-
 func (a *App) routes() {
 	a.echo.GET("/-/healthy", func(c echo.Context) error { return c.String(http.StatusOK, "alertlens is Healthy.\n") })
 	a.echo.GET("/-/ready", func(c echo.Context) error {

@@ -363,7 +363,7 @@ func (c *Config) Validate() error {
 	seen := map[string]bool{}
 	for i, s := range c.Sources {
 		f := fmt.Sprintf("sources[%d]", i)
-		if !validSourceName(s.Name) {
+		if !ValidSourceName(s.Name) {
 			add(f+".name", "%q must be 1-64 characters of [A-Za-z0-9_.-]", s.Name)
 		}
 		if seen[s.Name] {
@@ -414,8 +414,9 @@ func validAuth(field string, a Auth, add func(string, string, ...any)) {
 	}
 }
 
-// validSourceName also decides what a /webhook/{source} path may say.
-func validSourceName(s string) bool {
+// ValidSourceName reports whether s is an acceptable source name; it also
+// decides what a /webhook/{source} path may say.
+func ValidSourceName(s string) bool {
 	if len(s) == 0 || len(s) > 64 {
 		return false
 	}
@@ -426,9 +427,6 @@ func validSourceName(s string) bool {
 	}
 	return true
 }
-
-// ValidSourceName reports whether s is an acceptable source name.
-func ValidSourceName(s string) bool { return validSourceName(s) }
 
 // DefaultSource names webhooks posted to plain /webhook.
 const DefaultSource = "default"

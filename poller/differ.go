@@ -187,9 +187,6 @@ func (d *Differ) Failed(at time.Time, took time.Duration, err string) store.Poll
 	return store.Poll{PolledAt: store.T(at), Source: d.source, DurationSeconds: took.Seconds(), OK: false, Error: err}
 }
 
-// Tracked returns how many alerts the differ currently knows.
-func (d *Differ) Tracked() int { return len(d.alerts) }
-
 func keyOfRow(r store.AlertState) alertKey {
 	return alertKey{
 		state: r.State, startsAt: r.StartsAt.UnixMilli(),

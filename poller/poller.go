@@ -89,11 +89,11 @@ func LoadState(ctx context.Context, q Querier, source string, checkpoint time.Du
 	if last.N == 0 {
 		return st, nil
 	}
-	lastAt, err := time.ParseInLocation("2006-01-02 15:04:05.000", last.At, time.UTC)
+	lastAt, err := time.ParseInLocation(store.TimeLayout, last.At, time.UTC)
 	if err != nil {
 		return st, fmt.Errorf("poller %s: last poll time %q: %w", source, last.At, err)
 	}
-	p["since"] = lastAt.Add(-2 * checkpoint).Format("2006-01-02 15:04:05.000")
+	p["since"] = lastAt.Add(-2 * checkpoint).Format(store.TimeLayout)
 	out, err = q.Query(ctx, queries.SQL("resume_alerts"), p)
 	if err != nil {
 		return st, fmt.Errorf("poller %s: reading last alert states: %w", source, err)
@@ -135,7 +135,7 @@ func LoadState(ctx context.Context, q Querier, source string, checkpoint time.Du
 	if err := json.Unmarshal(out, &s); err != nil {
 		return st, fmt.Errorf("poller %s: parsing status %q: %w", source, out, err)
 	}
-	if up, err := time.ParseInLocation("2006-01-02 15:04:05.000", s.Uptime, time.UTC); err == nil && s.ConfigHash != "" {
+	if up, err := time.ParseInLocation(store.TimeLayout, s.Uptime, time.UTC); err == nil && s.ConfigHash != "" {
 		st.StatusHash = s.ConfigHash + "@" + up.Format(time.RFC3339Nano)
 	}
 	// A checkpoint exists to give every open alert a row at least every

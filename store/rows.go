@@ -22,7 +22,8 @@ const (
 // parses without best-effort guessing; a nil *Time is a NULL.
 type Time struct{ time.Time }
 
-const chTimeLayout = "2006-01-02 15:04:05.000"
+// TimeLayout is that text form, for query parameters and results.
+const TimeLayout = "2006-01-02 15:04:05.000"
 
 // MinTime and MaxTime bound what DateTime64(3) stores; producers reject
 // times outside them instead of letting the engine clamp them silently.
@@ -45,9 +46,9 @@ func TP(t time.Time) *Time {
 
 // MarshalJSON implements json.Marshaler.
 func (t Time) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, len(chTimeLayout)+2)
+	b := make([]byte, 0, len(TimeLayout)+2)
 	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, chTimeLayout)
+	b = t.UTC().AppendFormat(b, TimeLayout)
 	return append(b, '"'), nil
 }
 
@@ -57,7 +58,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	v, err := time.ParseInLocation(chTimeLayout, s, time.UTC)
+	v, err := time.ParseInLocation(TimeLayout, s, time.UTC)
 	if err != nil {
 		return fmt.Errorf("store: time %q: %w", s, err)
 	}

@@ -349,7 +349,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 				return fmt.Errorf("store: migration %s, statement %q: %w", m.name, firstLine(st), err)
 			}
 		}
-		rec := fmt.Sprintf(`{"version":%d,"name":%q,"applied_at":%q}`+"\n", m.version, m.name, time.Now().UTC().Format(chTimeLayout))
+		rec := fmt.Sprintf(`{"version":%d,"name":%q,"applied_at":%q}`+"\n", m.version, m.name, time.Now().UTC().Format(TimeLayout))
 		if err := s.b.Insert(ctx, s.opts.Database+".schema_migrations", []byte(rec), fmt.Sprintf("migration-%d", m.version)); err != nil {
 			return fmt.Errorf("store: recording migration %s: %w", m.name, err)
 		}
