@@ -1,13 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -118,7 +118,7 @@ func run[T any](ctx context.Context, s *Server, sql string, params map[string]st
 		return nil, err
 	}
 	rows := []T{}
-	dec := json.NewDecoder(strings.NewReader(string(out)))
+	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
 		var r T
 		if err := dec.Decode(&r); err != nil {

@@ -150,7 +150,9 @@ func (s *Server) reportFor(ctx context.Context, com Common, week string, loc *ti
 		}
 		selfRes += row.SelfResolving
 		episodes += row.Episodes
+		r.OutOfWorkingHours += row.OutOfHours
 	}
+	r.InWorkingHours = r.Totals.Notifications - r.OutOfWorkingHours
 	if episodes > 0 {
 		v := float64(selfRes) / float64(episodes)
 		r.SelfResolvingShare = &v
@@ -188,25 +190,18 @@ func (s *Server) reportFor(ctx context.Context, com Common, week string, loc *ti
 		r.LongestRunning = append(r.LongestRunning, all[i].e)
 	}
 	params, match := com.Params()
-	if params["wh"], params["wh_default"], err = intervalParams(s.opts.WorkingHours, com.From, com.To); err != nil {
-		return nil, err
-	}
 	if params["sh"], params["sh_default"], err = intervalParams(s.opts.SleepHours, com.From, com.To); err != nil {
 		return nil, err
 	}
-	type hoursRow struct {
-		Notifications int `json:"notifications"`
-		OutOfHours    int `json:"out_of_hours"`
-		SleepHours    int `json:"sleep_hours"`
+	type sleepRow struct {
+		SleepHours int `json:"sleep_hours"`
 	}
-	hours, err := run[hoursRow](ctx, s, queries.Render("weekly_hours", match), params)
+	sleep, err := run[sleepRow](ctx, s, queries.Render("weekly_hours", match), params)
 	if err != nil {
 		return nil, err
 	}
-	if len(hours) == 1 {
-		r.InWorkingHours = hours[0].Notifications - hours[0].OutOfHours
-		r.OutOfWorkingHours = hours[0].OutOfHours
-		r.InSleepHours = hours[0].SleepHours
+	if len(sleep) == 1 {
+		r.InSleepHours = sleep[0].SleepHours
 	}
 	params["tz"] = loc.String()
 	type busyRow struct {

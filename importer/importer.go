@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	amwebhook "github.com/prometheus/alertmanager/notify/webhook"
 
 	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/httpauth"
@@ -115,11 +116,15 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// Every payload is decoded (and so validated) before anything is stored.
+	payloads := map[int]*amwebhook.Message{}
 	for _, l := range lines {
 		if l.Kind == recording.KindWebhook {
-			if _, err := webhook.Decode(l.Payload, im.limits); err != nil {
+			msg, err := webhook.Decode(l.Payload, im.limits)
+			if err != nil {
 				return Result{}, &recording.LineError{Line: l.Number, Err: fmt.Errorf("payload: %w", err)}
 			}
+			payloads[l.Number] = msg
 		}
 	}
 	recording.SortByTime(lines)
@@ -144,7 +149,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
 	for _, l := range lines {
 		switch l.Kind {
 		case recording.KindWebhook:
-			if _, _, err := in.Ingest(ctx, l.Payload, l.Source, l.At); err != nil {
+			if _, _, err := in.IngestDecoded(ctx, payloads[l.Number], l.Payload, l.Source, l.At); err != nil {
 				return Result{}, &recording.LineError{Line: l.Number, Err: err}
 			}
 		case recording.KindPoll:

@@ -1,4 +1,5 @@
--- Whether {receiver} was ever notified or routed to.
+-- Whether {receiver} was ever notified or routed to: each side stops at its
+-- first matching row.
 SELECT toBool(
-    (SELECT count() FROM {{db}}.notifications WHERE receiver = {receiver:String}) > 0
-    OR (SELECT count() FROM {{db}}.alert_states WHERE has(receivers, {receiver:String})) > 0) AS seen
+    (SELECT count() FROM (SELECT 1 FROM {{db}}.notifications WHERE receiver = {receiver:String} LIMIT 1)) > 0
+    OR (SELECT count() FROM (SELECT 1 FROM {{db}}.alert_states WHERE has(receivers, {receiver:String}) LIMIT 1)) > 0) AS seen

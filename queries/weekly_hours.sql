@@ -1,12 +1,7 @@
--- Notifications of [from, to) (HA duplicates once) against working hours
--- ({wh}, {wh_default}) and sleep hours ({sh}, {sh_default}), per receiver:
--- UTC intervals computed from each receiver's schedule (see workhours).
-SELECT count() AS notifications,
-       countIf(NOT arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
-           if(mapContains({wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
-              {wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
-              {wh_default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))}))) AS out_of_hours,
-       countIf(arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
+-- Notifications of [from, to) (HA duplicates once) in sleep hours ({sh},
+-- {sh_default}: UTC intervals per receiver, see workhours). Working hours
+-- come from the noise query the review runs anyway.
+SELECT countIf(arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
            if(mapContains({sh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
               {sh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
               {sh_default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))}))) AS sleep_hours

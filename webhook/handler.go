@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	amwebhook "github.com/prometheus/alertmanager/notify/webhook"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/alertlens/alertlens/config"
@@ -155,6 +156,13 @@ func (in *Ingester) Ingest(ctx context.Context, body []byte, source string, at t
 	if err != nil {
 		return 0, 0, err
 	}
+	return in.IngestDecoded(ctx, msg, body, source, at)
+}
+
+// IngestDecoded queues a payload Decode already accepted (the importer
+// validates a whole recording before storing any of it); body is what gets
+// recorded.
+func (in *Ingester) IngestDecoded(ctx context.Context, msg *amwebhook.Message, body []byte, source string, at time.Time) (alerts, duplicates int, err error) {
 	rows, forget := Rows(msg, source, at, in.Dedup)
 	data, err := store.EncodeRows(nil, rows)
 	if err != nil {
