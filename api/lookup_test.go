@@ -10,7 +10,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/config"
@@ -56,12 +55,7 @@ func startWithConfig(t *testing.T, recording string, cfg config.Config) *apptest
 	// The writer commits its cursor only after the store took the rows, so
 	// an empty queue means everything imported is stored. (Counting rows
 	// would not do: silences collapse versions seen twice.)
-	for deadline := time.Now().Add(30 * time.Second); svc.Queue.Stats().Bytes > 0; {
-		if time.Now().After(deadline) {
-			t.Fatalf("queue not drained: %d bytes left", svc.Queue.Stats().Bytes)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	svc.WaitDrained(t)
 	return svc
 }
 

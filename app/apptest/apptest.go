@@ -119,14 +119,31 @@ func (s *Service) Count(t testing.TB, table, cond string) int {
 	return storetest.Count(t, s.Store, table, cond)
 }
 
-// WaitCount waits until table has at least n rows matching cond.
+// WaitCount waits until table has at least n rows matching cond and
+// returns the count; it fails the test after 30 seconds.
 func (s *Service) WaitCount(t testing.TB, table, cond string, n int) int {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		got := s.Count(t, table, cond)
-		if got >= n || time.Now().After(deadline) {
+		if got >= n {
 			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30s for %d rows in %s where %s; have %d", n, table, cond, got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// WaitDrained waits until the writer stored everything queued so far (the
+// cursor moves only after the store took the rows); it fails the test after
+// 30 seconds.
+func (s *Service) WaitDrained(t testing.TB) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); s.Queue.Stats().Bytes > 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("queue not drained after 30s: %d bytes left", s.Queue.Stats().Bytes)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

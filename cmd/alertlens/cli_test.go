@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/store"
@@ -95,14 +94,7 @@ func TestServeRejectsBadConfig(t *testing.T) {
 
 func TestReadCommands(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
-	rec := filepath.Join("..", "..", "api", "testdata", "lookup.ndjson")
-	if _, errOut, code := run(t, "import", "--url", svc.URL, rec); code != 0 {
-		t.Fatalf("import: %s", errOut)
-	}
-	svc.WaitCount(t, store.TableNotifications, "", 7)
-	for svc.Queue.Stats().Bytes > 0 {
-		time.Sleep(20 * time.Millisecond)
-	}
+	importRecording(t, svc, "lookup.ndjson")
 	win := []string{"--url", svc.URL, "--source", "prod", "--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T11:00:00Z"}
 	lookup := func(extra ...string) []string {
 		return append(append(append([]string{"lookup"}, win...), extra...), `{alertname=~"A|B"}`)
@@ -215,7 +207,5 @@ func importRecording(t *testing.T, svc *apptest.Service, name string) {
 	if _, errOut, code := run(t, "import", "--url", svc.URL, filepath.Join("..", "..", "api", "testdata", name)); code != 0 {
 		t.Fatalf("import %s: %s", name, errOut)
 	}
-	for deadline := time.Now().Add(30 * time.Second); svc.Queue.Stats().Bytes > 0 && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
-	}
+	svc.WaitDrained(t)
 }

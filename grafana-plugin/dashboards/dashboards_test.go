@@ -123,9 +123,7 @@ func TestEveryPanelTargetAnswers(t *testing.T) {
 	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
 		t.Fatalf("import: %d %s", code, b)
 	}
-	for deadline := time.Now().Add(30 * time.Second); svc.Queue.Stats().Bytes > 0 && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
-	}
+	svc.WaitDrained(t)
 	inst, err := plugin.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{URL: svc.URL})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package plugin_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,9 +34,7 @@ func service(t *testing.T) *apptest.Service {
 	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
 		t.Fatalf("import: %d %s", code, b)
 	}
-	for deadline := time.Now().Add(30 * time.Second); svc.Queue.Stats().Bytes > 0 && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
-	}
+	svc.WaitDrained(t)
 	return svc
 }
 
@@ -160,5 +159,65 @@ func TestFrontendKnowsEveryQueryType(t *testing.T) {
 	slices.Sort(front)
 	if got, want := strings.Join(front, ","), strings.Join(plugin.QueryTypes(), ","); got != want {
 		t.Fatalf("frontend query types %s, backend %s", got, want)
+	}
+}
+
+// TestFrameValues checks frames against values worked out by hand from
+// api/testdata/lookup.ndjson (see api/lookup_test.go for its story), next to
+// the golden files, which record the whole frames.
+func TestFrameValues(t *testing.T) {
+	svc := service(t)
+	ds := datasource(t, svc.URL, "")
+	cases := []struct {
+		query, frame, field string
+		want                []string
+	}{
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}"}`, "episodes", "alertname", []string{"A", "B", "A"}},
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}"}`, "episodes", "notifications", []string{"2", "0", "1"}},
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}"}`, "episodes", "silenced_seconds", []string{"180", "0", "0"}},
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}"}`, "episodes", "inhibited_seconds", []string{"0", "180", "0"}},
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}"}`, "episodes", "labels", []string{`{alertname="A", severity="P2"}`, `{alertname="B", severity="P1"}`, `{alertname="A", severity="P2"}`}},
+		// A: firing (notification 10:00:05, poll 10:00:15), silenced 10:05:15,
+		// firing 10:08:15, resolved 10:10:05 and 10:10:15; B: nothing until
+		// inhibited at 10:05:15, resolved at 10:08:15.
+		{`{"queryType":"state_timeline","source":"prod"}`, "state_timeline", "A (prod, aaaaaaaa)", []string{"firing", "firing", "silenced", "firing", "resolved", "resolved"}},
+		{`{"queryType":"state_timeline","source":"prod"}`, "state_timeline", "B (prod, bbbbbbbb)", []string{"<nil>", "<nil>", "inhibited", "resolved", "resolved", "resolved"}},
+		{`{"queryType":"notifications_series","step":"30m"}`, "notifications", "A", []string{"2", "1"}},
+		// In 09:30–11:00: A's three deliveries (P2); C's only one (P3) came at
+		// 09:00:05, before the window; B (P1) never paged. P1 and P3 tie at
+		// 0 notifications and 1 episode, so they sort by key.
+		{`{"queryType":"noise","by":"severity"}`, "noise", "key", []string{"P2", "P1", "P3"}},
+		{`{"queryType":"noise","by":"severity"}`, "noise", "notifications", []string{"3", "0", "0"}},
+		{`{"queryType":"noise","by":"severity"}`, "noise", "episodes", []string{"2", "1", "1"}},
+	}
+	for _, c := range cases {
+		resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", JSON: json.RawMessage(c.query), TimeRange: window}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := resp.Responses["A"]
+		if r.Error != nil {
+			t.Fatalf("%s: %v", c.query, r.Error)
+		}
+		var got []string
+		for _, f := range r.Frames {
+			if f.Name != c.frame {
+				continue
+			}
+			field, _ := f.FieldByName(c.field)
+			if field == nil {
+				t.Fatalf("%s: frame %s has no field %q", c.query, c.frame, c.field)
+			}
+			for i := range field.Len() {
+				v, ok := field.ConcreteAt(i)
+				if !ok {
+					v = nil
+				}
+				got = append(got, fmt.Sprint(v))
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: %s.%s = %v, want %v", c.query, c.frame, c.field, got, c.want)
+		}
 	}
 }
