@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/alertlens/alertlens/analysis"
 	"github.com/alertlens/alertlens/api"
 	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/importer"
@@ -143,9 +144,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	importer.New(a.Queue, a.Store, hooks, limits, time.Duration(cfg.Webhook.DedupWindow), time.Duration(cfg.CheckpointInterval),
 		int64(cfg.API.MaxImportBytes), log).Register(a.echo, cfg.API.Auth)
 
-	api.New(a.Store, api.Options{QueryTimeout: time.Duration(cfg.API.QueryTimeout), MaxRows: cfg.API.MaxRows, PollInterval: time.Duration(cfg.PollInterval),
-		WorkingHours: cfg.WorkingHours, SleepHours: cfg.SleepHours, NullReceivers: cfg.NullReceivers}, log, a.reg).
-		Register(a.echo, cfg.API.Auth)
+	an, err := analysis.New(a.Store, analysis.Options{Database: cfg.Store.Database, QueryTimeout: time.Duration(cfg.API.QueryTimeout),
+		MaxRows: cfg.API.MaxRows, PollInterval: time.Duration(cfg.PollInterval),
+		WorkingHours: cfg.WorkingHours, SleepHours: cfg.SleepHours, NullReceivers: cfg.NullReceivers}, log, nil)
+	if err != nil {
+		return nil, err
+	}
+	api.New(an, log, a.reg).Register(a.echo, cfg.API.Auth)
 
 	pm := poller.NewMetrics(a.reg)
 	for _, s := range cfg.Sources {

@@ -1,6 +1,6 @@
 -- Episodes overlapping [from, to) with their notifications and the time
 -- they spent silenced and inhibited (definition in episodes_cte.sql).
-WITH {{.Episodes}},
+WITH {{template "episode_ctes" .}},
 -- Each poller row's state holds until the episode's next row; the last one
 -- until the episode's end (or now, while it is open).
 steps AS (
@@ -11,7 +11,7 @@ steps AS (
                ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_at
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
       AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM eps)
 ),
 muted AS (

@@ -2,6 +2,6 @@
 SELECT fingerprint, argMax(alertname, observed_at) AS alertname, argMax(labels, observed_at) AS labels
 FROM {{db}}.alert_states
 WHERE has({fingerprints:Array(String)}, fingerprint) AND observed_at <= {at:DateTime64(3, 'UTC')}
-  AND ({source:String} = '' OR source = {source:String})
+  AND {{template "source"}}
 GROUP BY fingerprint
 ORDER BY fingerprint

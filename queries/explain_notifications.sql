@@ -3,6 +3,6 @@
 SELECT received_at AS at, toString(status) AS status, toString(receiver) AS receiver, source, starts_at, ends_at, alertname, labels
 FROM {{db}}.notifications
 WHERE fingerprint = {fingerprint:String} AND received_at <= {at:DateTime64(3, 'UTC')} AND ha_duplicate = 0
-  AND ({source:String} = '' OR source = {source:String})
+  AND {{template "source"}}
 ORDER BY received_at DESC
 LIMIT 100

@@ -3,6 +3,6 @@ SELECT id, argMax(created_by, updated_at) AS created_by, argMax(comment, updated
        argMax(matchers, updated_at) AS matchers
 FROM {{db}}.silences FINAL
 WHERE has({ids:Array(String)}, id) AND updated_at <= {at:DateTime64(3, 'UTC')}
-  AND ({source:String} = '' OR source = {source:String})
+  AND {{template "source"}}
 GROUP BY id
 ORDER BY id

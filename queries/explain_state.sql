@@ -5,7 +5,7 @@ WITH last_row AS (
     SELECT source, observed_at, kind, state, alertname, labels, silenced_by, inhibited_by, receivers, starts_at
     FROM {{db}}.alert_states
     WHERE fingerprint = {fingerprint:String} AND observed_at <= {at:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
     ORDER BY observed_at DESC, kind = 'resolved'
     LIMIT 1
 )

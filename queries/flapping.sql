@@ -11,7 +11,7 @@
 --   suggested_keep_firing_for_seconds: the smallest whole number of seconds
 --   K such that at least 90% of the flaps came back within K of the previous
 --   end (a keep_firing_for: of K would have merged them).
-WITH {{.Episodes}},
+WITH {{template "episode_ctes" .}},
 seq AS (
     SELECT source, fingerprint, alertname, labels, starts_at, ends_at,
            lagInFrame(ends_at) OVER w AS prev_end,

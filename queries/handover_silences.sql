@@ -8,7 +8,7 @@ versions AS (
            argMax(matchers, updated_at) AS matchers, argMax(starts_at, updated_at) AS s_starts_at,
            argMax(ends_at, updated_at) AS s_ends_at
     FROM {{db}}.silences FINAL
-    WHERE updated_at < {to:DateTime64(3, 'UTC')} AND ({source:String} = '' OR source = {source:String})
+    WHERE updated_at < {to:DateTime64(3, 'UTC')} AND {{template "source"}}
     GROUP BY source, id
 ),
 last_states AS (
@@ -16,7 +16,7 @@ last_states AS (
            argMax(receivers, observed_at) AS receivers
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at <= {to:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
     GROUP BY source, fingerprint
 ),
 silencing AS (

@@ -9,7 +9,7 @@ WITH steps AS (
                ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_at
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
 )
 SELECT source, fingerprint AS target, alertname AS target_alertname, inhibitor,
        observed_at AS start, coalesce(next_at, {to:DateTime64(3, 'UTC')}) AS end

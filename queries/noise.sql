@@ -6,7 +6,7 @@
 --   out_of_hours:   notifications outside their receiver's working hours.
 -- Working hours arrive as UTC intervals computed per receiver from its
 -- schedule and time zone ({wh}, {wh_default}: bound values, see workhours).
-WITH {{.Episodes}},
+WITH {{template "episode_ctes" .}},
 keyed AS (
     SELECT labels[{by:String}] AS key,
            greatest(dateDiff('millisecond', greatest(starts_at, {from:DateTime64(3, 'UTC')}),
@@ -26,9 +26,7 @@ by_notifications AS (
                   {wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
                   {wh_default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))}))) AS out_of_hours
     FROM {{db}}.notifications
-    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
-      AND ({source:String} = '' OR source = {source:String})
-      AND ({receiver:String} = '' OR receiver = {receiver:String})
+    WHERE {{template "notified_in_window"}}
       AND {{.Match}}
     GROUP BY key
 )

@@ -1,7 +1,7 @@
 -- Episodes overlapping [from, to) that noise lists by name:
 --   unrouted:     reached only black-hole receivers ({null_receivers});
 --   long_running: had fired longer than {age_ms} by {to} (or their end).
-WITH {{.Episodes}},
+WITH {{template "episode_ctes" .}},
 flagged AS (
     SELECT fingerprint, alertname, labels, source, starts_at, ends_at, notifications, receivers,
            dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})) AS firing_ms,

@@ -1,39 +1,153 @@
 // Package queries holds alertlens's SQL: every statement is a .sql file in
-// this folder, embedded, with values bound as {name:Type} parameters and the
-// database written as {{db}} (filled in by the store from validated config).
+// this folder, embedded and rendered with text/template. Values reach the
+// engine only as bound {name:Type} parameters; the template fills in
+// structure only: the database (a validated identifier, {{db}}), shared
+// fragments ({{template "source"}}, the "episode_ctes" CTEs, …, defined in the
+// files whose names start with _) and label filters made by LabelFilter.
 package queries
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
+	"io/fs"
+	"regexp"
 	"strings"
+	"text/template"
 )
 
 //go:embed *.sql
 var files embed.FS
 
-// SQL returns the statement in name.sql. It panics on an unknown name: the
-// names are constants in the code, and a typo must fail every test.
+// Data is what a statement's template may use.
+type Data struct {
+	// Match is a label filter made by LabelFilter ("1" when empty).
+	Match string
+	// Settings, when set, are appended as the statement's SETTINGS.
+	Settings *Limits
+}
+
+// Limits bound one query in the engine.
+type Limits struct {
+	MaxSeconds int
+	MaxRows    int
+}
+
+// Settings returns the limits of a read query.
+func Settings(maxSeconds, maxRows int) *Limits {
+	return &Limits{MaxSeconds: maxSeconds, MaxRows: maxRows}
+}
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// ValidIdentifier reports whether s may stand unquoted as a database,
+// cluster or table name. Identifiers come only from config, and are still
+// checked.
+func ValidIdentifier(s string) bool { return identRE.MatchString(s) }
+
+// Set is every statement, parsed for one database.
+type Set struct {
+	t *template.Template
+}
+
+// NewSet parses the statements for database db.
+func NewSet(db string) (*Set, error) {
+	if !ValidIdentifier(db) {
+		return nil, fmt.Errorf("database name %q is not a valid identifier", db)
+	}
+	t := template.New("").Option("missingkey=error").Funcs(template.FuncMap{"db": func() string { return db }})
+	names, err := fs.Glob(files, "*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("listing statements: %w", err)
+	}
+	for _, n := range names {
+		b, err := files.ReadFile(n)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", n, err)
+		}
+		if _, err := t.New(strings.TrimSuffix(n, ".sql")).Parse(string(b)); err != nil {
+			return nil, fmt.Errorf("parsing %s: %w", n, err)
+		}
+	}
+	return &Set{t: t}, nil
+}
+
+// MustSet is NewSet for callers whose database name was validated already.
+func MustSet(db string) *Set {
+	s, err := NewSet(db)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Render returns the named statement (its file's name without .sql).
+func (s *Set) Render(name string, data Data) (string, error) {
+	if strings.HasPrefix(name, "_") || !isFile(name) {
+		return "", fmt.Errorf("queries: no statement %s.sql", name)
+	}
+	if data.Match == "" {
+		data.Match = "1"
+	}
+	var b bytes.Buffer
+	if err := s.t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("rendering %s.sql: %w", name, err)
+	}
+	out := strings.TrimSpace(b.String())
+	if data.Settings != nil {
+		b.Reset()
+		if err := s.t.ExecuteTemplate(&b, "settings", data.Settings); err != nil {
+			return "", fmt.Errorf("rendering settings: %w", err)
+		}
+		out += b.String()
+	}
+	return out, nil
+}
+
+// Names lists the statements.
+func (s *Set) Names() []string {
+	var out []string
+	for _, t := range s.t.Templates() {
+		n := t.Name()
+		if n != "" && !strings.HasPrefix(n, "_") && isFile(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func isFile(name string) bool {
+	_, err := fs.Stat(files, name+".sql")
+	return err == nil
+}
+
+// Text renders ad-hoc SQL (tests, tools) with the same functions and
+// fragments as the statements; data is zero.
+func (s *Set) Text(sql string) (string, error) {
+	if !strings.Contains(sql, "{{") {
+		return sql, nil
+	}
+	t, err := s.t.Clone()
+	if err != nil {
+		return "", fmt.Errorf("queries: %w", err)
+	}
+	if _, err := t.New("_text").Parse(sql); err != nil {
+		return "", fmt.Errorf("parsing SQL: %w", err)
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "_text", Data{Match: "1"}); err != nil {
+		return "", fmt.Errorf("rendering SQL: %w", err)
+	}
+	return b.String(), nil
+}
+
+// SQL returns the text of name.sql, to be rendered by a Set (the store
+// renders what it is given). It panics on an unknown name: the names are
+// constants in the code, and a typo must fail every test.
 func SQL(name string) string {
 	b, err := files.ReadFile(name + ".sql")
 	if err != nil {
 		panic(fmt.Sprintf("queries: no statement %s.sql: %v", name, err))
 	}
 	return strings.TrimSpace(string(b))
-}
-
-// Settings are appended to every analysis query by the runner (api): LEFT
-// JOINs give NULL for "no match" (the engine's default fills in zeros, which
-// silently counts unmatched rows), and the engine itself bounds the query's
-// time and result size.
-func Settings(maxSeconds, maxRows int) string {
-	return fmt.Sprintf("\nSETTINGS join_use_nulls = 1, max_execution_time = %d, max_result_rows = %d, result_overflow_mode = 'throw'", maxSeconds, maxRows)
-}
-
-// Render returns the statement in name.sql with the shared episode CTEs in
-// place of {{.Episodes}} and its label filter in place of {{.Match}} (a
-// fragment made by LabelFilter: bound parameters only).
-func Render(name, match string) string {
-	s := strings.ReplaceAll(SQL(name), "{{.Episodes}}", SQL("episodes_cte"))
-	return strings.ReplaceAll(s, "{{.Match}}", match)
 }

@@ -7,13 +7,13 @@ FROM (
     FROM {{db}}.notifications
     WHERE fingerprint = {fingerprint:String} AND ha_duplicate = 0
       AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
     UNION ALL
     SELECT observed_at AS at, 'state' AS kind, '' AS status, toString(state) AS state,
            arrayStringConcat(arrayMap(r -> toString(r), receivers), ',') AS receiver, silenced_by, inhibited_by
     FROM {{db}}.alert_states
     WHERE fingerprint = {fingerprint:String} AND kind != 'checkpoint'
       AND observed_at >= {from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
 )
 ORDER BY at, kind

@@ -6,7 +6,5 @@ SELECT countIf(arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
               {sh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
               {sh_default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))}))) AS sleep_hours
 FROM {{db}}.notifications
-WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
-  AND ({source:String} = '' OR source = {source:String})
-  AND ({receiver:String} = '' OR receiver = {receiver:String})
+WHERE {{template "notified_in_window"}}
   AND {{.Match}}

@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"text/template"
 	"time"
+
+	"github.com/alertlens/alertlens/queries"
 )
 
 //go:embed schema/*.sql
@@ -60,12 +62,48 @@ var dataErrorCodes = map[int]bool{
 	70: true, 72: true, 117: true, 130: true, 131: true, 321: true,
 }
 
+// Limit names a bound the engine enforced on a query.
+type Limit string
+
+// The limits a read can run into.
+const (
+	LimitTime   Limit = "time"
+	LimitRows   Limit = "rows"
+	LimitMemory Limit = "memory"
+)
+
+// LimitError is a query stopped by one of its limits: the caller should
+// narrow it, and retrying the same query cannot help.
+type LimitError struct {
+	Limit Limit
+	Err   error
+}
+
+func (e *LimitError) Error() string { return "query exceeded its " + string(e.Limit) + " limit: " + e.Err.Error() }
+func (e *LimitError) Unwrap() error { return e.Err }
+
+// limitCodes are the ClickHouse error codes of a query stopped by a limit;
+// the server and the embedded engine share them.
+var limitCodes = map[int]Limit{
+	159: LimitTime,   // TIMEOUT_EXCEEDED
+	160: LimitTime,   // TOO_SLOW
+	158: LimitRows,   // TOO_MANY_ROWS
+	396: LimitRows,   // TOO_MANY_ROWS_OR_BYTES
+	241: LimitMemory, // MEMORY_LIMIT_EXCEEDED
+}
+
+// classify sorts an engine error by its code, the same way for both
+// backends: data the store rejects, a limit the query ran into, or (any
+// other) an outage to retry.
 func classify(code int, err error) error {
 	if err == nil {
 		return nil
 	}
 	if dataErrorCodes[code] {
 		return &RejectedError{Err: err}
+	}
+	if l, ok := limitCodes[code]; ok {
+		return &LimitError{Limit: l, Err: err}
 	}
 	return err
 }
@@ -81,12 +119,10 @@ type Options struct {
 	Retention time.Duration
 }
 
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
-
 // ValidIdentifier reports whether s may be used unquoted as a database,
 // cluster or table name. Identifiers never come from requests, only from
 // config, and are still checked.
-func ValidIdentifier(s string) bool { return identRE.MatchString(s) }
+func ValidIdentifier(s string) bool { return queries.ValidIdentifier(s) }
 
 // Validate checks o and names the bad field.
 func (o Options) Validate() error {
@@ -105,6 +141,7 @@ func (o Options) Validate() error {
 // Store runs the schema and statements on a backend.
 type Store struct {
 	b        Backend
+	sql      *queries.Set
 	opts     Options
 	log      *slog.Logger
 	migrated atomic.Bool
@@ -118,7 +155,11 @@ func New(b Backend, opts Options, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Store{b: b, opts: opts, log: log}, nil
+	set, err := queries.NewSet(opts.Database)
+	if err != nil {
+		return nil, fmt.Errorf("store.database: %w", err)
+	}
+	return &Store{b: b, sql: set, opts: opts, log: log}, nil
 }
 
 // Database returns the database name.
@@ -401,14 +442,23 @@ func (s *Store) Insert(ctx context.Context, table string, rows []byte, token str
 	return s.b.Insert(ctx, s.opts.Database+"."+table, rows, token)
 }
 
-// Query runs a SELECT with bound parameters; {{db}} in sql names the database.
+// Query runs a SELECT with bound parameters. sql is rendered as a
+// statement template first ({{db}} names the database).
 func (s *Store) Query(ctx context.Context, sql string, params map[string]string) ([]byte, error) {
-	return s.b.Query(ctx, strings.ReplaceAll(sql, "{{db}}", s.opts.Database), params)
+	text, err := s.sql.Text(sql)
+	if err != nil {
+		return nil, err
+	}
+	return s.b.Query(ctx, text, params)
 }
 
-// Exec runs one statement; {{db}} in sql names the database.
+// Exec runs one statement, rendered like Query's.
 func (s *Store) Exec(ctx context.Context, sql string) error {
-	return s.b.Exec(ctx, strings.ReplaceAll(sql, "{{db}}", s.opts.Database))
+	text, err := s.sql.Text(sql)
+	if err != nil {
+		return err
+	}
+	return s.b.Exec(ctx, text)
 }
 
 func firstLine(s string) string {

@@ -6,6 +6,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
+
+	"github.com/alertlens/alertlens/models"
 )
 
 var commands = map[string]func(ctx context.Context, args []string) error{
@@ -15,26 +18,28 @@ var commands = map[string]func(ctx context.Context, args []string) error{
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, `usage: alertlens COMMAND [flags]
+	var b strings.Builder
+	b.WriteString(`usage: alertlens COMMAND [flags]
 
 commands:
   serve     run the service (webhook, poller, API, metrics)
   migrate   create or update the store's schema and exit
   import    post recordings (NDJSON files) to a running server
 
-read commands (ask a running server; --url, --from, --to, --source,
---receiver, --match, --output table|json|markdown):
-  flapping              alerts that flap, with suggested for: / keep_firing_for:
-  inhibitions failed    notifications sent although the alert was inhibited
-  inhibitions loops     alerts (and inhibit rules) inhibiting each other
-  silences stale        active silences that look stale
-  noise                 notifications, episodes, firing time by alertname or label
-  lookup MATCHERS       episodes matching label matchers, in order
-  explain FINGERPRINT   what an alert was doing at --at, and whether it paged
-  handover              the shift in Markdown (--receiver R --since 12h)
-  report weekly         the weekly on-call review (--week 2026-W47)
-
-Run 'alertlens COMMAND -h' for a command's flags.`)
+read commands (ask a running server; --url, --output table|json|markdown):
+`)
+	for _, d := range models.Analyses {
+		if d.Command == "" {
+			continue
+		}
+		name := d.Command
+		if d.Arg != "" {
+			name += " " + strings.ToUpper(d.Arg)
+		}
+		fmt.Fprintf(&b, "  %-24s %s\n", name, d.Summary)
+	}
+	b.WriteString("\nRun 'alertlens COMMAND -h' for a command's flags.")
+	fmt.Fprintln(os.Stderr, b.String())
 }
 
 func main() {
@@ -42,9 +47,9 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
-	if name, rc, rest, ok := readCommand(os.Args[1:]); ok {
-		if err := runRead(context.Background(), name, rc, rest); err != nil {
-			fmt.Fprintf(os.Stderr, "alertlens %s: %v\n", name, err)
+	if d, rest, ok := readCommand(os.Args[1:]); ok {
+		if err := runRead(context.Background(), d, rest); err != nil {
+			fmt.Fprintf(os.Stderr, "alertlens %s: %v\n", d.Command, err)
 			os.Exit(1)
 		}
 		return

@@ -10,114 +10,78 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/alertlens/alertlens/api"
+	"github.com/alertlens/alertlens/models"
 )
 
-// column is one column of a table: its header, the JSON field it shows,
-// and how (plain, seconds as a duration, a label set, a list).
-type column struct {
-	header, field, kind string
-}
-
-// readCmd is a read command: it asks one API path and prints a list from
-// the answer.
-type readCmd struct {
-	path    string
-	flags   []string // extra query parameters, as --flag-name
-	list    string   // the answer's list to print
-	columns []column
-	usage   string
-	// arg, if set, is the query parameter the positional argument fills.
-	arg string
-	// single answers are one object: printed as its summary and fields.
-	single bool
-	// document answers have a Markdown form (format=markdown) the table
-	// and markdown outputs print as is.
-	document bool
-}
-
-var readCmds = map[string]readCmd{
-	"flapping": {path: "/api/v1/flapping", flags: []string{"flap_gap", "min_flaps"}, list: "alerts", usage: "alerts that flap, with suggested for: and keep_firing_for:",
-		columns: []column{{"ALERTNAME", "alertname", ""}, {"SOURCE", "source", ""}, {"FINGERPRINT", "fingerprint", ""}, {"EPISODES", "episodes", ""}, {"FLAPS", "flaps", ""},
-			{"MEDIAN EPISODE", "median_episode_seconds", "dur"}, {"MEDIAN GAP", "median_gap_seconds", "dur"}, {"SUGGESTED FOR", "suggested_for_seconds", "dur"},
-			{"SUGGESTED KEEP_FIRING_FOR", "suggested_keep_firing_for_seconds", "dur"}}},
-	"inhibitions failed": {path: "/api/v1/inhibitions/failed", list: "failures", usage: "notifications sent although the alert was inhibited",
-		columns: []column{{"NOTIFIED AT", "notified_at", ""}, {"ALERTNAME", "alertname", ""}, {"RECEIVER", "receiver", ""}, {"FINGERPRINT", "fingerprint", ""},
-			{"INHIBITED BY", "inhibited_by", "inhibitors"}, {"KNOWN CAUSE", "known_cause", ""}}},
-	"inhibitions loops": {path: "/api/v1/inhibitions/loops", list: "loops", usage: "alerts inhibiting each other, and inhibit rules that can loop",
-		columns: []column{{"SOURCE", "source", ""}, {"ALERTNAMES", "alertnames", "list"}, {"FINGERPRINTS", "fingerprints", "list"}, {"FIRST SEEN", "first_seen", ""}, {"LAST SEEN", "last_seen", ""}}},
-	"silences stale": {path: "/api/v1/silences/stale", flags: []string{"at", "max_age", "idle"}, list: "silences", usage: "active silences that look stale",
-		columns: []column{{"ID", "id", ""}, {"SOURCE", "source", ""}, {"MATCHERS", "matchers", "list"}, {"CREATED BY", "created_by", ""}, {"STARTS AT", "starts_at", ""},
-			{"ENDS AT", "ends_at", ""}, {"REASONS", "reasons", "list"}, {"LAST MATCHED AT", "last_matched_at", ""}, {"COMMENT", "comment", ""}}},
-	"noise": {path: "/api/v1/noise", flags: []string{"by", "short", "long_running"}, list: "rows", usage: "notifications, episodes and firing time by alertname or any label",
-		columns: []column{{"KEY", "key", ""}, {"NOTIFICATIONS", "notifications", ""}, {"EPISODES", "episodes", ""}, {"FIRING", "firing_seconds", "dur"},
-			{"SELF-RESOLVING", "self_resolving", ""}, {"OUT OF HOURS", "out_of_hours", ""}}},
-	"explain": {path: "/api/v1/explain", flags: []string{"at"}, arg: "fingerprint", single: true,
-		usage: "what an alert was doing at a time, and whether it paged: explain FINGERPRINT --at T"},
-	"handover": {path: "/api/v1/handover", document: true,
-		usage: "the shift's story for the next on-call: handover --receiver R --since 12h"},
-	"report weekly": {path: "/api/v1/report/weekly", flags: []string{"week"}, document: true,
-		usage: "the weekly on-call review: report weekly --week 2026-W47 (default: last week)"},
-	"lookup": {path: "/api/v1/alerts", list: "episodes", arg: "match", usage: "episodes matching label matchers, in order: lookup '{service=\"api\"}'",
-		columns: []column{{"STARTS AT", "starts_at", ""}, {"ENDS AT", "ends_at", ""}, {"ALERTNAME", "alertname", ""}, {"SOURCE", "source", ""}, {"LABELS", "labels", "labels"},
-			{"NOTIFICATIONS", "notifications", ""}, {"SILENCED", "silenced_seconds", "dur"}, {"INHIBITED", "inhibited_seconds", "dur"}}},
-}
-
 // readCommand finds a read command in args ("inhibitions failed" takes two
-// words) and returns it with the remaining arguments.
-func readCommand(args []string) (string, readCmd, []string, bool) {
-	if len(args) >= 2 {
-		if c, ok := readCmds[args[0]+" "+args[1]]; ok {
-			return args[0] + " " + args[1], c, args[2:], true
+// words) and returns its descriptor with the remaining arguments.
+func readCommand(args []string) (models.Descriptor, []string, bool) {
+	for _, d := range models.Analyses {
+		if d.Command == "" {
+			continue
+		}
+		words := strings.Fields(d.Command)
+		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			return d, args[len(words):], true
 		}
 	}
-	if len(args) >= 1 {
-		if c, ok := readCmds[args[0]]; ok {
-			return args[0], c, args[1:], true
-		}
-	}
-	return "", readCmd{}, nil, false
+	return models.Descriptor{}, nil, false
 }
 
-func runRead(ctx context.Context, name string, rc readCmd, args []string) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+func runRead(ctx context.Context, d models.Descriptor, args []string) error {
+	fs := flag.NewFlagSet(d.Command, flag.ContinueOnError)
 	var cf clientFlags
 	cf.register(fs)
 	output := fs.String("output", "table", "table, json (the API's answer as is) or markdown")
 	since := fs.String("since", "", "shorthand for --from now-DURATION (e.g. 12h)")
-	common := map[string]*string{}
-	for _, p := range append([]string{"from", "to", "source", "receiver", "match"}, rc.flags...) {
-		common[p] = fs.String(strings.ReplaceAll(p, "_", "-"), "", "the API's "+p+" parameter")
+	values := map[string]*string{}
+	for _, p := range d.AllParams() {
+		if p.InPath || p.Name == d.Arg {
+			continue
+		}
+		help := p.Help
+		if p.Default != "" {
+			help += " (default " + p.Default + ")"
+		}
+		values[p.Name] = fs.String(strings.ReplaceAll(p.Name, "_", "-"), "", help)
 	}
 	fs.Usage = func() {
-		_, _ = fmt.Fprintf(fs.Output(), "usage: alertlens %s [flags]\n\n%s (GET %s)\n\n", name, rc.usage, rc.path)
+		arg := ""
+		if d.Arg != "" {
+			arg = " " + strings.ToUpper(d.Arg)
+		}
+		_, _ = fmt.Fprintf(fs.Output(), "usage: alertlens %s%s [flags]\n\n%s (GET %s)\n\n", d.Command, arg, d.Summary, d.Path)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	q := url.Values{}
-	for p, v := range common {
+	for p, v := range values {
 		if *v != "" {
 			q.Set(p, *v)
 		}
 	}
 	if *since != "" {
+		if !d.Window {
+			return fmt.Errorf("--since: %s takes no time window", d.Command)
+		}
 		if q.Get("from") != "" {
 			return fmt.Errorf("--since and --from both given")
 		}
 		q.Set("from", "now-"+*since)
 	}
-	if rc.document && *output != "json" {
+	if d.Markdown && *output != "json" {
 		q.Set("format", "markdown")
 	}
 	switch {
-	case rc.arg != "" && fs.NArg() == 1:
-		q.Set(rc.arg, fs.Arg(0))
+	case d.Arg != "" && fs.NArg() == 1:
+		q.Set(d.Arg, fs.Arg(0))
 	case fs.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
@@ -126,26 +90,34 @@ func runRead(ctx context.Context, name string, rc readCmd, args []string) error 
 	default:
 		return fmt.Errorf("--output %q is not table, json or markdown", *output)
 	}
-	body, err := get(ctx, &cf, rc.path, q)
+	path := d.Path
+	for _, p := range d.Params {
+		if p.InPath {
+			path = strings.Replace(path, "{"+p.Name+"}", url.PathEscape(q.Get(p.Name)), 1)
+			q.Del(p.Name)
+		}
+	}
+	body, err := get(ctx, &cf, path, q)
 	if err != nil {
 		return err
 	}
-	if *output == "json" || rc.document {
+	if *output == "json" || d.Markdown {
 		_, err := os.Stdout.Write(body)
 		return err
 	}
-	if rc.single {
+	if d.Single {
 		return printSingle(os.Stdout, body, *output == "markdown")
 	}
 	var answer map[string]json.RawMessage
 	if err := json.Unmarshal(body, &answer); err != nil {
 		return fmt.Errorf("reading the server's answer: %w", err)
 	}
+	tb := d.Tables[0]
 	var rows []map[string]any
-	if err := json.Unmarshal(answer[rc.list], &rows); err != nil {
-		return fmt.Errorf("reading %q from the server's answer: %w", rc.list, err)
+	if err := json.Unmarshal(answer[tb.List], &rows); err != nil {
+		return fmt.Errorf("reading %q from the server's answer: %w", tb.List, err)
 	}
-	return printTable(os.Stdout, rc.columns, rows, *output == "markdown")
+	return printTable(os.Stdout, tb.Columns, rows, *output == "markdown")
 }
 
 func get(ctx context.Context, cf *clientFlags, path string, q url.Values) ([]byte, error) {
@@ -169,20 +141,26 @@ func get(ctx context.Context, cf *clientFlags, path string, q url.Values) ([]byt
 	return io.ReadAll(resp.Body)
 }
 
-func printTable(w io.Writer, cols []column, rows []map[string]any, markdown bool) error {
+func printTable(w io.Writer, all []models.Column, rows []map[string]any, markdown bool) error {
 	if len(rows) == 0 {
 		_, err := fmt.Fprintln(w, "(none)")
 		return err
 	}
+	var cols []models.Column
+	for _, c := range all {
+		if !c.FrameOnly {
+			cols = append(cols, c)
+		}
+	}
 	cells := make([][]string, len(rows))
 	for i, r := range rows {
 		for _, c := range cols {
-			cells[i] = append(cells[i], cell(r[c.field], c.kind))
+			cells[i] = append(cells[i], cell(r[c.Field], c.Kind))
 		}
 	}
 	headers := make([]string, len(cols))
 	for i, c := range cols {
-		headers[i] = c.header
+		headers[i] = c.Header
 	}
 	if markdown {
 		var b bytes.Buffer
@@ -230,26 +208,26 @@ func printSingle(w io.Writer, body []byte, markdown bool) error {
 	b.WriteString(e.Summary + "\n\n")
 	fmt.Fprintf(&b, "%sstate: %s\n%snotified: %v\n", bullet, e.State, bullet, e.Notified)
 	for _, s := range e.SilencedBy {
-		fmt.Fprintf(&b, "%ssilenced by %s (created by %s, %q): %s\n", bullet, s.ID, cell(s.CreatedBy, ""), s.Comment, strings.Join(s.Matchers, ", "))
+		fmt.Fprintf(&b, "%ssilenced by %s (created by %s, %q): %s\n", bullet, s.ID, cell(s.CreatedBy, models.ColString), s.Comment, strings.Join(s.Matchers, ", "))
 	}
 	for _, in := range e.InhibitedBy {
-		fmt.Fprintf(&b, "%sinhibited by %s (%s) %s\n", bullet, in.Alertname, in.Fingerprint, cell(in.Labels, "labels"))
+		fmt.Fprintf(&b, "%sinhibited by %s (%s) %s\n", bullet, in.Alertname, in.Fingerprint, cell(in.Labels, models.ColLabels))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // cell renders one value for a table.
-func cell(v any, kind string) string {
+func cell(v any, kind models.ColumnKind) string {
 	if v == nil {
 		return "-"
 	}
 	switch kind {
-	case "dur":
+	case models.ColSeconds:
 		if f, ok := v.(float64); ok {
 			return (time.Duration(f * float64(time.Second))).Round(time.Second).String()
 		}
-	case "list":
+	case models.ColList:
 		if l, ok := v.([]any); ok {
 			parts := make([]string, len(l))
 			for i, x := range l {
@@ -257,15 +235,15 @@ func cell(v any, kind string) string {
 			}
 			return strings.Join(parts, ", ")
 		}
-	case "labels":
+	case models.ColLabels:
 		if m, ok := v.(map[string]any); ok {
 			ls := make(map[string]string, len(m))
 			for k, x := range m {
 				ls[k] = fmt.Sprint(x)
 			}
-			return "{" + api.LabelString(ls) + "}"
+			return "{" + models.LabelString(ls) + "}"
 		}
-	case "inhibitors":
+	case models.ColInhibitors:
 		if l, ok := v.([]any); ok {
 			parts := make([]string, 0, len(l))
 			for _, x := range l {

@@ -17,7 +17,7 @@ versions AS (
            argMax(ends_at, updated_at) AS s_ends_at
     FROM {{db}}.silences FINAL
     WHERE updated_at <= {at:DateTime64(3, 'UTC')} AND observed_at <= {at:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
     GROUP BY source, id
 ),
 active AS (

@@ -1,4 +1,4 @@
-package api
+package analysis
 
 import (
 	"context"
@@ -7,32 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
-	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/models"
 )
-
-// Inhibitor is an alert that inhibited another.
-type Inhibitor struct {
-	Fingerprint string `json:"fingerprint"`
-	Alertname   string `json:"alertname"`
-}
-
-// FailedInhibition is one notification that went out although the poller saw
-// the alert inhibited.
-type FailedInhibition struct {
-	Fingerprint string            `json:"fingerprint"`
-	Alertname   string            `json:"alertname"`
-	Labels      map[string]string `json:"labels"`
-	Receiver    string            `json:"receiver"`
-	Source      string            `json:"source"`
-	NotifiedAt  Time              `json:"notified_at"`
-	InhibitedBy []Inhibitor       `json:"inhibited_by"`
-	// KnownCause names an Alertmanager restart or configuration reload
-	// shortly before: inhibition state is rebuilt then, a known cause of
-	// notifications slipping through.
-	KnownCause string `json:"known_cause,omitempty"`
-}
 
 // causeWindow is how long after a restart or reload a failed inhibition is
 // attributed to it: Alertmanager's default group_interval.
@@ -40,31 +16,32 @@ const causeWindow = 5 * time.Minute
 
 type statusRow struct {
 	Source     string `json:"source"`
-	ObservedAt Time   `json:"observed_at"`
-	Uptime     Time   `json:"uptime"`
+	ObservedAt models.Time `json:"observed_at"`
+	Uptime     models.Time `json:"uptime"`
 	ConfigHash string `json:"config_hash"`
 }
 
-func (s *Server) failedInhibitions(ctx context.Context, c echo.Context) (any, error) {
-	com, err := s.common(ctx, c)
+// FailedInhibitionsInput selects notifications by window and filters.
+type FailedInhibitionsInput struct{ Common }
+
+// FailedInhibitions lists the firing notifications sent while the alert was
+// inhibited.
+func (a *Analyzer) FailedInhibitions(ctx context.Context, in FailedInhibitionsInput) (models.FailedInhibitions, error) {
+	out, err := a.failedFor(ctx, in.Common)
 	if err != nil {
-		return nil, err
+		return models.FailedInhibitions{}, err
 	}
-	out, err := s.failedFor(ctx, com)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"failures": out}, nil
+	return models.FailedInhibitions{Failures: out}, nil
 }
 
-func (s *Server) failedFor(ctx context.Context, com Common) ([]FailedInhibition, error) {
-	params, match := com.Params()
-	params["poll_interval_ms"] = fmt.Sprint(s.opts.PollInterval.Milliseconds())
+func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedInhibition, error) {
+	params, data := com.Params()
+	params["poll_interval_ms"] = fmt.Sprint(a.opts.PollInterval.Milliseconds())
 	type row struct {
-		FailedInhibition
+		models.FailedInhibition
 		Inhibitors []string `json:"inhibitors"`
 	}
-	rows, err := run[row](ctx, s, queries.Render("failed_inhibitions", match), params)
+	rows, err := run[row](ctx, a, "inhibitions_failed", data, params)
 	if err != nil {
 		return nil, err
 	}
@@ -76,27 +53,27 @@ func (s *Server) failedFor(ctx context.Context, com Common) ([]FailedInhibition,
 		}
 		sources[r.Source] = true
 	}
-	names, err := s.alertnames(ctx, fps)
+	names, err := a.alertnames(ctx, fps)
 	if err != nil {
 		return nil, err
 	}
-	history, err := s.statusHistory(ctx, sources, com.To)
+	history, err := a.statusHistory(ctx, sources, com.To)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]FailedInhibition, len(rows))
+	out := make([]models.FailedInhibition, len(rows))
 	for i, r := range rows {
 		out[i] = r.FailedInhibition
-		out[i].InhibitedBy = make([]Inhibitor, len(r.Inhibitors))
+		out[i].InhibitedBy = make([]models.Inhibitor, len(r.Inhibitors))
 		for j, f := range r.Inhibitors {
-			out[i].InhibitedBy[j] = Inhibitor{Fingerprint: f, Alertname: names[f]}
+			out[i].InhibitedBy[j] = models.Inhibitor{Fingerprint: f, Alertname: names[f]}
 		}
 		out[i].KnownCause = knownCause(history[r.Source], r.NotifiedAt.Time)
 	}
 	return out, nil
 }
 
-func (s *Server) alertnames(ctx context.Context, fps map[string]bool) (map[string]string, error) {
+func (a *Analyzer) alertnames(ctx context.Context, fps map[string]bool) (map[string]string, error) {
 	names := map[string]string{}
 	if len(fps) == 0 {
 		return names, nil
@@ -110,7 +87,7 @@ func (s *Server) alertnames(ctx context.Context, fps map[string]bool) (map[strin
 		Fingerprint string `json:"fingerprint"`
 		Alertname   string `json:"alertname"`
 	}
-	rows, err := run[nameRow](ctx, s, queries.SQL("alertnames"), map[string]string{"fingerprints": toCHArray(list)})
+	rows, err := run[nameRow](ctx, a, "alertnames", noData, map[string]string{"fingerprints": toCHArray(list)})
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +97,7 @@ func (s *Server) alertnames(ctx context.Context, fps map[string]bool) (map[strin
 	return names, nil
 }
 
-func (s *Server) statusHistory(ctx context.Context, sources map[string]bool, to time.Time) (map[string][]statusRow, error) {
+func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, to time.Time) (map[string][]statusRow, error) {
 	out := map[string][]statusRow{}
 	if len(sources) == 0 {
 		return out, nil
@@ -130,7 +107,7 @@ func (s *Server) statusHistory(ctx context.Context, sources map[string]bool, to 
 		list = append(list, src)
 	}
 	sort.Strings(list)
-	rows, err := run[statusRow](ctx, s, queries.SQL("status_history"), map[string]string{"sources": toCHArray(list), "to": to.UTC().Format(chTime)})
+	rows, err := run[statusRow](ctx, a, "status_history", noData, map[string]string{"sources": toCHArray(list), "to": to.UTC().Format(chTime)})
 	if err != nil {
 		return nil, err
 	}

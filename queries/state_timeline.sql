@@ -9,7 +9,7 @@ FROM (
            argMax(multiIf(kind = 'resolved', 'resolved', notEmpty(silenced_by), 'silenced', notEmpty(inhibited_by), 'inhibited', 'firing'), observed_at) AS state
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {from:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
       AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
       AND {{.Match}}
     GROUP BY source, fingerprint
@@ -19,15 +19,13 @@ FROM (
            multiIf(kind = 'resolved', 'resolved', notEmpty(silenced_by), 'silenced', notEmpty(inhibited_by), 'inhibited', 'firing') AS state
     FROM {{db}}.alert_states
     WHERE observed_at >= {from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')} AND kind != 'checkpoint'
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
       AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
       AND {{.Match}}
     UNION ALL
     SELECT received_at AS at, source, fingerprint, alertname, if(status = 'resolved', 'resolved', 'firing') AS state
     FROM {{db}}.notifications
-    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
-      AND ({source:String} = '' OR source = {source:String})
-      AND ({receiver:String} = '' OR receiver = {receiver:String})
+    WHERE {{template "notified_in_window"}}
       AND {{.Match}}
 )
 ORDER BY at, source, fingerprint, state

@@ -1,4 +1,4 @@
-package api
+package analysis
 
 import (
 	"context"
@@ -6,103 +6,55 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
-	"github.com/alertlens/alertlens/config"
-	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/store"
 )
 
-// ExplainSilence is a silence that silenced the alert.
-type ExplainSilence struct {
-	ID        string   `json:"id"`
-	CreatedBy string   `json:"created_by"`
-	Comment   string   `json:"comment"`
-	Matchers  []string `json:"matchers"`
-}
-
-// ExplainInhibitor is an alert that inhibited it.
-type ExplainInhibitor struct {
-	Fingerprint string            `json:"fingerprint"`
-	Alertname   string            `json:"alertname"`
-	Labels      map[string]string `json:"labels"`
-}
-
-// NotificationRef is one notification.
-type NotificationRef struct {
-	At       Time   `json:"at"`
-	Status   string `json:"status"`
-	Receiver string `json:"receiver"`
-}
-
-// Explanation answers "what was this alert doing at T, and did it page?".
-type Explanation struct {
-	Fingerprint      string             `json:"fingerprint"`
-	At               Time               `json:"at"`
-	Source           string             `json:"source"`
-	Alertname        string             `json:"alertname"`
-	State            string             `json:"state"` // firing, silenced, inhibited, resolved, unknown
-	Notified         bool               `json:"notified"`
-	SilencedBy       []ExplainSilence   `json:"silenced_by"`
-	InhibitedBy      []ExplainInhibitor `json:"inhibited_by"`
-	LastNotification *NotificationRef   `json:"last_notification"`
-	// PollerBlind is set when the last poll at or before T failed (or there
-	// was none): the state is the last one seen, or unknown.
-	PollerBlind bool   `json:"poller_blind"`
-	LastPollAt  *Time  `json:"last_successful_poll_at"`
-	Summary     string `json:"summary"`
-}
-
 type explainState struct {
 	Source       string            `json:"source"`
-	ObservedAt   Time              `json:"observed_at"`
+	ObservedAt   models.Time              `json:"observed_at"`
 	Kind         string            `json:"kind"`
 	State        string            `json:"state"`
 	Alertname    string            `json:"alertname"`
 	Labels       map[string]string `json:"labels"`
 	SilencedBy   []string          `json:"silenced_by"`
 	InhibitedBy  []string          `json:"inhibited_by"`
-	StartsAt     Time              `json:"starts_at"`
-	LastPollAt   *Time             `json:"last_poll_at"`
-	LastOKPollAt *Time             `json:"last_ok_poll_at"`
+	StartsAt     models.Time              `json:"starts_at"`
+	LastPollAt   *models.Time             `json:"last_poll_at"`
+	LastOKPollAt *models.Time             `json:"last_ok_poll_at"`
 }
 
 type explainNotification struct {
-	At        Time   `json:"at"`
+	At        models.Time   `json:"at"`
 	Status    string `json:"status"`
 	Receiver  string `json:"receiver"`
 	Source    string `json:"source"`
-	StartsAt  Time   `json:"starts_at"`
-	EndsAt    *Time  `json:"ends_at"`
+	StartsAt  models.Time   `json:"starts_at"`
+	EndsAt    *models.Time  `json:"ends_at"`
 	Alertname string `json:"alertname"`
 }
 
-func (s *Server) explain(ctx context.Context, c echo.Context) (any, error) {
-	q := c.QueryParams()
-	fp, err := parseFingerprint(q.Get("fingerprint"))
-	if err != nil {
-		return nil, err
-	}
-	at := s.now()
-	if v := q.Get("at"); v != "" {
-		if at, err = ParseTime(v, at); err != nil {
-			return nil, &ParamError{"at", err.Error()}
-		}
-	}
-	source := q.Get("source")
-	if source != "" && !config.ValidSourceName(source) {
-		return nil, &ParamError{"source", fmt.Sprintf("%q is not a source name", source)}
-	}
+// ExplainInput names the alert and the moment.
+type ExplainInput struct {
+	Fingerprint string    `param:"fingerprint"`
+	At          time.Time `param:"at"`
+	Source      string    `param:"source"`
+}
+
+// Explain says what Alertmanager was doing with an alert at a moment, and
+// whether it paged.
+func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explanation, error) {
+	fp, at, source := in.Fingerprint, in.At, in.Source
 	p := map[string]string{"fingerprint": fp, "at": at.UTC().Format(chTime), "source": source}
-	states, err := run[explainState](ctx, s, queries.SQL("explain_state"), p)
+	states, err := run[explainState](ctx, a, "explain_state", noData, p)
 	if err != nil {
-		return nil, err
+		return models.Explanation{}, err
 	}
-	notes, err := run[explainNotification](ctx, s, queries.SQL("explain_notifications"), p)
+	notes, err := run[explainNotification](ctx, a, "explain_notifications", noData, p)
 	if err != nil {
-		return nil, err
+		return models.Explanation{}, err
 	}
-	e := Explanation{Fingerprint: fp, At: Time{at.UTC()}, State: "unknown", SilencedBy: []ExplainSilence{}, InhibitedBy: []ExplainInhibitor{}}
+	e := models.Explanation{Fingerprint: fp, At: models.NewTime(at), State: "unknown", SilencedBy: []models.ExplainSilence{}, InhibitedBy: []models.ExplainInhibitor{}}
 	var st *explainState
 	if len(states) == 1 && states[0].Kind != "" {
 		st = &states[0]
@@ -114,7 +66,7 @@ func (s *Server) explain(ctx context.Context, c echo.Context) (any, error) {
 	var last *explainNotification
 	if len(notes) > 0 {
 		last = &notes[0]
-		e.LastNotification = &NotificationRef{At: last.At, Status: last.Status, Receiver: last.Receiver}
+		e.LastNotification = &models.NotificationRef{At: last.At, Status: last.Status, Receiver: last.Receiver}
 	}
 	// The newer of the two observations decides; silencing and inhibition
 	// are only ever seen by the poller.
@@ -133,11 +85,12 @@ func (s *Server) explain(ctx context.Context, c echo.Context) (any, error) {
 			e.State = "firing"
 		}
 		if e.State != "resolved" {
-			if e.SilencedBy, err = s.explainSilences(ctx, st.SilencedBy, p); err != nil {
-				return nil, err
+			var err error
+			if e.SilencedBy, err = a.explainSilences(ctx, st.SilencedBy, p); err != nil {
+				return models.Explanation{}, err
 			}
-			if e.InhibitedBy, err = s.explainInhibitors(ctx, st.InhibitedBy, p); err != nil {
-				return nil, err
+			if e.InhibitedBy, err = a.explainInhibitors(ctx, st.InhibitedBy, p); err != nil {
+				return models.Explanation{}, err
 			}
 		}
 	case last != nil:
@@ -157,58 +110,55 @@ func (s *Server) explain(ctx context.Context, c echo.Context) (any, error) {
 	return e, nil
 }
 
-func (s *Server) explainSilences(ctx context.Context, ids []string, p map[string]string) ([]ExplainSilence, error) {
-	out := []ExplainSilence{}
+func (a *Analyzer) explainSilences(ctx context.Context, ids []string, p map[string]string) ([]models.ExplainSilence, error) {
+	out := []models.ExplainSilence{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	type row struct {
-		ExplainSilence
+		models.ExplainSilence
 		Matchers []store.Matcher `json:"matchers"`
 	}
 	q := map[string]string{"ids": toCHArray(ids), "at": p["at"], "source": p["source"]}
-	rows, err := run[row](ctx, s, queries.SQL("explain_silences"), q)
+	rows, err := run[row](ctx, a, "explain_silences", noData, q)
 	if err != nil {
 		return nil, err
 	}
-	found := map[string]ExplainSilence{}
+	found := map[string]models.ExplainSilence{}
 	for _, r := range rows {
 		es := r.ExplainSilence
-		es.Matchers = make([]string, len(r.Matchers))
-		for i, m := range r.Matchers {
-			es.Matchers[i] = matcherString(m)
-		}
+		es.Matchers = matcherStrings(r.Matchers)
 		found[es.ID] = es
 	}
 	for _, id := range ids {
 		es, ok := found[id]
 		if !ok {
 			// Alertmanager named a silence the poller never listed.
-			es = ExplainSilence{ID: id, Matchers: []string{}}
+			es = models.ExplainSilence{ID: id, Matchers: []string{}}
 		}
 		out = append(out, es)
 	}
 	return out, nil
 }
 
-func (s *Server) explainInhibitors(ctx context.Context, fps []string, p map[string]string) ([]ExplainInhibitor, error) {
-	out := []ExplainInhibitor{}
+func (a *Analyzer) explainInhibitors(ctx context.Context, fps []string, p map[string]string) ([]models.ExplainInhibitor, error) {
+	out := []models.ExplainInhibitor{}
 	if len(fps) == 0 {
 		return out, nil
 	}
 	q := map[string]string{"fingerprints": toCHArray(fps), "at": p["at"], "source": p["source"]}
-	rows, err := run[ExplainInhibitor](ctx, s, queries.SQL("explain_inhibitors"), q)
+	rows, err := run[models.ExplainInhibitor](ctx, a, "explain_inhibitors", noData, q)
 	if err != nil {
 		return nil, err
 	}
-	found := map[string]ExplainInhibitor{}
+	found := map[string]models.ExplainInhibitor{}
 	for _, r := range rows {
 		found[r.Fingerprint] = r
 	}
 	for _, f := range fps {
 		in, ok := found[f]
 		if !ok {
-			in = ExplainInhibitor{Fingerprint: f, Labels: map[string]string{}}
+			in = models.ExplainInhibitor{Fingerprint: f, Labels: map[string]string{}}
 		}
 		out = append(out, in)
 	}
@@ -217,7 +167,7 @@ func (s *Server) explainInhibitors(ctx context.Context, fps []string, p map[stri
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-func inhibitors(in []ExplainInhibitor) string {
+func inhibitors(in []models.ExplainInhibitor) string {
 	parts := make([]string, len(in))
 	for i, x := range in {
 		parts[i] = fmt.Sprintf("%s (%s)", x.Alertname, x.Fingerprint)
@@ -226,7 +176,7 @@ func inhibitors(in []ExplainInhibitor) string {
 }
 
 // summarize says it in words for a tired on-call engineer.
-func summarize(e Explanation, started time.Time) string {
+func summarize(e models.Explanation, started time.Time) string {
 	name := e.Alertname
 	if name == "" {
 		name = e.Fingerprint

@@ -1,4 +1,4 @@
-package api
+package analysis
 
 import (
 	"context"
@@ -8,48 +8,20 @@ import (
 	"sort"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	amconfig "github.com/prometheus/alertmanager/config"
 	"github.com/prometheus/alertmanager/inhibit"
 	"github.com/prometheus/common/model"
 
-	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/models"
 )
-
-// Loop is a cycle of alerts inhibiting each other at overlapping times.
-type Loop struct {
-	Source       string   `json:"source"`
-	Fingerprints []string `json:"fingerprints"`
-	Alertnames   []string `json:"alertnames"`
-	FirstSeen    Time     `json:"first_seen"`
-	LastSeen     Time     `json:"last_seen"`
-}
-
-// RuleLoop is a cycle of inhibit rules whose targets can be each other's
-// sources, shown with label sets seen that make each step possible.
-type RuleLoop struct {
-	Source string     `json:"source"`
-	Rules  []RuleStep `json:"rules"`
-}
-
-// RuleStep is one rule of a rule loop.
-type RuleStep struct {
-	Index          int      `json:"index"`
-	SourceMatchers string   `json:"source_matchers"`
-	TargetMatchers string   `json:"target_matchers"`
-	Equal          []string `json:"equal"`
-	// Example is a label set seen that matches this rule's target matchers
-	// and the next rule's source matchers.
-	Example map[string]string `json:"example"`
-}
 
 type stretch struct {
 	Source          string `json:"source"`
 	Target          string `json:"target"`
 	TargetAlertname string `json:"target_alertname"`
 	Inhibitor       string `json:"inhibitor"`
-	Start           Time   `json:"start"`
-	End             Time   `json:"end"`
+	Start           models.Time `json:"start"`
+	End             models.Time `json:"end"`
 }
 
 type span struct{ from, to time.Time }
@@ -60,15 +32,17 @@ const maxCycle = 8
 // maxLabelSets bounds the label sets inhibit rules are evaluated against.
 const maxLabelSets = 20000
 
-func (s *Server) loops(ctx context.Context, c echo.Context) (any, error) {
-	com, err := s.common(ctx, c)
-	if err != nil {
-		return nil, err
-	}
+// LoopsInput selects the window and filters.
+type LoopsInput struct{ Common }
+
+// Loops finds alerts that inhibited each other at overlapping times, and
+// inhibit rules in the stored configurations that can form cycles.
+func (a *Analyzer) Loops(ctx context.Context, in LoopsInput) (models.Loops, error) {
+	com := in.Common
 	params, _ := com.Params()
-	rows, err := run[stretch](ctx, s, queries.SQL("inhibition_stretches"), params)
+	rows, err := run[stretch](ctx, a, "inhibition_stretches", noData, params)
 	if err != nil {
-		return nil, err
+		return models.Loops{}, err
 	}
 	type edgeKey struct{ src, from, to string }
 	edges := map[edgeKey][]span{}
@@ -85,7 +59,7 @@ func (s *Server) loops(ctx context.Context, c echo.Context) (any, error) {
 		edges[k] = append(edges[k], span{r.Start.Time, r.End.Time})
 		names[r.Target] = r.TargetAlertname
 	}
-	loops := []Loop{}
+	loops := []models.Loop{}
 	sources := make([]string, 0, len(graph))
 	for src := range graph {
 		sources = append(sources, src)
@@ -100,18 +74,18 @@ func (s *Server) loops(ctx context.Context, c echo.Context) (any, error) {
 			if len(common) == 0 {
 				continue
 			}
-			l := Loop{Source: src, Fingerprints: cyc, FirstSeen: Time{common[0].from}, LastSeen: Time{common[len(common)-1].to}}
+			l := models.Loop{Source: src, Fingerprints: cyc, FirstSeen: models.Time{Time: common[0].from}, LastSeen: models.Time{Time: common[len(common)-1].to}}
 			for _, f := range cyc {
 				l.Alertnames = append(l.Alertnames, names[f])
 			}
 			loops = append(loops, l)
 		}
 	}
-	ruleLoops, err := s.ruleLoops(ctx, com, params)
+	ruleLoops, err := a.ruleLoops(ctx, params)
 	if err != nil {
-		return nil, err
+		return models.Loops{}, err
 	}
-	return map[string]any{"loops": loops, "rule_loops": ruleLoops}, nil
+	return models.Loops{Loops: loops, RuleLoops: ruleLoops}, nil
 }
 
 // cycles lists the elementary cycles of g (up to maxCycle long), each
@@ -167,12 +141,12 @@ func intersect(a, b []span) []span {
 	return out
 }
 
-func (s *Server) ruleLoops(ctx context.Context, com Common, params map[string]string) ([]RuleLoop, error) {
+func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]models.RuleLoop, error) {
 	type cfgRow struct {
 		Source string `json:"source"`
 		Config string `json:"config"`
 	}
-	cfgs, err := run[cfgRow](ctx, s, queries.SQL("inhibit_config"), params)
+	cfgs, err := run[cfgRow](ctx, a, "inhibit_config", noData, params)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +155,7 @@ func (s *Server) ruleLoops(ctx context.Context, com Common, params map[string]st
 		Labels map[string]string `json:"labels"`
 	}
 	p := map[string]string{"from": params["from"], "to": params["to"], "source": params["source"], "limit": fmt.Sprint(maxLabelSets)}
-	sets, err := run[lsRow](ctx, s, queries.SQL("label_sets"), p)
+	sets, err := run[lsRow](ctx, a, "label_sets", noData, p)
 	if err != nil {
 		return nil, err
 	}
@@ -193,11 +167,11 @@ func (s *Server) ruleLoops(ctx context.Context, com Common, params map[string]st
 		}
 		bySource[r.Source] = append(bySource[r.Source], ls)
 	}
-	out := []RuleLoop{}
+	out := []models.RuleLoop{}
 	for _, c := range cfgs {
 		conf, err := amconfig.Load(c.Config)
 		if err != nil {
-			s.log.LogAttrs(ctx, slog.LevelWarn, "api: stored Alertmanager config does not parse; skipping its inhibit rules",
+			a.log.LogAttrs(ctx, slog.LevelWarn, "api: stored Alertmanager config does not parse; skipping its inhibit rules",
 				slog.String("source", c.Source), slog.String("error", err.Error()))
 			continue
 		}
@@ -222,7 +196,7 @@ func (s *Server) ruleLoops(ctx context.Context, com Common, params map[string]st
 			}
 		}
 		for _, cyc := range cycles(g) {
-			rl := RuleLoop{Source: c.Source}
+			rl := models.RuleLoop{Source: c.Source}
 			for k, n := range cyc {
 				i, j := nodeRule(n), nodeRule(cyc[(k+1)%len(cyc)])
 				r := rules[i]
@@ -235,7 +209,7 @@ func (s *Server) ruleLoops(ctx context.Context, com Common, params map[string]st
 				for k, v := range example[[2]int{i, j}] {
 					ex[string(k)] = string(v)
 				}
-				rl.Rules = append(rl.Rules, RuleStep{Index: i, SourceMatchers: r.SourceMatchers.String(), TargetMatchers: r.TargetMatchers.String(), Equal: equal, Example: ex})
+				rl.Rules = append(rl.Rules, models.RuleStep{Index: i, SourceMatchers: r.SourceMatchers.String(), TargetMatchers: r.TargetMatchers.String(), Equal: equal, Example: ex})
 			}
 			out = append(out, rl)
 		}

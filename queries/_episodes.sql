@@ -1,5 +1,5 @@
--- The episode CTEs (obs, agg, eps), shared by every analysis: spliced in
--- for {{.Episodes}}. eps holds the episodes overlapping [from, to).
+-- The episode CTEs (obs, agg, eps), shared by every analysis that needs
+-- episodes: the "episode_ctes" template after WITH. eps holds the episodes overlapping [from, to).
 -- An episode is (source, fingerprint, startsAt), seen in notifications and in
 -- the poller's alert_states. It ends at the endsAt of a resolved
 -- notification or at the first poll that found the alert gone (the poller
@@ -9,20 +9,20 @@
 -- a row there (the poller checkpoints every open alert at least hourly, and
 -- Alertmanager re-sends firing alerts every repeat_interval).
 -- Filters: {source} and {receiver} ('' = any) and the label matchers
--- ({{.Match}}, bound parameters only).
-obs AS (
+-- (.Match, bound parameters only).
+{{define "episode_ctes"}}obs AS (
     SELECT source, fingerprint, starts_at, received_at AS at, alertname, labels,
            'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs, generator_url
     FROM {{db}}.notifications
     WHERE received_at >= {scan_from:DateTime64(3, 'UTC')} AND ha_duplicate = 0
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
     UNION ALL
     SELECT source, fingerprint, starts_at, observed_at AS at, alertname, labels,
            's' AS src, kind AS what, CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS ends_at,
            arrayMap(r -> toString(r), receivers) AS recvs, generator_url
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR source = {source:String})
+      AND {{template "source"}}
 ),
 agg AS (
     SELECT source, fingerprint, starts_at,
@@ -47,4 +47,4 @@ eps AS (
     WHERE starts_at < {to:DateTime64(3, 'UTC')}
       AND (ends_at IS NULL OR ends_at >= {from:DateTime64(3, 'UTC')})
       AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
-)
+){{end}}

@@ -11,8 +11,8 @@ notes AS (
     FROM {{db}}.notifications
     WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
       AND status = 'firing' AND ha_duplicate = 0
-      AND ({source:String} = '' OR source = {source:String})
-      AND ({receiver:String} = '' OR receiver = {receiver:String})
+      AND {{template "source"}}
+      AND {{template "receiver"}}
       AND {{.Match}}
 ),
 ok_polls AS (

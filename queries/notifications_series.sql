@@ -2,9 +2,7 @@
 -- label {by} (HA duplicates once).
 SELECT toDateTime64(toStartOfInterval(received_at, toIntervalSecond({step_s:UInt32})), 3, 'UTC') AS t, labels[{by:String}] AS key, count() AS notifications
 FROM {{db}}.notifications
-WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
-  AND ({source:String} = '' OR source = {source:String})
-  AND ({receiver:String} = '' OR receiver = {receiver:String})
+WHERE {{template "notified_in_window"}}
   AND {{.Match}}
 GROUP BY t, key
 ORDER BY t, key

@@ -1,0 +1,96 @@
+// Package analysis computes alertlens's answers: each analysis is a Go
+// function with a typed input and a typed answer (package models) over SQL
+// in package queries. The registry pairs each function with its descriptor,
+// from which the HTTP API, the CLI and the Grafana plugin follow.
+package analysis
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/alertlens/alertlens/config"
+	"github.com/alertlens/alertlens/queries"
+)
+
+// Querier runs a rendered SELECT with bound parameters and returns its rows
+// as JSONEachRow.
+type Querier interface {
+	Query(ctx context.Context, sql string, params map[string]string) ([]byte, error)
+}
+
+// Options bound what one request may cost and carry the settings the
+// definitions depend on.
+type Options struct {
+	// Database holds the tables the SQL reads.
+	Database     string
+	QueryTimeout time.Duration
+	MaxRows      int
+	// PollInterval is the poller's period: "within one poll interval" in
+	// the failed-inhibition definition.
+	PollInterval time.Duration
+	// WorkingHours decide which notifications were out of hours.
+	WorkingHours config.WorkingHours
+	// SleepHours are the nights the weekly review counts pages in.
+	SleepHours config.WorkingHours
+	// NullReceivers notify nobody (unrouted alerts).
+	NullReceivers []string
+}
+
+// Analyzer runs the analyses on a store.
+type Analyzer struct {
+	st   Querier
+	sql  *queries.Set
+	opts Options
+	log  *slog.Logger
+	now  func() time.Time
+}
+
+// New makes an Analyzer. now may be nil (the wall clock).
+func New(st Querier, opts Options, log *slog.Logger, now func() time.Time) (*Analyzer, error) {
+	set, err := queries.NewSet(opts.Database)
+	if err != nil {
+		return nil, fmt.Errorf("analysis: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Analyzer{st: st, sql: set, opts: opts, log: log, now: now}, nil
+}
+
+// Options returns the options the Analyzer was made with.
+func (a *Analyzer) Options() Options { return a.opts }
+
+// run executes the named statement with the given template data and the
+// API's limits, and decodes each row into a new T.
+func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data, params map[string]string) ([]T, error) {
+	secs := max(1, int(a.opts.QueryTimeout.Seconds()))
+	data.Settings = queries.Settings(secs, a.opts.MaxRows)
+	sql, err := a.sql.Render(name, data)
+	if err != nil {
+		return nil, err
+	}
+	out, err := a.st.Query(ctx, sql, params)
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", name, err)
+	}
+	rows := []T{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var r T
+		if err := dec.Decode(&r); err != nil {
+			return nil, fmt.Errorf("decoding %s result: %w", name, err)
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// noData is the template data of statements with no label filter.
+var noData = queries.Data{}

@@ -1,0 +1,72 @@
+package analysis
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/alertlens/alertlens/models"
+)
+
+// flappingMethod says in the answer how the suggestions were computed.
+var flappingMethod = map[string]string{
+	"flap":                              "an episode starting less than flap_gap after the previous episode of the same fingerprint ended; an alert is listed when at least min_flaps of its flaps start in the window",
+	"suggested_for_seconds":             "smallest whole number of seconds S such that at least 90% of the alert's ended episodes starting in the window lasted less than S: lengthening the rule's for: by S would have kept them from firing",
+	"suggested_keep_firing_for_seconds": "smallest whole number of seconds K such that at least 90% of the alert's flaps in the window came back within K of the previous episode's end: keep_firing_for: K would have merged them",
+	"medians":                           "exact: the middle value, or the mean of the two middle values",
+}
+
+// FlappingInput is the flapping analysis's window, filters and thresholds.
+type FlappingInput struct {
+	Common
+	FlapGap  time.Duration `param:"flap_gap"`
+	MinFlaps int           `param:"min_flaps"`
+}
+
+// Flapping lists the flapping alerts with suggested for: and
+// keep_firing_for:, and rolls them up by alertname.
+func (a *Analyzer) Flapping(ctx context.Context, in FlappingInput) (models.Flapping, error) {
+	alerts, by, err := a.flappingFor(ctx, in.Common, in.FlapGap, in.MinFlaps)
+	if err != nil {
+		return models.Flapping{}, err
+	}
+	return models.Flapping{Alerts: alerts, ByAlertname: by, FlapGapSeconds: in.FlapGap.Seconds(), MinFlaps: in.MinFlaps, Method: flappingMethod}, nil
+}
+
+func (a *Analyzer) flappingFor(ctx context.Context, com Common, gap time.Duration, minFlaps int) ([]models.FlappingAlert, []models.FlappingByAlertname, error) {
+	// Episodes are read from flap_gap before the window, to find the gap
+	// before the first episode in it.
+	ext := com
+	ext.From = com.From.Add(-gap)
+	params, data := ext.Params()
+	params["win_from"] = com.From.UTC().Format(chTime)
+	params["flap_gap_ms"] = strconv.FormatInt(gap.Milliseconds(), 10)
+	params["min_flaps"] = strconv.Itoa(minFlaps)
+	alerts, err := run[models.FlappingAlert](ctx, a, "flapping", data, params)
+	if err != nil {
+		return nil, nil, err
+	}
+	roll := map[string]*models.FlappingByAlertname{}
+	for _, al := range alerts {
+		r := roll[al.Alertname]
+		if r == nil {
+			r = &models.FlappingByAlertname{Alertname: al.Alertname}
+			roll[al.Alertname] = r
+		}
+		r.Fingerprints++
+		r.Episodes += al.Episodes
+		r.Flaps += al.Flaps
+	}
+	by := make([]models.FlappingByAlertname, 0, len(roll))
+	for _, r := range roll {
+		by = append(by, *r)
+	}
+	sort.Slice(by, func(i, j int) bool {
+		if by[i].Flaps != by[j].Flaps {
+			return by[i].Flaps > by[j].Flaps
+		}
+		return by[i].Alertname < by[j].Alertname
+	})
+	return alerts, by, nil
+}

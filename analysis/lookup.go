@@ -1,0 +1,47 @@
+package analysis
+
+import (
+	"context"
+
+	"github.com/alertlens/alertlens/models"
+)
+
+// EpisodesInput selects episodes by window and filters.
+type EpisodesInput struct{ Common }
+
+// Episodes lists the episodes overlapping the window, in order of start,
+// and names the first to fire: in an incident it is usually closest to the
+// cause.
+func (a *Analyzer) Episodes(ctx context.Context, in EpisodesInput) (models.Alerts, error) {
+	eps, err := a.episodes(ctx, in.Common)
+	if err != nil {
+		return models.Alerts{}, err
+	}
+	out := models.Alerts{Episodes: eps}
+	if len(eps) > 0 {
+		out.FirstFired = &models.FirstFired{Fingerprint: eps[0].Fingerprint, Alertname: eps[0].Alertname, Source: eps[0].Source, StartsAt: eps[0].StartsAt}
+	}
+	return out, nil
+}
+
+func (a *Analyzer) episodes(ctx context.Context, com Common) ([]models.Episode, error) {
+	params, data := com.Params()
+	return run[models.Episode](ctx, a, "episodes", data, params)
+}
+
+// TimelineInput names one alert and a window.
+type TimelineInput struct {
+	Common
+	Fingerprint string `param:"fingerprint"`
+}
+
+// Timeline lists one alert's notifications and state changes in order.
+func (a *Analyzer) Timeline(ctx context.Context, in TimelineInput) (models.Timeline, error) {
+	params, _ := in.Params()
+	params["fingerprint"] = in.Fingerprint
+	evs, err := run[models.TimelineEvent](ctx, a, "timeline", noData, params)
+	if err != nil {
+		return models.Timeline{}, err
+	}
+	return models.Timeline{Fingerprint: in.Fingerprint, Events: evs}, nil
+}

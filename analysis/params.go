@@ -1,0 +1,223 @@
+package analysis
+
+import (
+	"fmt"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/prometheus/alertmanager/pkg/labels"
+
+	"github.com/alertlens/alertlens/config"
+	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/store"
+)
+
+// ParamError is a bad request parameter; the answer is 400 naming it.
+type ParamError struct {
+	Param string
+	Msg   string
+}
+
+func (e *ParamError) Error() string { return "parameter " + e.Param + ": " + e.Msg }
+
+var relTimeRE = regexp.MustCompile(`^now(?:-([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w))?$`)
+
+// ParseTime accepts RFC 3339, "now", and "now-<n><unit>" with unit ms, s, m,
+// h, d or w (now-7d, now-12h).
+func ParseTime(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if m := relTimeRE.FindStringSubmatch(s); m != nil {
+		if m[1] == "" {
+			return now, nil
+		}
+		d, err := config.ParseDuration(m[1] + m[2])
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%q: %w", s, err)
+		}
+		return now.Add(-time.Duration(d)), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 (2026-11-02T10:00:00Z) nor relative (now, now-12h, now-7d)", s)
+	}
+	if t.Before(store.MinTime) || t.After(store.MaxTime) {
+		return time.Time{}, fmt.Errorf("%s is outside 1900..2299", s)
+	}
+	return t, nil
+}
+
+// Common are the window and filters most analyses take.
+type Common struct {
+	From, To time.Time
+	Source   string
+	Receiver string
+	Match    labels.Matchers
+}
+
+// scanBack is how far before the window rows are read to find episodes
+// that started earlier and are still open in it (see queries/_episodes.sql).
+const scanBack = 7 * 24 * time.Hour
+
+// ParseCommon reads from, to, source, receiver and match.
+func ParseCommon(q url.Values, now time.Time) (Common, error) {
+	return parseCommon(q, now, true, true)
+}
+
+func parseCommon(q url.Values, now time.Time, window, filters bool) (Common, error) {
+	c := Common{From: now.Add(-24 * time.Hour), To: now}
+	var err error
+	if window {
+		if v := q.Get("from"); v != "" {
+			if c.From, err = ParseTime(v, now); err != nil {
+				return c, &ParamError{"from", err.Error()}
+			}
+		}
+		if v := q.Get("to"); v != "" {
+			if c.To, err = ParseTime(v, now); err != nil {
+				return c, &ParamError{"to", err.Error()}
+			}
+		}
+		if !c.From.Before(c.To) {
+			return c, &ParamError{"from", fmt.Sprintf("%s is not before to (%s)", c.From.UTC().Format(time.RFC3339), c.To.UTC().Format(time.RFC3339))}
+		}
+	}
+	if !filters {
+		return c, nil
+	}
+	if c.Source, err = parseSource(q.Get("source")); err != nil {
+		return c, err
+	}
+	c.Receiver = q.Get("receiver")
+	if len(c.Receiver) > 1024 {
+		return c, &ParamError{"receiver", "longer than 1024 bytes"}
+	}
+	if v := q.Get("match"); v != "" {
+		if c.Match, err = queries.ParseMatchers(v); err != nil {
+			return c, &ParamError{"match", fmt.Sprintf("%q: %v", v, err)}
+		}
+	}
+	return c, nil
+}
+
+func parseSource(s string) (string, error) {
+	if s != "" && !config.ValidSourceName(s) {
+		return "", &ParamError{"source", fmt.Sprintf("%q is not a source name", s)}
+	}
+	return s, nil
+}
+
+const chTime = store.TimeLayout
+
+// Params returns the bound parameters for c, with the label filter for the
+// matchers, ready for a statement template.
+func (c Common) Params() (map[string]string, queries.Data) {
+	p := map[string]string{
+		"from": c.From.UTC().Format(chTime), "to": c.To.UTC().Format(chTime),
+		"scan_from": c.From.Add(-scanBack).UTC().Format(chTime),
+		"source":    c.Source, "receiver": c.Receiver,
+	}
+	return p, queries.Data{Match: queries.LabelFilter(c.Match, "labels", "m", p)}
+}
+
+var fingerprintRE = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// parseParam reads one parameter of the given kind from its text (the
+// default when absent) into a Go value.
+func parseParam(p models.Param, v string, now time.Time) (any, error) {
+	if v == "" {
+		v = p.Default
+	}
+	switch p.Kind {
+	case models.ParamTime:
+		if v == "" {
+			return time.Time{}, nil
+		}
+		t, err := ParseTime(v, now)
+		if err != nil {
+			return nil, &ParamError{p.Name, err.Error()}
+		}
+		return t, nil
+	case models.ParamDuration:
+		if v == "" {
+			return time.Duration(0), nil
+		}
+		d, err := config.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, &ParamError{p.Name, fmt.Sprintf("%q is not a positive duration (e.g. 30m, 1h, 7d)", v)}
+		}
+		return time.Duration(d), nil
+	case models.ParamInt:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < p.Min || n > p.Max {
+			return nil, &ParamError{p.Name, fmt.Sprintf("%q is not a whole number from %d to %d", v, p.Min, p.Max)}
+		}
+		return n, nil
+	case models.ParamLabel:
+		if len(v) > 256 || !utf8.ValidString(v) {
+			return nil, &ParamError{p.Name, "must be a label name of at most 256 bytes"}
+		}
+		return v, nil
+	case models.ParamSource:
+		return parseSource(v)
+	case models.ParamFingerprint:
+		if !fingerprintRE.MatchString(v) {
+			return nil, &ParamError{p.Name, fmt.Sprintf("%q is not 16 lowercase hex digits", v)}
+		}
+		return v, nil
+	case models.ParamString:
+		if len(v) > 4096 || !utf8.ValidString(v) {
+			return nil, &ParamError{p.Name, "must be valid UTF-8 of at most 4096 bytes"}
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("parameter %s: unknown kind %q", p.Name, p.Kind)
+}
+
+var (
+	commonType = reflect.TypeFor[Common]()
+)
+
+// bind fills the input struct *in from the query: its Common field from the
+// window and filters the descriptor takes, every other field from the
+// descriptor parameter named by its `param` tag.
+func bind(d models.Descriptor, q url.Values, now time.Time, in any) (*Common, error) {
+	var com *Common
+	v := reflect.ValueOf(in).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Type == commonType {
+			c, err := parseCommon(q, now, d.Window, d.Filters)
+			if err != nil {
+				return nil, err
+			}
+			v.Field(i).Set(reflect.ValueOf(c))
+			com = &c
+			continue
+		}
+		name := f.Tag.Get("param")
+		if name == "" {
+			continue
+		}
+		p, ok := d.Param(name)
+		if !ok {
+			return nil, fmt.Errorf("analysis %s: field %s names parameter %q, which the descriptor lacks", d.Name, f.Name, name)
+		}
+		x, err := parseParam(p, q.Get(name), now)
+		if err != nil {
+			return nil, err
+		}
+		xv := reflect.ValueOf(x)
+		if !xv.Type().AssignableTo(f.Type) {
+			return nil, fmt.Errorf("analysis %s: field %s is %s, parameter %s gives %s", d.Name, f.Name, f.Type, name, xv.Type())
+		}
+		v.Field(i).Set(xv)
+	}
+	return com, nil
+}

@@ -1,0 +1,184 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/alertlens/alertlens/models"
+)
+
+var isoWeekRE = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
+
+// weekBounds returns [Monday 00:00, next Monday 00:00) of an ISO week in loc.
+func weekBounds(week string, loc *time.Location) (time.Time, time.Time, error) {
+	m := isoWeekRE.FindStringSubmatch(week)
+	if m == nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("%q is not an ISO week like 2026-W47", week)
+	}
+	y, _ := strconv.Atoi(m[1])
+	w, _ := strconv.Atoi(m[2])
+	// January 4th is always in week 1.
+	jan4 := time.Date(y, 1, 4, 0, 0, 0, 0, loc)
+	monday1 := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
+	from := monday1.AddDate(0, 0, 7*(w-1))
+	if yy, ww := from.ISOWeek(); yy != y || ww != w {
+		return time.Time{}, time.Time{}, fmt.Errorf("%s has no week %d", m[1], w)
+	}
+	return from, from.AddDate(0, 0, 7), nil
+}
+
+// WeeklyInput is the ISO week (default: last week) and the filters.
+type WeeklyInput struct {
+	Common
+	Week string `param:"week"`
+}
+
+// WeeklyReview is the on-call review of one ISO week in the configured
+// time zone, with the previous week for comparison.
+func (a *Analyzer) WeeklyReview(ctx context.Context, in WeeklyInput) (models.WeeklyReport, error) {
+	loc, err := time.LoadLocation(a.opts.WorkingHours.Timezone)
+	if err != nil || a.opts.WorkingHours.Timezone == "" {
+		loc = time.UTC
+	}
+	week := in.Week
+	if week == "" {
+		y, w := a.now().In(loc).AddDate(0, 0, -7).ISOWeek()
+		week = fmt.Sprintf("%04d-W%02d", y, w)
+	}
+	from, to, err := weekBounds(week, loc)
+	if err != nil {
+		return models.WeeklyReport{}, &ParamError{"week", err.Error()}
+	}
+	// from and to come from the week; the filters (source, receiver,
+	// match) apply.
+	com := in.Common
+	com.From, com.To = from.UTC(), to.UTC()
+	r, err := a.reportFor(ctx, com, week, loc)
+	if err != nil {
+		return models.WeeklyReport{}, err
+	}
+	return *r, nil
+}
+
+func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []models.NoiseRow, []models.Episode, error) {
+	rows, _, _, err := a.noiseFor(ctx, com, "alertname", 5*time.Minute, 7*24*time.Hour)
+	if err != nil {
+		return models.Totals{}, nil, nil, err
+	}
+	eps, err := a.episodes(ctx, com)
+	if err != nil {
+		return models.Totals{}, nil, nil, err
+	}
+	var t models.Totals
+	for _, r := range rows {
+		t.Notifications += r.Notifications
+		t.Episodes += r.Episodes
+	}
+	alerts := map[string]bool{}
+	for _, e := range eps {
+		alerts[e.Source+"/"+e.Fingerprint] = true
+	}
+	t.Alerts = len(alerts)
+	return t, rows, eps, nil
+}
+
+func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *time.Location) (*models.WeeklyReport, error) {
+	r := &models.WeeklyReport{Week: week, Timezone: loc.String(), From: models.Time{Time: com.From}, To: models.Time{Time: com.To}, Receiver: com.Receiver,
+		TopNoisy: []models.NoiseRow{}, LongestRunning: []models.Episode{}}
+	var rows []models.NoiseRow
+	var eps []models.Episode
+	var err error
+	if r.Totals, rows, eps, err = a.totals(ctx, com); err != nil {
+		return nil, err
+	}
+	prev := com
+	prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From
+	if r.Previous, _, _, err = a.totals(ctx, prev); err != nil {
+		return nil, err
+	}
+	r.Change = models.Totals{Notifications: r.Totals.Notifications - r.Previous.Notifications, Episodes: r.Totals.Episodes - r.Previous.Episodes, Alerts: r.Totals.Alerts - r.Previous.Alerts}
+	selfRes, episodes := 0, 0
+	for i, row := range rows {
+		if i < 10 && row.Notifications > 0 {
+			r.TopNoisy = append(r.TopNoisy, row)
+		}
+		selfRes += row.SelfResolving
+		episodes += row.Episodes
+		r.OutOfWorkingHours += row.OutOfHours
+	}
+	r.InWorkingHours = r.Totals.Notifications - r.OutOfWorkingHours
+	if episodes > 0 {
+		v := float64(selfRes) / float64(episodes)
+		r.SelfResolvingShare = &v
+	}
+	if r.Flapping, _, err = a.flappingFor(ctx, com, time.Hour, 2); err != nil {
+		return nil, err
+	}
+	var ended []float64
+	type lasting struct {
+		e models.Episode
+		d float64
+	}
+	var all []lasting
+	for _, e := range eps {
+		end := com.To
+		if e.EndsAt != nil {
+			ended = append(ended, e.EndsAt.Sub(e.StartsAt.Time).Seconds())
+			if e.EndsAt.Before(end) {
+				end = e.EndsAt.Time
+			}
+		}
+		all = append(all, lasting{e, end.Sub(e.StartsAt.Time).Seconds()})
+	}
+	if len(ended) > 0 {
+		sort.Float64s(ended)
+		n := len(ended)
+		m := (ended[(n-1)/2] + ended[n/2]) / 2
+		r.MedianEpisodeSeconds = &m
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].d > all[j].d })
+	if len(all) > 0 {
+		r.LongestEpisodeSeconds = &all[0].d
+	}
+	for i := 0; i < len(all) && i < 5; i++ {
+		r.LongestRunning = append(r.LongestRunning, all[i].e)
+	}
+	params, data := com.Params()
+	if params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, com.From, com.To); err != nil {
+		return nil, err
+	}
+	type sleepRow struct {
+		SleepHours int `json:"sleep_hours"`
+	}
+	sleep, err := run[sleepRow](ctx, a, "weekly_hours", data, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(sleep) == 1 {
+		r.InSleepHours = sleep[0].SleepHours
+	}
+	params["tz"] = loc.String()
+	type busyRow struct {
+		Weekday       int `json:"weekday"`
+		Hour          int `json:"hour"`
+		Notifications int `json:"notifications"`
+	}
+	busy, err := run[busyRow](ctx, a, "busiest_hours", data, params)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range busy {
+		if b.Weekday >= 1 && b.Weekday <= 7 && b.Hour >= 0 && b.Hour < 24 {
+			r.BusiestHours[b.Weekday-1][b.Hour] = b.Notifications
+		}
+	}
+	if r.StaleSilences, err = a.staleFor(ctx, com.To, com.Source, 7*24*time.Hour, 24*time.Hour); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+

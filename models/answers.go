@@ -1,0 +1,357 @@
+package models
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// The answers' fields are declared in alphabetical order of their JSON
+// names where the answer is an envelope: the bytes then match what clients
+// have always received.
+
+// EpisodeRef names an episode: (source, fingerprint, startsAt), with the
+// alert's name and labels and its end (null while firing).
+type EpisodeRef struct {
+	Fingerprint string            `json:"fingerprint"`
+	Alertname   string            `json:"alertname"`
+	Labels      map[string]string `json:"labels"`
+	Source      string            `json:"source"`
+	StartsAt    Time              `json:"starts_at"`
+	EndsAt      *Time             `json:"ends_at"`
+}
+
+// Episode is one firing period of one alert.
+type Episode struct {
+	EpisodeRef
+	Notifications    int     `json:"notifications"`
+	SilencedSeconds  float64 `json:"silenced_seconds"`
+	InhibitedSeconds float64 `json:"inhibited_seconds"`
+}
+
+// FirstFired names the episode that started first.
+type FirstFired struct {
+	Fingerprint string `json:"fingerprint"`
+	Alertname   string `json:"alertname"`
+	Source      string `json:"source"`
+	StartsAt    Time   `json:"starts_at"`
+}
+
+// Alerts is the answer of the episode lookup.
+type Alerts struct {
+	Episodes   []Episode   `json:"episodes"`
+	FirstFired *FirstFired `json:"first_fired"`
+}
+
+// TimelineEvent is one entry of an alert's timeline.
+type TimelineEvent struct {
+	At          Time     `json:"at"`
+	Kind        string   `json:"kind"`
+	Status      string   `json:"status,omitempty"`
+	State       string   `json:"state,omitempty"`
+	Receiver    string   `json:"receiver"`
+	SilencedBy  []string `json:"silenced_by"`
+	InhibitedBy []string `json:"inhibited_by"`
+}
+
+// Timeline is one alert's history.
+type Timeline struct {
+	Events      []TimelineEvent `json:"events"`
+	Fingerprint string          `json:"fingerprint"`
+}
+
+// FlappingAlert is one flapping fingerprint.
+type FlappingAlert struct {
+	Fingerprint                   string            `json:"fingerprint"`
+	Alertname                     string            `json:"alertname"`
+	Labels                        map[string]string `json:"labels"`
+	Source                        string            `json:"source"`
+	Episodes                      int               `json:"episodes"`
+	Flaps                         int               `json:"flaps"`
+	MedianEpisodeSeconds          *float64          `json:"median_episode_seconds"`
+	MedianGapSeconds              *float64          `json:"median_gap_seconds"`
+	SuggestedForSeconds           *float64          `json:"suggested_for_seconds"`
+	SuggestedKeepFiringForSeconds *float64          `json:"suggested_keep_firing_for_seconds"`
+}
+
+// FlappingByAlertname rolls flapping fingerprints up by alertname.
+type FlappingByAlertname struct {
+	Alertname    string `json:"alertname"`
+	Fingerprints int    `json:"fingerprints"`
+	Episodes     int    `json:"episodes"`
+	Flaps        int    `json:"flaps"`
+}
+
+// Flapping is the flapping analysis's answer.
+type Flapping struct {
+	Alerts         []FlappingAlert       `json:"alerts"`
+	ByAlertname    []FlappingByAlertname `json:"by_alertname"`
+	FlapGapSeconds float64               `json:"flap_gap_seconds"`
+	Method         map[string]string     `json:"method"`
+	MinFlaps       int                   `json:"min_flaps"`
+}
+
+// Inhibitor is an alert that inhibited another.
+type Inhibitor struct {
+	Fingerprint string `json:"fingerprint"`
+	Alertname   string `json:"alertname"`
+}
+
+// FailedInhibition is one notification that went out although the alert
+// was inhibited.
+type FailedInhibition struct {
+	Fingerprint string            `json:"fingerprint"`
+	Alertname   string            `json:"alertname"`
+	Labels      map[string]string `json:"labels"`
+	Receiver    string            `json:"receiver"`
+	Source      string            `json:"source"`
+	NotifiedAt  Time              `json:"notified_at"`
+	InhibitedBy []Inhibitor       `json:"inhibited_by"`
+	// KnownCause names an Alertmanager restart or configuration reload
+	// shortly before: inhibition state is rebuilt then, a known cause of
+	// notifications slipping through.
+	KnownCause string `json:"known_cause,omitempty"`
+}
+
+// FailedInhibitions is the failed-inhibition analysis's answer.
+type FailedInhibitions struct {
+	Failures []FailedInhibition `json:"failures"`
+}
+
+// Loop is a cycle of alerts inhibiting each other at overlapping times.
+type Loop struct {
+	Source       string   `json:"source"`
+	Fingerprints []string `json:"fingerprints"`
+	Alertnames   []string `json:"alertnames"`
+	FirstSeen    Time     `json:"first_seen"`
+	LastSeen     Time     `json:"last_seen"`
+}
+
+// RuleLoop is a cycle of inhibit rules whose targets can be each other's
+// sources, shown with label sets seen that make each step possible.
+type RuleLoop struct {
+	Source string     `json:"source"`
+	Rules  []RuleStep `json:"rules"`
+}
+
+// RuleStep is one rule of a rule loop.
+type RuleStep struct {
+	Index          int      `json:"index"`
+	SourceMatchers string   `json:"source_matchers"`
+	TargetMatchers string   `json:"target_matchers"`
+	Equal          []string `json:"equal"`
+	// Example is a label set seen that matches this rule's target matchers
+	// and the next rule's source matchers.
+	Example map[string]string `json:"example"`
+}
+
+// Loops is the inhibition-loop analysis's answer.
+type Loops struct {
+	Loops     []Loop     `json:"loops"`
+	RuleLoops []RuleLoop `json:"rule_loops"`
+}
+
+// StaleSilence is one active silence with the reasons it looks stale.
+type StaleSilence struct {
+	ID            string   `json:"id"`
+	Source        string   `json:"source"`
+	Matchers      []string `json:"matchers"`
+	CreatedBy     string   `json:"created_by"`
+	Comment       string   `json:"comment"`
+	StartsAt      Time     `json:"starts_at"`
+	EndsAt        Time     `json:"ends_at"`
+	Reasons       []string `json:"reasons"`
+	LastMatchedAt *Time    `json:"last_matched_at"`
+}
+
+// StaleSilences is the stale-silence analysis's answer.
+type StaleSilences struct {
+	At            Time           `json:"at"`
+	IdleSeconds   float64        `json:"idle_seconds"`
+	MaxAgeSeconds float64        `json:"max_age_seconds"`
+	Silences      []StaleSilence `json:"silences"`
+}
+
+// NoiseRow is one key's load.
+type NoiseRow struct {
+	Key           string  `json:"key"`
+	Notifications int     `json:"notifications"`
+	Episodes      int     `json:"episodes"`
+	FiringSeconds float64 `json:"firing_seconds"`
+	SelfResolving int     `json:"self_resolving"`
+	OutOfHours    int     `json:"out_of_hours"`
+}
+
+// RoutedEpisode is an episode with the receivers it reached.
+type RoutedEpisode struct {
+	Episode
+	Receivers []string `json:"receivers"`
+}
+
+// LongRunning is an episode that had fired for long.
+type LongRunning struct {
+	EpisodeRef
+	FiringSeconds float64 `json:"firing_seconds"`
+}
+
+// Noise is the noise analysis's answer.
+type Noise struct {
+	By                 string          `json:"by"`
+	LongRunning        []LongRunning   `json:"long_running"`
+	LongRunningSeconds float64         `json:"long_running_seconds"`
+	Rows               []NoiseRow      `json:"rows"`
+	ShortSeconds       float64         `json:"short_seconds"`
+	Unrouted           []RoutedEpisode `json:"unrouted"`
+}
+
+// ExplainSilence is a silence that silenced the alert.
+type ExplainSilence struct {
+	ID        string   `json:"id"`
+	CreatedBy string   `json:"created_by"`
+	Comment   string   `json:"comment"`
+	Matchers  []string `json:"matchers"`
+}
+
+// ExplainInhibitor is an alert that inhibited it.
+type ExplainInhibitor struct {
+	Fingerprint string            `json:"fingerprint"`
+	Alertname   string            `json:"alertname"`
+	Labels      map[string]string `json:"labels"`
+}
+
+// NotificationRef is one notification.
+type NotificationRef struct {
+	At       Time   `json:"at"`
+	Status   string `json:"status"`
+	Receiver string `json:"receiver"`
+}
+
+// Explanation answers "what was this alert doing at T, and did it page?".
+type Explanation struct {
+	Fingerprint      string             `json:"fingerprint"`
+	At               Time               `json:"at"`
+	Source           string             `json:"source"`
+	Alertname        string             `json:"alertname"`
+	State            string             `json:"state"` // firing, silenced, inhibited, resolved, unknown
+	Notified         bool               `json:"notified"`
+	SilencedBy       []ExplainSilence   `json:"silenced_by"`
+	InhibitedBy      []ExplainInhibitor `json:"inhibited_by"`
+	LastNotification *NotificationRef   `json:"last_notification"`
+	// PollerBlind is set when the last poll at or before T failed (or there
+	// was none): the state is the last one seen, or unknown.
+	PollerBlind bool   `json:"poller_blind"`
+	LastPollAt  *Time  `json:"last_successful_poll_at"`
+	Summary     string `json:"summary"`
+}
+
+// FiredGroup is what fired in a shift, by alertname.
+type FiredGroup struct {
+	Alertname      string  `json:"alertname"`
+	Alerts         int     `json:"alerts"`
+	Episodes       int     `json:"episodes"`
+	Notifications  int     `json:"notifications"`
+	First          Time    `json:"first"`
+	Last           Time    `json:"last"`
+	LongestSeconds float64 `json:"longest_seconds"`
+	GeneratorURL   string  `json:"generator_url"`
+	StillFiringNow int     `json:"still_firing"`
+}
+
+// HandoverSilence is a silence worth mentioning at a handover.
+type HandoverSilence struct {
+	ID        string   `json:"id"`
+	Source    string   `json:"source"`
+	CreatedBy string   `json:"created_by"`
+	Comment   string   `json:"comment"`
+	Matchers  []string `json:"matchers"`
+	StartsAt  Time     `json:"starts_at"`
+	EndsAt    Time     `json:"ends_at"`
+	URL       string   `json:"url"`
+}
+
+// Handover is the shift's story.
+type Handover struct {
+	From              Time               `json:"from"`
+	To                Time               `json:"to"`
+	Receiver          string             `json:"receiver"`
+	Fired             []FiredGroup       `json:"fired"`
+	StillFiring       []Episode          `json:"still_firing"`
+	Flapping          []FlappingAlert    `json:"flapping"`
+	FailedInhibitions []FailedInhibition `json:"failed_inhibitions"`
+	SilencesCreated   []HandoverSilence  `json:"silences_created"`
+	SilencesExpired   []HandoverSilence  `json:"silences_expired"`
+	SilencesExpiring  []HandoverSilence  `json:"silences_expiring"`
+}
+
+// Totals are one week's counts.
+type Totals struct {
+	Notifications int `json:"notifications"`
+	Episodes      int `json:"episodes"`
+	Alerts        int `json:"alerts"`
+}
+
+// WeeklyReport is the on-call review of one ISO week.
+type WeeklyReport struct {
+	Week                  string          `json:"week"`
+	Timezone              string          `json:"timezone"`
+	From                  Time            `json:"from"`
+	To                    Time            `json:"to"`
+	Receiver              string          `json:"receiver"`
+	Totals                Totals          `json:"totals"`
+	Previous              Totals          `json:"previous"`
+	Change                Totals          `json:"change"`
+	TopNoisy              []NoiseRow      `json:"top_noisy"`
+	Flapping              []FlappingAlert `json:"flapping"`
+	SelfResolvingShare    *float64        `json:"self_resolving_share"`
+	InWorkingHours        int             `json:"notifications_in_working_hours"`
+	OutOfWorkingHours     int             `json:"notifications_out_of_working_hours"`
+	InSleepHours          int             `json:"notifications_in_sleep_hours"`
+	MedianEpisodeSeconds  *float64        `json:"median_episode_seconds"`
+	LongestEpisodeSeconds *float64        `json:"longest_episode_seconds"`
+	LongestRunning        []Episode       `json:"longest_running"`
+	StaleSilences         []StaleSilence  `json:"stale_silences"`
+	BusiestHours          [7][24]int      `json:"busiest_hours"` // [Monday..Sunday][hour] in Timezone
+}
+
+// StateEvent is one alert entering a state.
+type StateEvent struct {
+	At          Time   `json:"at"`
+	Source      string `json:"source"`
+	Fingerprint string `json:"fingerprint"`
+	Alertname   string `json:"alertname"`
+	State       string `json:"state"`
+}
+
+// States is the answer of the state-timeline endpoint.
+type States struct {
+	Events []StateEvent `json:"events"`
+}
+
+// SeriesPoint is the notifications of one bucket and label value.
+type SeriesPoint struct {
+	T             Time   `json:"t"`
+	Key           string `json:"key"`
+	Notifications int    `json:"notifications"`
+}
+
+// Series is notifications over time by a label.
+type Series struct {
+	By          string        `json:"by"`
+	Points      []SeriesPoint `json:"points"`
+	StepSeconds float64       `json:"step_seconds"`
+}
+
+// LabelString writes a label set as a="b", c="d" (keys sorted), the way
+// tables and reports show labels.
+func LabelString(ls map[string]string) string {
+	keys := make([]string, 0, len(ls))
+	for k := range ls {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%q", k, ls[k])
+	}
+	return strings.Join(parts, ", ")
+}

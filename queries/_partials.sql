@@ -1,0 +1,21 @@
+-- Fragments shared by the statements in this folder, used as
+-- the "name" template. Each binds parameters only.
+
+-- One source, or all when {source} is empty.
+{{define "source"}}({source:String} = '' OR source = {source:String}){{end}}
+
+-- One receiver, or all when {receiver} is empty.
+{{define "receiver"}}({receiver:String} = '' OR receiver = {receiver:String}){{end}}
+
+-- Notifications received in [from, to) that count (HA duplicates do not),
+-- of the requested source and receiver.
+{{define "notified_in_window"}}received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+  AND {{template "source"}}
+  AND {{template "receiver"}}{{end}}
+
+-- The limits every analysis runs under. LEFT JOINs give NULL for "no
+-- match" (the engine's default fills in zeros, which silently counts
+-- unmatched rows), and the engine itself bounds the query's time and result
+-- size.
+{{define "settings"}}
+SETTINGS join_use_nulls = 1, max_execution_time = {{.MaxSeconds}}, max_result_rows = {{.MaxRows}}, result_overflow_mode = 'throw'{{end}}

@@ -1,0 +1,52 @@
+package queries
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every statement renders, with its fragments expanded and no template
+// syntax left; a fragment that shares a statement's name would recurse.
+func TestEveryStatementRenders(t *testing.T) {
+	s := MustSet("mydb")
+	names := s.Names()
+	if len(names) < 20 {
+		t.Fatalf("only %d statements found: %v", len(names), names)
+	}
+	for _, n := range names {
+		out, err := s.Render(n, Data{Match: "(x = 1)", Settings: Settings(7, 9)})
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		if strings.Contains(out, "{{") || strings.Contains(out, "}}") {
+			t.Errorf("%s: template syntax left in the SQL", n)
+		}
+		if strings.Contains(out, "FROM alertlens.") || (strings.Contains(out, " FROM ") && !strings.Contains(out, "mydb.")) {
+			t.Errorf("%s: does not read from the configured database", n)
+		}
+		if !strings.HasSuffix(out, "max_execution_time = 7, max_result_rows = 9, result_overflow_mode = 'throw'") {
+			t.Errorf("%s: settings not appended: %q", n, out[max(0, len(out)-120):])
+		}
+	}
+}
+
+func TestRenderRefusesFragmentsAndUnknownNames(t *testing.T) {
+	s := MustSet("alertlens")
+	for _, n := range []string{"_partials", "source", "episode_ctes", "nope"} {
+		if _, err := s.Render(n, Data{}); err == nil {
+			t.Errorf("Render(%q) succeeded, want an error", n)
+		}
+	}
+	if _, err := NewSet("x; DROP TABLE y"); err == nil {
+		t.Error("NewSet took a database name that is no identifier")
+	}
+}
+
+func TestTextRendersAdHocSQL(t *testing.T) {
+	got, err := MustSet("db1").Text(`SELECT 1 FROM {{db}}.t WHERE {{template "source"}}`)
+	want := "SELECT 1 FROM db1.t WHERE ({source:String} = '' OR source = {source:String})"
+	if err != nil || got != want {
+		t.Fatalf("got %q, %v; want %q", got, err, want)
+	}
+}
