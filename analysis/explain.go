@@ -12,26 +12,26 @@ import (
 
 type explainState struct {
 	Source       string            `json:"source"`
-	ObservedAt   models.Time              `json:"observed_at"`
+	ObservedAt   models.Time       `json:"observed_at"`
 	Kind         string            `json:"kind"`
 	State        string            `json:"state"`
 	Alertname    string            `json:"alertname"`
 	Labels       map[string]string `json:"labels"`
 	SilencedBy   []string          `json:"silenced_by"`
 	InhibitedBy  []string          `json:"inhibited_by"`
-	StartsAt     models.Time              `json:"starts_at"`
-	LastPollAt   *models.Time             `json:"last_poll_at"`
-	LastOKPollAt *models.Time             `json:"last_ok_poll_at"`
+	StartsAt     models.Time       `json:"starts_at"`
+	LastPollAt   *models.Time      `json:"last_poll_at"`
+	LastOKPollAt *models.Time      `json:"last_ok_poll_at"`
 }
 
 type explainNotification struct {
-	At        models.Time   `json:"at"`
-	Status    string `json:"status"`
-	Receiver  string `json:"receiver"`
-	Source    string `json:"source"`
-	StartsAt  models.Time   `json:"starts_at"`
-	EndsAt    *models.Time  `json:"ends_at"`
-	Alertname string `json:"alertname"`
+	At        models.Time  `json:"at"`
+	Status    string       `json:"status"`
+	Receiver  string       `json:"receiver"`
+	Source    string       `json:"source"`
+	StartsAt  models.Time  `json:"starts_at"`
+	EndsAt    *models.Time `json:"ends_at"`
+	Alertname string       `json:"alertname"`
 }
 
 // ExplainInput names the alert and the moment.

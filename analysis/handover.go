@@ -113,4 +113,3 @@ func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handove
 	}
 	return h, nil
 }
-

@@ -15,10 +15,10 @@ import (
 const causeWindow = 5 * time.Minute
 
 type statusRow struct {
-	Source     string `json:"source"`
+	Source     string      `json:"source"`
 	ObservedAt models.Time `json:"observed_at"`
 	Uptime     models.Time `json:"uptime"`
-	ConfigHash string `json:"config_hash"`
+	ConfigHash string      `json:"config_hash"`
 }
 
 // FailedInhibitionsInput selects notifications by window and filters.

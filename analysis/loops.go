@@ -16,10 +16,10 @@ import (
 )
 
 type stretch struct {
-	Source          string `json:"source"`
-	Target          string `json:"target"`
-	TargetAlertname string `json:"target_alertname"`
-	Inhibitor       string `json:"inhibitor"`
+	Source          string      `json:"source"`
+	Target          string      `json:"target"`
+	TargetAlertname string      `json:"target_alertname"`
+	Inhibitor       string      `json:"inhibitor"`
 	Start           models.Time `json:"start"`
 	End             models.Time `json:"end"`
 }

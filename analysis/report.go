@@ -181,4 +181,3 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 	}
 	return r, nil
 }
-

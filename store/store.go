@@ -79,7 +79,9 @@ type LimitError struct {
 	Err   error
 }
 
-func (e *LimitError) Error() string { return "query exceeded its " + string(e.Limit) + " limit: " + e.Err.Error() }
+func (e *LimitError) Error() string {
+	return "query exceeded its " + string(e.Limit) + " limit: " + e.Err.Error()
+}
 func (e *LimitError) Unwrap() error { return e.Err }
 
 // limitCodes are the ClickHouse error codes of a query stopped by a limit;
