@@ -13,13 +13,11 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
-	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/grafana-plugin/internal/servertest"
 	"github.com/alertlens/alertlens/grafana-plugin/dashboards"
 	"github.com/alertlens/alertlens/grafana-plugin/pkg/plugin"
-	"github.com/alertlens/alertlens/store/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
 
 const dir = "../../grafana-dashboards"
 
@@ -115,15 +113,8 @@ func TestDashboards(t *testing.T) {
 // TestEveryPanelTargetAnswers runs every target of every dashboard through
 // the plugin against an in-process alertlens with a recording imported.
 func TestEveryPanelTargetAnswers(t *testing.T) {
-	svc := apptest.Start(t, apptest.Config(t))
-	body, err := os.ReadFile(filepath.Join("..", "..", "api", "testdata", "lookup.ndjson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
-	svc.WaitDrained(t)
+	svc := servertest.Start(t)
+	svc.Import(t, servertest.Testdata("lookup.ndjson"))
 	inst, err := plugin.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{URL: svc.URL})
 	if err != nil {
 		t.Fatal(err)

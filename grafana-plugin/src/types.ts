@@ -1,33 +1,17 @@
 import { DataQuery, DataSourceJsonData } from '@grafana/data';
 
-/** Query types the Go backend answers (pkg/plugin/frames.go). */
-export const queryTypes = [
-  { value: 'episodes', label: 'Alert episodes' },
-  { value: 'state_timeline', label: 'State timeline' },
-  { value: 'notifications_series', label: 'Notifications over time' },
-  { value: 'timeline', label: 'One alert\u2019s timeline' },
-  { value: 'flapping', label: 'Flapping alerts' },
-  { value: 'inhibitions_failed', label: 'Failed inhibitions' },
-  { value: 'inhibitions_loops', label: 'Inhibition loops' },
-  { value: 'silences_stale', label: 'Stale silences' },
-  { value: 'noise', label: 'Noise' },
-  { value: 'handover', label: 'Handover' },
-  { value: 'weekly_review', label: 'Weekly review' },
-] as const;
+import { QueryParam, QueryParams, queryTypes } from './analyses.gen';
+
+export { queryTypes };
+export type { QueryParam };
 
 export type QueryType = (typeof queryTypes)[number]['value'];
 
-export interface AlertlensQuery extends DataQuery {
+export interface AlertlensQuery extends DataQuery, QueryParams {
   queryType?: QueryType;
   source?: string;
   receiver?: string;
   match?: string;
-  by?: string;
-  flapGap?: string;
-  minFlaps?: number;
-  fingerprint?: string;
-  week?: string;
-  step?: string;
 }
 
 export const defaultQuery: Partial<AlertlensQuery> = { queryType: 'episodes' };
@@ -40,22 +24,14 @@ export interface AlertlensSecureOptions {
   token?: string;
 }
 
-/** Which extra parameters a query type takes, for the query editor. */
+/** The parameters a query type takes beyond the common filters, for the query editor. */
+export function paramSpecs(t: QueryType | undefined): QueryParam[] {
+  return queryTypes.find((q) => q.value === t)?.params ?? [];
+}
+
+/** Which extra parameters a query type takes, as query fields. */
 export function paramsFor(t: QueryType | undefined): Array<keyof AlertlensQuery> {
-  switch (t) {
-    case 'flapping':
-      return ['flapGap', 'minFlaps'];
-    case 'noise':
-      return ['by'];
-    case 'notifications_series':
-      return ['by', 'step'];
-    case 'timeline':
-      return ['fingerprint'];
-    case 'weekly_review':
-      return ['week'];
-    default:
-      return [];
-  }
+  return paramSpecs(t).map((p) => p.field as keyof AlertlensQuery);
 }
 
 /** Grafana template variables a query's text fields may hold. */

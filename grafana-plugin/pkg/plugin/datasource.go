@@ -46,18 +46,10 @@ func (d *Datasource) Dispose() {}
 
 // Query is what a panel sends: a query type and its parameters. Grafana's
 // time range gives from and to; template variables are already replaced.
-type Query struct {
-	QueryType   string `json:"queryType"`
-	Source      string `json:"source"`
-	Receiver    string `json:"receiver"`
-	Match       string `json:"match"`
-	By          string `json:"by"`
-	FlapGap     string `json:"flapGap"`
-	MinFlaps    int    `json:"minFlaps"`
-	Fingerprint string `json:"fingerprint"`
-	Week        string `json:"week"`
-	Step        string `json:"step"`
-}
+//
+// Its fields are the analysis's parameters in camelCase (flapGap for
+// flap_gap), as the descriptors name them, plus queryType.
+type Query map[string]any
 
 // userError is a mistake in the query (bad matcher, unknown receiver): shown
 // to the user as such, not as a plugin failure.
@@ -124,15 +116,16 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (res backe
 	if err := json.Unmarshal(dq.JSON, &q); err != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "query is not valid JSON: "+err.Error())
 	}
-	if q.QueryType == "" {
-		q.QueryType = dq.QueryType
+	qt, _ := q["queryType"].(string)
+	if qt == "" {
+		qt = dq.QueryType
 	}
-	ep, ok := endpoints[q.QueryType]
+	desc, ok := queryTypes()[qt]
 	if !ok {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
-			fmt.Sprintf("unknown query type %q (one of %s)", q.QueryType, strings.Join(QueryTypes(), ", ")))
+			fmt.Sprintf("unknown query type %q (one of %s)", qt, strings.Join(QueryTypes(), ", ")))
 	}
-	frames, err := d.fetch(ctx, q.QueryType, ep, q, dq.TimeRange)
+	frames, err := d.fetch(ctx, desc, q, dq.TimeRange)
 	var ue *userError
 	switch {
 	case errors.As(err, &ue):

@@ -14,27 +14,17 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 
-	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/grafana-plugin/internal/servertest"
 	"github.com/alertlens/alertlens/grafana-plugin/pkg/plugin"
-	"github.com/alertlens/alertlens/store/storetest"
 )
-
-func TestMain(m *testing.M) { storetest.Main(m) }
 
 // update refreshes the golden frame files; review their diff.
 var update = os.Getenv("UPDATE_GOLDEN") == "1"
 
-func service(t *testing.T) *apptest.Service {
+func service(t *testing.T) *servertest.Server {
 	t.Helper()
-	svc := apptest.Start(t, apptest.Config(t))
-	body, err := os.ReadFile(filepath.Join("..", "..", "..", "api", "testdata", "lookup.ndjson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
-	svc.WaitDrained(t)
+	svc := servertest.Start(t)
+	svc.Import(t, servertest.Testdata("lookup.ndjson"))
 	return svc
 }
 
@@ -115,9 +105,7 @@ func TestQueryErrorsArePerQueryAndMarkedAsUserErrors(t *testing.T) {
 }
 
 func TestCheckHealth(t *testing.T) {
-	cfg := apptest.Config(t)
-	cfg.API.Auth.BearerToken = "s3cret"
-	svc := apptest.Start(t, cfg)
+	svc := servertest.Start(t, servertest.Env("api_auth_bearer_token", "s3cret"))
 	for _, c := range []struct {
 		name, url, token string
 		status           backend.HealthStatus
@@ -142,23 +130,27 @@ func TestCheckHealth(t *testing.T) {
 	}
 }
 
-// TestFrontendKnowsEveryQueryType keeps the query editor's list
-// (src/types.ts) and the backend's query types the same.
-func TestFrontendKnowsEveryQueryType(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "..", "src", "types.ts"))
+// TestFrontendListIsGenerated keeps the query editor's list
+// (src/analyses.gen.ts) what the descriptors say; UPDATE_GOLDEN=1 rewrites it.
+func TestFrontendListIsGenerated(t *testing.T) {
+	path := filepath.Join("..", "..", plugin.FrontendFile)
+	want := plugin.Frontend()
+	if update {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var front []string
-	for _, line := range strings.Split(string(src), "\n") {
-		if _, rest, ok := strings.Cut(line, "{ value: '"); ok {
-			v, _, _ := strings.Cut(rest, "'")
-			front = append(front, v)
-		}
+	if string(got) != string(want) {
+		t.Fatalf("%s is out of date with the analysis descriptors: run 'go run ./cmd/gen-frontend' in grafana-plugin/", plugin.FrontendFile)
 	}
-	slices.Sort(front)
-	if got, want := strings.Join(front, ","), strings.Join(plugin.QueryTypes(), ","); got != want {
-		t.Fatalf("frontend query types %s, backend %s", got, want)
+	for _, qt := range plugin.QueryTypes() {
+		if !strings.Contains(string(got), "value: '"+qt+"'") {
+			t.Errorf("query type %s missing from %s", qt, plugin.FrontendFile)
+		}
 	}
 }
 

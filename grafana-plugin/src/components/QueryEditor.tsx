@@ -3,23 +3,14 @@ import { InlineField, InlineFieldRow, Input, Select } from '@grafana/ui';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
 
 import { DataSource } from '../datasource';
-import { AlertlensOptions, AlertlensQuery, QueryType, paramsFor, queryTypes } from '../types';
+import { AlertlensOptions, AlertlensQuery, QueryType, paramSpecs, queryTypes } from '../types';
 
 type Props = QueryEditorProps<DataSource, AlertlensQuery, AlertlensOptions>;
 
-const labels: Partial<Record<keyof AlertlensQuery, string>> = {
-  flapGap: 'Flap gap',
-  minFlaps: 'Min flaps',
-  by: 'By label',
-  step: 'Step',
-  fingerprint: 'Fingerprint',
-  week: 'ISO week',
-};
-
 /** Query type, the common filters, and the parameters of that type. */
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
-  const set = (f: keyof AlertlensQuery) => (e: ChangeEvent<HTMLInputElement>) => {
-    const v = f === 'minFlaps' ? Number(e.target.value) || undefined : e.target.value;
+  const set = (f: keyof AlertlensQuery, numeric = false) => (e: ChangeEvent<HTMLInputElement>) => {
+    const v = numeric ? Number(e.target.value) || undefined : e.target.value;
     onChange({ ...query, [f]: v });
   };
   return (
@@ -47,11 +38,14 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
         <InlineField label="Receiver" labelWidth={12}>
           <Input width={20} value={query.receiver ?? ''} onChange={set('receiver')} onBlur={onRunQuery} />
         </InlineField>
-        {paramsFor(query.queryType).map((f) => (
-          <InlineField key={f} label={labels[f] ?? f} labelWidth={12}>
-            <Input width={16} value={String(query[f] ?? '')} onChange={set(f)} onBlur={onRunQuery} />
-          </InlineField>
-        ))}
+        {paramSpecs(query.queryType).map((p) => {
+          const f = p.field as keyof AlertlensQuery;
+          return (
+            <InlineField key={p.field} label={p.label} labelWidth={12} tooltip={p.help}>
+              <Input width={16} value={String(query[f] ?? '')} onChange={set(f, p.numeric)} onBlur={onRunQuery} />
+            </InlineField>
+          );
+        })}
       </InlineFieldRow>
     </>
   );
