@@ -13,11 +13,10 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
-	"github.com/alertlens/alertlens/grafana-plugin/internal/servertest"
 	"github.com/alertlens/alertlens/grafana-plugin/dashboards"
+	"github.com/alertlens/alertlens/grafana-plugin/internal/servertest"
 	"github.com/alertlens/alertlens/grafana-plugin/pkg/plugin"
 )
-
 
 const dir = "../../grafana-dashboards"
 
