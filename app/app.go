@@ -45,6 +45,7 @@ type App struct {
 	echo     *echo.Echo
 	http     *http.Server
 	ln       net.Listener
+	failed   chan error
 	cleanup  lifecycle
 
 	runCtx     context.Context
@@ -199,8 +200,19 @@ func (a *App) Start() error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", a.cfg.Listen, err)
 	}
-	a.ln = ln
-	a.http = &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	if a.cfg.TLS.CertFile != "" {
+		// Load the pair now: a bad certificate must stop the start, not
+		// leave a process up that serves nothing.
+		cert, err := tls.LoadX509KeyPair(a.cfg.TLS.CertFile, a.cfg.TLS.KeyFile)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("tls.cert_file, tls.key_file: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+	a.http, a.ln = srv, ln
+	a.failed = make(chan error, 1)
 	a.runCtx, a.runCancel = context.WithCancel(context.Background())
 	a.drainCtx, a.drainStop = context.WithCancel(context.Background())
 	a.writerDone = make(chan struct{})
@@ -210,14 +222,14 @@ func (a *App) Start() error {
 	}()
 	go func() {
 		var err error
-		if a.cfg.TLS.CertFile != "" {
-			a.http.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-			err = a.http.ServeTLS(ln, a.cfg.TLS.CertFile, a.cfg.TLS.KeyFile)
+		if a.http.TLSConfig != nil {
+			err = a.http.ServeTLS(ln, "", "")
 		} else {
 			err = a.http.Serve(ln)
 		}
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.log.LogAttrs(context.Background(), slog.LevelError, "http server stopped", slog.String("error", err.Error()))
+			a.failed <- fmt.Errorf("http server on %s: %w", ln.Addr(), err)
 		}
 	}()
 	// Pollers resume from the stored state, so they wait until the queue
@@ -237,6 +249,11 @@ func (a *App) Start() error {
 		slog.String("store", a.cfg.Store.Kind), slog.String("data_dir", a.cfg.Store.DataDir))
 	return nil
 }
+
+// Failed delivers the error of an HTTP server that stopped by itself: the
+// process must then stop, as Alertmanager does, rather than stay up
+// deaf.
+func (a *App) Failed() <-chan error { return a.failed }
 
 // Addr is the address the server listens on (useful with port 0).
 func (a *App) Addr() string { return a.ln.Addr().String() }

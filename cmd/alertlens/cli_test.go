@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/store"
@@ -208,4 +209,44 @@ func importRecording(t *testing.T, svc *apptest.Service, name string) {
 		t.Fatalf("import %s: %s", name, errOut)
 	}
 	svc.WaitDrained(t)
+}
+
+// A listener that cannot serve (here: a certificate that is no
+// certificate) stops the process with an error naming the setting, instead
+// of leaving it up and deaf.
+func TestServeStopsWhenTheListenerCannotServe(t *testing.T) {
+	dir := t.TempDir()
+	cert := filepath.Join(dir, "cert.pem")
+	if err := os.WriteFile(cert, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"))
+	cmd.Dir = repoRoot(t)
+	cmd.Env = append(os.Environ(), "ALERTLENS_TLS_CERT_FILE="+cert, "ALERTLENS_TLS_KEY_FILE="+cert)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() == 0 || !strings.Contains(stderr.String(), "tls.cert_file") {
+			t.Fatalf("exit %v, stderr %q; want a failure naming tls.cert_file", err, stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("alertlens still running 60s after a bad certificate; stderr %q", stderr.String())
+	}
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(wd, "..", "..")
 }

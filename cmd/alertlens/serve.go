@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -51,6 +52,10 @@ func runServe(ctx context.Context, args []string) error {
 		log.LogAttrs(context.Background(), slog.LevelInfo, "shutting down")
 	case <-a.WriterDone():
 		log.LogAttrs(context.Background(), slog.LevelError, "writer stopped; shutting down")
+	case err := <-a.Failed():
+		sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.ShutdownTimeout))
+		defer cancel()
+		return errors.Join(err, a.Stop(sctx))
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.ShutdownTimeout))
 	defer cancel()
