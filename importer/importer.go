@@ -31,7 +31,7 @@ import (
 // poll history must be diffed in order.
 type Importer struct {
 	mu         sync.Mutex
-	q          poller.Appender
+	q          queue.Producer
 	st         poller.Querier
 	webhooks   *webhook.Handler
 	limits     webhook.Limits
@@ -42,7 +42,7 @@ type Importer struct {
 }
 
 // New makes an importer.
-func New(q poller.Appender, st poller.Querier, webhooks *webhook.Handler, limits webhook.Limits, dedupWindow, checkpoint time.Duration, maxBytes int64, log *slog.Logger) *Importer {
+func New(q queue.Producer, st poller.Querier, webhooks *webhook.Handler, limits webhook.Limits, dedupWindow, checkpoint time.Duration, maxBytes int64, log *slog.Logger) *Importer {
 	return &Importer{q: q, st: st, webhooks: webhooks, limits: limits, dedup: dedupWindow, checkpoint: checkpoint, maxBytes: maxBytes, log: log}
 }
 
@@ -56,7 +56,7 @@ type Result struct {
 // records: a recording of many small lines would otherwise cost one fsync a
 // line.
 type batcher struct {
-	q    poller.Appender
+	q    queue.Producer
 	secs []queue.Section
 	rows int
 	all  int
@@ -94,7 +94,7 @@ func (b *batcher) flush(ctx context.Context) error {
 	}
 	secs := make([]queue.Section, 0, len(order))
 	for _, t := range order {
-		secs = append(secs, queue.Section{Table: t, Rows: merged[t]})
+		secs = append(secs, store.Section(t, merged[t]))
 	}
 	if err := b.q.Append(ctx, secs...); err != nil {
 		return err

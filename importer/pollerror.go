@@ -9,5 +9,5 @@ import (
 
 func pollErrorSection(d *poller.Differ, l recording.Line) (queue.Section, error) {
 	data, err := store.EncodeRows(nil, []store.Poll{d.Failed(l.At, 0, l.Error)})
-	return queue.Section{Table: store.TablePolls, Rows: data}, err
+	return store.Section(store.TablePolls, data), err
 }

@@ -26,11 +26,6 @@ import (
 	"github.com/alertlens/alertlens/store"
 )
 
-// Appender is the durable queue.
-type Appender interface {
-	Append(ctx context.Context, sections ...queue.Section) error
-}
-
 // Querier is the part of the store the poller reads at start.
 type Querier interface {
 	Query(ctx context.Context, sql string, params map[string]string) ([]byte, error)
@@ -45,7 +40,7 @@ func Sections(ch Changes) ([]queue.Section, error) {
 			return err
 		}
 		if len(data) > 0 {
-			secs = append(secs, queue.Section{Table: table, Rows: data})
+			secs = append(secs, store.Section(table, data))
 		}
 		return nil
 	}
@@ -206,7 +201,7 @@ type Options struct {
 type Poller struct {
 	opts   Options
 	api    *amclient.AlertmanagerAPI
-	q      Appender
+	q      queue.Producer
 	st     Querier
 	rec    *recording.Writer
 	log    *slog.Logger
@@ -215,7 +210,7 @@ type Poller struct {
 }
 
 // New builds a poller; Run loads its state and polls.
-func New(opts Options, q Appender, st Querier, rec *recording.Writer, log *slog.Logger, m *Metrics) (*Poller, error) {
+func New(opts Options, q queue.Producer, st Querier, rec *recording.Writer, log *slog.Logger, m *Metrics) (*Poller, error) {
 	u, err := url.Parse(opts.URL)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("poller %s: bad URL %q", opts.Source, opts.URL)
@@ -311,7 +306,7 @@ func (p *Poller) PollOnce(ctx context.Context) error {
 		row := p.differ.Failed(snap.At, took, err.Error())
 		data, eerr := store.EncodeRows(nil, []store.Poll{row})
 		if eerr == nil {
-			eerr = p.q.Append(ctx, queue.Section{Table: store.TablePolls, Rows: data})
+			eerr = p.q.Append(ctx, store.Section(store.TablePolls, data))
 		}
 		if eerr != nil {
 			p.log.LogAttrs(ctx, slog.LevelError, "poller: cannot queue failed-poll row", slog.String("source", src), slog.String("error", eerr.Error()))
@@ -339,7 +334,7 @@ func (p *Poller) PollOnce(ctx context.Context) error {
 
 // Apply diffs snap and queues the changes as one record; the differ moves
 // on only when the queue took them. The importer calls it too.
-func Apply(ctx context.Context, d *Differ, q Appender, snap Snapshot) (Changes, error) {
+func Apply(ctx context.Context, d *Differ, q queue.Producer, snap Snapshot) (Changes, error) {
 	ch, commit := d.Diff(snap)
 	secs, err := Sections(ch)
 	if err != nil {

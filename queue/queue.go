@@ -57,7 +57,39 @@ const (
 // Section is the rows for one table in one record.
 type Section struct {
 	Table string
-	Rows  []byte // JSONEachRow, every row ending in '\n'
+	// Version is the shape of the rows (the store's row version for the
+	// table when they were made), so rows queued before an upgrade can be
+	// brought to the new shape before they are written. 0 means 1.
+	Version uint16
+	Rows    []byte // JSONEachRow, every row ending in '\n'
+}
+
+// Producer is the durable queue as everything that feeds it (webhook,
+// event intake, poller, importer) sees it.
+type Producer interface {
+	Append(ctx context.Context, sections ...Section) error
+}
+
+// sectionName writes a section's table and version as the record stores
+// them: version 1 as the bare table name, which is also how records written
+// before versions existed read.
+func sectionName(s Section) string {
+	if s.Version <= 1 {
+		return s.Table
+	}
+	return s.Table + "@" + strconv.Itoa(int(s.Version))
+}
+
+func parseSectionName(name string) (string, uint16, error) {
+	table, v, ok := strings.Cut(name, "@")
+	if !ok {
+		return name, 1, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 16)
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("queue: section %q has no valid row version", name)
+	}
+	return table, uint16(n), nil
 }
 
 // Position is a place in the log: a segment and a byte offset in it.
@@ -304,10 +336,10 @@ func validLength(f *os.File) (int64, error) {
 func EncodeRecord(at time.Time, sections []Section) ([]byte, error) {
 	size := headerSize + 8 + 2
 	for _, s := range sections {
-		if len(s.Table) > 0xffff || int64(len(s.Rows)) > maxRecord {
+		if len(sectionName(s)) > 0xffff || int64(len(s.Rows)) > maxRecord {
 			return nil, fmt.Errorf("queue: section for %q too large", s.Table)
 		}
-		size += 2 + len(s.Table) + 4 + len(s.Rows)
+		size += 2 + len(sectionName(s)) + 4 + len(s.Rows)
 	}
 	if len(sections) > 0xffff || size-headerSize > maxRecord {
 		return nil, fmt.Errorf("queue: record of %d bytes exceeds the %d-byte limit", size, maxRecord)
@@ -316,8 +348,9 @@ func EncodeRecord(at time.Time, sections []Section) ([]byte, error) {
 	b = binary.LittleEndian.AppendUint64(b, uint64(at.UnixNano()))
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(sections)))
 	for _, s := range sections {
-		b = binary.LittleEndian.AppendUint16(b, uint16(len(s.Table)))
-		b = append(b, s.Table...)
+		name := sectionName(s)
+		b = binary.LittleEndian.AppendUint16(b, uint16(len(name)))
+		b = append(b, name...)
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(s.Rows)))
 		b = append(b, s.Rows...)
 	}
@@ -344,14 +377,17 @@ func decodePayload(p []byte) (time.Time, []Section, error) {
 		if len(p) < tl+4 {
 			return at, nil, errors.New("queue: record truncated in table name")
 		}
-		table := string(p[:tl])
+		table, version, err := parseSectionName(string(p[:tl]))
+		if err != nil {
+			return at, nil, err
+		}
 		p = p[tl:]
 		rl := int(binary.LittleEndian.Uint32(p))
 		p = p[4:]
 		if len(p) < rl {
 			return at, nil, errors.New("queue: record truncated in rows")
 		}
-		secs = append(secs, Section{Table: table, Rows: p[:rl:rl]})
+		secs = append(secs, Section{Table: table, Version: version, Rows: p[:rl:rl]})
 		p = p[rl:]
 	}
 	return at, secs, nil

@@ -378,3 +378,28 @@ func BenchmarkAppendFsyncConcurrent(b *testing.B) {
 	b.StopTimer()
 	reportPercentiles(b, lat)
 }
+
+// A section's row version survives the record; a table name without one
+// (how records were written before versions existed) reads as version 1.
+func TestSectionVersionRoundTrip(t *testing.T) {
+	at := time.Unix(1700000000, 0)
+	rec, err := EncodeRecord(at, []Section{{Table: "polls", Rows: []byte("{}\n")}, {Table: "events", Version: 3, Rows: []byte("{}\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secs, err := decodePayload(rec[headerSize:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secs) != 2 || secs[0].Table != "polls" || secs[0].Version != 1 || secs[1].Table != "events" || secs[1].Version != 3 {
+		t.Fatalf("decoded %+v", secs)
+	}
+	if !bytes.Contains(rec, []byte("events@3")) || bytes.Contains(rec, []byte("polls@")) {
+		t.Fatal("version 1 must be written as the bare table name, others as table@N")
+	}
+	for _, bad := range []string{"polls@", "polls@x", "polls@0", "polls@70000"} {
+		if _, _, err := parseSectionName(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -22,11 +22,6 @@ import (
 	"github.com/alertlens/alertlens/store"
 )
 
-// Appender is the durable queue, as producers see it.
-type Appender interface {
-	Append(ctx context.Context, sections ...queue.Section) error
-}
-
 // Handler serves POST /webhook and POST /webhook/{source}.
 type Handler struct {
 	in       *Ingester
@@ -36,7 +31,7 @@ type Handler struct {
 
 // NewHandler builds the receiver. rec may be nil (no recording); reg may be
 // nil (no metrics).
-func NewHandler(q Appender, lim Limits, dedup *Dedup, rec *recording.Writer, log *slog.Logger, reg prometheus.Registerer) *Handler {
+func NewHandler(q queue.Producer, lim Limits, dedup *Dedup, rec *recording.Writer, log *slog.Logger, reg prometheus.Registerer) *Handler {
 	in := &Ingester{Queue: q, Dedup: dedup, Limits: lim, Log: log,
 		received: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "alertlens_alerts_received_total", Help: "Alerts received by webhook (or import) and durably queued, by source and status.",
@@ -62,7 +57,7 @@ func NewHandler(q Appender, lim Limits, dedup *Dedup, rec *recording.Writer, log
 // ForImport returns an Ingester sharing this handler's limits and metrics,
 // appending to q, with its own HA dedup state (an import replays its own clock) and
 // no recording.
-func (h *Handler) ForImport(dedupWindow time.Duration, q Appender) *Ingester {
+func (h *Handler) ForImport(dedupWindow time.Duration, q queue.Producer) *Ingester {
 	in := *h.in
 	in.Queue = q
 	in.Dedup = NewDedup(dedupWindow)
@@ -136,7 +131,7 @@ func (h *Handler) handle(r *http.Request, source string) (int, any) {
 // Ingester decodes, validates and durably queues payloads. Live webhooks
 // and imported recordings both go through Ingest.
 type Ingester struct {
-	Queue  Appender
+	Queue  queue.Producer
 	Dedup  *Dedup // nil: no HA dedup
 	Limits Limits
 	// Record, if set, is called after a payload is queued (serve --record).
@@ -169,7 +164,7 @@ func (in *Ingester) IngestDecoded(ctx context.Context, msg *amwebhook.Message, b
 		forget()
 		return 0, 0, err
 	}
-	if err := in.Queue.Append(ctx, queue.Section{Table: store.TableNotifications, Rows: data}); err != nil {
+	if err := in.Queue.Append(ctx, store.Section(store.TableNotifications, data)); err != nil {
 		forget()
 		return 0, 0, err
 	}

@@ -223,9 +223,23 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 		return fmt.Errorf("writer: %w", err)
 	}
 	tables := map[string][]byte{}
+	// A table whose rows cannot be brought to the current shape goes
+	// record by record, so only the bad ones are dead-lettered.
+	oneByOne := map[string]bool{}
 	for _, rec := range recs {
 		for _, s := range rec.Sections {
-			tables[s.Table] = append(tables[s.Table], s.Rows...)
+			rows, err := store.UpgradeRows(s)
+			switch {
+			case store.IsRejected(err):
+				oneByOne[s.Table] = true
+				if _, ok := tables[s.Table]; !ok {
+					tables[s.Table] = nil
+				}
+			case err != nil:
+				return fmt.Errorf("writer: %w", err)
+			default:
+				tables[s.Table] = append(tables[s.Table], rows...)
+			}
 		}
 	}
 	names := make([]string, 0, len(tables))
@@ -235,8 +249,10 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 	sort.Strings(names)
 	for _, t := range names {
 		token := fmt.Sprintf("b-%s-%s-%s", r.Start, r.End, t)
-		err := w.insert(ctx, t, tables[t], token)
-		if store.IsRejected(err) {
+		var err error
+		if oneByOne[t] {
+			err = w.insertEach(ctx, recs, t)
+		} else if err = w.insert(ctx, t, tables[t], token); store.IsRejected(err) {
 			// Find the bad rows: one record at a time, each with its own
 			// token, so a crash here is retried the same way.
 			err = w.insertEach(ctx, recs, t)
@@ -258,7 +274,10 @@ func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table stri
 				continue
 			}
 			token := fmt.Sprintf("r-%s-%d-%s", rec.Pos, i, table)
-			err := w.insert(ctx, table, s.Rows, token)
+			rows, err := store.UpgradeRows(s)
+			if err == nil {
+				err = w.insert(ctx, table, rows, token)
+			}
 			if store.IsRejected(err) {
 				err = w.deadLetter(rec, s, err)
 			}

@@ -489,3 +489,37 @@ type downStore struct{}
 func (downStore) Insert(context.Context, string, []byte, string) error {
 	return fmt.Errorf("store down")
 }
+
+// Rows queued with a row version this alertlens does not know (queued by a
+// newer one, then downgraded) are dead-lettered, not guessed at; rows of
+// the current version (1, also written as no version at all) in the same
+// batch are stored.
+func TestRowsOfUnknownVersionGoToDeadLetter(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	h := start(t, st, t.TempDir(), 1000)
+	for i := range 4 {
+		s := queue.Section{Table: store.TablePolls, Rows: pollRow("v", i)}
+		switch i {
+		case 1:
+			s.Version = 1
+		case 2:
+			s.Version = 9
+		}
+		if err := h.q.Append(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the rows of known versions", func() bool { return storetest.Count(t, st, store.TablePolls, "") >= 3 })
+	h.stop(t)
+	if got := storetest.Count(t, st, store.TablePolls, ""); got != 3 {
+		t.Fatalf("%d polls rows stored, want 3 (versions 0, 1 and 0 again; not the one of version 9)", got)
+	}
+	b, err := os.ReadFile(h.dlPath)
+	if err != nil {
+		t.Fatalf("dead-letter file: %v", err)
+	}
+	if n := strings.Count(strings.TrimSpace(string(b)), "\n") + 1; n != 1 || !strings.Contains(string(b), "row version 9") {
+		t.Fatalf("dead-letter file: %s", b)
+	}
+}
