@@ -35,6 +35,7 @@ func Registry() []Entry {
 		entry("inhibitions_failed", (*Analyzer).FailedInhibitions),
 		entry("inhibitions_loops", (*Analyzer).Loops),
 		entry("silences_stale", (*Analyzer).StaleSilences),
+		entry("silences_top", (*Analyzer).SilencesTop),
 		entry("noise", (*Analyzer).Noise),
 		entry("explain", (*Analyzer).Explain),
 		markdown(entry("handover", (*Analyzer).Handover), report.Handover),

@@ -274,6 +274,19 @@ var Analyses = []Descriptor{
 		}}},
 	},
 	{
+		Name: "silences_top", Title: "Silences muting the most", Path: "/api/v1/silences/top", Command: "silences top",
+		Summary: "the silences that muted the most alerts in the window",
+		Window:  true, Filters: true,
+		Params: []Param{{Name: "limit", Kind: ParamInt, Default: "10", Min: 1, Max: 1000, Help: "how many silences to list"}},
+		Tables: []Table{{List: "silences", Frame: "silences_top", Columns: []Column{
+			{Field: "source", Header: "SOURCE", Kind: ColString},
+			{Field: "id", Header: "ID", Kind: ColString},
+			{Field: "alerts", Header: "ALERTS", Kind: ColNumber},
+			{Field: "created_by", Header: "CREATED BY", Kind: ColString},
+			{Field: "comment", Header: "COMMENT", Kind: ColString},
+		}}},
+	},
+	{
 		Name: "noise", Title: "Noise", Path: "/api/v1/noise", Command: "noise",
 		Summary: "notifications, episodes and firing time by alertname or any label",
 		Window:  true, Filters: true,

@@ -63,6 +63,13 @@ export const queryTypes = [
     ] as QueryParam[],
   },
   {
+    value: 'silences_top',
+    label: 'Silences muting the most',
+    params: [
+      { field: 'limit', label: 'Limit', help: 'how many silences to list', numeric: true },
+    ] as QueryParam[],
+  },
+  {
     value: 'noise',
     label: 'Noise',
     params: [
@@ -95,6 +102,7 @@ export interface QueryParams {
   at?: string;
   maxAge?: string;
   idle?: string;
+  limit?: number;
   short?: string;
   longRunning?: string;
   week?: string;

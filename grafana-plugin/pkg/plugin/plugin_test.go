@@ -50,6 +50,7 @@ func TestEveryQueryTypeAnswersFrames(t *testing.T) {
 		"inhibitions_loops":    `{"queryType":"inhibitions_loops"}`,
 		"silences_stale":       `{"queryType":"silences_stale"}`,
 		"noise":                `{"queryType":"noise","by":"severity"}`,
+		"silences_top":         `{"queryType":"silences_top","limit":5}`,
 		"handover":             `{"queryType":"handover"}`,
 		"weekly_review":        `{"queryType":"weekly_review","week":"2026-W45"}`,
 		"state_timeline":       `{"queryType":"state_timeline","source":"prod"}`,
