@@ -29,6 +29,7 @@ test: chdb tools
 	$(GO) test -race -timeout 20m $(TESTFLAGS) ./...
 	cd grafana-plugin && $(GO) vet ./... && $(GO) test -race -timeout 10m $(TESTFLAGS) ./...
 	cd grafana-plugin && npm ci --no-audit --no-fund --loglevel=error && npm run --silent typecheck && npm test --silent
+	$(MAKE) --no-print-directory lint
 
 lint:
 	test -x $(GOLANGCI) || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0

@@ -54,8 +54,8 @@ func TestRegistryMatchesDescriptors(t *testing.T) {
 		for p := range tagged {
 			t.Errorf("%s: input reads parameter %s, which the descriptor lacks", e.Name, p)
 		}
-		if e.Descriptor.Markdown != (e.RenderMarkdown != nil) {
-			t.Errorf("%s: descriptor Markdown %v but renderer set %v", e.Name, e.Descriptor.Markdown, e.RenderMarkdown != nil)
+		if d := e.Descriptor; d.Markdown != (e.RenderMarkdown != nil) {
+			t.Errorf("%s: descriptor Markdown %v but renderer set %v", e.Name, d.Markdown, e.RenderMarkdown != nil)
 		}
 		if e.Command != "" {
 			if commands[e.Command] {

@@ -21,9 +21,9 @@ import (
 	"time"
 
 	"github.com/alecthomas/units"
+	"gopkg.in/yaml.v3"
 
 	"github.com/alertlens/alertlens/workhours"
-	"gopkg.in/yaml.v3"
 )
 
 // Duration is a time.Duration written like Prometheus durations ("15s",

@@ -25,7 +25,7 @@ import (
 var (
 	buildOnce sync.Once
 	binary    string
-	buildErr  error
+	errBuild  error
 )
 
 // repoRoot is the alertlens repository, two folders above this module's
@@ -39,17 +39,17 @@ func build() (string, error) {
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "alertlens-plugin-test-")
 		if err != nil {
-			buildErr = err
+			errBuild = err
 			return
 		}
 		binary = filepath.Join(dir, "alertlens")
-		cmd := exec.Command("go", "build", "-o", binary, "./cmd/alertlens")
+		cmd := exec.CommandContext(context.Background(), "go", "build", "-o", binary, "./cmd/alertlens")
 		cmd.Dir = repoRoot()
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building alertlens: %w\n%s", err, out)
+			errBuild = fmt.Errorf("building alertlens: %w\n%s", err, out)
 		}
 	})
-	return binary, buildErr
+	return binary, errBuild
 }
 
 // Server is a running alertlens.
