@@ -6,7 +6,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
-	"github.com/alertlens/alertlens/chdb"
+	"github.com/alertlens/alertlens/store/chdb"
 )
 
 // The two backends must sort the same engine error codes the same way: a

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/alertlens/alertlens/chdb"
+	"github.com/alertlens/alertlens/store/chdb"
 )
 
 // Embedded is the default backend: chDB, the ClickHouse engine in-process,

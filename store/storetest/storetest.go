@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alertlens/alertlens/chdb"
 	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/store/chdb"
 )
 
 var (
