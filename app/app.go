@@ -22,6 +22,7 @@ import (
 	"github.com/alertlens/alertlens/analysis"
 	"github.com/alertlens/alertlens/api"
 	"github.com/alertlens/alertlens/config"
+	"github.com/alertlens/alertlens/events"
 	"github.com/alertlens/alertlens/importer"
 	"github.com/alertlens/alertlens/poller"
 	"github.com/alertlens/alertlens/queue"
@@ -142,6 +143,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 		MaxLabels: cfg.Webhook.MaxLabels, MaxLabelBytes: cfg.Webhook.MaxLabelBytes}
 	hooks := webhook.NewHandler(a.Queue, limits, webhook.NewDedup(time.Duration(cfg.Webhook.DedupWindow)), a.recorder, log, a.reg)
 	hooks.Register(a.echo, cfg.Webhook.Auth)
+	evIn := events.NewIngester(a.Queue, limits, a.recorder, log, a.reg)
+	events.NewHandler(evIn, log, a.reg).Register(a.echo, cfg.Webhook.Auth)
 	importer.New(a.Queue, a.Store, hooks, limits, time.Duration(cfg.Webhook.DedupWindow), time.Duration(cfg.CheckpointInterval),
 		int64(cfg.API.MaxImportBytes), log).Register(a.echo, cfg.API.Auth)
 

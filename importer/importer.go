@@ -5,7 +5,10 @@
 package importer
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,9 +19,11 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/alertmanager/eventrecorder/eventrecorderpb"
 	amwebhook "github.com/prometheus/alertmanager/notify/webhook"
 
 	"github.com/alertlens/alertlens/config"
+	"github.com/alertlens/alertlens/events"
 	"github.com/alertlens/alertlens/httpauth"
 	"github.com/alertlens/alertlens/poller"
 	"github.com/alertlens/alertlens/queue"
@@ -116,15 +121,56 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	// Every payload is decoded (and so validated) before anything is stored.
+	return im.replay(ctx, lines)
+}
+
+// ImportEvents imports the event recorder's own JSONL file output (one
+// event object a line, no source) as events of source, each at its own
+// timestamp.
+func (im *Importer) ImportEvents(ctx context.Context, r io.Reader, source string) (Result, error) {
+	if !config.ValidSourceName(source) {
+		return Result{}, &recording.LineError{Line: 0, Err: fmt.Errorf("source %q is not a valid source name", source)}
+	}
+	var lines []recording.Line
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), int(im.maxBytes))
+	for n := 1; sc.Scan(); n++ {
+		raw := bytes.TrimSpace(sc.Bytes())
+		if len(raw) == 0 {
+			continue
+		}
+		ev, err := events.DecodeOne(raw, im.limits)
+		if err != nil {
+			return Result{}, &recording.LineError{Line: n, Err: err}
+		}
+		lines = append(lines, recording.Line{Kind: recording.KindEvent, At: ev.Timestamp.AsTime(), Source: source,
+			Event: append(json.RawMessage(nil), raw...), Number: n})
+	}
+	if err := sc.Err(); err != nil {
+		return Result{}, fmt.Errorf("reading events: %w", err)
+	}
+	return im.replay(ctx, lines)
+}
+
+func (im *Importer) replay(ctx context.Context, lines []recording.Line) (Result, error) {
+	// Every payload and event is decoded (and so validated) before anything
+	// is stored.
 	payloads := map[int]*amwebhook.Message{}
+	evs := map[int]*eventrecorderpb.Event{}
 	for _, l := range lines {
-		if l.Kind == recording.KindWebhook {
+		switch l.Kind {
+		case recording.KindWebhook:
 			msg, err := webhook.Decode(l.Payload, im.limits)
 			if err != nil {
 				return Result{}, &recording.LineError{Line: l.Number, Err: fmt.Errorf("payload: %w", err)}
 			}
 			payloads[l.Number] = msg
+		case recording.KindEvent:
+			ev, err := events.DecodeOne(l.Event, im.limits)
+			if err != nil {
+				return Result{}, &recording.LineError{Line: l.Number, Err: fmt.Errorf("event: %w", err)}
+			}
+			evs[l.Number] = ev
 		}
 	}
 	recording.SortByTime(lines)
@@ -133,6 +179,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
 	defer im.mu.Unlock()
 	b := &batcher{q: im.q}
 	in := im.webhooks.ForImport(im.dedup, b)
+	evIn := &events.Ingester{Queue: b, Limits: im.limits}
 	differs := map[string]*poller.Differ{}
 	differ := func(source string) (*poller.Differ, error) {
 		if d, ok := differs[source]; ok {
@@ -163,6 +210,10 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
 			}
 			if _, err := poller.Apply(ctx, d, b, snap); err != nil {
 				return Result{}, err
+			}
+		case recording.KindEvent:
+			if _, err := evIn.Add(ctx, []*eventrecorderpb.Event{evs[l.Number]}, l.Source, l.At); err != nil {
+				return Result{}, &recording.LineError{Line: l.Number, Err: err}
 			}
 		case recording.KindPollError:
 			d, err := differ(l.Source)
@@ -198,7 +249,16 @@ func (im *Importer) serve(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "recording of "+strconv.FormatInt(req.ContentLength, 10)+" bytes exceeds the limit of "+strconv.FormatInt(im.maxBytes, 10)+" (api.max_import_bytes)")
 	}
 	body := http.MaxBytesReader(c.Response(), req.Body, im.maxBytes)
-	res, err := im.Import(req.Context(), body)
+	var res Result
+	var err error
+	switch f := c.QueryParam("format"); f {
+	case "", "recording":
+		res, err = im.Import(req.Context(), body)
+	case "events":
+		res, err = im.ImportEvents(req.Context(), body, c.QueryParam("source"))
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "parameter format: "+strconv.Quote(f)+" is neither recording nor events")
+	}
 	var le *recording.LineError
 	var qe *QueueError
 	var mb *http.MaxBytesError

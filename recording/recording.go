@@ -24,6 +24,7 @@ const (
 	KindWebhook   = "webhook"
 	KindPoll      = "poll"
 	KindPollError = "poll_error"
+	KindEvent     = "event"
 )
 
 // Line is one line of a recording.
@@ -36,6 +37,9 @@ type Line struct {
 	Silences []*models.GettableSilence  `json:"silences,omitempty"`
 	Status   *models.AlertmanagerStatus `json:"status,omitempty"`
 	Error    string                     `json:"error,omitempty"`
+	// Event is one event recorder object (kind event), checked by the
+	// events package when it is replayed.
+	Event json.RawMessage `json:"event,omitempty"`
 
 	// HasAlerts and HasSilences tell an empty list from an absent one: a
 	// poll with "silences" omitted says nothing about silences.
@@ -153,8 +157,12 @@ func ParseLine(raw []byte, validSource ValidSource) (Line, error) {
 		if l.Error == "" {
 			return l, errors.New(`poll_error line without "error"`)
 		}
+	case KindEvent:
+		if len(l.Event) == 0 || string(l.Event) == "null" {
+			return l, errors.New(`event line without "event"`)
+		}
 	default:
-		return l, fmt.Errorf("kind %q is not webhook, poll or poll_error", l.Kind)
+		return l, fmt.Errorf("kind %q is not webhook, poll, poll_error or event", l.Kind)
 	}
 	return l, nil
 }

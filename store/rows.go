@@ -15,6 +15,7 @@ const (
 	TableSilences           = "silences"
 	TablePolls              = "polls"
 	TableAlertmanagerStatus = "alertmanager_status"
+	TableEvents             = "events"
 )
 
 // Time is a DateTime64(3, 'UTC') column value. It encodes as ClickHouse's
@@ -172,6 +173,50 @@ type AlertmanagerStatus struct {
 	Peers         []string `json:"peers"`
 }
 
+// Event is what one event recorder event says about one alert (or, for
+// events about no alert, about the Alertmanager or a silence).
+type Event struct {
+	At                 Time              `json:"at"`
+	ReceivedAt         Time              `json:"received_at"`
+	Source             string            `json:"source"`
+	Instance           string            `json:"instance"`
+	Kind               string            `json:"kind"`
+	Fingerprint        string            `json:"fingerprint"`
+	Alertname          string            `json:"alertname"`
+	Labels             map[string]string `json:"labels"`
+	Status             string            `json:"status"`
+	StartsAt           *Time             `json:"starts_at"`
+	EndsAt             *Time             `json:"ends_at"`
+	Receiver           string            `json:"receiver"`
+	GroupKey           string            `json:"group_key"`
+	Integration        string            `json:"integration"`
+	Reason             string            `json:"reason"`
+	SilenceID          string            `json:"silence_id"`
+	SilenceMatchers    []string          `json:"silence_matchers"`
+	CreatedBy          string            `json:"created_by"`
+	Comment            string            `json:"comment"`
+	RuleNames          []string          `json:"rule_names"`
+	RuleSourceMatchers []string          `json:"rule_source_matchers"`
+	RuleTargetMatchers []string          `json:"rule_target_matchers"`
+	RuleEqual          []string          `json:"rule_equal"`
+	Inhibiting         []string          `json:"inhibiting"`
+	Version            string            `json:"version"`
+}
+
+// Kinds of events rows: the event recorder's event types in snake case.
+const (
+	EventStartup         = "alertmanager_startup"
+	EventShutdown        = "alertmanager_shutdown"
+	EventAlertCreated    = "alert_created"
+	EventAlertGrouped    = "alert_grouped"
+	EventAlertResolved   = "alert_resolved"
+	EventNotification    = "notification"
+	EventSilenceCreated  = "silence_created"
+	EventSilenceUpdated  = "silence_updated"
+	EventSilenceMuted    = "silence_muted_alert"
+	EventInhibitionMuted = "inhibition_muted_alert"
+)
+
 // rowTypes maps each table to a constructor of its row type. It is the list
 // of tables Insert accepts, and how the clickhouse-go backend shapes rows.
 var rowTypes = map[string]func() any{
@@ -180,6 +225,7 @@ var rowTypes = map[string]func() any{
 	TableSilences:           func() any { return new(Silence) },
 	TablePolls:              func() any { return new(Poll) },
 	TableAlertmanagerStatus: func() any { return new(AlertmanagerStatus) },
+	TableEvents:             func() any { return new(Event) },
 }
 
 // Tables lists the data tables, sorted.

@@ -210,6 +210,7 @@ var dataTables = map[string]struct{ timeCol, shardKey string }{
 	TableSilences:           {"updated_at", "cityHash64(id)"},
 	TablePolls:              {"polled_at", "cityHash64(source)"},
 	TableAlertmanagerStatus: {"observed_at", "cityHash64(source)"},
+	TableEvents:             {"at", "cityHash64(fingerprint)"},
 }
 
 // Render expands a schema template for these options. It is exported for the

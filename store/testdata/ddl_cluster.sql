@@ -113,3 +113,39 @@ ORDER BY (source, uptime, config_hash)
 SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS alertlens.alertmanager_status ON CLUSTER main AS alertlens.alertmanager_status_local ENGINE = Distributed(main, alertlens, alertmanager_status_local, cityHash64(source));
+
+CREATE TABLE IF NOT EXISTS alertlens.events_local ON CLUSTER main
+(
+    at               DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    received_at      DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    source           LowCardinality(String),
+    instance         LowCardinality(String),
+    kind             LowCardinality(String),
+    fingerprint      String,
+    alertname        LowCardinality(String),
+    labels           Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    status           LowCardinality(String),
+    starts_at        Nullable(DateTime64(3, 'UTC')),
+    ends_at          Nullable(DateTime64(3, 'UTC')),
+    receiver         LowCardinality(String),
+    group_key        String CODEC(ZSTD(1)),
+    integration      LowCardinality(String),
+    reason           LowCardinality(String),
+    silence_id       String,
+    silence_matchers Array(String),
+    created_by       String,
+    comment          String CODEC(ZSTD(3)),
+    rule_names       Array(String),
+    rule_source_matchers Array(String),
+    rule_target_matchers Array(String),
+    rule_equal       Array(String),
+    inhibiting       Array(String),
+    version          LowCardinality(String)
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/events_local', '{replica}')
+PARTITION BY toYYYYMM(at)
+ORDER BY (source, fingerprint, at)
+TTL toDateTime(at) + toIntervalSecond(2592000)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.events ON CLUSTER main AS alertlens.events_local ENGINE = Distributed(main, alertlens, events_local, cityHash64(fingerprint));
