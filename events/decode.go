@@ -70,8 +70,10 @@ func Decode(body []byte, lim webhook.Limits) ([]*eventrecorderpb.Event, error) {
 func DecodeOne(raw []byte, lim webhook.Limits) (*eventrecorderpb.Event, error) {
 	var ev eventrecorderpb.Event
 	if err := (protojson.UnmarshalOptions{}).Unmarshal(raw, &ev); err != nil {
-		// protojson names the field and position; its prefix says nothing.
-		return nil, bad("not an event recorder event: %s", strings.TrimPrefix(err.Error(), "proto: "))
+		// protojson names the field and position; its prefix (followed by a
+		// space or, at random, a no-break space) says nothing.
+		msg := strings.TrimLeft(strings.TrimPrefix(err.Error(), "proto:"), " \u00a0")
+		return nil, bad("not an event recorder event: %s", msg)
 	}
 	if err := check(&ev, lim); err != nil {
 		return nil, err
