@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -15,10 +16,12 @@ import (
 const causeWindow = 5 * time.Minute
 
 type statusRow struct {
-	Source     string      `json:"source"`
-	ObservedAt models.Time `json:"observed_at"`
-	Uptime     models.Time `json:"uptime"`
-	ConfigHash string      `json:"config_hash"`
+	Source     string       `json:"source"`
+	ObservedAt models.Time  `json:"observed_at"`
+	Uptime     models.Time  `json:"uptime"`
+	ConfigHash string       `json:"config_hash"`
+	What       string       `json:"what"` // status or startup
+	PrevPollAt *models.Time `json:"prev_poll_at"`
 }
 
 // FailedInhibitionsInput selects notifications by window and filters.
@@ -34,17 +37,77 @@ func (a *Analyzer) FailedInhibitions(ctx context.Context, in FailedInhibitionsIn
 	return models.FailedInhibitions{Failures: out}, nil
 }
 
+// failedRow is a candidate failure from either path.
+type failedRow struct {
+	models.FailedInhibition
+	Inhibitors         []string `json:"inhibitors"`
+	Failed             *bool    `json:"failed"` // events path: the verdict
+	RuleNames          []string `json:"rule_names"`
+	RuleSourceMatchers []string `json:"rule_source_matchers"`
+	RuleTargetMatchers []string `json:"rule_target_matchers"`
+	RuleEqual          []string `json:"rule_equal"`
+}
+
+func (r failedRow) key() string {
+	return r.Source + "\x00" + r.Fingerprint + "\x00" + r.Receiver + "\x00" + r.NotifiedAt.UTC().Format(time.RFC3339Nano)
+}
+
+// failedFor judges every firing notification in the window: by the source's
+// events where it sent events within 5 minutes of the notification, else by
+// the polls around it.
 func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedInhibition, error) {
 	params, data := com.Params()
 	params["poll_interval_ms"] = fmt.Sprint(a.opts.PollInterval.Milliseconds())
-	type row struct {
-		models.FailedInhibition
-		Inhibitors []string `json:"inhibitors"`
-	}
-	rows, err := run[row](ctx, a, "inhibitions_failed", data, params)
+	byEvents, err := run[failedRow](ctx, a, "inhibitions_failed_events", data, params)
 	if err != nil {
 		return nil, err
 	}
+	byPolls, err := run[failedRow](ctx, a, "inhibitions_failed", data, params)
+	if err != nil {
+		return nil, err
+	}
+	decided := map[string]bool{}
+	var rows []failedRow
+	for _, r := range byEvents {
+		decided[r.key()] = true
+		if r.Failed != nil && *r.Failed {
+			r.Basis = "events"
+			for i, name := range r.RuleNames {
+				if i == 0 { // the first rule that muted it
+					r.Rule = &models.InhibitRule{Name: name, SourceMatchers: at(r.RuleSourceMatchers, i), TargetMatchers: at(r.RuleTargetMatchers, i), Equal: splitEqual(at(r.RuleEqual, i))}
+				}
+			}
+			rows = append(rows, r)
+		}
+	}
+	for _, r := range byPolls {
+		if !decided[r.key()] {
+			r.Basis = "polls"
+			rows = append(rows, r)
+		}
+	}
+	// An inhibitor that had ended at or before t explains the notification:
+	// on the poll path a failure needs one inhibitor still firing.
+	signals, err := a.inhibitorSignals(ctx, rows, params["scan_from"], com.To)
+	if err != nil {
+		return nil, err
+	}
+	kept := rows[:0]
+	for _, r := range rows {
+		if r.Basis == "events" || slices.ContainsFunc(r.Inhibitors, func(f string) bool { return signals.firingAt(r.Source, f, r.NotifiedAt.Time) }) {
+			kept = append(kept, r)
+		}
+	}
+	rows = kept
+	sort.SliceStable(rows, func(i, j int) bool {
+		if !rows[i].NotifiedAt.Equal(rows[j].NotifiedAt.Time) {
+			return rows[i].NotifiedAt.Before(rows[j].NotifiedAt.Time)
+		}
+		if rows[i].Source != rows[j].Source {
+			return rows[i].Source < rows[j].Source
+		}
+		return rows[i].Fingerprint < rows[j].Fingerprint
+	})
 	fps := map[string]bool{}
 	sources := map[string]bool{}
 	for _, r := range rows {
@@ -53,11 +116,15 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		}
 		sources[r.Source] = true
 	}
-	names, err := a.alertnames(ctx, fps)
+	infos, err := a.alertInfos(ctx, fps)
 	if err != nil {
 		return nil, err
 	}
-	history, err := a.statusHistory(ctx, sources, com.To)
+	history, err := a.statusHistory(ctx, sources, com.To.Add(2*causeWindow))
+	if err != nil {
+		return nil, err
+	}
+	rules, err := a.configuredInhibitRules(ctx, sources, com.To)
 	if err != nil {
 		return nil, err
 	}
@@ -66,38 +133,69 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		out[i] = r.FailedInhibition
 		out[i].InhibitedBy = make([]models.Inhibitor, len(r.Inhibitors))
 		for j, f := range r.Inhibitors {
-			out[i].InhibitedBy[j] = models.Inhibitor{Fingerprint: f, Alertname: names[f]}
+			out[i].InhibitedBy[j] = models.Inhibitor{Fingerprint: f, Alertname: infos[f].Alertname}
 		}
-		out[i].KnownCause = knownCause(history[r.Source], r.NotifiedAt.Time)
+		if out[i].Rule == nil {
+			var inhibitors []map[string]string
+			for _, f := range r.Inhibitors {
+				inhibitors = append(inhibitors, infos[f].Labels)
+			}
+			out[i].Rule = rules.match(r.Source, r.Labels, inhibitors)
+		}
+		cause, detail := knownCause(history[r.Source], r.NotifiedAt.Time)
+		if cause == "" {
+			cause, detail = signals.refired(r.Source, r.Inhibitors, r.NotifiedAt.Time)
+		}
+		if cause != "" {
+			out[i].Cause = &cause
+			out[i].KnownCause = detail
+		}
 	}
 	return out, nil
 }
 
-func (a *Analyzer) alertnames(ctx context.Context, fps map[string]bool) (map[string]string, error) {
-	names := map[string]string{}
+func at(list []string, i int) string {
+	if i < len(list) {
+		return list[i]
+	}
+	return ""
+}
+
+func splitEqual(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
+
+// alertInfo is an alert's name and labels as last seen.
+type alertInfo struct {
+	Fingerprint string            `json:"fingerprint"`
+	Alertname   string            `json:"alertname"`
+	Labels      map[string]string `json:"labels"`
+}
+
+func (a *Analyzer) alertInfos(ctx context.Context, fps map[string]bool) (map[string]alertInfo, error) {
+	out := map[string]alertInfo{}
 	if len(fps) == 0 {
-		return names, nil
+		return out, nil
 	}
 	list := make([]string, 0, len(fps))
 	for f := range fps {
 		list = append(list, f)
 	}
 	sort.Strings(list)
-	type nameRow struct {
-		Fingerprint string `json:"fingerprint"`
-		Alertname   string `json:"alertname"`
-	}
-	rows, err := run[nameRow](ctx, a, "alertnames", noData, map[string]string{"fingerprints": toCHArray(list)})
+	rows, err := run[alertInfo](ctx, a, "alertnames", noData, map[string]string{"fingerprints": toCHArray(list)})
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		names[r.Fingerprint] = r.Alertname
+		out[r.Fingerprint] = r
 	}
-	return names, nil
+	return out, nil
 }
 
-func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, to time.Time) (map[string][]statusRow, error) {
+func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, until time.Time) (map[string][]statusRow, error) {
 	out := map[string][]statusRow{}
 	if len(sources) == 0 {
 		return out, nil
@@ -107,7 +205,7 @@ func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, t
 		list = append(list, src)
 	}
 	sort.Strings(list)
-	rows, err := run[statusRow](ctx, a, "status_history", noData, map[string]string{"sources": toCHArray(list), "to": to.UTC().Format(chTime)})
+	rows, err := run[statusRow](ctx, a, "status_history", noData, map[string]string{"sources": toCHArray(list), "until": until.UTC().Format(chTime)})
 	if err != nil {
 		return nil, err
 	}
@@ -117,23 +215,47 @@ func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, t
 	return out, nil
 }
 
-// knownCause finds a restart (uptime) or a configuration reload (config hash
-// differing from the previous status) within causeWindow before t.
-func knownCause(history []statusRow, t time.Time) string {
-	var cause string
+// knownCause dates a restart or a configuration reload in the window
+// causeWindow before t from the history itself: a restart at the uptime
+// Alertmanager reported (or its startup event), however late the poller saw
+// it; a reload between the last successful poll at which the old config
+// still stood and the observation of the new one.
+func knownCause(history []statusRow, t time.Time) (cause, detail string) {
+	var bestAt time.Time
 	for i, h := range history {
-		if h.ObservedAt.After(t) {
-			break
+		if d := t.Sub(h.Uptime.Time); d >= 0 && d <= causeWindow && !h.Uptime.Before(bestAt) {
+			bestAt = h.Uptime.Time
+			cause, detail = "restart", fmt.Sprintf("Alertmanager restarted at %s (%s before)", h.Uptime.UTC().Format(time.RFC3339), d.Round(time.Second))
+			continue
 		}
-		if d := t.Sub(h.Uptime.Time); d >= 0 && d <= causeWindow {
-			cause = fmt.Sprintf("Alertmanager restarted at %s (%s before)", h.Uptime.UTC().Format(time.RFC3339), d.Round(time.Second))
-		} else if i > 0 && h.ConfigHash != history[i-1].ConfigHash && h.Uptime.Equal(history[i-1].Uptime.Time) {
-			if d := t.Sub(h.ObservedAt.Time); d <= causeWindow {
-				cause = fmt.Sprintf("Alertmanager configuration reloaded, first seen at %s (%s before)", h.ObservedAt.UTC().Format(time.RFC3339), d.Round(time.Second))
-			}
+		if h.What != "status" || i == 0 {
+			continue
+		}
+		prev := lastStatus(history[:i])
+		if prev == nil || h.ConfigHash == prev.ConfigHash || !h.Uptime.Equal(prev.Uptime.Time) {
+			continue
+		}
+		// The reload happened in (since, h.ObservedAt]: a cause when that
+		// span reaches into [t - causeWindow, t].
+		since := prev.ObservedAt.Time
+		if h.PrevPollAt != nil && h.PrevPollAt.After(since) {
+			since = h.PrevPollAt.Time
+		}
+		if since.Before(t) && !h.ObservedAt.Before(t.Add(-causeWindow)) && cause != "restart" {
+			cause, detail = "reload", fmt.Sprintf("Alertmanager configuration reloaded between %s and %s",
+				since.UTC().Format(time.RFC3339), h.ObservedAt.UTC().Format(time.RFC3339))
 		}
 	}
-	return cause
+	return cause, detail
+}
+
+func lastStatus(history []statusRow) *statusRow {
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].What == "status" {
+			return &history[i]
+		}
+	}
+	return nil
 }
 
 // toCHArray writes items as the text of a bound Array(String) parameter:

@@ -16,8 +16,14 @@ import "testing"
 //	        failed, so the observations are 10:11 and 10:13, both
 //	        inhibited -> failure; 7m40s after the restart: no known cause.
 //	Victim  active up to 10:15, inhibited from 10:16; notified 10:15:30:
-//	        inhibited 30 s after -> failure. The config changed at the 10:14
-//	        poll (same uptime): a reload 90 s before.
+//	        inhibited 30 s after -> failure. The config hash is new at the
+//	        10:14 poll (same uptime); the 10:13 poll carried no status, so
+//	        the old one still stood then: a reload in (10:13, 10:14], within
+//	        the 5 minutes before 10:15:30. (For Yonder, 10:12:30, that reload
+//	        came after: no cause.)
+//
+// All are judged from polls (the recording has no events); its config has
+// no inhibit rules, so no rule is known.
 //	Well    never inhibited; notified 10:03:30 -> no failure.
 //	Xeno    inhibited up to 10:10, active from 10:11; notified 10:11:50:
 //	        10:11 active, 10:13 active -> no failure.
@@ -26,14 +32,47 @@ func TestFailedInhibitions(t *testing.T) {
 	labels := func(name string) string { return `{"alertname":"` + name + `","cluster":"a"}` }
 	by := `[{"fingerprint":"5555555555555555","alertname":"Source"}]`
 	want := `{"failures":[
-		{"fingerprint":"aaaaaaaaaaaaaaa1","alertname":"Target","labels":` + labels("Target") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:05:30Z","inhibited_by":` + by + `,"known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (40s before)"},
-		{"fingerprint":"aaaaaaaaaaaaaaa2","alertname":"Unlucky","labels":` + labels("Unlucky") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:08:30Z","inhibited_by":` + by + `,"known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (3m40s before)"},
-		{"fingerprint":"aaaaaaaaaaaaaaa6","alertname":"Yonder","labels":` + labels("Yonder") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:12:30Z","inhibited_by":` + by + `},
-		{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:15:30Z","inhibited_by":` + by + `,"known_cause":"Alertmanager configuration reloaded, first seen at 2026-11-02T10:14:00Z (1m30s before)"}]}`
+		{"fingerprint":"aaaaaaaaaaaaaaa1","alertname":"Target","labels":` + labels("Target") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:05:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"restart","known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (40s before)"},
+		{"fingerprint":"aaaaaaaaaaaaaaa2","alertname":"Unlucky","labels":` + labels("Unlucky") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:08:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"restart","known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (3m40s before)"},
+		{"fingerprint":"aaaaaaaaaaaaaaa6","alertname":"Yonder","labels":` + labels("Yonder") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:12:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":null},
+		{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:15:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"}]}`
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z", want)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z&match=%7Balertname%3D~%22W.*%7CX.*%22%7D", `{"failures":[]}`)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T10:05:00Z&receiver=team", `{"failures":[]}`)
 	if code, _ := svc.Get(t, "/api/v1/inhibitions/failed?receiver=nobody"); code != 400 {
 		t.Errorf("unknown receiver: %d, want 400", code)
 	}
+}
+
+// testdata/inhibitions_events.ndjson, 2026-11-03. Source ev sends events
+// (Alertmanager started 10:00:00; NodeDown I fires from 10:00; rule
+// node-mutes-target), source pp is only polled every 10 s:
+//
+//	T1 (ev)  muted by inhibition at 10:00:02 and 10:01:02, notified 10:00:30:
+//	         both decisions around it within 5 min were inhibitionMutedAlert
+//	         -> failure from events, rule and inhibitor from the decision,
+//	         cause restart (startup event 30 s before).
+//	T2 (ev)  inhibition 10:02:00, notified 10:02:30, then a silence
+//	         decision 10:03:00 -> not both inhibition: no failure.
+//	T3 (ev)  inhibition 10:04:00, notified 10:10:00 (6 min later) -> the
+//	         decision before is too old: no failure.
+//	T4 (ev)  inhibited by I2 at 10:05:01; I2 resolved at 10:05:29.951; T4
+//	         notified 10:05:30 with no mute decision after -> no failure.
+//	U  (pp)  inhibited by J at the 10:00:10 and 10:00:20 polls, active at
+//	         10:00:40; notified 10:00:30, 10 s after an inhibited poll whose
+//	         own interval was 10 s -> a candidate, but J's resolved
+//	         notification says it ended at 10:00:29.951, 49 ms before: no
+//	         failure.
+//	V  (pp)  inhibited by K at all three polls, notified 10:00:30; K never
+//	         ended -> failure from polls; no status or events: no cause,
+//	         and no stored config: no rule.
+func TestFailedInhibitionsFromEventsAndEndedInhibitors(t *testing.T) {
+	svc := startWith(t, "inhibitions_events.ndjson")
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-03T09:00:00Z&to=2026-11-03T11:00:00Z", `{"failures":[
+		{"fingerprint":"0000000000000021","alertname":"TargetDown","labels":{"alertname":"TargetDown","instance":"a"},"receiver":"team","source":"ev",
+		 "notified_at":"2026-11-03T10:00:30Z","inhibited_by":[{"fingerprint":"0000000000000011","alertname":"NodeDown"}],"basis":"events",
+		 "rule":{"name":"node-mutes-target","source_matchers":"{alertname=\"NodeDown\"}","target_matchers":"{alertname=\"TargetDown\"}","equal":["instance"]},
+		 "cause":"restart","known_cause":"Alertmanager restarted at 2026-11-03T10:00:00Z (30s before)"},
+		{"fingerprint":"0000000000000042","alertname":"TargetDown","labels":{"alertname":"TargetDown","instance":"k"},"receiver":"team","source":"pp",
+		 "notified_at":"2026-11-03T10:00:30Z","inhibited_by":[{"fingerprint":"0000000000000032","alertname":"NodeDown"}],"basis":"polls","rule":null,"cause":null}]}`)
 }

@@ -97,6 +97,14 @@ type Inhibitor struct {
 	Alertname   string `json:"alertname"`
 }
 
+// InhibitRule is an inhibit rule as Alertmanager configured it.
+type InhibitRule struct {
+	Name           string   `json:"name"`
+	SourceMatchers string   `json:"source_matchers"`
+	TargetMatchers string   `json:"target_matchers"`
+	Equal          []string `json:"equal"`
+}
+
 // FailedInhibition is one notification that went out although the alert
 // was inhibited.
 type FailedInhibition struct {
@@ -107,9 +115,15 @@ type FailedInhibition struct {
 	Source      string            `json:"source"`
 	NotifiedAt  Time              `json:"notified_at"`
 	InhibitedBy []Inhibitor       `json:"inhibited_by"`
-	// KnownCause names an Alertmanager restart or configuration reload
-	// shortly before: inhibition state is rebuilt then, a known cause of
-	// notifications slipping through.
+	// Basis is what decided it: "events" (Alertmanager's own decisions) or
+	// "polls" (inferred from the API snapshots around it).
+	Basis string `json:"basis"`
+	// Rule is the inhibit rule that muted the alert, when known.
+	Rule *InhibitRule `json:"rule"`
+	// Cause is restart, reload or inhibitor_refired when the history shows
+	// one shortly before: inhibition state is rebuilt then.
+	Cause *string `json:"cause"`
+	// KnownCause says the cause in words, with its time.
 	KnownCause string `json:"known_cause,omitempty"`
 }
 

@@ -1,5 +1,11 @@
--- The alertname of each of {fingerprints} as the poller last saw it.
-SELECT fingerprint, argMax(alertname, observed_at) AS alertname
-FROM {{db}}.alert_states
-WHERE fingerprint IN {fingerprints:Array(String)}
+-- The alertname and labels of each of {fingerprints} as last seen by the
+-- poller, a notification or an event.
+SELECT fingerprint, argMax(alertname, at) AS alertname, argMax(labels, at) AS labels
+FROM (
+    SELECT fingerprint, alertname, labels, observed_at AS at FROM {{db}}.alert_states WHERE has({fingerprints:Array(String)}, fingerprint)
+    UNION ALL
+    SELECT fingerprint, alertname, labels, received_at AS at FROM {{db}}.notifications WHERE has({fingerprints:Array(String)}, fingerprint)
+    UNION ALL
+    SELECT fingerprint, alertname, labels, at FROM {{db}}.events WHERE has({fingerprints:Array(String)}, fingerprint) AND notEmpty(labels)
+)
 GROUP BY fingerprint

@@ -1,10 +1,14 @@
--- Failed inhibitions (DESIGN.md, "Failed inhibition"): a firing
--- notification of F at t while the poller saw F inhibited at t, judged from
--- the last observation at or before t and the first after it: both
--- inhibited, or one of them inhibited and within {poll_interval_ms} of t.
--- An observation is a successful poll of the notification's source (a failed
--- poll observes nothing); F's state at a poll is its last alert_states row at
--- or before that poll, since rows are written only on change.
+-- Failed inhibitions from polls: a firing notification of F at t while the
+-- poller saw F inhibited at t, judged from the last observation at or before
+-- t and the first after it: both inhibited, or one of them inhibited and
+-- within one poll interval of t. The interval is the observed one: that
+-- poll's distance to the source's previous successful poll (so recordings
+-- and live polling judge alike; {poll_interval_ms} only for a source's first
+-- poll). An observation is a successful poll of the notification's source (a
+-- failed poll observes nothing); F's state at a poll is its last
+-- alert_states row at or before that poll, since rows are written only on
+-- change. Whether an inhibitor was still firing at t is checked by the
+-- caller (inhibitor_signals.sql).
 WITH
 notes AS (
     SELECT source, fingerprint, alertname, labels, toString(receiver) AS receiver, received_at AS t
@@ -16,7 +20,8 @@ notes AS (
       AND {{.Match}}
 ),
 ok_polls AS (
-    SELECT source, polled_at
+    SELECT source, polled_at,
+           lagInFrame(toNullable(polled_at)) OVER (PARTITION BY source ORDER BY polled_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev_at
     FROM {{db}}.polls
     WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND source IN (SELECT source FROM notes)
 ),
@@ -27,7 +32,8 @@ st AS (
 ),
 with_polls AS (
     SELECT n.source AS source, n.fingerprint AS fingerprint, n.alertname AS alertname, n.labels AS labels,
-           n.receiver AS receiver, n.t AS t, b.polled_at AS before_at, a.polled_at AS after_at
+           n.receiver AS receiver, n.t AS t, b.polled_at AS before_at, a.polled_at AS after_at,
+           b.prev_at AS before_prev, a.prev_at AS after_prev
     FROM notes AS n
     ASOF LEFT JOIN ok_polls AS b ON n.source = b.source AND b.polled_at <= n.t
     ASOF LEFT JOIN ok_polls AS a ON n.source = a.source AND a.polled_at > n.t
@@ -35,6 +41,7 @@ with_polls AS (
 with_states AS (
     SELECT w.source AS source, w.fingerprint AS fingerprint, w.alertname AS alertname, w.labels AS labels,
            w.receiver AS receiver, w.t AS t, w.before_at AS before_at, w.after_at AS after_at,
+           w.before_prev AS before_prev, w.after_prev AS after_prev,
            sb.kind AS before_kind, sb.inhibited_by AS before_inh, sa.kind AS after_kind, sa.inhibited_by AS after_inh
     FROM with_polls AS w
     ASOF LEFT JOIN st AS sb ON w.source = sb.source AND w.fingerprint = sb.fingerprint
@@ -52,6 +59,8 @@ SELECT fingerprint, alertname, labels, receiver, source, t AS notified_at,
        if(inh_before, coalesce(before_inh, []), coalesce(after_inh, [])) AS inhibitors
 FROM judged
 WHERE (inh_before AND inh_after)
-   OR (inh_before AND dateDiff('millisecond', assumeNotNull(before_at), t) <= {poll_interval_ms:Int64})
-   OR (inh_after AND dateDiff('millisecond', t, assumeNotNull(after_at)) <= {poll_interval_ms:Int64})
+   OR (inh_before AND dateDiff('millisecond', assumeNotNull(before_at), t)
+       <= coalesce(dateDiff('millisecond', before_prev, before_at), {poll_interval_ms:Int64}))
+   OR (inh_after AND dateDiff('millisecond', t, assumeNotNull(after_at))
+       <= coalesce(dateDiff('millisecond', after_prev, after_at), {poll_interval_ms:Int64}))
 ORDER BY notified_at, source, fingerprint

@@ -1,0 +1,190 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	amconfig "github.com/prometheus/alertmanager/config"
+	"github.com/prometheus/alertmanager/inhibit"
+	"github.com/prometheus/common/model"
+
+	"github.com/alertlens/alertlens/models"
+)
+
+// signal is a start or an end of one episode of an alert.
+type signal struct {
+	Fingerprint string      `json:"fingerprint"`
+	StartsAt    models.Time `json:"starts_at"`
+	What        string      `json:"what"` // start or end
+	At          models.Time `json:"at"`
+}
+
+// signals are the episode starts and ends of inhibitors, per source and
+// fingerprint, sorted by startsAt.
+type signals map[string]map[string][]signal
+
+// inhibitorSignals reads the episode history of every alert named as an
+// inhibitor in rows.
+func (a *Analyzer) inhibitorSignals(ctx context.Context, rows []failedRow, scanFrom string, to time.Time) (signals, error) {
+	want := map[string]map[string]bool{}
+	for _, r := range rows {
+		for _, f := range r.Inhibitors {
+			if want[r.Source] == nil {
+				want[r.Source] = map[string]bool{}
+			}
+			want[r.Source][f] = true
+		}
+	}
+	out := signals{}
+	for src, fps := range want {
+		list := make([]string, 0, len(fps))
+		for f := range fps {
+			list = append(list, f)
+		}
+		sort.Strings(list)
+		sigs, err := run[signal](ctx, a, "inhibitor_signals", noData, map[string]string{
+			"source": src, "fingerprints": toCHArray(list), "scan_from": scanFrom, "to": to.Add(causeWindow).UTC().Format(chTime),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out[src] = map[string][]signal{}
+		for _, s := range sigs {
+			out[src][s.Fingerprint] = append(out[src][s.Fingerprint], s)
+		}
+	}
+	return out, nil
+}
+
+// episodeAt returns the startsAt of the latest episode of fp that had
+// started by t (ok false when none had) and whether it had ended at or
+// before t. An episode that a later one replaced ended at the later one's
+// start, so only the latest start matters.
+func (s signals) episodeAt(source, fp string, t time.Time) (start time.Time, ended, ok bool) {
+	for _, sg := range s[source][fp] {
+		if sg.StartsAt.After(t) {
+			continue
+		}
+		if !ok || sg.StartsAt.After(start) {
+			start, ended, ok = sg.StartsAt.Time, false, true
+		}
+		if sg.StartsAt.Equal(start) && sg.What == "end" && !sg.At.After(t) {
+			ended = true
+		}
+	}
+	return start, ended, ok
+}
+
+// firingAt reports whether the inhibitor fp had an episode that started by
+// t and had not ended at or before t. An inhibitor the history knows
+// nothing of counts as firing: the poller saw it named, and no end is known.
+func (s signals) firingAt(source, fp string, t time.Time) bool {
+	if len(s[source][fp]) == 0 {
+		return true
+	}
+	_, ended, ok := s.episodeAt(source, fp, t)
+	return ok && !ended
+}
+
+// refired finds an inhibitor whose episode at t started within causeWindow
+// before t after an earlier episode of it: it resolved and fired again, and
+// Alertmanager's inhibition briefly had no source.
+func (s signals) refired(source string, fps []string, t time.Time) (cause, detail string) {
+	for _, fp := range fps {
+		start, _, ok := s.episodeAt(source, fp, t)
+		if !ok || t.Sub(start) > causeWindow {
+			continue
+		}
+		for _, sg := range s[source][fp] {
+			if sg.StartsAt.Before(start) {
+				return "inhibitor_refired", fmt.Sprintf("inhibitor %s fired again at %s (%s before)", fp, start.UTC().Format(time.RFC3339), t.Sub(start).Round(time.Second))
+			}
+		}
+	}
+	return "", ""
+}
+
+// configuredRules are each source's inhibit rules from its latest stored
+// configuration, made by Alertmanager's own code.
+type configuredRules map[string][]configuredRule
+
+type configuredRule struct {
+	rule *inhibit.InhibitRule
+	name string
+}
+
+func (a *Analyzer) configuredInhibitRules(ctx context.Context, sources map[string]bool, to time.Time) (configuredRules, error) {
+	out := configuredRules{}
+	if len(sources) == 0 {
+		return out, nil
+	}
+	type cfgRow struct {
+		Source string `json:"source"`
+		Config string `json:"config"`
+	}
+	cfgs, err := run[cfgRow](ctx, a, "inhibit_config", noData, map[string]string{"to": to.UTC().Format(chTime), "source": ""})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cfgs {
+		if !sources[c.Source] {
+			continue
+		}
+		conf, err := amconfig.Load(c.Config)
+		if err != nil {
+			a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: stored Alertmanager config does not parse; its inhibit rules are unknown",
+				slog.String("source", c.Source), slog.String("error", err.Error()))
+			continue
+		}
+		for _, r := range conf.InhibitRules {
+			ir := inhibit.NewInhibitRule(r)
+			out[c.Source] = append(out[c.Source], configuredRule{rule: ir, name: ir.Name})
+		}
+	}
+	return out, nil
+}
+
+// match returns the first configured rule of source under which one of the
+// inhibitors mutes the target: the target matches its target matchers, the
+// inhibitor its source matchers, and both agree on its equal labels.
+func (rs configuredRules) match(source string, target map[string]string, inhibitors []map[string]string) *models.InhibitRule {
+	tls := labelSet(target)
+	for _, cr := range rs[source] {
+		r := cr.rule
+		if !r.TargetMatchers.Matches(tls) {
+			continue
+		}
+		for _, inh := range inhibitors {
+			ils := labelSet(inh)
+			if !r.SourceMatchers.Matches(ils) {
+				continue
+			}
+			same := true
+			for l := range r.Equal {
+				if tls[l] != ils[l] {
+					same = false
+				}
+			}
+			if same {
+				equal := make([]string, 0, len(r.Equal))
+				for l := range r.Equal {
+					equal = append(equal, string(l))
+				}
+				sort.Strings(equal)
+				return &models.InhibitRule{Name: cr.name, SourceMatchers: r.SourceMatchers.String(), TargetMatchers: r.TargetMatchers.String(), Equal: equal}
+			}
+		}
+	}
+	return nil
+}
+
+func labelSet(m map[string]string) model.LabelSet {
+	ls := make(model.LabelSet, len(m))
+	for k, v := range m {
+		ls[model.LabelName(k)] = model.LabelValue(v)
+	}
+	return ls
+}

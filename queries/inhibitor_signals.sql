@@ -1,0 +1,32 @@
+-- What the history says of the episodes of the alerts {fingerprints} of
+-- {source} up to {to}: each row a start (an episode's startsAt, seen in a
+-- notification, a poll or an event) or an end (a resolved notification's
+-- endsAt, the poll that found the alert resolved, an alert_resolved event),
+-- tagged with the episode's startsAt. The caller decides from them whether
+-- an inhibitor was still firing at a moment.
+SELECT * FROM (
+SELECT fingerprint, starts_at, 'start' AS what, starts_at AS at
+FROM {{db}}.notifications
+WHERE source = {source:String} AND has({fingerprints:Array(String)}, fingerprint)
+  AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+UNION ALL
+SELECT fingerprint, starts_at, 'end' AS what, assumeNotNull(ends_at) AS at
+FROM {{db}}.notifications
+WHERE source = {source:String} AND has({fingerprints:Array(String)}, fingerprint)
+  AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+  AND status = 'resolved' AND ends_at IS NOT NULL
+UNION ALL
+SELECT fingerprint, starts_at, if(kind = 'resolved', 'end', 'start') AS what, if(kind = 'resolved', observed_at, starts_at) AS at
+FROM {{db}}.alert_states
+WHERE source = {source:String} AND has({fingerprints:Array(String)}, fingerprint)
+  AND observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
+UNION ALL
+SELECT fingerprint, assumeNotNull(starts_at) AS starts_at,
+       if(kind = 'alert_resolved' OR status = 'resolved', 'end', 'start') AS what,
+       multiIf(kind = 'alert_resolved', at, status = 'resolved', coalesce(ends_at, at), assumeNotNull(starts_at)) AS at
+FROM {{db}}.events
+WHERE source = {source:String} AND has({fingerprints:Array(String)}, fingerprint)
+  AND at >= {scan_from:DateTime64(3, 'UTC')} AND at < {to:DateTime64(3, 'UTC')}
+  AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification') AND starts_at IS NOT NULL
+)
+ORDER BY fingerprint, starts_at, at
