@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,8 +42,33 @@ type ExplainInput struct {
 	Source      string    `param:"source"`
 }
 
+// explainEvent is one decision the event recorder reported.
+type explainEvent struct {
+	At                 models.Time       `json:"at"`
+	Source             string            `json:"source"`
+	Kind               string            `json:"kind"`
+	Alertname          string            `json:"alertname"`
+	Labels             map[string]string `json:"labels"`
+	Status             string            `json:"status"`
+	StartsAt           *models.Time      `json:"starts_at"`
+	Receiver           string            `json:"receiver"`
+	Integration        string            `json:"integration"`
+	Reason             string            `json:"reason"`
+	SilenceID          string            `json:"silence_id"`
+	SilenceMatchers    []string          `json:"silence_matchers"`
+	CreatedBy          string            `json:"created_by"`
+	Comment            string            `json:"comment"`
+	RuleNames          []string          `json:"rule_names"`
+	RuleSourceMatchers []string          `json:"rule_source_matchers"`
+	RuleTargetMatchers []string          `json:"rule_target_matchers"`
+	RuleEqual          []string          `json:"rule_equal"`
+	Inhibiting         []string          `json:"inhibiting"`
+}
+
 // Explain says what Alertmanager was doing with an alert at a moment, and
-// whether it paged.
+// whether it paged: from the event recorder's last decision where the
+// source sends events, else from the last successful poll and the
+// notifications after it.
 func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explanation, error) {
 	fp, at, source := in.Fingerprint, in.At, in.Source
 	p := map[string]string{"fingerprint": fp, "at": at.UTC().Format(chTime), "source": source}
@@ -54,7 +80,12 @@ func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explana
 	if err != nil {
 		return models.Explanation{}, err
 	}
-	e := models.Explanation{Fingerprint: fp, At: models.NewTime(at), State: "unknown", SilencedBy: []models.ExplainSilence{}, InhibitedBy: []models.ExplainInhibitor{}}
+	evs, err := run[explainEvent](ctx, a, "explain_events", noData, p)
+	if err != nil {
+		return models.Explanation{}, err
+	}
+	e := models.Explanation{Fingerprint: fp, At: models.NewTime(at), State: "unknown", SilencedBy: []models.ExplainSilence{},
+		InhibitedBy: []models.ExplainInhibitor{}, InhibitRules: []models.InhibitRule{}}
 	var st *explainState
 	if len(states) == 1 && states[0].Kind != "" {
 		st = &states[0]
@@ -63,42 +94,34 @@ func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explana
 	} else {
 		e.PollerBlind = true
 	}
+	if e.PollerBlind && e.LastPollAt != nil {
+		d := at.Sub(e.LastPollAt.Time).Seconds()
+		e.PollerBlindSeconds = &d
+	}
 	var last *explainNotification
 	if len(notes) > 0 {
 		last = &notes[0]
 		e.LastNotification = &models.NotificationRef{At: last.At, Status: last.Status, Receiver: last.Receiver}
 	}
-	// The newer of the two observations decides; silencing and inhibition
-	// are only ever seen by the poller.
 	var episodeStart time.Time
 	switch {
-	case st != nil && (last == nil || !last.At.After(st.ObservedAt.Time)):
-		e.Source, e.Alertname, episodeStart = st.Source, st.Alertname, st.StartsAt.Time
-		switch {
-		case st.Kind == store.KindResolved:
-			e.State = "resolved"
-		case len(st.SilencedBy) > 0:
-			e.State = "silenced"
-		case len(st.InhibitedBy) > 0:
-			e.State = "inhibited"
-		default:
-			e.State = "firing"
-		}
-		if e.State != "resolved" {
-			var err error
-			if e.SilencedBy, err = a.explainSilences(ctx, st.SilencedBy, p); err != nil {
-				return models.Explanation{}, err
-			}
-			if e.InhibitedBy, err = a.explainInhibitors(ctx, st.InhibitedBy, p); err != nil {
-				return models.Explanation{}, err
-			}
-		}
+	case decision(evs) != nil:
+		episodeStart, err = a.explainFromEvents(ctx, &e, evs, p)
+	case st != nil && !notifiedElsewhereSince(last, st):
+		episodeStart, err = a.explainFromPolls(ctx, &e, st, notes, p)
 	case last != nil:
+		e.Basis = basis("notifications")
 		e.Source, e.Alertname, episodeStart = last.Source, last.Alertname, last.StartsAt.Time
 		e.State = "firing"
 		if last.Status == "resolved" {
 			e.State = "resolved"
 		}
+	}
+	if err != nil {
+		return models.Explanation{}, err
+	}
+	if e.Basis != nil && *e.Basis == "events" {
+		episodeStart = a.webhooksWhileMuted(&e, evs, notes, episodeStart)
 	}
 	for _, n := range notes {
 		if n.Status == "firing" && n.Source == e.Source && n.StartsAt.Equal(episodeStart) {
@@ -110,7 +133,226 @@ func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explana
 	return e, nil
 }
 
+func basis(b string) *string { return &b }
+
+// notifiedElsewhereSince reports whether the newest notification is newer
+// than everything the poller saw and belongs to another alert (the same
+// fingerprint in another source) or a later episode: then it is the newest
+// observation and decides.
+func notifiedElsewhereSince(last *explainNotification, st *explainState) bool {
+	if last == nil || (last.Source == st.Source && last.StartsAt.Equal(st.StartsAt.Time)) {
+		return false
+	}
+	seen := st.ObservedAt.Time
+	if st.LastOKPollAt != nil && st.LastOKPollAt.After(seen) {
+		seen = st.LastOKPollAt.Time
+	}
+	return last.At.After(seen)
+}
+
+// webhooksWhileMuted completes an events-based answer with the webhook
+// notifications: mute decisions carry no startsAt, so the episode is the
+// newest notified one when the events did not name it; and a firing
+// notification sent when the last decision before it was a mute, while the
+// alert is muted again at T, got through while muted.
+func (a *Analyzer) webhooksWhileMuted(e *models.Explanation, evs []explainEvent, notes []explainNotification, start time.Time) time.Time {
+	if start.IsZero() {
+		for _, n := range notes {
+			if n.Source == e.Source {
+				start = n.StartsAt.Time
+				break
+			}
+		}
+	}
+	if e.State != "silenced" && e.State != "inhibited" {
+		return start
+	}
+	for _, n := range notes {
+		if n.Source != e.Source || n.Status != "firing" || !n.StartsAt.Equal(start) {
+			continue
+		}
+		for _, ev := range evs { // newest first: the last decision before n
+			if ev.At.After(n.At.Time) {
+				continue
+			}
+			if ev.Kind == store.EventSilenceMuted || ev.Kind == store.EventInhibitionMuted {
+				e.NotifiedWhileMuted = true
+			}
+			break
+		}
+	}
+	return start
+}
+
+// decision is the newest event that is a decision about the alert.
+func decision(evs []explainEvent) *explainEvent {
+	if len(evs) == 0 {
+		return nil
+	}
+	return &evs[0]
+}
+
+// explainFromEvents states the last decision at or before T: muted by a
+// silence or an inhibition rule, notified, resolved, or grouped and waiting
+// for its first notification.
+func (a *Analyzer) explainFromEvents(ctx context.Context, e *models.Explanation, evs []explainEvent, p map[string]string) (time.Time, error) {
+	d := evs[0]
+	e.Basis = basis("events")
+	e.Source = d.Source
+	for _, ev := range evs {
+		if e.Alertname == "" && ev.Alertname != "" {
+			e.Alertname = ev.Alertname
+		}
+	}
+	var start time.Time
+	for _, ev := range evs {
+		if ev.StartsAt != nil {
+			start = ev.StartsAt.Time
+			break
+		}
+	}
+	// The newest notification event of this episode names the integration
+	// and the reason.
+	for _, ev := range evs {
+		if ev.Kind == store.EventNotification && (ev.StartsAt == nil || ev.StartsAt.Equal(start)) {
+			e.LastNotification = &models.NotificationRef{At: ev.At, Status: ev.Status, Receiver: ev.Receiver, Integration: ev.Integration, Reason: ev.Reason}
+			break
+		}
+	}
+	switch d.Kind {
+	case store.EventAlertCreated, store.EventAlertGrouped:
+		e.State = "waiting"
+	case store.EventAlertResolved:
+		e.State = "resolved"
+	case store.EventNotification:
+		e.State = "firing"
+		if d.Status == "resolved" {
+			e.State = "resolved"
+		}
+	case store.EventSilenceMuted:
+		e.State = "silenced"
+		sil := models.ExplainSilence{ID: d.SilenceID, CreatedBy: d.CreatedBy, Comment: d.Comment, Matchers: d.SilenceMatchers}
+		if sil.Matchers == nil {
+			sil.Matchers = []string{}
+		}
+		if sil.CreatedBy == "" {
+			// The event named the silence only: take it from the polls.
+			if known, err := a.explainSilences(ctx, []string{d.SilenceID}, map[string]string{"at": p["at"], "source": d.Source}); err == nil && len(known) == 1 {
+				sil = known[0]
+			}
+		}
+		e.SilencedBy = []models.ExplainSilence{sil}
+	case store.EventInhibitionMuted:
+		e.State = "inhibited"
+		for i, name := range d.RuleNames {
+			e.InhibitRules = append(e.InhibitRules, models.InhibitRule{Name: name, SourceMatchers: at(d.RuleSourceMatchers, i),
+				TargetMatchers: at(d.RuleTargetMatchers, i), Equal: splitEqual(at(d.RuleEqual, i))})
+		}
+		var err error
+		if e.InhibitedBy, err = a.explainInhibitors(ctx, d.Inhibiting, map[string]string{"at": p["at"], "source": d.Source}); err != nil {
+			return start, err
+		}
+	}
+	// A firing notification of this episode whose previous decision was a
+	// mute, while the alert is muted again now, got through while muted.
+	if e.State == "silenced" || e.State == "inhibited" {
+		for i := len(evs) - 1; i > 0; i-- { // oldest first; evs[0] is the current mute
+			ev := evs[i]
+			if ev.Kind != store.EventNotification || ev.Status != "firing" || (ev.StartsAt != nil && !ev.StartsAt.Equal(start)) {
+				continue
+			}
+			if prev := evs[i+1:]; len(prev) > 0 && (prev[0].Kind == store.EventSilenceMuted || prev[0].Kind == store.EventInhibitionMuted) {
+				e.NotifiedWhileMuted = true
+			}
+		}
+	}
+	return start, nil
+}
+
+// explainFromPolls states what the last successful poll at or before T
+// showed: a stored state holds until the next change, so the state row may
+// be older than that poll. A firing notification newer than that poll makes
+// the alert firing only if the muting cause had ended by then; otherwise it
+// got through while the alert was muted.
+func (a *Analyzer) explainFromPolls(ctx context.Context, e *models.Explanation, st *explainState, notes []explainNotification, p map[string]string) (time.Time, error) {
+	e.Basis = basis("polls")
+	e.Source, e.Alertname = st.Source, st.Alertname
+	start := st.StartsAt.Time
+	switch {
+	case st.Kind == store.KindResolved:
+		e.State = "resolved"
+	case len(st.SilencedBy) > 0:
+		e.State = "silenced"
+	case len(st.InhibitedBy) > 0:
+		e.State = "inhibited"
+	default:
+		e.State = "firing"
+	}
+	var err error
+	silenceEnds := map[string]time.Time{}
+	if e.State == "silenced" || e.State == "inhibited" {
+		if e.SilencedBy, err = a.explainSilencesEnding(ctx, st.SilencedBy, p, silenceEnds); err != nil {
+			return start, err
+		}
+		if e.InhibitedBy, err = a.explainInhibitors(ctx, st.InhibitedBy, p); err != nil {
+			return start, err
+		}
+	}
+	// What the poll saw holds from the state row on; the poll itself is
+	// newer still (LastOKPollAt). Notifications after the state row are
+	// judged against the cause of the muting.
+	seen := st.ObservedAt.Time
+	if st.LastOKPollAt != nil && st.LastOKPollAt.After(seen) {
+		seen = st.LastOKPollAt.Time
+	}
+	var sigs signals
+	if len(st.InhibitedBy) > 0 {
+		rows := []failedRow{{FailedInhibition: models.FailedInhibition{Source: st.Source}, Inhibitors: st.InhibitedBy}}
+		if sigs, err = a.inhibitorSignals(ctx, rows, st.ObservedAt.Add(-scanBack).UTC().Format(chTime), e.At.Time); err != nil {
+			return start, err
+		}
+	}
+	for i := len(notes) - 1; i >= 0; i-- { // oldest first
+		n := notes[i]
+		if n.Source != st.Source || !n.StartsAt.Equal(start) || n.At.Before(st.ObservedAt.Time) {
+			continue
+		}
+		switch {
+		case n.Status == "resolved" && n.At.After(seen):
+			e.State = "resolved"
+		case n.Status != "firing":
+		case e.State == "silenced" && silencesOver(st.SilencedBy, silenceEnds, n.At.Time):
+			if n.At.After(seen) {
+				e.State, e.SilencedBy = "firing", []models.ExplainSilence{}
+			}
+		case e.State == "inhibited" && !slices.ContainsFunc(st.InhibitedBy, func(f string) bool { return sigs.firingAt(st.Source, f, n.At.Time) }):
+			if n.At.After(seen) {
+				e.State, e.InhibitedBy = "firing", []models.ExplainInhibitor{}
+			}
+		case e.State == "silenced" || e.State == "inhibited":
+			e.NotifiedWhileMuted = true
+		}
+	}
+	return start, nil
+}
+
+// silencesOver reports whether every silence had expired by t.
+func silencesOver(ids []string, ends map[string]time.Time, t time.Time) bool {
+	for _, id := range ids {
+		if end, ok := ends[id]; !ok || end.After(t) {
+			return false
+		}
+	}
+	return len(ids) > 0
+}
+
 func (a *Analyzer) explainSilences(ctx context.Context, ids []string, p map[string]string) ([]models.ExplainSilence, error) {
+	return a.explainSilencesEnding(ctx, ids, p, nil)
+}
+
+// explainSilencesEnding is explainSilences that also notes when each
+// silence (as last seen by T) ends, in ends when it is not nil.
+func (a *Analyzer) explainSilencesEnding(ctx context.Context, ids []string, p map[string]string, ends map[string]time.Time) ([]models.ExplainSilence, error) {
 	out := []models.ExplainSilence{}
 	if len(ids) == 0 {
 		return out, nil
@@ -118,6 +360,7 @@ func (a *Analyzer) explainSilences(ctx context.Context, ids []string, p map[stri
 	type row struct {
 		models.ExplainSilence
 		Matchers []store.Matcher `json:"matchers"`
+		EndsAt   models.Time     `json:"ends_at"`
 	}
 	q := map[string]string{"ids": toCHArray(ids), "at": p["at"], "source": p["source"]}
 	rows, err := run[row](ctx, a, "explain_silences", noData, q)
@@ -129,6 +372,9 @@ func (a *Analyzer) explainSilences(ctx context.Context, ids []string, p map[stri
 		es := r.ExplainSilence
 		es.Matchers = matcherStrings(r.Matchers)
 		found[es.ID] = es
+		if ends != nil {
+			ends[es.ID] = r.EndsAt.Time
+		}
 	}
 	for _, id := range ids {
 		es, ok := found[id]
@@ -202,7 +448,13 @@ func summarize(e models.Explanation, started time.Time) string {
 		}
 		b.WriteString(", so Alertmanager did not notify")
 	case "inhibited":
-		fmt.Fprintf(&b, "%s was firing but inhibited by %s, so Alertmanager did not notify", name, inhibitors(e.InhibitedBy))
+		fmt.Fprintf(&b, "%s was firing but inhibited by %s", name, inhibitors(e.InhibitedBy))
+		if len(e.InhibitRules) > 0 && e.InhibitRules[0].Name != "" {
+			fmt.Fprintf(&b, " under rule %s", e.InhibitRules[0].Name)
+		}
+		b.WriteString(", so Alertmanager did not notify")
+	case "waiting":
+		fmt.Fprintf(&b, "%s was firing, grouped and waiting for its first notification", name)
 	case "firing":
 		fmt.Fprintf(&b, "%s was firing (since %s)", name, ts(started))
 	}
@@ -213,15 +465,26 @@ func summarize(e models.Explanation, started time.Time) string {
 		case e.State == "firing":
 			fmt.Fprintf(&b, " but no notification for it had arrived yet")
 		}
+		if e.NotifiedWhileMuted {
+			b.WriteString("; a notification got through while it was muted")
+		}
 		if e.LastNotification != nil {
 			n := e.LastNotification
-			fmt.Fprintf(&b, ". Last notification: %s to %s at %s", n.Status, n.Receiver, ts(n.At.Time))
+			fmt.Fprintf(&b, ". Last notification: %s to %s", n.Status, n.Receiver)
+			if n.Integration != "" {
+				fmt.Fprintf(&b, " via %s", n.Integration)
+			}
+			if n.Reason != "" {
+				fmt.Fprintf(&b, " (%s)", strings.ReplaceAll(n.Reason, "_", " "))
+			}
+			fmt.Fprintf(&b, " at %s", ts(n.At.Time))
 		}
 	}
 	b.WriteString(".")
 	if e.PollerBlind {
 		if e.LastPollAt != nil {
-			fmt.Fprintf(&b, " The poller could not see Alertmanager then (last successful poll %s).", ts(e.LastPollAt.Time))
+			blind := time.Duration(*e.PollerBlindSeconds * float64(time.Second)).Round(time.Second)
+			fmt.Fprintf(&b, " The poller could not see Alertmanager then (blind for %s, since its last successful poll %s).", blind, ts(e.LastPollAt.Time))
 		} else {
 			b.WriteString(" The poller had not seen Alertmanager by then, so silences and inhibitions are unknown.")
 		}

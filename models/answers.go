@@ -238,24 +238,40 @@ type NotificationRef struct {
 	At       Time   `json:"at"`
 	Status   string `json:"status"`
 	Receiver string `json:"receiver"`
+	// Integration and Reason are known from events.
+	Integration string `json:"integration,omitempty"`
+	Reason      string `json:"reason,omitempty"`
 }
 
 // Explanation answers "what was this alert doing at T, and did it page?".
 type Explanation struct {
-	Fingerprint      string             `json:"fingerprint"`
-	At               Time               `json:"at"`
-	Source           string             `json:"source"`
-	Alertname        string             `json:"alertname"`
-	State            string             `json:"state"` // firing, silenced, inhibited, resolved, unknown
-	Notified         bool               `json:"notified"`
-	SilencedBy       []ExplainSilence   `json:"silenced_by"`
-	InhibitedBy      []ExplainInhibitor `json:"inhibited_by"`
-	LastNotification *NotificationRef   `json:"last_notification"`
+	Fingerprint string `json:"fingerprint"`
+	At          Time   `json:"at"`
+	Source      string `json:"source"`
+	Alertname   string `json:"alertname"`
+	// State is firing, waiting (grouped, first notification not sent
+	// yet), silenced, inhibited, resolved or unknown.
+	State string `json:"state"`
+	// Basis is what decided the state: events (Alertmanager's own
+	// decisions), polls or notifications; null when nothing was seen.
+	Basis    *string `json:"basis"`
+	Notified bool   `json:"notified"`
+	// NotifiedWhileMuted: a notification of this episode went out while it
+	// was silenced or inhibited.
+	NotifiedWhileMuted bool               `json:"notified_while_muted"`
+	SilencedBy         []ExplainSilence   `json:"silenced_by"`
+	InhibitedBy        []ExplainInhibitor `json:"inhibited_by"`
+	// InhibitRules are the rules that muted it (from events).
+	InhibitRules     []InhibitRule    `json:"inhibit_rules"`
+	LastNotification *NotificationRef `json:"last_notification"`
 	// PollerBlind is set when the last poll at or before T failed (or there
 	// was none): the state is the last one seen, or unknown.
-	PollerBlind bool   `json:"poller_blind"`
-	LastPollAt  *Time  `json:"last_successful_poll_at"`
-	Summary     string `json:"summary"`
+	PollerBlind bool  `json:"poller_blind"`
+	LastPollAt  *Time `json:"last_successful_poll_at"`
+	// PollerBlindSeconds is how long the poller had been blind at T (since
+	// its last successful poll); null when it could see.
+	PollerBlindSeconds *float64 `json:"poller_blind_seconds"`
+	Summary            string   `json:"summary"`
 }
 
 // FiredGroup is what fired in a shift, by alertname.

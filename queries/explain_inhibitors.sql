@@ -1,7 +1,16 @@
--- The inhibiting alerts {fingerprints} as last seen at or before {at}.
-SELECT fingerprint, argMax(alertname, observed_at) AS alertname, argMax(labels, observed_at) AS labels
-FROM {{db}}.alert_states
-WHERE has({fingerprints:Array(String)}, fingerprint) AND observed_at <= {at:DateTime64(3, 'UTC')}
-  AND {{template "source"}}
+-- The inhibiting alerts {fingerprints} as last seen at or before {at} by
+-- the poller, a notification or an event.
+SELECT fingerprint, argMax(alertname, seen) AS alertname, argMax(labels, seen) AS labels
+FROM (
+    SELECT fingerprint, alertname, labels, observed_at AS seen, source FROM {{db}}.alert_states
+    WHERE has({fingerprints:Array(String)}, fingerprint) AND observed_at <= {at:DateTime64(3, 'UTC')}
+    UNION ALL
+    SELECT fingerprint, alertname, labels, received_at AS seen, source FROM {{db}}.notifications
+    WHERE has({fingerprints:Array(String)}, fingerprint) AND received_at <= {at:DateTime64(3, 'UTC')}
+    UNION ALL
+    SELECT fingerprint, alertname, labels, at AS seen, source FROM {{db}}.events
+    WHERE has({fingerprints:Array(String)}, fingerprint) AND at <= {at:DateTime64(3, 'UTC')} AND notEmpty(labels)
+)
+WHERE {{template "source"}}
 GROUP BY fingerprint
 ORDER BY fingerprint
