@@ -24,6 +24,7 @@ import "testing"
 //
 // All are judged from polls (the recording has no events); its config has
 // no inhibit rules, so no rule is known.
+//
 //	Well    never inhibited; notified 10:03:30 -> no failure.
 //	Xeno    inhibited up to 10:10, active from 10:11; notified 10:11:50:
 //	        10:11 active, 10:13 active -> no failure.

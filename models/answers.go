@@ -255,7 +255,7 @@ type Explanation struct {
 	// Basis is what decided the state: events (Alertmanager's own
 	// decisions), polls or notifications; null when nothing was seen.
 	Basis    *string `json:"basis"`
-	Notified bool   `json:"notified"`
+	Notified bool    `json:"notified"`
 	// NotifiedWhileMuted: a notification of this episode went out while it
 	// was silenced or inhibited.
 	NotifiedWhileMuted bool               `json:"notified_while_muted"`
