@@ -210,3 +210,46 @@ func TestReadAPIAuth(t *testing.T) {
 		}
 	}
 }
+
+// Episodes end at an alert_resolved event, and an episode with no end seen
+// ends where the alert's next episode (a new startsAt) begins.
+//
+// testdata/inhibitions_events.ndjson: NodeDown I (…11) was created with
+// startsAt 10:00:00 and never resolved: open. NodeDown I2 (…12) was created
+// with startsAt 10:04:00 and resolved by the event at 10:05:29.951. Neither
+// was notified by webhook. The inline recording below notifies R firing
+// with startsAt 12:00 and again with startsAt 12:20, never resolved: the
+// first episode ends at 12:20, the second is open.
+func TestEpisodesEndAtResolvedEventsAndNewStarts(t *testing.T) {
+	svc := startWith(t, "inhibitions_events.ndjson")
+	checkJSON(t, svc, "/api/v1/alerts?source=ev&from=2026-11-03T09:00:00Z&to=2026-11-03T11:00:00Z&match=%7Balertname%3D%22NodeDown%22%7D", `{"episodes":[
+		{"fingerprint":"0000000000000011","alertname":"NodeDown","labels":{"alertname":"NodeDown","instance":"a"},"source":"ev","starts_at":"2026-11-03T10:00:00Z","ends_at":null,"notifications":0,"silenced_seconds":0,"inhibited_seconds":0},
+		{"fingerprint":"0000000000000012","alertname":"NodeDown","labels":{"alertname":"NodeDown","instance":"d"},"source":"ev","starts_at":"2026-11-03T10:04:00Z","ends_at":"2026-11-03T10:05:29.951Z","notifications":0,"silenced_seconds":0,"inhibited_seconds":0}],
+		"first_fired":{"fingerprint":"0000000000000011","alertname":"NodeDown","source":"ev","starts_at":"2026-11-03T10:00:00Z"}}`)
+	hook := func(at, starts string) string {
+		return `{"kind":"webhook","at":"2026-11-03T` + at + `Z","source":"ev","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g","truncatedAlerts":0,` +
+			`"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://am","alerts":[{"status":"firing","labels":{"alertname":"R"},` +
+			`"annotations":{},"startsAt":"2026-11-03T` + starts + `Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"00000000000000ee"}]}}` + "\n"
+	}
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(hook("12:00:05", "12:00:00")+hook("12:20:05", "12:20:00"))); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	svc.WaitDrained(t)
+	checkJSON(t, svc, "/api/v1/alerts?from=2026-11-03T11:00:00Z&to=2026-11-03T13:00:00Z&match=%7Balertname%3D%22R%22%7D", `{"episodes":[
+		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:00:00Z","ends_at":"2026-11-03T12:20:00Z","notifications":1,"silenced_seconds":0,"inhibited_seconds":0},
+		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:20:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],
+		"first_fired":{"fingerprint":"00000000000000ee","alertname":"R","source":"ev","starts_at":"2026-11-03T12:00:00Z"}}`)
+}
+
+// The timeline shows the recorder's events next to notifications:
+// testdata/inhibitions_events.ndjson, T4 (…24): inhibited by I2 at
+// 10:05:01, notified by webhook at 10:05:30 and, the same moment, the
+// notification event (firing, to team). Same time: sorted by kind.
+func TestTimelineShowsEvents(t *testing.T) {
+	svc := startWith(t, "inhibitions_events.ndjson")
+	checkJSON(t, svc, "/api/v1/alerts/0000000000000024/timeline?from=2026-11-03T10:00:00Z&to=2026-11-03T11:00:00Z", `{"events":[
+		{"at":"2026-11-03T10:05:01Z","kind":"event","event":"inhibition_muted_alert","receiver":"","silenced_by":[],"inhibited_by":["0000000000000012"]},
+		{"at":"2026-11-03T10:05:30Z","kind":"event","status":"firing","event":"notification","receiver":"team","silenced_by":[],"inhibited_by":[]},
+		{"at":"2026-11-03T10:05:30Z","kind":"notification","status":"firing","receiver":"team","silenced_by":[],"inhibited_by":[]}],
+		"fingerprint":"0000000000000024"}`)
+}

@@ -45,10 +45,12 @@ type Alerts struct {
 
 // TimelineEvent is one entry of an alert's timeline.
 type TimelineEvent struct {
-	At          Time     `json:"at"`
-	Kind        string   `json:"kind"`
-	Status      string   `json:"status,omitempty"`
-	State       string   `json:"state,omitempty"`
+	At     Time   `json:"at"`
+	Kind   string `json:"kind"`
+	Status string `json:"status,omitempty"`
+	State  string `json:"state,omitempty"`
+	// Event is the event recorder's event type in snake case (kind event).
+	Event       string   `json:"event,omitempty"`
 	Receiver    string   `json:"receiver"`
 	SilencedBy  []string `json:"silenced_by"`
 	InhibitedBy []string `json:"inhibited_by"`

@@ -1,10 +1,11 @@
 -- The episode CTEs (obs, agg, eps), shared by every analysis that needs
 -- episodes: the "episode_ctes" template after WITH. eps holds the episodes overlapping [from, to).
--- An episode is (source, fingerprint, startsAt), seen in notifications and in
--- the poller's alert_states. It ends at the endsAt of a resolved
--- notification or at the first poll that found the alert gone (the poller
--- writes that as a 'resolved' row, also when endsAt had passed), whichever
--- comes first; otherwise it is open.
+-- An episode is (source, fingerprint, startsAt), seen in notifications, in
+-- the poller's alert_states and in the event recorder's events. It ends at
+-- the earliest of: the endsAt of a resolved notification, the first poll
+-- that found the alert gone (the poller writes that as a 'resolved' row,
+-- also when endsAt had passed), an alert_resolved event, and the start of
+-- the alert's next episode (a new startsAt); otherwise it is open.
 -- Rows are read from {scan_from} on: an episode still open in the window has
 -- a row there (the poller checkpoints every open alert at least hourly, and
 -- Alertmanager re-sends firing alerts every repeat_interval).
@@ -23,6 +24,14 @@
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
+    UNION ALL
+    SELECT source, fingerprint, assumeNotNull(starts_at) AS starts_at, at, alertname, labels,
+           'e' AS src, toString(kind) AS what, CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS ends_at,
+           if(receiver = '', CAST([], 'Array(String)'), [toString(receiver)]) AS recvs, '' AS generator_url
+    FROM {{db}}.events
+    WHERE at >= {scan_from:DateTime64(3, 'UTC')} AND starts_at IS NOT NULL AND fingerprint != ''
+      AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification')
+      AND {{template "source"}}
 ),
 agg AS (
     SELECT source, fingerprint, starts_at,
@@ -30,6 +39,7 @@ agg AS (
            argMin(labels, at) AS first_labels,
            minIf(ends_at, src = 'n' AND what = 'resolved') AS end_n,
            minIf(toNullable(at), src = 's' AND what = 'resolved') AS end_p,
+           minIf(toNullable(at), src = 'e' AND what = 'alert_resolved') AS end_e,
            countIf(src = 'n') AS notifications,
            groupUniqArrayArray(recvs) AS receivers,
            argMax(generator_url, at) AS last_generator_url
@@ -37,13 +47,21 @@ agg AS (
     WHERE {{.Match}}
     GROUP BY source, fingerprint, starts_at
 ),
+ended AS (
+    -- An episode with no end seen ends where the next one (a new
+    -- startsAt) begins.
+    SELECT *, arrayFilter(x -> x IS NOT NULL, [end_n, end_p, end_e,
+               leadInFrame(toNullable(starts_at)) OVER (PARTITION BY source, fingerprint ORDER BY starts_at
+                                                       ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)]) AS ends
+    FROM agg
+),
 eps AS (
     -- (the aggregates are named first_* so that the label filter above
     -- reads the rows' labels, not an alias)
     SELECT source, fingerprint, starts_at, first_alertname AS alertname, first_labels AS labels, notifications, receivers,
            last_generator_url AS generator_url,
-           multiIf(end_n IS NULL, end_p, end_p IS NULL, end_n, least(end_n, end_p)) AS ends_at
-    FROM agg
+           if(empty(ends), NULL, arrayMin(ends)) AS ends_at
+    FROM ended
     WHERE starts_at < {to:DateTime64(3, 'UTC')}
       AND (ends_at IS NULL OR ends_at >= {from:DateTime64(3, 'UTC')})
       AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
