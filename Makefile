@@ -18,10 +18,12 @@ run: build
 	./$(BIN) serve --data-dir ./data --listen :9095
 
 # Tools the test suite starts for real: Alertmanager 0.25 and Prometheus 2.42
-# from Debian's packages (LAB.md). Installed when missing.
+# from Debian's packages, and Alertmanager 0.34.2 (with its event recorder)
+# built from its Go module into .tools/. Installed when missing.
 tools:
 	@command -v prometheus-alertmanager >/dev/null && command -v prometheus >/dev/null && command -v amtool >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; }
+	./scripts/build-alertmanager.sh
 
 test: chdb tools
 	gofmt -l . | grep . && { echo "gofmt: files above need formatting"; exit 1; } || true

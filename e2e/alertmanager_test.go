@@ -51,10 +51,16 @@ inhibit_rules:
     equal: [cluster]
 `
 
-// TestCaptureFromAlertmanager drives a real Alertmanager through firing,
-// inhibition, silencing, expiry, resolution and restarts of both sides, and
-// checks what alertlens stored at each step.
+// TestCaptureFromAlertmanager drives a real Alertmanager (Debian's 0.25
+// and 0.34.2) through firing, inhibition, silencing, expiry, resolution and
+// restarts of both sides, and checks what alertlens stored at each step.
 func TestCaptureFromAlertmanager(t *testing.T) {
+	for _, am := range alertmanagers(t) {
+		t.Run(am.version, func(t *testing.T) { captureFromAlertmanager(t, am) })
+	}
+}
+
+func captureFromAlertmanager(t *testing.T, build alertmanager) {
 	amPort := freePort(t)
 	cfg := apptest.Config(t)
 	cfg.Sources = []config.Source{{Name: "prod", URL: fmt.Sprintf("http://127.0.0.1:%d", amPort)}}
@@ -62,7 +68,7 @@ func TestCaptureFromAlertmanager(t *testing.T) {
 	cfg.Listen = fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	svc := apptest.Start(t, cfg)
 
-	am := newProcess(t, "prometheus-alertmanager", amPort)
+	am := newProcess(t, build.bin, amPort)
 	amDir := t.TempDir()
 	am.args = amArgs(t, amDir, amPort, fmt.Sprintf(amConfig, svc.URL))
 	am.start()
@@ -101,6 +107,24 @@ func TestCaptureFromAlertmanager(t *testing.T) {
 	}
 	if n := svc.WaitCount(t, store.TableAlertmanagerStatus, "source = 'prod' AND config LIKE '%inhibit_rules%' AND version != ''", 1); n != 1 {
 		t.Fatalf("%d status rows with the config", n)
+	}
+
+	// What differs between the versions: 0.32 and later say why they
+	// notified; 0.34 takes UTF-8 label names (0.25 refuses them).
+	reasons := svc.Count(t, store.TableNotifications, fmt.Sprintf("fingerprint = '%s' AND notification_reason != ''", fpCrit))
+	if (build.version == "0.25") != (reasons == 0) {
+		t.Errorf("Alertmanager %s: %d notifications with a notification_reason", build.version, reasons)
+	}
+	// Alerts Prometheus would re-send after an Alertmanager restart.
+	resend := []amAlert{{Labels: warning, StartsAt: now}, {Labels: other, StartsAt: now}}
+	if build.version != "0.25" {
+		utf := map[string]string{"alertname": "Utf8Names", "service.name": "db", "équipe": "stockage"}
+		send(amAlert{Labels: utf, StartsAt: now})
+		resend = append(resend, amAlert{Labels: utf, StartsAt: now})
+		if n := svc.WaitCount(t, store.TableNotifications, fmt.Sprintf("fingerprint = '%s' AND labels['service.name'] = 'db' AND labels['équipe'] = 'stockage'", fingerprint(utf)), 1); n != 1 {
+			t.Fatalf("UTF-8 label names: %v", svc.Rows(t, "SELECT fingerprint, labels FROM {{db}}.notifications", nil))
+		}
+		svc.WaitCount(t, store.TableAlertStates, fmt.Sprintf("fingerprint = '%s' AND labels['équipe'] = 'stockage'", fingerprint(utf)), 1)
 	}
 
 	_, metrics := svc.Get(t, "/metrics")
@@ -149,7 +173,7 @@ func TestCaptureFromAlertmanager(t *testing.T) {
 		t.Fatalf("Alertmanager down: %d appeared/resolved rows, had %d: a failed poll must not resolve anything", got, before)
 	}
 	am.start()
-	send(amAlert{Labels: warning, StartsAt: now}, amAlert{Labels: other, StartsAt: now})
+	send(resend...)
 	okAfter := svc.Count(t, store.TablePolls, "ok")
 	eventually(t, "successful polls after the restart", 20*time.Second, func() bool {
 		return svc.Count(t, store.TablePolls, "ok") >= okAfter+3

@@ -48,7 +48,7 @@ func (p *process) start() {
 	p.t.Helper()
 	bin, err := exec.LookPath(p.name)
 	if err != nil {
-		p.t.Fatalf("%s is not installed (make test installs it from Debian's packages): %v", p.name, err)
+		p.t.Fatalf("%s is not installed (make test installs it: Debian's packages, and Alertmanager 0.34.2 built by scripts/build-alertmanager.sh): %v", p.name, err)
 	}
 	p.cmd = exec.Command(bin, p.args...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
@@ -90,7 +90,7 @@ func (p *process) stop() {
 
 func newProcess(t *testing.T, name string, port int, args ...string) *process {
 	dir := t.TempDir()
-	log, err := os.Create(filepath.Join(dir, name+".log"))
+	log, err := os.Create(filepath.Join(dir, filepath.Base(name)+".log"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,3 +141,28 @@ func amArgs(t *testing.T, dir string, port int, config string) []string {
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port), "--cluster.listen-address=",
 		fmt.Sprintf("--web.external-url=http://127.0.0.1:%d", port)}
 }
+
+// alertmanager is one Alertmanager build the end-to-end tests run against.
+type alertmanager struct {
+	version string
+	bin     string // a name on PATH or an absolute path
+}
+
+// alertmanagers are Debian's (0.25) and a current one (0.34.2, built from
+// its Go module into .tools/ by scripts/build-alertmanager.sh, which make
+// test runs). A missing one fails the test: it is part of the lab.
+func alertmanagers(t *testing.T) []alertmanager {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := filepath.Join(wd, "..", ".tools", "alertmanager-0.34.2", "alertmanager")
+	if _, err := os.Stat(current); err != nil {
+		t.Fatalf("Alertmanager 0.34.2 is missing (run scripts/build-alertmanager.sh, as make test does): %v", err)
+	}
+	return []alertmanager{{"0.25", "prometheus-alertmanager"}, {"0.34.2", current}}
+}
+
+// current is the Alertmanager with the event recorder (0.33+).
+func current(t *testing.T) alertmanager { return alertmanagers(t)[1] }

@@ -8,7 +8,7 @@ set -euo pipefail
 version=${ALERTMANAGER_VERSION:-0.34.2}
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/.tools/alertmanager-$version
-if [ -x "$out/alertmanager" ] && [ -x "$out/amtool" ]; then
+if [ -x "$out/alertmanager" ] && [ -x "$out/amtool" ] && "$out/alertmanager" --version 2>&1 | grep -q "version $version "; then
   exit 0
 fi
 command -v go >/dev/null || { echo "build-alertmanager: go is required" >&2; exit 1; }
@@ -22,7 +22,11 @@ chmod -R u+w "$work/am"
 mkdir -p "$work/am/ui/app/dist"
 echo '<html></html>' > "$work/am/ui/app/dist/index.html"
 mkdir -p "$out.tmp"
-(cd "$work/am" && CGO_ENABLED=0 go build -o "$out.tmp/alertmanager" ./cmd/alertmanager && CGO_ENABLED=0 go build -o "$out.tmp/amtool" ./cmd/amtool)
+# Stamp the version as Alertmanager's own release build does: its API and
+# its startup event report it.
+ldflags="-X github.com/prometheus/common/version.Version=$version -X github.com/prometheus/common/version.Revision=module -X github.com/prometheus/common/version.Branch=module"
+(cd "$work/am" && CGO_ENABLED=0 go build -ldflags "$ldflags" -o "$out.tmp/alertmanager" ./cmd/alertmanager &&
+  CGO_ENABLED=0 go build -ldflags "$ldflags" -o "$out.tmp/amtool" ./cmd/amtool)
 rm -rf "$out"
 mv "$out.tmp" "$out"
 "$out/alertmanager" --version 2>&1 | head -1 >&2
