@@ -81,8 +81,17 @@ func DecodeOne(raw []byte, lim webhook.Limits) (*eventrecorderpb.Event, error) {
 	return &ev, nil
 }
 
+// goZeroSeconds is Go's zero time.Time (0001-01-01T00:00:00Z), which
+// Alertmanager writes for a time it has not set (a firing alert's endsAt).
+const goZeroSeconds = -62135596800
+
+// unset reports whether ts is absent or Go's zero time.
+func unset(ts *timestamppb.Timestamp) bool {
+	return ts == nil || (ts.Seconds == goZeroSeconds && ts.Nanos == 0)
+}
+
 func checkTime(name string, ts *timestamppb.Timestamp, required bool) error {
-	if ts == nil {
+	if unset(ts) {
 		if required {
 			return bad("%s is missing", name)
 		}

@@ -28,7 +28,7 @@ func labelMap(ls *eventrecorderpb.LabelSet) map[string]string {
 }
 
 func optTime(ts *timestamppb.Timestamp) *store.Time {
-	if ts == nil {
+	if unset(ts) {
 		return nil
 	}
 	t := store.T(ts.AsTime())
