@@ -129,7 +129,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
 // timestamp.
 func (im *Importer) ImportEvents(ctx context.Context, r io.Reader, source string) (Result, error) {
 	if !config.ValidSourceName(source) {
-		return Result{}, &recording.LineError{Line: 0, Err: fmt.Errorf("source %q is not a valid source name", source)}
+		return Result{}, fmt.Errorf("importing events: source %q is not a valid source name", source)
 	}
 	var lines []recording.Line
 	sc := bufio.NewScanner(r)
@@ -255,6 +255,9 @@ func (im *Importer) serve(c echo.Context) error {
 	case "", "recording":
 		res, err = im.Import(req.Context(), body)
 	case "events":
+		if src := c.QueryParam("source"); !config.ValidSourceName(src) {
+			return echo.NewHTTPError(http.StatusBadRequest, "parameter source: "+strconv.Quote(src)+" is not a source name (format=events needs the source the events come from)")
+		}
 		res, err = im.ImportEvents(req.Context(), body, c.QueryParam("source"))
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "parameter format: "+strconv.Quote(f)+" is neither recording nor events")

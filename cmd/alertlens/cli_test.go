@@ -51,6 +51,7 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 func TestImportCommand(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	good, bad := filepath.Join("testdata", "good.ndjson"), filepath.Join("testdata", "bad-line2.ndjson")
+	recorder := filepath.Join("..", "..", "events", "testdata", "alertmanager-0.34.2.jsonl")
 	cases := []struct {
 		name      string
 		args      []string
@@ -66,6 +67,13 @@ func TestImportCommand(t *testing.T) {
 		{"no file", []string{"import", "--url", svc.URL}, "", "no recording given", 1},
 		{"server down", []string{"import", "--url", "http://127.0.0.1:1", good}, "", "connection refused", 1},
 		{"unknown command", []string{"frobnicate"}, "", `unknown command "frobnicate"`, 2},
+		// The recorder's own file from a real Alertmanager 0.34.2: five
+		// events (start, created, grouped, one notification of one alert,
+		// stop), one row each.
+		{"recorder file", []string{"import", "--url", svc.URL, "--events", "--source", "prod", recorder}, recorder + ": 5 lines, 5 rows\n", "", 0},
+		{"recorder file without source", []string{"import", "--url", svc.URL, "--events", recorder}, "", "--events needs --source NAME", 1},
+		{"source without events", []string{"import", "--url", svc.URL, "--source", "prod", good}, "", "--source goes with --events", 1},
+		{"recording as events", []string{"import", "--url", svc.URL, "--events", "--source", "prod", good}, "", "server answered 400: line 1: not an event recorder event", 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

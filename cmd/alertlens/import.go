@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -79,8 +80,10 @@ func runImport(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	var cf clientFlags
 	cf.register(fs)
+	eventsFile := fs.Bool("events", false, "the files are Alertmanager's event recorder JSONL output (needs --source)")
+	source := fs.String("source", "", "with --events: the source the events come from")
 	fs.Usage = func() {
-		_, _ = fmt.Fprintln(fs.Output(), "usage: alertlens import [flags] FILE...\n\nPosts recordings (NDJSON) to a running alertlens, one file at a time.")
+		_, _ = fmt.Fprintln(fs.Output(), "usage: alertlens import [flags] FILE...\n\nPosts recordings (NDJSON), or with --events the event recorder's JSONL files, to a running alertlens, one file at a time.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -90,10 +93,19 @@ func runImport(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errors.New("no recording given")
 	}
+	path := "/api/v1/import"
+	switch {
+	case *eventsFile && *source == "":
+		return errors.New("--events needs --source NAME: the recorder's file does not name its Alertmanager")
+	case *eventsFile:
+		path += "?" + url.Values{"format": {"events"}, "source": {*source}}.Encode()
+	case *source != "":
+		return errors.New("--source goes with --events: a recording names its sources itself")
+	}
 	tty := isTerminal(os.Stderr)
 	var totalLines, totalRows int
 	for _, name := range fs.Args() {
-		res, err := importFile(ctx, &cf, name, tty)
+		res, err := importFile(ctx, &cf, path, name, tty)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -112,7 +124,7 @@ type importResult struct {
 	Rows  int `json:"rows"`
 }
 
-func importFile(ctx context.Context, cf *clientFlags, name string, tty bool) (importResult, error) {
+func importFile(ctx context.Context, cf *clientFlags, path, name string, tty bool) (importResult, error) {
 	var res importResult
 	f, err := os.Open(name)
 	if err != nil {
@@ -124,7 +136,7 @@ func importFile(ctx context.Context, cf *clientFlags, name string, tty bool) (im
 		return res, err
 	}
 	pr := &progressReader{r: f}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(cf.url, "/")+"/api/v1/import", pr)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(cf.url, "/")+path, pr)
 	if err != nil {
 		return res, err
 	}
