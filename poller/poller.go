@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"path"
+	"strings"
 	"time"
 
 	clientruntime "github.com/go-openapi/runtime/client"
@@ -207,6 +209,7 @@ type Poller struct {
 	log    *slog.Logger
 	m      *Metrics
 	differ *Differ
+	probe  *http.Client
 }
 
 // New builds a poller; Run loads its state and polls.
@@ -219,7 +222,7 @@ func New(opts Options, q queue.Producer, st Querier, rec *recording.Writer, log 
 	if opts.MaxBackoff == 0 {
 		opts.MaxBackoff = 5 * time.Minute
 	}
-	return &Poller{opts: opts, api: amclient.New(cr, strfmt.Default), q: q, st: st, rec: rec, log: log, m: m}, nil
+	return &Poller{opts: opts, api: amclient.New(cr, strfmt.Default), q: q, st: st, rec: rec, log: log, m: m, probe: &http.Client{}}, nil
 }
 
 // Fetch reads one snapshot from the Alertmanager API.
@@ -281,12 +284,49 @@ func (p *Poller) Run(ctx context.Context) {
 			wait *= 2
 		}
 		wait = min(wait, max(p.opts.MaxBackoff, p.opts.Interval))
-		select {
-		case <-ctx.Done():
+		if !p.sleep(ctx, wait, failures > 0) {
 			return
-		case <-time.After(wait):
 		}
 	}
+}
+
+// sleep waits d, or less: while backing off after failures it probes the
+// source's /-/ready every poll interval and returns as soon as the source
+// answers, so changes after an outage are recorded when they happen, not a
+// backoff later. It returns false when ctx ended.
+func (p *Poller) sleep(ctx context.Context, d time.Duration, backingOff bool) bool {
+	deadline := time.Now().Add(d)
+	for {
+		step := min(p.opts.Interval, time.Until(deadline))
+		if step <= 0 {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(step):
+		}
+		if backingOff && time.Until(deadline) > 0 && p.ready(ctx) {
+			p.log.LogAttrs(ctx, slog.LevelInfo, "poller: source answers again; polling now", slog.String("source", p.opts.Source))
+			return true
+		}
+	}
+}
+
+// ready asks the source's /-/ready, which costs Alertmanager nothing.
+func (p *Poller) ready(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, min(p.opts.Timeout, 2*time.Second))
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(p.opts.URL, "/")+"/-/ready", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := p.probe.Do(req)
+	if err != nil {
+		return false
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // PollOnce polls and queues the result (the changes, or the failure).
