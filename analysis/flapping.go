@@ -12,8 +12,9 @@ import (
 // flappingMethod says in the answer how the suggestions were computed.
 var flappingMethod = map[string]string{
 	"flap":                              "an episode starting less than flap_gap after the previous episode of the same fingerprint ended; an alert is listed when at least min_flaps of its flaps start in the window",
-	"suggested_for_seconds":             "smallest whole number of seconds S such that at least 90% of the alert's ended episodes starting in the window lasted less than S: lengthening the rule's for: by S would have kept them from firing",
-	"suggested_keep_firing_for_seconds": "smallest whole number of seconds K such that at least 90% of the alert's flaps in the window came back within K of the previous episode's end: keep_firing_for: K would have merged them",
+	"suggested_for_seconds":             "the smallest whole number of minutes longer than at least 80% of the alert's ended episodes starting in the window, in seconds: a for: that long would have kept them from firing",
+	"suggested_keep_firing_for_seconds": "the smallest whole number of minutes longer than at least 80% of the alert's flap gaps (gaps shorter than flap_gap) in the window, in seconds: a keep_firing_for: that long would have merged them",
+	"median_gap_seconds":                "the median of all gaps before the alert's episodes that start in the window, flaps or not",
 	"medians":                           "exact: the middle value, or the mean of the two middle values",
 }
 

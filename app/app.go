@@ -150,7 +150,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 
 	an, err := analysis.New(a.Store, analysis.Options{Database: cfg.Store.Database, QueryTimeout: time.Duration(cfg.API.QueryTimeout),
 		MaxRows: cfg.API.MaxRows, PollInterval: time.Duration(cfg.PollInterval),
-		WorkingHours: cfg.WorkingHours, SleepHours: cfg.SleepHours, NullReceivers: cfg.NullReceivers}, log, nil)
+		WorkingHours: cfg.WorkingHours, SleepHours: cfg.EffectiveSleepHours(), NullReceivers: cfg.NullReceivers}, log, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -213,6 +213,31 @@ func (w WorkingHours) For(receiver string) workhours.Spec {
 	return s
 }
 
+// EffectiveSleepHours are the sleep hours with every time zone resolved: a
+// sleep schedule that names no time zone is in the receiver's own (its
+// working-hours time zone), so by default every receiver's nights are
+// 23:00–07:00 where that receiver lives.
+func (c Config) EffectiveSleepHours() WorkingHours {
+	out := WorkingHours{Spec: c.SleepHours.Spec, Receivers: map[string]workhours.Spec{}}
+	if out.Timezone == "" {
+		out.Timezone = c.WorkingHours.Timezone
+	}
+	for r, s := range c.SleepHours.Receivers {
+		if s.Timezone == "" && c.SleepHours.Timezone == "" {
+			s.Timezone = c.WorkingHours.For(r).Timezone
+		}
+		out.Receivers[r] = s
+	}
+	if c.SleepHours.Timezone == "" {
+		for r := range c.WorkingHours.Receivers {
+			if _, ok := out.Receivers[r]; !ok {
+				out.Receivers[r] = workhours.Spec{Timezone: c.WorkingHours.For(r).Timezone}
+			}
+		}
+	}
+	return out
+}
+
 // Config is the whole configuration.
 type Config struct {
 	Listen             string       `yaml:"listen"`
@@ -260,7 +285,7 @@ func Default() Config {
 		CheckpointInterval: Duration(time.Hour),
 		ShutdownTimeout:    Duration(30 * time.Second),
 		WorkingHours:       WorkingHours{Spec: workhours.Default("UTC")},
-		SleepHours:         WorkingHours{Spec: workhours.DefaultSleep("UTC")},
+		SleepHours:         WorkingHours{Spec: workhours.DefaultSleep("")},
 		NullReceivers:      []string{"null", "blackhole"},
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/alertlens/alertlens/workhours"
 )
 
 func TestLoadGood(t *testing.T) {
@@ -156,4 +158,23 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = c.Validate() // must not panic
 	})
+}
+
+// Sleep hours with no time zone of their own are in each receiver's: the
+// working-hours zone of that receiver, else the global one.
+func TestEffectiveSleepHours(t *testing.T) {
+	c := Default()
+	c.WorkingHours.Timezone = "America/New_York"
+	c.WorkingHours.Receivers = map[string]workhours.Spec{"eu": {Timezone: "Europe/Berlin"}, "us": {Start: "08:00"}}
+	got := c.EffectiveSleepHours()
+	for r, want := range map[string]string{"eu": "Europe/Berlin", "us": "America/New_York", "anyone": "America/New_York"} {
+		if s := got.For(r); s.Timezone != want || s.Start != "23:00" || s.End != "07:00" || len(s.Days) != 7 {
+			t.Errorf("%s: %+v, want 23:00–07:00 every day in %s", r, s, want)
+		}
+	}
+	// An explicit sleep time zone applies to everyone without their own.
+	c.SleepHours.Timezone = "Asia/Tokyo"
+	if s := c.EffectiveSleepHours().For("eu"); s.Timezone != "Asia/Tokyo" {
+		t.Errorf("eu with a global sleep time zone: %+v", s)
+	}
 }

@@ -57,7 +57,7 @@ func TestPollerRecoversAtOnce(t *testing.T) {
 		}
 	}
 	backoff := float64(interval.Milliseconds())
-	for i := 0; i < failures && backoff < float64((5 * time.Minute).Milliseconds()); i++ {
+	for i := 0; i < failures && backoff < float64((5*time.Minute).Milliseconds()); i++ {
 		backoff *= 2
 	}
 	if failures < 4 || firstOK == 0 || firstOK-lastFail >= backoff/2 {

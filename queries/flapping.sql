@@ -5,12 +5,14 @@
 -- source) ended; a fingerprint is flapping when at least {min_flaps} of its
 -- flaps start in [win_from, to).
 -- Suggestions, from the episodes and flaps starting in the window:
---   suggested_for_seconds: the smallest whole number of seconds S such that
---   at least 90% of the ended episodes lasted less than S (a for: longer by S
---   would have kept them from firing);
---   suggested_keep_firing_for_seconds: the smallest whole number of seconds
---   K such that at least 90% of the flaps came back within K of the previous
---   end (a keep_firing_for: of K would have merged them).
+--   suggested_for_seconds: the smallest whole number of minutes longer than
+--   at least 80% of the ended episodes (an open episode's length is not
+--   known yet), in seconds: with k = ceil(0.8 n), floor(d_k / 60 s) + 1
+--   minutes, d_k the k-th shortest;
+--   suggested_keep_firing_for_seconds: the same over the flap gaps (gaps
+--   shorter than flap_gap);
+--   median_gap_seconds: the median of all gaps before episodes that start in
+--   the window, flaps or not.
 WITH {{template "episode_ctes" .}},
 seq AS (
     SELECT source, fingerprint, alertname, labels, starts_at, ends_at,
@@ -34,16 +36,18 @@ per_alert AS (
            countIf(in_window) AS episodes,
            countIf(in_window AND is_flap) AS flaps,
            arraySort(groupArrayIf(assumeNotNull(episode_seconds), in_window AND episode_seconds IS NOT NULL)) AS durations,
-           arraySort(groupArrayIf(assumeNotNull(gap_seconds), in_window AND is_flap)) AS gaps
+           arraySort(groupArrayIf(assumeNotNull(gap_seconds), in_window AND is_flap)) AS gaps,
+           arraySort(groupArrayIf(assumeNotNull(gap_seconds), in_window AND n > 1 AND prev_end IS NOT NULL)) AS all_gaps
     FROM marked
     GROUP BY source, fingerprint
 )
 SELECT fingerprint, first_alertname AS alertname, first_labels AS labels, source, episodes, flaps,
        -- exact medians: the middle value, or the mean of the two middle ones
        if(empty(durations), NULL, (durations[intDiv(length(durations) + 1, 2)] + durations[intDiv(length(durations), 2) + 1]) / 2) AS median_episode_seconds,
-       if(empty(gaps), NULL, (gaps[intDiv(length(gaps) + 1, 2)] + gaps[intDiv(length(gaps), 2) + 1]) / 2) AS median_gap_seconds,
-       if(empty(durations), NULL, floor(durations[toUInt64(ceil(0.9 * length(durations)))]) + 1) AS suggested_for_seconds,
-       if(empty(gaps), NULL, ceil(gaps[toUInt64(ceil(0.9 * length(gaps)))])) AS suggested_keep_firing_for_seconds
+       if(empty(all_gaps), NULL, (all_gaps[intDiv(length(all_gaps) + 1, 2)] + all_gaps[intDiv(length(all_gaps), 2) + 1]) / 2) AS median_gap_seconds,
+       -- ceil(0.8 n) in integers: intDiv(4 n + 4, 5)
+       if(empty(durations), NULL, (floor(durations[intDiv(4 * length(durations) + 4, 5)] / 60) + 1) * 60) AS suggested_for_seconds,
+       if(empty(gaps), NULL, (floor(gaps[intDiv(4 * length(gaps) + 4, 5)] / 60) + 1) * 60) AS suggested_keep_firing_for_seconds
 FROM per_alert
 WHERE flaps >= {min_flaps:UInt32}
 ORDER BY flaps DESC, source, fingerprint
