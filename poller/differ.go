@@ -107,7 +107,7 @@ func (d *Differ) Diff(snap Snapshot) (Changes, func()) {
 		fp := *a.Fingerprint
 		row := alertRow(d.source, at, a)
 		// An alert whose endsAt has passed is resolved even if the API
-		// still lists it (DESIGN.md, "Episode").
+		// still lists it (docs/definitions.md, "Episode").
 		if row.EndsAt != nil && !row.EndsAt.After(snap.At) {
 			continue
 		}

@@ -1,4 +1,4 @@
--- Flapping alerts (DESIGN.md, "Flap"). eps is built from {from} =
+-- Flapping alerts (docs/definitions.md, "Flapping"). eps is built from {from} =
 -- window start - flap_gap, so the episode before the first one in the window
 -- is there to measure its gap. A flap is an episode that starts less than
 -- {flap_gap_ms} after the previous episode of the same fingerprint (and

@@ -1,4 +1,4 @@
--- Stale silences at {at} (DESIGN.md, "Stale silence"). For each silence
+-- Stale silences at {at} (docs/definitions.md, "Silences"). For each silence
 -- active at {at} (its latest version seen by then):
 --   long_running:    active for more than {max_age_ms};
 --   matches_nothing: never silenced an alert, and at least {idle_ms} of

@@ -36,7 +36,7 @@ func DefaultSleep(tz string) Spec {
 	return Spec{Timezone: tz, Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, Start: "23:00", End: "07:00"}
 }
 
-// Default is Mon–Fri 09:00–18:00 (DESIGN.md), in tz.
+// Default is Mon–Fri 09:00–18:00 (docs/definitions.md), in tz.
 func Default(tz string) Spec {
 	return Spec{Timezone: tz, Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "09:00", End: "18:00"}
 }
