@@ -116,7 +116,8 @@ func (c *ClickHouse) Close() error { return c.conn.Close() }
 // and per-row column values clickhouse-go's batch takes: times as time.Time
 // (nil for NULL), matchers as tuples.
 func ShapeBatch(table string, rows []byte) ([]string, [][]any, error) {
-	mk, ok := rowTypes[table]
+	ti, ok := tables[table]
+	mk := ti.row
 	if !ok {
 		return nil, nil, fmt.Errorf("shape: unknown table %q", table)
 	}
@@ -144,7 +145,8 @@ func ShapeBatch(table string, rows []byte) ([]string, [][]any, error) {
 
 // Columns lists a data table's columns in the order of its row type.
 func Columns(table string) []string {
-	mk, ok := rowTypes[table]
+	ti, ok := tables[table]
+	mk := ti.row
 	if !ok {
 		return nil
 	}

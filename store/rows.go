@@ -217,21 +217,31 @@ const (
 	EventInhibitionMuted = "inhibition_muted_alert"
 )
 
-// rowTypes maps each table to a constructor of its row type. It is the list
-// of tables Insert accepts, and how the clickhouse-go backend shapes rows.
-var rowTypes = map[string]func() any{
-	TableNotifications:      func() any { return new(Notification) },
-	TableAlertStates:        func() any { return new(AlertState) },
-	TableSilences:           func() any { return new(Silence) },
-	TablePolls:              func() any { return new(Poll) },
-	TableAlertmanagerStatus: func() any { return new(AlertmanagerStatus) },
-	TableEvents:             func() any { return new(Event) },
+// tableInfo is what the store knows of one data table besides its DDL.
+type tableInfo struct {
+	row      func() any // a new row, for the clickhouse-go backend's batches
+	timeCol  string     // the column the TTL runs on
+	shardKey string     // on a cluster, what the Distributed table shards by
+	version  uint16     // the shape of queued rows (see versions.go); 0 = 1
+}
+
+// tables is the one registry of data tables: the tables Insert accepts, how
+// their rows are shaped for a server, their retention column and sharding
+// key. The sharding key keeps one fingerprint's history on one shard, so
+// per-fingerprint window functions need no cross-shard ordering.
+var tables = map[string]tableInfo{
+	TableNotifications:      {func() any { return new(Notification) }, "received_at", "cityHash64(fingerprint)", 0},
+	TableAlertStates:        {func() any { return new(AlertState) }, "observed_at", "cityHash64(fingerprint)", 0},
+	TableSilences:           {func() any { return new(Silence) }, "updated_at", "cityHash64(id)", 0},
+	TablePolls:              {func() any { return new(Poll) }, "polled_at", "cityHash64(source)", 0},
+	TableAlertmanagerStatus: {func() any { return new(AlertmanagerStatus) }, "observed_at", "cityHash64(source)", 0},
+	TableEvents:             {func() any { return new(Event) }, "at", "cityHash64(fingerprint)", 0},
 }
 
 // Tables lists the data tables, sorted.
 func Tables() []string {
-	ts := make([]string, 0, len(rowTypes))
-	for t := range rowTypes {
+	ts := make([]string, 0, len(tables))
+	for t := range tables {
 		ts = append(ts, t)
 	}
 	sort.Strings(ts)
@@ -240,7 +250,7 @@ func Tables() []string {
 
 // KnownTable reports whether table is one of the data tables.
 func KnownTable(table string) bool {
-	_, ok := rowTypes[table]
+	_, ok := tables[table]
 	return ok
 }
 

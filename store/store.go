@@ -201,18 +201,6 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// dataTables get a TTL and, on a cluster, a Distributed table. The sharding
-// key keeps one fingerprint's history on one shard, so per-fingerprint window
-// functions need no cross-shard ordering.
-var dataTables = map[string]struct{ timeCol, shardKey string }{
-	TableNotifications:      {"received_at", "cityHash64(fingerprint)"},
-	TableAlertStates:        {"observed_at", "cityHash64(fingerprint)"},
-	TableSilences:           {"updated_at", "cityHash64(id)"},
-	TablePolls:              {"polled_at", "cityHash64(source)"},
-	TableAlertmanagerStatus: {"observed_at", "cityHash64(source)"},
-	TableEvents:             {"at", "cityHash64(fingerprint)"},
-}
-
 // Render expands a schema template for these options. It is exported for the
 // DDL tests of both backends.
 func (o Options) Render(text string) (string, error) {
@@ -246,7 +234,7 @@ func (o Options) Render(text string) (string, error) {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))
 		},
 		"distributed": func(table string) (string, error) {
-			dt, ok := dataTables[table]
+			dt, ok := tables[table]
 			if !ok {
 				return "", fmt.Errorf("no sharding key for table %s", table)
 			}
@@ -330,8 +318,8 @@ func (o Options) ttlStatements() []string {
 	if o.Cluster != "" {
 		onCluster = "ON CLUSTER " + o.Cluster
 	}
-	names := make([]string, 0, len(dataTables))
-	for t := range dataTables {
+	names := make([]string, 0, len(tables))
+	for t := range tables {
 		names = append(names, t)
 	}
 	sort.Strings(names)
@@ -345,7 +333,7 @@ func (o Options) ttlStatements() []string {
 			table += "_local"
 		}
 		out = append(out, fmt.Sprintf("ALTER TABLE %s %s MODIFY TTL toDateTime(%s) + toIntervalSecond(%d) SETTINGS materialize_ttl_after_modify = 0",
-			table, onCluster, dataTables[t].timeCol, int64(o.Retention.Seconds())))
+			table, onCluster, tables[t].timeCol, int64(o.Retention.Seconds())))
 	}
 	return out
 }

@@ -6,21 +6,16 @@ import (
 	"github.com/alertlens/alertlens/queue"
 )
 
-// rowVersions is the current shape of each table's queued rows. A migration
-// that renames or retypes a column the producers write raises the table's
-// version here and adds the step that rewrites older rows to rowUpgrades,
-// so rows queued before the upgrade are written, not dead-lettered.
-var rowVersions = map[string]uint16{}
-
 // rowUpgrades[table][v] rewrites rows of version v to version v+1.
 var rowUpgrades = map[string]map[uint16]func(rows []byte) ([]byte, error){}
 
-// RowVersion is the current row version of table (1 unless raised).
+// RowVersion is the current row version of table: the shape of its queued
+// rows. A migration that renames or retypes a column the producers write
+// raises the table's version in the table registry and adds the step that
+// rewrites older rows to rowUpgrades, so rows queued before the upgrade are
+// written, not dead-lettered.
 func RowVersion(table string) uint16 {
-	if v, ok := rowVersions[table]; ok {
-		return v
-	}
-	return 1
+	return max(tables[table].version, 1)
 }
 
 // Section is a queue section of rows for table, stamped with the table's
