@@ -29,6 +29,8 @@ type Options struct {
 	Database     string
 	QueryTimeout time.Duration
 	MaxRows      int
+	// MaxQueryMemory bounds one read query's engine memory, in bytes.
+	MaxQueryMemory int64
 	// PollInterval is the poller's period: "within one poll interval" in
 	// the failed-inhibition definition.
 	PollInterval time.Duration
@@ -71,7 +73,11 @@ func (a *Analyzer) Options() Options { return a.opts }
 // API's limits, and decodes each row into a new T.
 func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data, params map[string]string) ([]T, error) {
 	secs := max(1, int(a.opts.QueryTimeout.Seconds()))
-	data.Settings = queries.Settings(secs, a.opts.MaxRows)
+	mem := a.opts.MaxQueryMemory
+	if mem <= 0 {
+		mem = 2 << 30
+	}
+	data.Settings = queries.Settings(secs, a.opts.MaxRows, mem)
 	sql, err := a.sql.Render(name, data)
 	if err != nil {
 		return nil, err

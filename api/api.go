@@ -87,7 +87,10 @@ func (s *Server) handle(en analysis.Entry) echo.HandlerFunc {
 		case errors.As(err, &le) && le.Limit == store.LimitRows:
 			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("answer has more than api.max_rows (%d) rows; narrow the window or the matchers", opts.MaxRows))
 		case errors.As(err, &le):
-			return echo.NewHTTPError(http.StatusServiceUnavailable, "query needed more memory than the store allows; narrow the window or the matchers")
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "query needed more memory than api.max_query_memory allows; narrow the window or the matchers")
+		case errors.Is(err, store.ErrReadsBusy):
+			c.Response().Header().Set("Retry-After", "5")
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "every read connection (store.read_connections) stayed busy for api.query_timeout; retry later")
 		case err != nil:
 			s.log.LogAttrs(ctx, slog.LevelError, "api: query failed", slog.String("endpoint", en.Name), slog.String("error", err.Error()))
 			return echo.NewHTTPError(http.StatusServiceUnavailable, "query failed: the store did not answer; see alertlens's log")

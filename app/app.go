@@ -66,7 +66,7 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 	var err error
 	switch cfg.Store.Kind {
 	case "embedded":
-		b, err = store.OpenEmbedded(cfg.Store.ChdbLib, cfg.Store.DataDir)
+		b, err = store.OpenEmbedded(cfg.Store.ChdbLib, cfg.Store.DataDir, cfg.Store.ReadConnections)
 	case "clickhouse":
 		b, err = store.OpenClickHouse(ctx, string(cfg.Store.ClickHouse.DSN), cfg.Store.ClickHouse.Cluster != "")
 	default:
@@ -149,7 +149,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 		int64(cfg.API.MaxImportBytes), log).Register(a.echo, cfg.API.Auth)
 
 	an, err := analysis.New(a.Store, analysis.Options{Database: cfg.Store.Database, QueryTimeout: time.Duration(cfg.API.QueryTimeout),
-		MaxRows: cfg.API.MaxRows, PollInterval: time.Duration(cfg.PollInterval),
+		MaxRows: cfg.API.MaxRows, MaxQueryMemory: int64(cfg.API.MaxQueryMemory), PollInterval: time.Duration(cfg.PollInterval),
 		WorkingHours: cfg.WorkingHours, SleepHours: cfg.EffectiveSleepHours(), NullReceivers: cfg.NullReceivers}, log, nil)
 	if err != nil {
 		return nil, err

@@ -134,12 +134,15 @@ type Source struct {
 
 // Store configures the backend.
 type Store struct {
-	Kind       string     `yaml:"kind"`
-	DataDir    string     `yaml:"data_dir"`
-	ChdbLib    string     `yaml:"chdb_lib"`
-	Database   string     `yaml:"database"`
-	Retention  Duration   `yaml:"retention"`
-	ClickHouse ClickHouse `yaml:"clickhouse"`
+	Kind    string `yaml:"kind"`
+	DataDir string `yaml:"data_dir"`
+	ChdbLib string `yaml:"chdb_lib"`
+	// ReadConnections bound the embedded engine's parallel reads; the
+	// writer and readiness have connections of their own.
+	ReadConnections int        `yaml:"read_connections"`
+	Database        string     `yaml:"database"`
+	Retention       Duration   `yaml:"retention"`
+	ClickHouse      ClickHouse `yaml:"clickhouse"`
 }
 
 // ClickHouse configures the server backend.
@@ -177,6 +180,9 @@ type API struct {
 	QueryTimeout   Duration `yaml:"query_timeout"`
 	MaxRows        int      `yaml:"max_rows"`
 	MaxImportBytes Bytes    `yaml:"max_import_bytes"`
+	// MaxQueryMemory bounds the engine memory one read query may use; big
+	// aggregations and sorts spill to disk at half of it.
+	MaxQueryMemory Bytes `yaml:"max_query_memory"`
 }
 
 // TLS serves HTTPS when both files are set.
@@ -267,7 +273,7 @@ func Default() Config {
 		Listen:   ":9095",
 		LogLevel: "info",
 		Store: Store{
-			Kind: "embedded", DataDir: "./data", Database: "alertlens",
+			Kind: "embedded", DataDir: "./data", Database: "alertlens", ReadConnections: 2,
 			Retention: Duration(400 * 24 * time.Hour),
 		},
 		Queue: Queue{
@@ -279,7 +285,7 @@ func Default() Config {
 			MaxBodyBytes: 10 << 20, MaxAlerts: 5000, MaxLabels: 256, MaxLabelBytes: 16 << 10,
 			DedupWindow: Duration(time.Minute),
 		},
-		API:                API{QueryTimeout: Duration(30 * time.Second), MaxRows: 100000, MaxImportBytes: 1 << 30},
+		API:                API{QueryTimeout: Duration(30 * time.Second), MaxRows: 100000, MaxImportBytes: 1 << 30, MaxQueryMemory: 2 << 30},
 		PollInterval:       Duration(15 * time.Second),
 		PollTimeout:        Duration(10 * time.Second),
 		CheckpointInterval: Duration(time.Hour),
@@ -341,6 +347,9 @@ func (c *Config) Validate() error {
 	if c.Store.Retention < Duration(24*time.Hour) {
 		add("store.retention", "%s is shorter than 1d", c.Store.Retention)
 	}
+	if c.Store.ReadConnections < 1 || c.Store.ReadConnections > 64 {
+		add("store.read_connections", "%d is not from 1 to 64", c.Store.ReadConnections)
+	}
 	if c.Queue.Fsync != "always" && c.Queue.Fsync != "never" {
 		add("queue.fsync", "%q is neither always nor never", c.Queue.Fsync)
 	}
@@ -378,6 +387,9 @@ func (c *Config) Validate() error {
 	validAuth("api.auth", c.API.Auth, add)
 	if c.API.QueryTimeout < Duration(time.Second) {
 		add("api.query_timeout", "must be at least 1s")
+	}
+	if c.API.MaxQueryMemory < 16<<20 {
+		add("api.max_query_memory", "%d is below 16MiB", c.API.MaxQueryMemory)
 	}
 	if c.API.MaxRows < 1 {
 		add("api.max_rows", "must be at least 1")
@@ -522,6 +534,7 @@ var settings = []setting{
 	{"store.data_dir", "data-dir", "embedded data and the ingest queue", str(func(c *Config) *string { return &c.Store.DataDir })},
 	{"store.chdb_lib", "chdb-lib", "path of libchdb.so (also ALERTLENS_CHDB_LIB)", str(func(c *Config) *string { return &c.Store.ChdbLib })},
 	{"store.database", "database", "ClickHouse database", str(func(c *Config) *string { return &c.Store.Database })},
+	{"store.read_connections", "read-connections", "embedded engine connections for reads (the writer and readiness have their own)", num(func(c *Config) *int { return &c.Store.ReadConnections })},
 	{"store.retention", "retention", "how long history is kept (TTL)", dur(func(c *Config) *Duration { return &c.Store.Retention })},
 	{"store.clickhouse.dsn", "clickhouse-dsn", "e.g. clickhouse://user:pass@host:9000/alertlens", secret(func(c *Config) *Secret { return &c.Store.ClickHouse.DSN })},
 	{"store.clickhouse.cluster", "clickhouse-cluster", "cluster name: DDL ON CLUSTER, Distributed tables", str(func(c *Config) *string { return &c.Store.ClickHouse.Cluster })},
@@ -547,6 +560,7 @@ var settings = []setting{
 	{"api.auth.password", "", "", secret(func(c *Config) *Secret { return &c.API.Auth.Password })},
 	{"api.query_timeout", "query-timeout", "longest a read query may run", dur(func(c *Config) *Duration { return &c.API.QueryTimeout })},
 	{"api.max_rows", "max-rows", "most rows one read query may return", num(func(c *Config) *int { return &c.API.MaxRows })},
+	{"api.max_query_memory", "max-query-memory", "engine memory one read query may use (spills to disk at half)", byt(func(c *Config) *Bytes { return &c.API.MaxQueryMemory })},
 	{"api.max_import_bytes", "max-import-bytes", "largest recording accepted by /api/v1/import", byt(func(c *Config) *Bytes { return &c.API.MaxImportBytes })},
 	{"tls.cert_file", "tls-cert-file", "serve HTTPS with this certificate", str(func(c *Config) *string { return &c.TLS.CertFile })},
 	{"tls.key_file", "tls-key-file", "and this key", str(func(c *Config) *string { return &c.TLS.KeyFile })},

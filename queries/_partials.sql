@@ -15,7 +15,9 @@
 
 -- The limits every analysis runs under. LEFT JOINs give NULL for "no
 -- match" (the engine's default fills in zeros, which silently counts
--- unmatched rows), and the engine itself bounds the query's time and result
--- size.
+-- unmatched rows), and the engine itself bounds the query's time, result
+-- size and memory; GROUP BY and ORDER BY spill to disk at half the memory
+-- bound instead of failing.
 {{define "settings"}}
-SETTINGS join_use_nulls = 1, max_execution_time = {{.MaxSeconds}}, max_result_rows = {{.MaxRows}}, result_overflow_mode = 'throw'{{end}}
+SETTINGS join_use_nulls = 1, max_execution_time = {{.MaxSeconds}}, max_result_rows = {{.MaxRows}}, result_overflow_mode = 'throw',
+  max_memory_usage = {{.MaxMemory}}, max_bytes_before_external_group_by = {{.SpillAt}}, max_bytes_before_external_sort = {{.SpillAt}}{{end}}

@@ -31,11 +31,15 @@ type Data struct {
 type Limits struct {
 	MaxSeconds int
 	MaxRows    int
+	MaxMemory  int64 // bytes
 }
 
+// SpillAt is where GROUP BY and ORDER BY start spilling to disk.
+func (l Limits) SpillAt() int64 { return l.MaxMemory / 2 }
+
 // Settings returns the limits of a read query.
-func Settings(maxSeconds, maxRows int) *Limits {
-	return &Limits{MaxSeconds: maxSeconds, MaxRows: maxRows}
+func Settings(maxSeconds, maxRows int, maxMemory int64) *Limits {
+	return &Limits{MaxSeconds: maxSeconds, MaxRows: maxRows, MaxMemory: maxMemory}
 }
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)

@@ -12,24 +12,70 @@ import (
 
 // Embedded is the default backend: chDB, the ClickHouse engine in-process,
 // with its data under a local directory.
+//
+// A connection runs one statement at a time, but connections to the same
+// path run in parallel. So the writer (inserts and DDL) has its own
+// connection, readiness has its own, and reads share a bounded pool: a slow
+// analysis never holds up ingest or /-/ready, and no number of readers can
+// open more than the pool's statements at once.
 type Embedded struct {
-	conn *chdb.Conn
+	conn    *chdb.Conn      // inserts and DDL
+	control *chdb.Conn      // readiness
+	reads   chan *chdb.Conn // the read pool
+	all     []*chdb.Conn
 }
 
-var _ Backend = (*Embedded)(nil)
+var (
+	_ Backend = (*Embedded)(nil)
+	_ Pinger  = (*Embedded)(nil)
+)
+
+// ErrReadsBusy means every read connection stayed busy until the request's
+// deadline: too many heavy reads at once.
+var ErrReadsBusy = errors.New("store: every read connection is busy")
 
 // OpenEmbedded loads libchdb.so from libPath (see chdb.ResolveLib) and opens
-// the engine's data under dataDir/clickhouse.
-func OpenEmbedded(libPath, dataDir string) (*Embedded, error) {
-	c, err := chdb.Open(chdb.ResolveLib(libPath), filepath.Join(dataDir, "clickhouse"))
-	if err != nil {
-		return nil, fmt.Errorf("store: opening embedded engine: %w", err)
+// the engine's data under dataDir/clickhouse, with readConns connections for
+// reads (at least 1).
+func OpenEmbedded(libPath, dataDir string, readConns int) (*Embedded, error) {
+	e := &Embedded{reads: make(chan *chdb.Conn, max(readConns, 1))}
+	open := func() (*chdb.Conn, error) {
+		c, err := chdb.Open(chdb.ResolveLib(libPath), filepath.Join(dataDir, "clickhouse"))
+		if err != nil {
+			_ = e.Close()
+			return nil, fmt.Errorf("store: opening embedded engine: %w", err)
+		}
+		e.all = append(e.all, c)
+		return c, nil
 	}
-	return &Embedded{conn: c}, nil
+	var err error
+	if e.conn, err = open(); err != nil {
+		return nil, err
+	}
+	if e.control, err = open(); err != nil {
+		return nil, err
+	}
+	for range cap(e.reads) {
+		c, err := open()
+		if err != nil {
+			return nil, err
+		}
+		e.reads <- c
+	}
+	return e, nil
 }
 
 // Version returns the engine's version.
 func (e *Embedded) Version() string { return e.conn.Version() }
+
+// Ping implements Pinger on the readiness connection.
+func (e *Embedded) Ping(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err := e.control.Query("SELECT 1", "JSONEachRow", nil)
+	return wrapChdb(err)
+}
 
 // Exec implements Backend.
 func (e *Embedded) Exec(ctx context.Context, sql string) error {
@@ -52,7 +98,14 @@ func (e *Embedded) Query(ctx context.Context, sql string, params map[string]stri
 			escaped[k] = paramEscaper.Replace(v)
 		}
 	}
-	r, err := e.conn.Query(sql, "JSONEachRow", escaped)
+	var c *chdb.Conn
+	select {
+	case c = <-e.reads:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrReadsBusy, ctx.Err())
+	}
+	defer func() { e.reads <- c }()
+	r, err := c.Query(sql, "JSONEachRow", escaped)
 	if err != nil {
 		return nil, wrapChdb(err)
 	}
@@ -79,7 +132,13 @@ func (e *Embedded) Insert(ctx context.Context, table string, rows []byte, token 
 }
 
 // Close implements Backend.
-func (e *Embedded) Close() error { return e.conn.Close() }
+func (e *Embedded) Close() error {
+	var errs []error
+	for _, c := range e.all {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
 
 func wrapChdb(err error) error {
 	if err == nil {

@@ -41,6 +41,12 @@ type Backend interface {
 	Close() error
 }
 
+// Pinger is a backend that answers readiness on its own connection, so a
+// busy read or write never makes the service look down.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
 // RejectedError marks a store error caused by the data itself (a value that
 // does not parse, a wrong type): retrying cannot help.
 type RejectedError struct{ Err error }
@@ -410,7 +416,13 @@ func (s *Store) Ready(ctx context.Context) error {
 	if !s.migrated.Load() {
 		return errors.New("store: not migrated yet")
 	}
-	if _, err := s.b.Query(ctx, "SELECT 1 AS ok", nil); err != nil {
+	var err error
+	if p, ok := s.b.(Pinger); ok {
+		err = p.Ping(ctx)
+	} else {
+		_, err = s.b.Query(ctx, "SELECT 1 AS ok", nil)
+	}
+	if err != nil {
 		return fmt.Errorf("store: unreachable: %w", err)
 	}
 	return nil

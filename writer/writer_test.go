@@ -261,7 +261,7 @@ func TestKill9WhileIngesting(t *testing.T) {
 
 func helperStore() (*store.Store, *queue.Queue, *writer.Writer) {
 	dir := os.Getenv("HELPER_DIR")
-	b, err := store.OpenEmbedded(os.Getenv("ALERTLENS_CHDB_LIB"), filepath.Join(dir, "engine"))
+	b, err := store.OpenEmbedded(os.Getenv("ALERTLENS_CHDB_LIB"), filepath.Join(dir, "engine"), 1)
 	must(err)
 	st, err := store.New(b, store.Options{Database: "crash", Retention: 400 * 24 * time.Hour}, nil)
 	must(err)

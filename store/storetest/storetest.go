@@ -98,7 +98,7 @@ func Backend(t testing.TB) *store.Embedded {
 	mu.Lock()
 	defer mu.Unlock()
 	if backend == nil {
-		b, err := store.OpenEmbedded(LibPath(), dir)
+		b, err := store.OpenEmbedded(LibPath(), dir, 2)
 		if err != nil {
 			t.Fatalf("opening the embedded engine (run `make chdb` first): %v", err)
 		}

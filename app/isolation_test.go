@@ -1,0 +1,48 @@
+package app_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/store"
+)
+
+// Reads run on their own engine connections: while every read connection
+// is busy with a slow query, /-/ready still answers and a webhook is
+// acknowledged and written to the store. With one connection for everything
+// (as before), readiness and the writer waited for the reads.
+func TestReadsDoNotStallIngestOrReadiness(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.Store.ReadConnections = 2
+	svc := apptest.Start(t, cfg)
+	var done atomic.Int32
+	for range 2 {
+		go func() {
+			// sleep(3) is the engine's longest single sleep: 3 s a read.
+			_, _ = svc.Store.Query(context.Background(), "SELECT sleep(3) AS s", nil)
+			done.Add(1)
+		}()
+	}
+	time.Sleep(300 * time.Millisecond) // let both reads start
+	if code, body := svc.Get(t, "/-/ready"); code != 200 {
+		t.Fatalf("/-/ready with every read connection busy: %d %s", code, body)
+	}
+	if done.Load() != 0 {
+		t.Fatal("the slow reads ended before readiness was checked: the test proves nothing")
+	}
+	body := []byte(`{"version":"4","receiver":"r","status":"firing","groupKey":"g","truncatedAlerts":0,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://am",` +
+		`"alerts":[{"status":"firing","labels":{"alertname":"A"},"annotations":{},"startsAt":"2026-11-02T10:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"00000000000000aa"}]}`)
+	if code, b := svc.Post(t, "/webhook/prod", "application/json", body); code != 200 {
+		t.Fatalf("webhook with every read connection busy: %d %s", code, b)
+	}
+	svc.WaitDrained(t) // the writer stored it
+	if done.Load() != 0 {
+		t.Fatal("the slow reads ended before the write: the test proves nothing")
+	}
+	if n := svc.Count(t, store.TableNotifications, ""); n != 1 {
+		t.Fatalf("%d notifications stored", n)
+	}
+}
