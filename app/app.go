@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 
 	"github.com/alertlens/alertlens/analysis"
 	"github.com/alertlens/alertlens/api"
@@ -203,7 +204,14 @@ func (a *App) Start() error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", a.cfg.Listen, err)
 	}
-	srv := &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	// Every client is bounded: headers within 10 s, the whole request within
+	// http.read_timeout, the answer within http.write_timeout, idle
+	// keep-alive connections closed, at most http.max_connections open.
+	hc := a.cfg.HTTP
+	ln = netutil.LimitListener(ln, hc.MaxConnections)
+	srv := &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Duration(hc.ReadTimeout),
+		WriteTimeout: time.Duration(hc.WriteTimeout), IdleTimeout: time.Duration(hc.IdleTimeout), MaxHeaderBytes: int(hc.MaxHeaderBytes),
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 	if a.cfg.TLS.CertFile != "" {
 		// Load the pair now: a bad certificate must stop the start, not
 		// leave a process up that serves nothing.

@@ -174,6 +174,19 @@ type Webhook struct {
 	Auth          Auth     `yaml:"auth"`
 }
 
+// HTTP bounds what one client can hold of the server.
+type HTTP struct {
+	// ReadTimeout bounds reading a whole request, body included (a slow
+	// body is cut off); WriteTimeout bounds writing the answer.
+	ReadTimeout  Duration `yaml:"read_timeout"`
+	WriteTimeout Duration `yaml:"write_timeout"`
+	// IdleTimeout closes keep-alive connections that send nothing.
+	IdleTimeout    Duration `yaml:"idle_timeout"`
+	MaxHeaderBytes Bytes    `yaml:"max_header_bytes"`
+	// MaxConnections bounds open connections; more wait to be accepted.
+	MaxConnections int `yaml:"max_connections"`
+}
+
 // API configures the read API and the import endpoint.
 type API struct {
 	Auth           Auth     `yaml:"auth"`
@@ -251,6 +264,7 @@ type Config struct {
 	Store              Store        `yaml:"store"`
 	Queue              Queue        `yaml:"queue"`
 	Webhook            Webhook      `yaml:"webhook"`
+	HTTP               HTTP         `yaml:"http"`
 	API                API          `yaml:"api"`
 	TLS                TLS          `yaml:"tls"`
 	Sources            []Source     `yaml:"sources"`
@@ -285,6 +299,7 @@ func Default() Config {
 			MaxBodyBytes: 10 << 20, MaxAlerts: 5000, MaxLabels: 256, MaxLabelBytes: 16 << 10,
 			DedupWindow: Duration(time.Minute),
 		},
+		HTTP:               HTTP{ReadTimeout: Duration(5 * time.Minute), WriteTimeout: Duration(2 * time.Minute), IdleTimeout: Duration(time.Minute), MaxHeaderBytes: 64 << 10, MaxConnections: 1024},
 		API:                API{QueryTimeout: Duration(30 * time.Second), MaxRows: 100000, MaxImportBytes: 1 << 30, MaxQueryMemory: 2 << 30},
 		PollInterval:       Duration(15 * time.Second),
 		PollTimeout:        Duration(10 * time.Second),
@@ -390,6 +405,18 @@ func (c *Config) Validate() error {
 	}
 	if c.API.MaxQueryMemory < 16<<20 {
 		add("api.max_query_memory", "%d is below 16MiB", c.API.MaxQueryMemory)
+	}
+	if c.HTTP.ReadTimeout < Duration(time.Second) || c.HTTP.WriteTimeout < Duration(time.Second) || c.HTTP.IdleTimeout < Duration(time.Second) {
+		add("http", "read_timeout, write_timeout and idle_timeout must each be at least 1s")
+	}
+	if c.HTTP.WriteTimeout <= c.API.QueryTimeout {
+		add("http.write_timeout", "%s must be longer than api.query_timeout (%s), or long answers are cut off", c.HTTP.WriteTimeout, c.API.QueryTimeout)
+	}
+	if c.HTTP.MaxHeaderBytes < 4<<10 {
+		add("http.max_header_bytes", "%d is below 4KiB", c.HTTP.MaxHeaderBytes)
+	}
+	if c.HTTP.MaxConnections < 16 {
+		add("http.max_connections", "%d is below 16", c.HTTP.MaxConnections)
 	}
 	if c.API.MaxRows < 1 {
 		add("api.max_rows", "must be at least 1")
@@ -560,6 +587,11 @@ var settings = []setting{
 	{"api.auth.password", "", "", secret(func(c *Config) *Secret { return &c.API.Auth.Password })},
 	{"api.query_timeout", "query-timeout", "longest a read query may run", dur(func(c *Config) *Duration { return &c.API.QueryTimeout })},
 	{"api.max_rows", "max-rows", "most rows one read query may return", num(func(c *Config) *int { return &c.API.MaxRows })},
+	{"http.read_timeout", "http-read-timeout", "longest time to read one request, body included", dur(func(c *Config) *Duration { return &c.HTTP.ReadTimeout })},
+	{"http.write_timeout", "http-write-timeout", "longest time to write one answer", dur(func(c *Config) *Duration { return &c.HTTP.WriteTimeout })},
+	{"http.idle_timeout", "http-idle-timeout", "idle keep-alive connections close after this", dur(func(c *Config) *Duration { return &c.HTTP.IdleTimeout })},
+	{"http.max_header_bytes", "http-max-header-bytes", "largest request header", byt(func(c *Config) *Bytes { return &c.HTTP.MaxHeaderBytes })},
+	{"http.max_connections", "http-max-connections", "most open connections at once", num(func(c *Config) *int { return &c.HTTP.MaxConnections })},
 	{"api.max_query_memory", "max-query-memory", "engine memory one read query may use (spills to disk at half)", byt(func(c *Config) *Bytes { return &c.API.MaxQueryMemory })},
 	{"api.max_import_bytes", "max-import-bytes", "largest recording accepted by /api/v1/import", byt(func(c *Config) *Bytes { return &c.API.MaxImportBytes })},
 	{"tls.cert_file", "tls-cert-file", "serve HTTPS with this certificate", str(func(c *Config) *string { return &c.TLS.CertFile })},

@@ -154,7 +154,8 @@ func (h *Handler) handle(r *http.Request, source string) (int, any) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return http.StatusBadRequest, errorBody{"reading body: " + err.Error()}
+		code, msg := webhook.BodyError(err)
+		return code, errorBody{msg}
 	}
 	if int64(len(body)) > limit {
 		return http.StatusRequestEntityTooLarge, errorBody{"body exceeds the limit of " + strconv.FormatInt(limit, 10) + " bytes (webhook.max_body_bytes)"}

@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +29,12 @@ func Middleware(a config.Auth, realm string) echo.MiddlewareFunc {
 				} else {
 					c.Response().Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`"`)
 				}
+				// Refuse without reading the body: the connection closes
+				// after this answer, and the server does not wait to drain
+				// what is left of the body, so a client without credentials
+				// cannot hold it open by sending a slow body.
+				c.Response().Header().Set("Connection", "close")
+				_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now())
 				return echo.NewHTTPError(http.StatusUnauthorized, "missing or invalid credentials for "+realm)
 			}
 			return next(c)
@@ -38,9 +45,9 @@ func Middleware(a config.Auth, realm string) echo.MiddlewareFunc {
 // Check reports whether r carries the credentials a requires.
 func Check(a config.Auth, r *http.Request) bool {
 	if a.BearerToken != "" {
-		h := r.Header.Get("Authorization")
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		return ok && equal(tok, string(a.BearerToken))
+		// Scheme names are case-insensitive (RFC 7235).
+		scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		return ok && strings.EqualFold(scheme, "Bearer") && equal(strings.TrimLeft(tok, " "), string(a.BearerToken))
 	}
 	if a.Username != "" {
 		u, p, ok := r.BasicAuth()

@@ -248,6 +248,12 @@ func (im *Importer) serve(c echo.Context) error {
 	if req.ContentLength > im.maxBytes {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "recording of "+strconv.FormatInt(req.ContentLength, 10)+" bytes exceeds the limit of "+strconv.FormatInt(im.maxBytes, 10)+" (api.max_import_bytes)")
 	}
+	// A large recording takes longer than an ordinary request to upload
+	// and replay: this handler alone gets an hour for both (it is behind the
+	// API's auth, and its size is bounded).
+	rc := http.NewResponseController(c.Response().Writer)
+	_ = rc.SetReadDeadline(time.Now().Add(time.Hour))
+	_ = rc.SetWriteDeadline(time.Now().Add(time.Hour))
 	body := http.MaxBytesReader(c.Response(), req.Body, im.maxBytes)
 	var res Result
 	var err error

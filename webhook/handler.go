@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -110,7 +111,7 @@ func (h *Handler) handle(r *http.Request, source string) (int, any) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, h.in.Limits.MaxBodyBytes+1))
 	if err != nil {
-		return http.StatusBadRequest, errorBody{"reading body: " + err.Error()}
+		return bodyError(err)
 	}
 	if int64(len(body)) > h.in.Limits.MaxBodyBytes {
 		return http.StatusRequestEntityTooLarge, errorBody{"body exceeds the limit of " + strconv.FormatInt(h.in.Limits.MaxBodyBytes, 10) + " bytes (webhook.max_body_bytes)"}
@@ -186,6 +187,23 @@ func (in *Ingester) IngestDecoded(ctx context.Context, msg *amwebhook.Message, b
 		}
 	}
 	return len(rows), duplicates, nil
+}
+
+// bodyError answers a body that could not be read: too slow (408, naming
+// the setting), or broken off (400). The network error's own text, with
+// addresses, stays in the log.
+func bodyError(err error) (int, any) {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return http.StatusRequestTimeout, errorBody{"the body did not arrive within http.read_timeout"}
+	}
+	return http.StatusBadRequest, errorBody{"the body was broken off before its end"}
+}
+
+// BodyError is bodyError for other intakes.
+func BodyError(err error) (int, string) {
+	code, body := bodyError(err)
+	return code, body.(errorBody).Error
 }
 
 func compact(b []byte) json.RawMessage {
