@@ -57,6 +57,11 @@ func (a *Analyzer) WeeklyReview(ctx context.Context, in WeeklyInput) (models.Wee
 	// match) apply.
 	com := in.Common
 	com.From, com.To = from.UTC(), to.UTC()
+	// The current week is answered up to now: an episode still firing has
+	// fired until now, not until the end of the week.
+	if now := a.now(); com.To.After(now) && com.From.Before(now) {
+		com.To = now.UTC()
+	}
 	r, err := a.reportFor(ctx, com, week, loc)
 	if err != nil {
 		return models.WeeklyReport{}, err

@@ -2,8 +2,10 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/workhours"
@@ -72,4 +74,34 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// The current week is answered up to now: an alert firing for the last 15
+// minutes has fired 900 s (plus the seconds this test takes), not until the
+// end of the week.
+func TestWeeklyReportCurrentWeekStopsAtNow(t *testing.T) {
+	svc := startWith(t, "weekly.ndjson")
+	start := time.Now().UTC().Add(-15 * time.Minute).Truncate(time.Second)
+	line := `{"kind":"webhook","at":"` + start.Add(5*time.Second).Format(time.RFC3339) + `","source":"prod","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g",` +
+		`"truncatedAlerts":0,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"firing","labels":{"alertname":"Now"},"annotations":{},` +
+		`"startsAt":"` + start.Format(time.RFC3339) + `","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"0000000000000abc"}]}}` + "\n"
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(line)); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	svc.WaitDrained(t)
+	y, w := time.Now().UTC().ISOWeek()
+	code, body := svc.Get(t, fmt.Sprintf("/api/v1/report/weekly?week=%04d-W%02d&match=%%7Balertname%%3D%%22Now%%22%%7D", y, w))
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	var r struct {
+		Longest *float64 `json:"longest_episode_seconds"`
+		To      string   `json:"to"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Longest == nil || *r.Longest < 900 || *r.Longest > 900+120 {
+		t.Fatalf("longest episode %v s, want 900 s and a little (to %s)", r.Longest, r.To)
+	}
 }

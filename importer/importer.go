@@ -165,6 +165,15 @@ func (im *Importer) replay(ctx context.Context, lines []recording.Line) (Result,
 				return Result{}, &recording.LineError{Line: l.Number, Err: fmt.Errorf("payload: %w", err)}
 			}
 			payloads[l.Number] = msg
+		case recording.KindPoll:
+			if len(l.Alerts) > im.limits.MaxAlerts*100 {
+				return Result{}, &recording.LineError{Line: l.Number, Err: fmt.Errorf("%d alerts in one poll exceed the limit of %d (100 × webhook.max_alerts)", len(l.Alerts), im.limits.MaxAlerts*100)}
+			}
+			for i, a := range l.Alerts {
+				if err := webhook.CheckPolled(fmt.Sprintf("alerts[%d]", i), a, im.limits); err != nil {
+					return Result{}, &recording.LineError{Line: l.Number, Err: err}
+				}
+			}
 		case recording.KindEvent:
 			ev, err := events.DecodeOne(l.Event, im.limits)
 			if err != nil {

@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -37,6 +38,16 @@ func TestImportHostileRecordings(t *testing.T) {
 		{"invalid UTF-8 in a payload", strings.Replace(hook, `"alertname":"X"`, "\"alertname\":\"X\xff\"", 1), 400, "line 1"},
 		{"NUL line", "\x00\x00\x00", 400, "line 1"},
 		{"over the size limit", strings.Repeat(pollErr+"\n", 20000), 413, "api.max_import_bytes"},
+		// Poll lines are checked like webhook alerts (the values a earlier
+		// version stored without a word):
+		{"polled fingerprint not hex", strings.Replace(poll, `"0123456789abcdef"`, `"NOT-A-FINGERPRINT!"`, 1), 400, "line 1: alerts[0].fingerprint"},
+		{"polled startsAt in year 1", strings.Replace(poll, `"startsAt":"2026-11-02T10:00:00Z"`, `"startsAt":"0001-01-01T00:00:01Z"`, 1), 400, "line 1: alerts[0].startsAt"},
+		{"polled startsAt in year 9999", strings.Replace(poll, `"startsAt":"2026-11-02T10:00:00Z"`, `"startsAt":"9999-01-01T00:00:00Z"`, 1), 400, "line 1: alerts[0].startsAt"},
+		{"polled label value of 20 KB", strings.Replace(poll, `"alertname":"X"`, `"alertname":"`+strings.Repeat("x", 20000)+`"`, 1), 400, "webhook.max_label_bytes"},
+		{"polled alert with 302 labels", strings.Replace(poll, `"labels":{"alertname":"X"}`, `"labels":{`+manyLabels(302)+`}`, 1), 400, "webhook.max_labels"},
+		{"polled label with an empty name", strings.Replace(poll, `"labels":{"alertname":"X"}`, `"labels":{"":"x"}`, 1), 400, "empty name"},
+		{"polled endsAt before startsAt", strings.Replace(poll, `"endsAt":"2026-11-02T11:00:00Z"`, `"endsAt":"2026-11-02T09:00:00Z"`, 1), 400, "endsAt is before its startsAt"},
+		{"webhook endsAt before startsAt", strings.Replace(strings.Replace(hook, `"status":"firing","labels"`, `"status":"resolved","labels"`, 1), `"endsAt":"0001-01-01T00:00:00Z"`, `"endsAt":"2026-11-02T09:00:00Z"`, 1), 400, "before its startsAt"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -87,4 +98,12 @@ func TestImportRequiresAPIAuth(t *testing.T) {
 	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(pollErr), "Authorization", "Bearer tok"); code != 200 {
 		t.Fatalf("import with token: %d %s", code, b)
 	}
+}
+
+func manyLabels(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(`"l%03d":"v"`, i)
+	}
+	return strings.Join(parts, ",")
 }

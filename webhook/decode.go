@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/prometheus/alertmanager/api/v2/models"
 	amwebhook "github.com/prometheus/alertmanager/notify/webhook"
 	"github.com/prometheus/alertmanager/template"
 
@@ -142,9 +143,54 @@ func Validate(msg *amwebhook.Message, lim Limits) error {
 			if err := checkTime(at+".endsAt", a.EndsAt); err != nil {
 				return err
 			}
+			if a.EndsAt.Before(a.StartsAt) {
+				return bad("%s.endsAt %s is before its startsAt %s", at, a.EndsAt.UTC().Format(time.RFC3339Nano), a.StartsAt.UTC().Format(time.RFC3339Nano))
+			}
 		}
 		if len(a.GeneratorURL) > 64<<10 {
 			return bad("%s.generatorURL is longer than 64 KiB", at)
+		}
+	}
+	return nil
+}
+
+// CheckPolled checks one alert of an Alertmanager API answer (a recorded
+// poll) as strictly as a webhook alert: fingerprint, labels and their
+// limits, times. field names it in the error.
+func CheckPolled(field string, a *models.GettableAlert, lim Limits) error {
+	if a == nil {
+		return bad("%s is null", field)
+	}
+	if a.Fingerprint == nil || !fingerprintRE.MatchString(*a.Fingerprint) {
+		fp := ""
+		if a.Fingerprint != nil {
+			fp = *a.Fingerprint
+		}
+		return bad("%s.fingerprint %q is not 16 lowercase hex digits", field, truncate(fp))
+	}
+	if len(a.Labels) == 0 {
+		return bad("%s.labels is empty", field)
+	}
+	if err := checkKV(field+".labels", template.KV(a.Labels), lim); err != nil {
+		return err
+	}
+	if err := checkKV(field+".annotations", template.KV(a.Annotations), lim); err != nil {
+		return err
+	}
+	if a.StartsAt == nil {
+		return bad("%s.startsAt is missing", field)
+	}
+	starts := time.Time(*a.StartsAt)
+	if err := checkTime(field+".startsAt", starts); err != nil {
+		return err
+	}
+	if a.EndsAt != nil && !time.Time(*a.EndsAt).IsZero() {
+		ends := time.Time(*a.EndsAt)
+		if err := checkTime(field+".endsAt", ends); err != nil {
+			return err
+		}
+		if ends.Before(starts) {
+			return bad("%s.endsAt is before its startsAt", field)
 		}
 	}
 	return nil
