@@ -32,11 +32,18 @@ import (
 	"github.com/alertlens/alertlens/webhook"
 )
 
+// Queue is the durable queue as an import uses it: all its records at once,
+// and whether the writer has stored them.
+type Queue interface {
+	AppendAll(ctx context.Context, records [][]queue.Section) (queue.Position, error)
+	Stored(pos queue.Position) bool
+}
+
 // Importer imports recordings. Imports run one at a time: each source's
 // poll history must be diffed in order.
 type Importer struct {
 	mu         sync.Mutex
-	q          queue.Producer
+	q          Queue
 	st         poller.Querier
 	webhooks   *webhook.Handler
 	limits     webhook.Limits
@@ -47,7 +54,7 @@ type Importer struct {
 }
 
 // New makes an importer.
-func New(q queue.Producer, st poller.Querier, webhooks *webhook.Handler, limits webhook.Limits, dedupWindow, checkpoint time.Duration, maxBytes int64, log *slog.Logger) *Importer {
+func New(q Queue, st poller.Querier, webhooks *webhook.Handler, limits webhook.Limits, dedupWindow, checkpoint time.Duration, maxBytes int64, log *slog.Logger) *Importer {
 	return &Importer{q: q, st: st, webhooks: webhooks, limits: limits, dedup: dedupWindow, checkpoint: checkpoint, maxBytes: maxBytes, log: log}
 }
 
@@ -55,16 +62,23 @@ func New(q queue.Producer, st poller.Querier, webhooks *webhook.Handler, limits 
 type Result struct {
 	Lines int `json:"lines"`
 	Rows  int `json:"rows"`
+	// Readable: every row was in the store when the import answered (it
+	// waits up to readableWait for the writer).
+	Readable bool `json:"readable"`
 }
 
-// batcher collects queue sections in memory and appends them in large
-// records: a recording of many small lines would otherwise cost one fsync a
-// line.
+// readableWait bounds how long an import waits for its rows to be stored.
+const readableWait = 2 * time.Minute
+
+// batcher collects an import's queue sections in memory, cut into large
+// records, and appends them all at once at the end: a recording of many
+// small lines would otherwise cost one fsync a line, and a queue that
+// cannot take all of it takes none of it.
 type batcher struct {
-	q    queue.Producer
-	secs []queue.Section
-	rows int
-	all  int
+	secs    []queue.Section
+	records [][]queue.Section
+	rows    int
+	all     int
 }
 
 func (b *batcher) Append(_ context.Context, secs ...queue.Section) error {
@@ -77,16 +91,16 @@ func (b *batcher) Append(_ context.Context, secs ...queue.Section) error {
 	return nil
 }
 
-func (b *batcher) flushIfLarge(ctx context.Context) error {
-	if b.rows < 5000 {
-		return nil
+func (b *batcher) cutIfLarge() {
+	if b.rows >= 5000 {
+		b.cut()
 	}
-	return b.flush(ctx)
 }
 
-func (b *batcher) flush(ctx context.Context) error {
+// cut closes the record being collected.
+func (b *batcher) cut() {
 	if len(b.secs) == 0 {
-		return nil
+		return
 	}
 	// Merge sections per table: fewer, larger sections.
 	merged := map[string][]byte{}
@@ -101,11 +115,8 @@ func (b *batcher) flush(ctx context.Context) error {
 	for _, t := range order {
 		secs = append(secs, store.Section(t, merged[t]))
 	}
-	if err := b.q.Append(ctx, secs...); err != nil {
-		return err
-	}
+	b.records = append(b.records, secs)
 	b.secs, b.rows = nil, 0
-	return nil
 }
 
 // QueueError wraps a failure to queue: the client should retry (503).
@@ -186,7 +197,7 @@ func (im *Importer) replay(ctx context.Context, lines []recording.Line) (Result,
 
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	b := &batcher{q: im.q}
+	b := &batcher{}
 	in := im.webhooks.ForImport(im.dedup, b)
 	evIn := &events.Ingester{Queue: b, Limits: im.limits}
 	differs := map[string]*poller.Differ{}
@@ -237,14 +248,25 @@ func (im *Importer) replay(ctx context.Context, lines []recording.Line) (Result,
 				return Result{}, err
 			}
 		}
-		if err := b.flushIfLarge(ctx); err != nil {
-			return Result{}, &QueueError{Err: err}
-		}
+		b.cutIfLarge()
 	}
-	if err := b.flush(ctx); err != nil {
+	b.cut()
+	end, err := im.q.AppendAll(ctx, b.records)
+	if err != nil {
 		return Result{}, &QueueError{Err: err}
 	}
-	return Result{Lines: len(lines), Rows: b.all}, nil
+	res := Result{Lines: len(lines), Rows: b.all}
+	wait, cancel := context.WithTimeout(ctx, readableWait)
+	defer cancel()
+	for !im.q.Stored(end) {
+		select {
+		case <-wait.Done():
+			return res, nil
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	res.Readable = true
+	return res, nil
 }
 
 // Register adds POST /api/v1/import behind the API's auth.

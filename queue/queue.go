@@ -154,8 +154,9 @@ type cursorFile struct {
 }
 
 type appendReq struct {
-	rec  []byte
+	recs [][]byte // appended together, or none of them (budget)
 	done chan error
+	end  *Position // set, when not nil, to the position after the last record
 }
 
 // Queue is the durable log. Append is safe for concurrent use; reading and
@@ -415,7 +416,49 @@ func (q *Queue) Append(ctx context.Context, sections ...Section) error {
 
 // AppendEncoded appends a record made by EncodeRecord.
 func (q *Queue) AppendEncoded(ctx context.Context, rec []byte) error {
-	req := appendReq{rec: rec, done: make(chan error, 1)}
+	return q.send(ctx, appendReq{recs: [][]byte{rec}, done: make(chan error, 1)})
+}
+
+// AppendAll appends records (each one record's sections) together: the
+// disk budget is checked for all of them at once, so when the queue is full
+// none is kept. It returns the position after the last one, which the
+// writer has passed once all of them are in the store. (A crash in the
+// middle of the write can leave a prefix of them, like any producer's
+// records before a crash.)
+func (q *Queue) AppendAll(ctx context.Context, records [][]Section) (Position, error) {
+	req := appendReq{done: make(chan error, 1), end: new(Position)}
+	var queued []Section
+	for _, secs := range records {
+		rec, err := EncodeRecord(time.Now(), secs)
+		if err != nil {
+			return Position{}, err
+		}
+		req.recs = append(req.recs, rec)
+		queued = append(queued, secs...)
+	}
+	if len(req.recs) == 0 {
+		committed, _ := q.Cursor()
+		return committed, nil
+	}
+	if err := q.send(ctx, req); err != nil {
+		if errors.Is(err, ErrFull) {
+			q.full.Inc()
+		}
+		return Position{}, err
+	}
+	for _, s := range queued {
+		q.queued.WithLabelValues(s.Table).Add(float64(countLines(s.Rows)))
+	}
+	return *req.end, nil
+}
+
+// Stored reports whether the writer has stored everything before pos.
+func (q *Queue) Stored(pos Position) bool {
+	committed, _ := q.Cursor()
+	return !committed.Less(pos)
+}
+
+func (q *Queue) send(ctx context.Context, req appendReq) error {
 	// The read lock keeps Close from stopping the loop between our check
 	// and our send: every request sent is answered.
 	q.closeMu.RLock()
@@ -479,40 +522,54 @@ func (q *Queue) writeBatch(batch []appendReq) {
 	wrote := false
 	var failed error
 	for i, r := range batch {
+		total := int64(0)
+		for _, rec := range r.recs {
+			total += int64(len(rec))
+		}
 		q.mu.Lock()
-		if q.usedBytesLocked()+int64(len(r.rec)) > q.opts.MaxBytes {
+		if q.usedBytesLocked()+total > q.opts.MaxBytes {
 			q.mu.Unlock()
 			results[i] = ErrFull
 			continue
 		}
-		active := q.segments[len(q.segments)-1]
-		size := q.sizes[active] + q.pending
 		q.mu.Unlock()
-		if size > 0 && size+int64(len(r.rec)) > q.opts.SegmentBytes {
-			if err := q.roll(); err != nil {
-				failed = err
+		for _, rec := range r.recs {
+			q.mu.Lock()
+			active := q.segments[len(q.segments)-1]
+			size := q.sizes[active] + q.pending
+			q.mu.Unlock()
+			if size > 0 && size+int64(len(rec)) > q.opts.SegmentBytes {
+				if err := q.roll(); err != nil {
+					failed = err
+				}
 			}
-		}
-		if failed == nil {
-			if _, err := q.active.Write(r.rec); err != nil {
-				failed = fmt.Errorf("queue: writing segment: %w", err)
-				// A partial write leaves a torn record: cut it off so the
-				// next record starts on a boundary.
-				q.mu.Lock()
-				end := q.sizes[q.segments[len(q.segments)-1]] + q.pending
-				q.mu.Unlock()
-				_ = q.active.Truncate(end)
-				_, _ = q.active.Seek(end, io.SeekStart)
+			if failed == nil {
+				if _, err := q.active.Write(rec); err != nil {
+					failed = fmt.Errorf("queue: writing segment: %w", err)
+					// A partial write leaves a torn record: cut it off so the
+					// next record starts on a boundary.
+					q.mu.Lock()
+					end := q.sizes[q.segments[len(q.segments)-1]] + q.pending
+					q.mu.Unlock()
+					_ = q.active.Truncate(end)
+					_, _ = q.active.Seek(end, io.SeekStart)
+				}
 			}
+			if failed != nil {
+				break
+			}
+			wrote = true
+			q.mu.Lock()
+			q.pendingGrow(int64(len(rec)))
+			if r.end != nil {
+				seg := q.segments[len(q.segments)-1]
+				*r.end = Position{Segment: seg, Offset: q.sizes[seg] + q.pending}
+			}
+			q.mu.Unlock()
 		}
 		if failed != nil {
 			results[i] = failed
-			continue
 		}
-		wrote = true
-		q.mu.Lock()
-		q.pendingGrow(int64(len(r.rec)))
-		q.mu.Unlock()
 	}
 	if wrote && q.opts.Fsync == FsyncAlways {
 		if err := q.active.Sync(); err != nil {

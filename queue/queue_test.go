@@ -403,3 +403,45 @@ func TestSectionVersionRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// AppendAll keeps all of its records or none: the budget is checked for
+// their total. The position it returns is the end of the last one, across
+// segment rolls.
+func TestAppendAllIsAllOrNothing(t *testing.T) {
+	o := Options{Dir: t.TempDir(), MaxBytes: 8192, SegmentBytes: 4096, Fsync: FsyncAlways}
+	q := mustOpen(t, o)
+	ctx := context.Background()
+	row := append(bytes.Repeat([]byte("x"), 1000), '\n')
+	records := func(n int) [][]Section {
+		out := make([][]Section, n)
+		for i := range out {
+			out[i] = []Section{{Table: "t", Rows: row}}
+		}
+		return out
+	}
+	// Ten records of about 1 KB are over the 8 KiB budget together.
+	if _, err := q.AppendAll(ctx, records(10)); !errors.Is(err, ErrFull) {
+		t.Fatalf("got %v, want ErrFull", err)
+	}
+	if st := q.Stats(); st.Bytes != 0 {
+		t.Fatalf("%d bytes kept of a refused group", st.Bytes)
+	}
+	// Five fit (over two segments of 4 KiB).
+	end, err := q.AppendAll(ctx, records(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, readEnd := readAll(t, q, Position{Segment: 1})
+	if len(recs) != 5 || end != readEnd || end.Segment < 2 {
+		t.Fatalf("%d records, end %v, read end %v; want 5 records ending where reading ends, past the first segment", len(recs), end, readEnd)
+	}
+	if q.Stored(end) {
+		t.Fatal("Stored before the consumer committed")
+	}
+	if err := q.Commit(readEnd); err != nil {
+		t.Fatal(err)
+	}
+	if !q.Stored(end) {
+		t.Fatal("not Stored after the consumer committed past it")
+	}
+}
