@@ -8,6 +8,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +28,7 @@ import (
 	"github.com/alertlens/alertlens/events"
 	"github.com/alertlens/alertlens/httpauth"
 	"github.com/alertlens/alertlens/poller"
+	"github.com/alertlens/alertlens/queries"
 	"github.com/alertlens/alertlens/queue"
 	"github.com/alertlens/alertlens/recording"
 	"github.com/alertlens/alertlens/store"
@@ -65,6 +68,9 @@ type Result struct {
 	// Readable: every row was in the store when the import answered (it
 	// waits up to readableWait for the writer).
 	Readable bool `json:"readable"`
+	// AlreadyImported: the same recording was imported before; nothing was
+	// stored again (lines and rows are the earlier import's).
+	AlreadyImported bool `json:"already_imported"`
 }
 
 // readableWait bounds how long an import waits for its rows to be stored.
@@ -126,13 +132,32 @@ func (e *QueueError) Error() string { return "cannot queue the import: " + e.Err
 func (e *QueueError) Unwrap() error { return e.Err }
 
 // Import parses and validates the whole recording first (a bad line stores
-// nothing: *recording.LineError), then replays it.
+// nothing: *recording.LineError), then replays it. A recording imported
+// before (the same bytes) is recognized and stores nothing again.
 func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
-	lines, err := recording.Parse(r, config.ValidSourceName, int(im.maxBytes))
+	h := sha256.New()
+	lines, err := recording.Parse(io.TeeReader(r, h), config.ValidSourceName, int(im.maxBytes))
 	if err != nil {
 		return Result{}, err
 	}
-	return im.replay(ctx, lines)
+	return im.replay(ctx, lines, hex.EncodeToString(h.Sum(nil)))
+}
+
+// seen reports whether content was imported before, with what it gave.
+func (im *Importer) seen(ctx context.Context, content string) (Result, bool, error) {
+	out, err := im.st.Query(ctx, queries.SQL("import_seen"), map[string]string{"content": content})
+	if err != nil {
+		return Result{}, false, fmt.Errorf("checking earlier imports: %w", err)
+	}
+	var r struct {
+		Seen  bool   `json:"seen"`
+		Lines uint64 `json:"lines"`
+		Rows  uint64 `json:"rows"`
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(out), &r); err != nil {
+		return Result{}, false, fmt.Errorf("checking earlier imports: %w", err)
+	}
+	return Result{Lines: int(r.Lines), Rows: int(r.Rows), Readable: true, AlreadyImported: r.Seen}, r.Seen, nil
 }
 
 // ImportEvents imports the event recorder's own JSONL file output (one
@@ -143,6 +168,8 @@ func (im *Importer) ImportEvents(ctx context.Context, r io.Reader, source string
 		return Result{}, fmt.Errorf("importing events: source %q is not a valid source name", source)
 	}
 	var lines []recording.Line
+	h := sha256.New()
+	h.Write([]byte("events\x00" + source + "\x00"))
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), int(im.maxBytes))
 	for n := 1; sc.Scan(); n++ {
@@ -156,14 +183,16 @@ func (im *Importer) ImportEvents(ctx context.Context, r io.Reader, source string
 		}
 		lines = append(lines, recording.Line{Kind: recording.KindEvent, At: ev.Timestamp.AsTime(), Source: source,
 			Event: append(json.RawMessage(nil), raw...), Number: n})
+		h.Write(raw)
+		h.Write([]byte{'\n'})
 	}
 	if err := sc.Err(); err != nil {
 		return Result{}, fmt.Errorf("reading events: %w", err)
 	}
-	return im.replay(ctx, lines)
+	return im.replay(ctx, lines, hex.EncodeToString(h.Sum(nil)))
 }
 
-func (im *Importer) replay(ctx context.Context, lines []recording.Line) (Result, error) {
+func (im *Importer) replay(ctx context.Context, lines []recording.Line, content string) (Result, error) {
 	// Every payload and event is decoded (and so validated) before anything
 	// is stored.
 	payloads := map[int]*amwebhook.Message{}
@@ -197,6 +226,9 @@ func (im *Importer) replay(ctx context.Context, lines []recording.Line) (Result,
 
 	im.mu.Lock()
 	defer im.mu.Unlock()
+	if earlier, ok, err := im.seen(ctx, content); err != nil || ok {
+		return earlier, err
+	}
 	b := &batcher{}
 	in := im.webhooks.ForImport(im.dedup, b)
 	evIn := &events.Ingester{Queue: b, Limits: im.limits}
@@ -251,6 +283,16 @@ func (im *Importer) replay(ctx context.Context, lines []recording.Line) (Result,
 		b.cutIfLarge()
 	}
 	b.cut()
+	// The import's own row goes with its last record: stored together.
+	mark, err := store.EncodeRows(nil, []store.Import{{ImportedAt: store.T(time.Now()), Content: content, Lines: uint64(len(lines)), Rows: uint64(b.all)}})
+	if err != nil {
+		return Result{}, err
+	}
+	if n := len(b.records); n > 0 {
+		b.records[n-1] = append(b.records[n-1], store.Section(store.TableImports, mark))
+	} else {
+		b.records = [][]queue.Section{{store.Section(store.TableImports, mark)}}
+	}
 	end, err := im.q.AppendAll(ctx, b.records)
 	if err != nil {
 		return Result{}, &QueueError{Err: err}

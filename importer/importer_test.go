@@ -139,3 +139,26 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		t.Fatalf("%d notifications readable right after the import answered, want 50", n)
 	}
 }
+
+// The same recording imported twice is stored once; a different one is
+// stored.
+func TestImportTwiceStoresOnce(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	rec := []byte(strings.Join([]string{poll, hook, pollEmpty, pollErr, ""}, "\n"))
+	for i, want := range []string{`"already_imported":false`, `"already_imported":true`} {
+		code, body := svc.Post(t, "/api/v1/import", "application/x-ndjson", rec)
+		if code != 200 || !strings.Contains(string(body), want) || !strings.Contains(string(body), `"lines":4`) {
+			t.Fatalf("import %d: %d %s, want 200 with %s", i+1, code, body, want)
+		}
+	}
+	if n := svc.Count(t, "notifications", ""); n != 1 {
+		t.Fatalf("%d notifications after importing one recording twice", n)
+	}
+	other := strings.Replace(hook, "0123456789abcdef", "00000000000000ff", 1)
+	if code, body := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(other)); code != 200 || !strings.Contains(string(body), `"already_imported":false`) {
+		t.Fatalf("another recording: %d %s", code, body)
+	}
+	if n := svc.Count(t, "notifications", ""); n != 2 {
+		t.Fatalf("%d notifications after a second, different recording", n)
+	}
+}

@@ -16,6 +16,7 @@ const (
 	TablePolls              = "polls"
 	TableAlertmanagerStatus = "alertmanager_status"
 	TableEvents             = "events"
+	TableImports            = "imports"
 )
 
 // Time is a DateTime64(3, 'UTC') column value. It encodes as ClickHouse's
@@ -203,6 +204,14 @@ type Event struct {
 	Version            string            `json:"version"`
 }
 
+// Import is one recording imported, known by the hash of its content.
+type Import struct {
+	ImportedAt Time   `json:"imported_at"`
+	Content    string `json:"content"` // hex SHA-256
+	Lines      uint64 `json:"lines"`
+	Rows       uint64 `json:"rows"`
+}
+
 // Kinds of events rows: the event recorder's event types in snake case.
 const (
 	EventStartup         = "alertmanager_startup"
@@ -236,6 +245,7 @@ var tables = map[string]tableInfo{
 	TablePolls:              {func() any { return new(Poll) }, "polled_at", "cityHash64(source)", 0},
 	TableAlertmanagerStatus: {func() any { return new(AlertmanagerStatus) }, "observed_at", "cityHash64(source)", 0},
 	TableEvents:             {func() any { return new(Event) }, "at", "cityHash64(fingerprint)", 0},
+	TableImports:            {func() any { return new(Import) }, "imported_at", "cityHash64(content)", 0},
 }
 
 // Tables lists the data tables, sorted.

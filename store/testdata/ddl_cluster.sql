@@ -149,3 +149,17 @@ TTL toDateTime(at) + toIntervalSecond(2592000)
 SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS alertlens.events ON CLUSTER main AS alertlens.events_local ENGINE = Distributed(main, alertlens, events_local, cityHash64(fingerprint));
+
+CREATE TABLE IF NOT EXISTS alertlens.imports_local ON CLUSTER main
+(
+    imported_at DateTime64(3, 'UTC'),
+    content     FixedString(64),
+    lines       UInt64,
+    rows        UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/alertlens/imports_local', '{replica}')
+ORDER BY content
+TTL toDateTime(imported_at) + toIntervalSecond(2592000)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.imports ON CLUSTER main AS alertlens.imports_local ENGINE = Distributed(main, alertlens, imports_local, cityHash64(content));

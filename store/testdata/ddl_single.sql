@@ -137,3 +137,15 @@ PARTITION BY toYYYYMM(at)
 ORDER BY (source, fingerprint, at)
 TTL toDateTime(at) + toIntervalSecond(2592000)
 SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.imports 
+(
+    imported_at DateTime64(3, 'UTC'),
+    content     FixedString(64),
+    lines       UInt64,
+    rows        UInt64
+)
+ENGINE = ReplacingMergeTree
+ORDER BY content
+TTL toDateTime(imported_at) + toIntervalSecond(2592000)
+SETTINGS non_replicated_deduplication_window = 1000;
