@@ -177,6 +177,11 @@ func (a *App) routes() {
 		if err := a.Store.Ready(ctx); err != nil {
 			return c.String(http.StatusServiceUnavailable, "alertlens is not ready: "+err.Error()+"\n")
 		}
+		// A store that answers but cannot write (a full disk) is not ready
+		// either: what is acknowledged only piles up in the queue.
+		if err := a.writer.Healthy(time.Duration(a.cfg.Queue.NotReadyAfter)); err != nil {
+			return c.String(http.StatusServiceUnavailable, "alertlens is not ready: "+err.Error()+"\n")
+		}
 		return c.String(http.StatusOK, "alertlens is Ready.\n")
 	})
 	a.echo.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg})))

@@ -162,6 +162,9 @@ type Queue struct {
 	DeadLetter    string   `yaml:"dead_letter"`
 	MinBackoff    Duration `yaml:"min_backoff"`
 	MaxBackoff    Duration `yaml:"max_backoff"`
+	// NotReadyAfter: when the store has refused every write this long, the
+	// service reports not ready (and ready again at the first write).
+	NotReadyAfter Duration `yaml:"not_ready_after"`
 }
 
 // Webhook configures the webhook receiver's limits.
@@ -293,7 +296,7 @@ func Default() Config {
 		Queue: Queue{
 			MaxBytes: 1 << 30, SegmentBytes: 64 << 20, Fsync: "always",
 			BatchRows: 10000, FlushInterval: Duration(time.Second),
-			MinBackoff: Duration(100 * time.Millisecond), MaxBackoff: Duration(30 * time.Second),
+			MinBackoff: Duration(100 * time.Millisecond), MaxBackoff: Duration(30 * time.Second), NotReadyAfter: Duration(10 * time.Second),
 		},
 		Webhook: Webhook{
 			MaxBodyBytes: 10 << 20, MaxAlerts: 5000, MaxLabels: 256, MaxLabelBytes: 16 << 10,
@@ -574,6 +577,7 @@ var settings = []setting{
 	{"queue.dead_letter", "dead-letter", "file for rows the store rejects (default DATA_DIR/dead-letter.ndjson)", str(func(c *Config) *string { return &c.Queue.DeadLetter })},
 	{"queue.min_backoff", "", "", dur(func(c *Config) *Duration { return &c.Queue.MinBackoff })},
 	{"queue.max_backoff", "", "", dur(func(c *Config) *Duration { return &c.Queue.MaxBackoff })},
+	{"queue.not_ready_after", "", "", dur(func(c *Config) *Duration { return &c.Queue.NotReadyAfter })},
 	{"webhook.max_body_bytes", "webhook-max-body-bytes", "largest webhook body", byt(func(c *Config) *Bytes { return &c.Webhook.MaxBodyBytes })},
 	{"webhook.max_alerts", "webhook-max-alerts", "most alerts in one webhook", num(func(c *Config) *int { return &c.Webhook.MaxAlerts })},
 	{"webhook.max_labels", "webhook-max-labels", "most labels (and annotations) per alert", num(func(c *Config) *int { return &c.Webhook.MaxLabels })},

@@ -33,6 +33,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -509,12 +510,20 @@ func (q *Queue) appendLoop() {
 	}
 }
 
-func (q *Queue) usedBytesLocked() int64 {
+// diskBytesLocked is what the segment files hold on disk: the budget is
+// about the disk, and a consumed part of a segment stays there until the
+// whole segment is removed.
+func (q *Queue) diskBytesLocked() int64 {
 	var n int64
 	for _, s := range q.sizes {
 		n += s
 	}
-	return n + q.pending - q.cursor.Committed.Offset
+	return n + q.pending
+}
+
+// unwrittenBytesLocked is what the writer has not stored yet.
+func (q *Queue) unwrittenBytesLocked() int64 {
+	return q.diskBytesLocked() - q.cursor.Committed.Offset
 }
 
 func (q *Queue) writeBatch(batch []appendReq) {
@@ -527,7 +536,7 @@ func (q *Queue) writeBatch(batch []appendReq) {
 			total += int64(len(rec))
 		}
 		q.mu.Lock()
-		if q.usedBytesLocked()+total > q.opts.MaxBytes {
+		if q.diskBytesLocked()+total > q.opts.MaxBytes {
 			q.mu.Unlock()
 			results[i] = ErrFull
 			continue
@@ -546,6 +555,10 @@ func (q *Queue) writeBatch(batch []appendReq) {
 			if failed == nil {
 				if _, err := q.active.Write(rec); err != nil {
 					failed = fmt.Errorf("queue: writing segment: %w", err)
+					if errors.Is(err, syscall.ENOSPC) {
+						// A disk that is full is a full queue: retry later.
+						failed = fmt.Errorf("%w (the disk itself is full: %w)", ErrFull, err)
+					}
 					// A partial write leaves a torn record: cut it off so the
 					// next record starts on a boundary.
 					q.mu.Lock()
@@ -574,6 +587,9 @@ func (q *Queue) writeBatch(batch []appendReq) {
 	if wrote && q.opts.Fsync == FsyncAlways {
 		if err := q.active.Sync(); err != nil {
 			err = fmt.Errorf("queue: fsync: %w", err)
+			if errors.Is(err, syscall.ENOSPC) {
+				err = fmt.Errorf("%w (the disk itself is full: %w)", ErrFull, err)
+			}
 			for i := range results {
 				if results[i] == nil {
 					results[i] = err
@@ -840,7 +856,7 @@ type Stats struct {
 func (q *Queue) Stats() Stats {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return Stats{Bytes: q.usedBytesLocked(), OldestAt: q.oldestAt}
+	return Stats{Bytes: q.unwrittenBytesLocked(), OldestAt: q.oldestAt}
 }
 
 // SetOldest records the append time of the oldest unwritten record, as the

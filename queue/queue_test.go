@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -443,5 +444,48 @@ func TestAppendAllIsAllOrNothing(t *testing.T) {
 	}
 	if !q.Stored(end) {
 		t.Fatal("not Stored after the consumer committed past it")
+	}
+}
+
+// The budget is about the disk: records the consumer has committed still
+// occupy their segment file until the whole segment is removed, so they
+// still count. (Counting only the unconsumed part let a queue with a 32 MiB
+// budget hold 36.8 MiB.)
+func TestBudgetCountsTheDisk(t *testing.T) {
+	dir := t.TempDir()
+	o := Options{Dir: dir, MaxBytes: 8192, SegmentBytes: 8192, Fsync: FsyncAlways}
+	q := mustOpen(t, o)
+	ctx := context.Background()
+	row := append(bytes.Repeat([]byte("x"), 1000), '\n')
+	for range 6 {
+		if err := q.Append(ctx, Section{Table: "t", Rows: row}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, end := readAll(t, q, Position{Segment: 1})
+	if err := q.Commit(end); err != nil {
+		t.Fatal(err)
+	}
+	if st := q.Stats(); st.Bytes != 0 {
+		t.Fatalf("%d unwritten bytes after committing everything", st.Bytes)
+	}
+	var err error
+	for range 3 {
+		if err = q.Append(ctx, Section{Table: "t", Rows: row}); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, ErrFull) {
+		t.Fatalf("three more 1 KB records on 6 KB of segment: %v, want ErrFull", err)
+	}
+	var onDisk int64
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && strings.HasSuffix(e.Name(), ".seg") {
+			onDisk += info.Size()
+		}
+	}
+	if onDisk > o.MaxBytes {
+		t.Fatalf("%d bytes of segments on disk, over the %d budget", onDisk, o.MaxBytes)
 	}
 }

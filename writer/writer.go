@@ -16,6 +16,7 @@ import (
 	"os"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -107,8 +108,26 @@ type Writer struct {
 
 	dlMu sync.Mutex
 
+	// failingSince is when the current run of failed inserts began (unix
+	// nanoseconds; 0 while inserts succeed), and lastErr its latest error.
+	failingSince atomic.Int64
+	lastErr      atomic.Value // string
+
 	drained     chan struct{}
 	drainedOnce sync.Once
+}
+
+// Healthy returns an error while the store has refused every insert for at
+// least d (a full disk, a lost server): the service is then not ready,
+// however well it still takes input into its queue. It recovers by itself
+// at the first insert that succeeds.
+func (w *Writer) Healthy(d time.Duration) error {
+	since := w.failingSince.Load()
+	if since == 0 || time.Since(time.Unix(0, since)) < d {
+		return nil
+	}
+	msg, _ := w.lastErr.Load().(string)
+	return fmt.Errorf("the store has refused every write for %s: %s", time.Since(time.Unix(0, since)).Round(time.Second), msg)
 }
 
 // Drained is closed the first time the writer finds the queue empty, i.e.
@@ -296,6 +315,12 @@ func (w *Writer) insert(ctx context.Context, table string, rows []byte, token st
 	for {
 		t0 := time.Now()
 		err := w.st.Insert(ctx, table, rows, token)
+		if err == nil || store.IsRejected(err) {
+			w.failingSince.Store(0) // the store answers
+		} else {
+			w.failingSince.CompareAndSwap(0, t0.UnixNano())
+			w.lastErr.Store(err.Error())
+		}
 		if err == nil {
 			w.m.latency.Observe(time.Since(t0).Seconds())
 			w.m.written.WithLabelValues(table).Add(float64(store.CountRows(rows)))
