@@ -17,32 +17,44 @@ type NoiseInput struct {
 	By          string        `param:"by"`
 	Short       time.Duration `param:"short"`
 	LongRunning time.Duration `param:"long_running"`
+	Limit       int           `param:"limit"`
 }
 
 // Noise counts notifications, episodes and firing time by a label, and
 // lists unrouted and long-running episodes.
 func (a *Analyzer) Noise(ctx context.Context, in NoiseInput) (models.Noise, error) {
-	rows, unrouted, long, err := a.noiseFor(ctx, in.Common, in.By, in.Short, in.LongRunning)
+	rows, total, unrouted, long, err := a.noiseFor(ctx, in.Common, in.By, in.Short, in.LongRunning, in.Limit)
 	if err != nil {
 		return models.Noise{}, err
 	}
-	return models.Noise{By: in.By, Rows: rows, Unrouted: unrouted, LongRunning: long,
+	return models.Noise{By: in.By, Rows: rows, Unrouted: unrouted, LongRunning: long, TotalKeys: total, Truncated: total > len(rows),
 		ShortSeconds: in.Short.Seconds(), LongRunningSeconds: in.LongRunning.Seconds()}, nil
 }
 
-func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, age time.Duration) ([]models.NoiseRow, []models.RoutedEpisode, []models.LongRunning, error) {
+// noiseFor returns the limit loudest keys and how many keys there were.
+func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, age time.Duration, limit int) ([]models.NoiseRow, int, []models.RoutedEpisode, []models.LongRunning, error) {
 	var err error
 	params, data := com.Params()
 	params["by"] = by
 	params["short_ms"] = strconv.FormatInt(short.Milliseconds(), 10)
 	params["age_ms"] = strconv.FormatInt(age.Milliseconds(), 10)
 	params["null_receivers"] = toCHArray(a.opts.NullReceivers)
+	params["limit"] = strconv.Itoa(limit)
 	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, com.From, com.To); err != nil {
-		return nil, nil, nil, err
+		return nil, 0, nil, nil, err
 	}
-	rows, err := run[models.NoiseRow](ctx, a, "noise", data, params)
+	type keyed struct {
+		models.NoiseRow
+		TotalKeys int `json:"total_keys"`
+	}
+	got, err := run[keyed](ctx, a, "noise", data, params)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, 0, nil, nil, err
+	}
+	rows := make([]models.NoiseRow, len(got))
+	total := 0
+	for i, r := range got {
+		rows[i], total = r.NoiseRow, r.TotalKeys
 	}
 	type flagged struct {
 		models.RoutedEpisode
@@ -52,7 +64,7 @@ func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, a
 	}
 	eps, err := run[flagged](ctx, a, "noise_episodes", data, params)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, 0, nil, nil, err
 	}
 	unrouted, long := []models.RoutedEpisode{}, []models.LongRunning{}
 	for _, e := range eps {
@@ -64,7 +76,7 @@ func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, a
 		}
 	}
 	sort.SliceStable(long, func(i, j int) bool { return long[i].FiringSeconds > long[j].FiringSeconds })
-	return rows, unrouted, long, nil
+	return rows, total, unrouted, long, nil
 }
 
 // intervalParams renders the hours of every configured receiver, and the

@@ -70,7 +70,7 @@ func (a *Analyzer) WeeklyReview(ctx context.Context, in WeeklyInput) (models.Wee
 }
 
 func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []models.NoiseRow, []models.Episode, error) {
-	rows, _, _, err := a.noiseFor(ctx, com, "alertname", 5*time.Minute, 7*24*time.Hour)
+	rows, _, _, _, err := a.noiseFor(ctx, com, "alertname", 5*time.Minute, 7*24*time.Hour, a.opts.MaxRows)
 	if err != nil {
 		return models.Totals{}, nil, nil, err
 	}

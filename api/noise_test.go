@@ -35,15 +35,22 @@ func TestNoise(t *testing.T) {
 		{"key":"Cpu","notifications":3,"episodes":2,"firing_seconds":43800,"self_resolving":0,"out_of_hours":1},
 		{"key":"Mem","notifications":1,"episodes":1,"firing_seconds":1800,"self_resolving":0,"out_of_hours":1},
 		{"key":"Silent","notifications":0,"episodes":1,"firing_seconds":360,"self_resolving":0,"out_of_hours":0}],
+		"total_keys":4,"truncated":false,
+		"unrouted":[`+silent+`],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+	// Only the loudest key, and a word that there were four.
+	checkJSON(t, svc, "/api/v1/noise?limit=1&"+noiseWin, `{"by":"alertname","rows":[
+		{"key":"Disk","notifications":4,"episodes":2,"firing_seconds":3780,"self_resolving":1,"out_of_hours":2}],
+		"total_keys":4,"truncated":true,
 		"unrouted":[`+silent+`],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
 	// By another label: alerts without it share the empty key.
 	checkJSON(t, svc, "/api/v1/noise?by=team&"+noiseWin, `{"by":"team","rows":[
 		{"key":"","notifications":4,"episodes":4,"firing_seconds":45960,"self_resolving":0,"out_of_hours":2},
 		{"key":"db","notifications":4,"episodes":2,"firing_seconds":3780,"self_resolving":1,"out_of_hours":2}],
+		"total_keys":2,"truncated":false,
 		"unrouted":[`+silent+`],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
 	// Cpu's open episode has fired 12 h by the window's end.
 	checkJSON(t, svc, "/api/v1/noise?long_running=6h&match=%7Balertname%3D%22Cpu%22%7D&"+noiseWin, `{"by":"alertname","rows":[
 		{"key":"Cpu","notifications":3,"episodes":2,"firing_seconds":43800,"self_resolving":0,"out_of_hours":1}],
-		"unrouted":[],"long_running":[{"fingerprint":"cccccccccccccccc","alertname":"Cpu","labels":{"alertname":"Cpu"},"source":"prod","starts_at":"2026-11-02T12:00:00Z","ends_at":null,"firing_seconds":43200}],
+		"total_keys":1,"truncated":false,"unrouted":[],"long_running":[{"fingerprint":"cccccccccccccccc","alertname":"Cpu","labels":{"alertname":"Cpu"},"source":"prod","starts_at":"2026-11-02T12:00:00Z","ends_at":null,"firing_seconds":43200}],
 		"short_seconds":300,"long_running_seconds":21600}`)
 }

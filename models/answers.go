@@ -212,12 +212,16 @@ type LongRunning struct {
 
 // Noise is the noise analysis's answer.
 type Noise struct {
-	By                 string          `json:"by"`
-	LongRunning        []LongRunning   `json:"long_running"`
-	LongRunningSeconds float64         `json:"long_running_seconds"`
-	Rows               []NoiseRow      `json:"rows"`
-	ShortSeconds       float64         `json:"short_seconds"`
-	Unrouted           []RoutedEpisode `json:"unrouted"`
+	By                 string        `json:"by"`
+	LongRunning        []LongRunning `json:"long_running"`
+	LongRunningSeconds float64       `json:"long_running_seconds"`
+	Rows               []NoiseRow    `json:"rows"`
+	ShortSeconds       float64       `json:"short_seconds"`
+	// TotalKeys is how many keys there were; Truncated says rows holds only
+	// the loudest limit of them.
+	TotalKeys int             `json:"total_keys"`
+	Truncated bool            `json:"truncated"`
+	Unrouted  []RoutedEpisode `json:"unrouted"`
 }
 
 // ExplainSilence is a silence that silenced the alert.

@@ -297,6 +297,7 @@ var Analyses = []Descriptor{
 			byParam,
 			{Name: "short", Kind: ParamDuration, Default: "5m", Help: "episodes shorter than this are self-resolving"},
 			{Name: "long_running", Kind: ParamDuration, Default: "7d", Help: "episodes firing longer than this are long-running"},
+			{Name: "limit", Kind: ParamInt, Default: "1000", Min: 1, Max: 100_000, Help: "the loudest keys to list; total_keys says how many there were"},
 		},
 		Tables: []Table{
 			{List: "rows", Frame: "noise", Columns: noiseColumns},

@@ -30,12 +30,16 @@ by_notifications AS (
       AND {{.Match}}
     GROUP BY key
 )
+-- The {limit} loudest keys, and how many keys there were in all (a label
+-- such as pod can have more values than an answer should hold).
 SELECT coalesce(e.key, n.key) AS key,
        coalesce(n.notifications, 0) AS notifications,
        coalesce(e.episodes, 0) AS episodes,
        coalesce(e.firing_ms, 0) / 1000 AS firing_seconds,
        coalesce(e.self_resolving, 0) AS self_resolving,
-       coalesce(n.out_of_hours, 0) AS out_of_hours
+       coalesce(n.out_of_hours, 0) AS out_of_hours,
+       count() OVER () AS total_keys
 FROM by_episodes AS e
 FULL OUTER JOIN by_notifications AS n ON e.key = n.key
 ORDER BY notifications DESC, episodes DESC, key
+LIMIT {limit:UInt32}

@@ -150,3 +150,114 @@ func BenchmarkWebhookAckLatency(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
 	}
 }
+
+// BenchmarkAckUnderReads sends 5,000 alerts/s (100 payloads of 50 a second,
+// open loop) for 5 s twice over 2M stored notifications: first with no
+// reads, then while two clients run the heaviest analysis (noise by a
+// high-cardinality label over the whole year) in a loop. It reports the
+// acknowledgement latency and the writer's lag (the age of the oldest row
+// not yet in the store, sampled every 20 ms) of each phase. Reads run on
+// their own engine connections, so the two phases should look alike.
+func BenchmarkAckUnderReads(b *testing.B) {
+	const rate, per, seconds = 100, 50, 5
+	cfg := apptest.Config(b)
+	cfg.API.QueryTimeout = 300e9
+	cfg.HTTP.WriteTimeout = 600e9
+	svc := apptest.Start(b, cfg)
+	if err := svc.Store.Exec(context.Background(), `INSERT INTO {{db}}.notifications (received_at, source, receiver, group_key, status, fingerprint, alertname, labels, starts_at)
+		SELECT toDateTime64('2026-01-01 00:00:00', 3, 'UTC') + number * 15, 'prod', concat('team-', toString(number % 7)), 'g', if(number % 4 = 3, 'resolved', 'firing'),
+		       lower(hex(cityHash64(intDiv(number, 4)))), concat('Alert', toString(number % 300)),
+		       map('alertname', concat('Alert', toString(number % 300)), 'instance', concat('10.1.', toString(number % 250), '.', toString(intDiv(number, 250) % 250), ':9100'),
+		           'pod', concat('api-', toString(cityHash64(intDiv(number, 4)) % 100000))),
+		       toDateTime64('2026-01-01 00:00:00', 3, 'UTC') + intDiv(number, 4) * 60
+		FROM numbers(2000000)`); err != nil {
+		b.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	phase := func(b *testing.B, name string, offset int) {
+		bodies := payloads(rate*seconds, per)
+		var mu sync.Mutex
+		var lat []time.Duration
+		var maxLag time.Duration
+		stop := make(chan struct{})
+		go func() {
+			t := time.NewTicker(20 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					if st := svc.Queue.Stats(); st.Bytes > 0 && !st.OldestAt.IsZero() {
+						if lag := time.Since(st.OldestAt); lag > maxLag {
+							mu.Lock()
+							maxLag = lag
+							mu.Unlock()
+						}
+					}
+				}
+			}
+		}()
+		var wg sync.WaitGroup
+		tick := time.NewTicker(time.Second / rate)
+		for _, body := range bodies {
+			<-tick.C
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d, err := post(context.Background(), client, svc.URL+fmt.Sprintf("/webhook/bench%d", offset), body)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}()
+		}
+		tick.Stop()
+		wg.Wait()
+		svc.WaitDrained(b)
+		close(stop)
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, name+"-p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, name+"-p99-ms")
+		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, name+"-max-ms")
+		b.ReportMetric(float64(maxLag.Milliseconds()), name+"-writer-lag-max-ms")
+	}
+	for range b.N {
+		phase(b, "quiet", 1)
+		done := make(chan struct{})
+		var reads sync.WaitGroup
+		var readCount, readErrs int
+		var rmu sync.Mutex
+		for range 2 {
+			reads.Add(1)
+			go func() {
+				defer reads.Done()
+				for {
+					select {
+					case <-done:
+						return
+					default:
+					}
+					code, body := svc.Get(b, "/api/v1/noise?by=pod&from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z")
+					rmu.Lock()
+					readCount++
+					if code != 200 {
+						if readErrs == 0 {
+							b.Logf("read failed: %d %.300s", code, body)
+						}
+						readErrs++
+					}
+					rmu.Unlock()
+				}
+			}()
+		}
+		phase(b, "reads", 2)
+		close(done)
+		reads.Wait()
+		b.ReportMetric(float64(readCount), "reads-done")
+		b.ReportMetric(float64(readErrs), "reads-failed")
+	}
+}

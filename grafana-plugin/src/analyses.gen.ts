@@ -76,6 +76,7 @@ export const queryTypes = [
       { field: 'by', label: 'By', help: 'the label to group by', numeric: false },
       { field: 'short', label: 'Short', help: 'episodes shorter than this are self-resolving', numeric: false },
       { field: 'longRunning', label: 'Long running', help: 'episodes firing longer than this are long-running', numeric: false },
+      { field: 'limit', label: 'Limit', help: 'the loudest keys to list; total_keys says how many there were', numeric: true },
     ] as QueryParam[],
   },
   {
