@@ -14,6 +14,7 @@ import (
 
 	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/store"
 )
 
 // Querier runs a rendered SELECT with bound parameters and returns its rows
@@ -77,7 +78,7 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 	if mem <= 0 {
 		mem = 2 << 30
 	}
-	data.Settings = queries.Settings(secs, a.opts.MaxRows, mem)
+	data.Settings = queries.Settings(secs, mem)
 	sql, err := a.sql.Render(name, data)
 	if err != nil {
 		return nil, err
@@ -89,6 +90,9 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 	rows := []T{}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
+		if a.opts.MaxRows > 0 && len(rows) == a.opts.MaxRows {
+			return nil, &store.LimitError{Limit: store.LimitRows, Err: fmt.Errorf("query %s: more than %d rows", name, a.opts.MaxRows)}
+		}
 		var r T
 		if err := dec.Decode(&r); err != nil {
 			return nil, fmt.Errorf("decoding %s result: %w", name, err)

@@ -15,9 +15,11 @@
 
 -- The limits every analysis runs under. LEFT JOINs give NULL for "no
 -- match" (the engine's default fills in zeros, which silently counts
--- unmatched rows), and the engine itself bounds the query's time, result
--- size and memory; GROUP BY and ORDER BY spill to disk at half the memory
--- bound instead of failing.
+-- unmatched rows), and the engine itself bounds the query's time and
+-- memory; GROUP BY and ORDER BY spill to disk at half the memory bound
+-- instead of failing. (The answer's row count is bounded by the caller:
+-- the engine's max_result_rows also counts subqueries' rows, which a big
+-- GROUP BY feeding a LIMIT legitimately has.)
 {{define "settings"}}
-SETTINGS join_use_nulls = 1, max_execution_time = {{.MaxSeconds}}, max_result_rows = {{.MaxRows}}, result_overflow_mode = 'throw',
+SETTINGS join_use_nulls = 1, max_execution_time = {{.MaxSeconds}},
   max_memory_usage = {{.MaxMemory}}, max_bytes_before_external_group_by = {{.SpillAt}}, max_bytes_before_external_sort = {{.SpillAt}}{{end}}

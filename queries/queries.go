@@ -30,7 +30,6 @@ type Data struct {
 // Limits bound one query in the engine.
 type Limits struct {
 	MaxSeconds int
-	MaxRows    int
 	MaxMemory  int64 // bytes
 }
 
@@ -38,8 +37,8 @@ type Limits struct {
 func (l Limits) SpillAt() int64 { return l.MaxMemory / 2 }
 
 // Settings returns the limits of a read query.
-func Settings(maxSeconds, maxRows int, maxMemory int64) *Limits {
-	return &Limits{MaxSeconds: maxSeconds, MaxRows: maxRows, MaxMemory: maxMemory}
+func Settings(maxSeconds int, maxMemory int64) *Limits {
+	return &Limits{MaxSeconds: maxSeconds, MaxMemory: maxMemory}
 }
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)

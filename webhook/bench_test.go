@@ -164,12 +164,15 @@ func BenchmarkAckUnderReads(b *testing.B) {
 	cfg.API.QueryTimeout = 300e9
 	cfg.HTTP.WriteTimeout = 600e9
 	svc := apptest.Start(b, cfg)
-	if err := svc.Store.Exec(context.Background(), `INSERT INTO {{db}}.notifications (received_at, source, receiver, group_key, status, fingerprint, alertname, labels, starts_at)
-		SELECT toDateTime64('2026-01-01 00:00:00', 3, 'UTC') + number * 15, 'prod', concat('team-', toString(number % 7)), 'g', if(number % 4 = 3, 'resolved', 'firing'),
+	// 500,000 episodes of four notifications (three firing, one resolved
+	// with its endsAt), one a minute through 2026, 100,000 pod values.
+	if err := svc.Store.Exec(context.Background(), `INSERT INTO {{db}}.notifications (received_at, source, receiver, group_key, status, fingerprint, alertname, labels, starts_at, ends_at)
+		SELECT toDateTime64('2026-01-01 00:00:00', 3, 'UTC') + intDiv(number, 4) * 60 + (number % 4) * 15, 'prod', concat('team-', toString(number % 7)), 'g', if(number % 4 = 3, 'resolved', 'firing'),
 		       lower(hex(cityHash64(intDiv(number, 4)))), concat('Alert', toString(number % 300)),
 		       map('alertname', concat('Alert', toString(number % 300)), 'instance', concat('10.1.', toString(number % 250), '.', toString(intDiv(number, 250) % 250), ':9100'),
 		           'pod', concat('api-', toString(cityHash64(intDiv(number, 4)) % 100000))),
-		       toDateTime64('2026-01-01 00:00:00', 3, 'UTC') + intDiv(number, 4) * 60
+		       toDateTime64('2026-01-01 00:00:00', 3, 'UTC') + intDiv(number, 4) * 60,
+		       if(number % 4 = 3, toDateTime64('2026-01-01 00:00:00', 3, 'UTC') + intDiv(number, 4) * 60 + 45, NULL)
 		FROM numbers(2000000)`); err != nil {
 		b.Fatal(err)
 	}
