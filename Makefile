@@ -7,15 +7,24 @@ TESTFLAGS ?=
 
 .PHONY: build run test lint deps chdb tools bench clean plugin
 
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS  := -X github.com/alertlens/alertlens/version.Version=$(VERSION) -X github.com/alertlens/alertlens/version.Revision=$(REVISION)
+
 build: chdb
-	$(GO) build -o $(BIN) ./cmd/alertlens
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/alertlens
 
 chdb: $(CHDB_LIB)
 $(CHDB_LIB):
 	./scripts/install-chdb.sh
 
+# make run LISTEN=127.0.0.1:9095 DATA_DIR=/var/lib/alertlens (or the same
+# as environment variables) moves it.
+LISTEN   ?= :9095
+DATA_DIR ?= ./data
+
 run: build
-	./$(BIN) serve --data-dir ./data --listen :9095
+	./$(BIN) serve --data-dir $(DATA_DIR) --listen $(LISTEN)
 
 # Tools the test suite starts for real: Alertmanager 0.25 and Prometheus 2.42
 # from Debian's packages, and Alertmanager 0.34.2 (with its event recorder)

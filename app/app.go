@@ -29,6 +29,7 @@ import (
 	"github.com/alertlens/alertlens/queue"
 	"github.com/alertlens/alertlens/recording"
 	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/version"
 	"github.com/alertlens/alertlens/webhook"
 	"github.com/alertlens/alertlens/writer"
 )
@@ -100,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 			}
 		}
 	}()
-	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), version.NewCollector())
 
 	a.Store, err = OpenStore(ctx, cfg, log)
 	if err != nil {

@@ -222,6 +222,11 @@ func New(opts Options, q queue.Producer, st Querier, rec *recording.Writer, log 
 	if opts.MaxBackoff == 0 {
 		opts.MaxBackoff = 5 * time.Minute
 	}
+	// Every source's series exist from the start: a rate() over the errors
+	// of a source that never failed is 0, not absent.
+	m.errors.WithLabelValues(opts.Source)
+	m.cycles.WithLabelValues(opts.Source)
+	m.up.WithLabelValues(opts.Source)
 	return &Poller{opts: opts, api: amclient.New(cr, strfmt.Default), q: q, st: st, rec: rec, log: log, m: m, probe: &http.Client{}}, nil
 }
 

@@ -258,3 +258,12 @@ func repoRoot(t *testing.T) string {
 	}
 	return filepath.Join(wd, "..", "..")
 }
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "version"} {
+		out, errOut, code := run(t, arg)
+		if code != 0 || !strings.HasPrefix(out, "alertlens, version ") || errOut != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", arg, code, out, errOut)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/version"
 )
 
 var commands = map[string]func(ctx context.Context, args []string) error{
@@ -58,6 +59,10 @@ func main() {
 	if !ok {
 		if os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
 			usage()
+			return
+		}
+		if os.Args[1] == "--version" || os.Args[1] == "version" {
+			fmt.Println(version.String())
 			return
 		}
 		fmt.Fprintf(os.Stderr, "alertlens: unknown command %q\n", os.Args[1])
