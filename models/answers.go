@@ -391,3 +391,30 @@ func LabelString(ls map[string]string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// WhatIfCounts are what a window's episodes cost.
+type WhatIfCounts struct {
+	Notifications int `json:"notifications"`
+	Episodes      int `json:"episodes"`
+	OutOfHours    int `json:"out_of_hours"`
+	SleepHours    int `json:"sleep_hours"`
+}
+
+// WhatIfDelay is the cost of a longer for: the episodes that would have
+// fired later, and by how much at most.
+type WhatIfDelay struct {
+	Episodes        int     `json:"episodes"`
+	MaxDelaySeconds float64 `json:"max_delay_seconds"`
+}
+
+// WhatIf is the replay of a window with a tuning added.
+type WhatIf struct {
+	After                WhatIfCounts `json:"after"`
+	Before               WhatIfCounts `json:"before"`
+	Delayed              WhatIfDelay  `json:"delayed"`
+	ForSeconds           float64      `json:"for_seconds"`
+	KeepFiringForSeconds float64      `json:"keep_firing_for_seconds"`
+	// Merged is how many episodes keep_firing_for folded into the one
+	// before them.
+	Merged int `json:"merged"`
+}

@@ -305,6 +305,15 @@ var Analyses = []Descriptor{
 		},
 	},
 	{
+		Name: "whatif", Title: "What if", Path: "/api/v1/whatif", Command: "whatif", Single: true,
+		Summary: "what a longer for: or a keep_firing_for: would have changed in the window (match selects the alerts)",
+		Window:  true, Filters: true,
+		Params: []Param{
+			{Name: "for", Kind: ParamDuration, Help: "a for: added to the alerts' rules"},
+			{Name: "keep_firing_for", Kind: ParamDuration, Help: "a keep_firing_for: added to the alerts' rules"},
+		},
+	},
+	{
 		Name: "explain", Title: "Explain", Path: "/api/v1/explain", Command: "explain", Arg: "fingerprint", Single: true,
 		Summary: "what an alert was doing at a moment, and whether it paged",
 		Params: []Param{

@@ -23,3 +23,11 @@
 {{define "settings"}}
 SETTINGS join_use_nulls = 1, max_execution_time = {{.MaxSeconds}},
   max_memory_usage = {{.MaxMemory}}, max_bytes_before_external_group_by = {{.SpillAt}}, max_bytes_before_external_sort = {{.SpillAt}}{{end}}
+
+-- Whether a notification's received_at falls in its receiver's hours, given
+-- the name of the bound hours (wh: working hours, sh: sleep hours): a map of
+-- UTC intervals per receiver, {name}_default for everyone else.
+{{define "in_hours"}}arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
+    if(mapContains({ {{- . -}} :Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
+       { {{- . -}} :Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
+       { {{- . -}} _default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))})){{end}}

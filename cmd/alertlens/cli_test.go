@@ -267,3 +267,34 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// whatif in a terminal: every figure of the answer on its own line (the
+// values are TestWhatIf's, derived there).
+func TestWhatIfCommand(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	body, err := os.ReadFile(filepath.Join("..", "..", "api", "testdata", "whatif.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	out, errOut, code := run(t, "whatif", "--url", svc.URL, "--from", "2026-11-02T00:00:00Z", "--to", "2026-11-03T00:00:00Z", "--for", "5m")
+	want := `after notifications: 4
+after episodes: 2
+after out of hours: 0
+after sleep hours: 0
+before notifications: 8
+before episodes: 4
+before out of hours: 2
+before sleep hours: 2
+delayed episodes: 2
+delayed max delay seconds: 300
+for seconds: 300
+keep firing for seconds: 0
+merged: 0
+`
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+}

@@ -105,8 +105,11 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 		_, err := os.Stdout.Write(body)
 		return err
 	}
-	if d.Single {
+	if d.Single && d.Name == "explain" {
 		return printSingle(os.Stdout, body, *output == "markdown")
+	}
+	if d.Single {
+		return printFields(os.Stdout, body, *output == "markdown")
 	}
 	var answer map[string]json.RawMessage
 	if err := json.Unmarshal(body, &answer); err != nil {
@@ -180,6 +183,57 @@ func printTable(w io.Writer, all []models.Column, rows []map[string]any, markdow
 		_, _ = fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	return tw.Flush()
+}
+
+// printFields prints a one-object answer as "field: value" lines, nested
+// objects as "outer inner: value", in the answer's order.
+func printFields(w io.Writer, body []byte, markdown bool) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var b strings.Builder
+	bullet := ""
+	if markdown {
+		bullet = "- "
+	}
+	var walk func(prefix string) error
+	walk = func(prefix string) error {
+		if _, err := dec.Token(); err != nil { // {
+			return err
+		}
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			name := strings.ReplaceAll(fmt.Sprint(k), "_", " ")
+			if prefix != "" {
+				name = prefix + " " + name
+			}
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return err
+			}
+			if len(raw) > 0 && raw[0] == '{' {
+				inner := json.NewDecoder(bytes.NewReader(raw))
+				inner.UseNumber()
+				outer := dec
+				dec = inner
+				if err := walk(name); err != nil {
+					return err
+				}
+				dec = outer
+				continue
+			}
+			fmt.Fprintf(&b, "%s%s: %s\n", bullet, name, strings.Trim(string(raw), `"`))
+		}
+		_, err := dec.Token() // }
+		return err
+	}
+	if err := walk(""); err != nil {
+		return fmt.Errorf("reading the server's answer: %w", err)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // printSingle prints an explanation: its summary, then the details.

@@ -1,0 +1,96 @@
+package analysis
+
+import (
+	"context"
+	"time"
+
+	"github.com/alertlens/alertlens/models"
+)
+
+// WhatIfInput is the window, the alerts (filters) and the tuning to replay.
+type WhatIfInput struct {
+	Common
+	For           time.Duration `param:"for"`
+	KeepFiringFor time.Duration `param:"keep_firing_for"`
+}
+
+type whatIfEpisode struct {
+	Source        string       `json:"source"`
+	Fingerprint   string       `json:"fingerprint"`
+	StartsAt      models.Time  `json:"starts_at"`
+	EndsAt        *models.Time `json:"ends_at"`
+	Firing        int          `json:"firing"`
+	FiringOOH     int          `json:"firing_ooh"`
+	FiringSleep   int          `json:"firing_sleep"`
+	Resolved      int          `json:"resolved"`
+	ResolvedOOH   int          `json:"resolved_ooh"`
+	ResolvedSleep int          `json:"resolved_sleep"`
+}
+
+func (e whatIfEpisode) add(c *models.WhatIfCounts, firing, resolved bool) {
+	if firing {
+		c.Notifications += e.Firing
+		c.OutOfHours += e.FiringOOH
+		c.SleepHours += e.FiringSleep
+	}
+	if resolved {
+		c.Notifications += e.Resolved
+		c.OutOfHours += e.ResolvedOOH
+		c.SleepHours += e.ResolvedSleep
+	}
+}
+
+// WhatIf replays the episodes that start in the window with a for: and a
+// keep_firing_for: added to their alerts. With for: d, an episode shorter
+// than d vanishes with all its notifications; the others keep theirs and
+// start d later (the delay paid). With keep_firing_for: k, consecutive
+// episodes of an alert whose gap is shorter than k merge into one, which
+// keeps the first one's firing notifications and the last one's resolved
+// ones; the others vanish. Both given: for: first, and the gaps are measured
+// from the delayed starts. An episode still open has no length yet: it stays
+// (and is delayed).
+func (a *Analyzer) WhatIf(ctx context.Context, in WhatIfInput) (models.WhatIf, error) {
+	params, data := in.Params()
+	var err error
+	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, in.From, in.To); err != nil {
+		return models.WhatIf{}, err
+	}
+	if params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, in.From, in.To); err != nil {
+		return models.WhatIf{}, err
+	}
+	eps, err := run[whatIfEpisode](ctx, a, "whatif", data, params)
+	if err != nil {
+		return models.WhatIf{}, err
+	}
+	out := models.WhatIf{ForSeconds: in.For.Seconds(), KeepFiringForSeconds: in.KeepFiringFor.Seconds()}
+	var kept []whatIfEpisode // after for:, in order per alert
+	for _, e := range eps {
+		out.Before.Episodes++
+		e.add(&out.Before, true, true)
+		if in.For > 0 && e.EndsAt != nil && e.EndsAt.Sub(e.StartsAt.Time) < in.For {
+			continue // it would never have fired
+		}
+		if in.For > 0 {
+			out.Delayed.Episodes++
+			out.Delayed.MaxDelaySeconds = in.For.Seconds()
+		}
+		kept = append(kept, e)
+	}
+	for i := 0; i < len(kept); {
+		// A run of episodes of one alert, each starting less than
+		// keep_firing_for after the previous one ended, is one episode.
+		j := i
+		for j+1 < len(kept) && in.KeepFiringFor > 0 && kept[j+1].Source == kept[i].Source && kept[j+1].Fingerprint == kept[i].Fingerprint &&
+			kept[j].EndsAt != nil && kept[j+1].StartsAt.Add(in.For).Sub(kept[j].EndsAt.Time) < in.KeepFiringFor {
+			j++
+		}
+		out.After.Episodes++
+		out.Merged += j - i
+		kept[i].add(&out.After, true, i == j)
+		if j > i {
+			kept[j].add(&out.After, false, true)
+		}
+		i = j + 1
+	}
+	return out, nil
+}

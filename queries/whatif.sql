@@ -1,0 +1,34 @@
+-- The episodes that start in [from, to), in order per alert, with their
+-- length (NULL while open) and their notifications (HA duplicates once),
+-- firing and resolved, and how many of each were out of working hours or
+-- in sleep hours. The what-if replay works on these.
+WITH {{template "episode_ctes" .}},
+ep AS (
+    SELECT source, fingerprint, starts_at, ends_at
+    FROM eps
+    WHERE starts_at >= {from:DateTime64(3, 'UTC')}
+),
+notes AS (
+    SELECT source, fingerprint, starts_at, status,
+           NOT {{template "in_hours" "wh"}} AS out_of_hours,
+           {{template "in_hours" "sh"}} AS sleep_hours
+    FROM {{db}}.notifications
+    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+      AND {{template "source"}}
+      AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM ep)
+),
+counted AS (
+    SELECT source, fingerprint, starts_at,
+           countIf(status = 'firing') AS firing, countIf(status = 'firing' AND out_of_hours) AS firing_ooh,
+           countIf(status = 'firing' AND sleep_hours) AS firing_sleep,
+           countIf(status = 'resolved') AS resolved, countIf(status = 'resolved' AND out_of_hours) AS resolved_ooh,
+           countIf(status = 'resolved' AND sleep_hours) AS resolved_sleep
+    FROM notes
+    GROUP BY source, fingerprint, starts_at
+)
+SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.ends_at AS ends_at,
+       coalesce(c.firing, 0) AS firing, coalesce(c.firing_ooh, 0) AS firing_ooh, coalesce(c.firing_sleep, 0) AS firing_sleep,
+       coalesce(c.resolved, 0) AS resolved, coalesce(c.resolved_ooh, 0) AS resolved_ooh, coalesce(c.resolved_sleep, 0) AS resolved_sleep
+FROM ep AS e
+LEFT JOIN counted AS c ON e.source = c.source AND e.fingerprint = c.fingerprint AND e.starts_at = c.starts_at
+ORDER BY source, fingerprint, starts_at
