@@ -170,6 +170,12 @@ func parseParam(p models.Param, v string, now time.Time) (any, error) {
 			return nil, &ParamError{p.Name, fmt.Sprintf("%q is not 16 lowercase hex digits", v)}
 		}
 		return v, nil
+	case models.ParamFraction:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 1 {
+			return nil, &ParamError{p.Name, fmt.Sprintf("%q is not a number from 0 to 1", v)}
+		}
+		return f, nil
 	case models.ParamString:
 		if len(v) > 4096 || !utf8.ValidString(v) {
 			return nil, &ParamError{p.Name, "must be valid UTF-8 of at most 4096 bytes"}

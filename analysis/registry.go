@@ -37,6 +37,7 @@ func Registry() []Entry {
 		entry("silences_stale", (*Analyzer).StaleSilences),
 		entry("silences_top", (*Analyzer).SilencesTop),
 		entry("noise", (*Analyzer).Noise),
+		entry("suggestions_inhibit_rules", (*Analyzer).SuggestInhibitRules),
 		entry("whatif", (*Analyzer).WhatIf),
 		entry("explain", (*Analyzer).Explain),
 		markdown(entry("handover", (*Analyzer).Handover), report.Handover),

@@ -418,3 +418,39 @@ type WhatIf struct {
 	// before them.
 	Merged int `json:"merged"`
 }
+
+// CoOccurrence is one pair of episodes behind a suggestion.
+type CoOccurrence struct {
+	SourceFingerprint string `json:"source_fingerprint"`
+	TargetFingerprint string `json:"target_fingerprint"`
+	SourceStartsAt    Time   `json:"source_starts_at"`
+	TargetStartsAt    Time   `json:"target_starts_at"`
+}
+
+// InhibitRuleSuggestion is an inhibit rule the history argues for.
+type InhibitRuleSuggestion struct {
+	Source             string         `json:"source"`
+	SourceMatchers     []string       `json:"source_matchers"`
+	TargetMatchers     []string       `json:"target_matchers"`
+	Equal              []string       `json:"equal"`
+	Support            int            `json:"support"`
+	Confidence         float64        `json:"confidence"`
+	NotificationsSaved int            `json:"notifications_saved"`
+	YAML               string         `json:"yaml"`
+	Evidence           []CoOccurrence `json:"evidence"`
+}
+
+// RefusedSuggestion is a rule that passed the thresholds but is not
+// suggested, and why.
+type RefusedSuggestion struct {
+	Source         string   `json:"source"`
+	SourceMatchers []string `json:"source_matchers"`
+	TargetMatchers []string `json:"target_matchers"`
+	Reason         string   `json:"reason"`
+}
+
+// InhibitRuleSuggestions is the answer of the inhibit-rule suggestions.
+type InhibitRuleSuggestions struct {
+	Refused     []RefusedSuggestion     `json:"refused"`
+	Suggestions []InhibitRuleSuggestion `json:"suggestions"`
+}

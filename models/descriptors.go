@@ -15,6 +15,7 @@ const (
 	ParamSource      ParamKind = "source"      // a source name
 	ParamFingerprint ParamKind = "fingerprint" // 16 lowercase hex digits
 	ParamString      ParamKind = "string"      // checked by the analysis itself
+	ParamFraction    ParamKind = "fraction"    // a number from 0 to 1
 )
 
 // Param is one parameter an analysis takes beyond the common ones.
@@ -303,6 +304,25 @@ var Analyses = []Descriptor{
 			{List: "rows", Frame: "noise", Columns: noiseColumns},
 			{List: "unrouted", Frame: "unrouted", Columns: episodeColumns[:6]},
 		},
+	},
+	{
+		Name: "suggestions_inhibit_rules", Title: "Suggested inhibit rules", Path: "/api/v1/suggestions/inhibit_rules", Command: "suggest inhibit-rules",
+		Summary: "inhibit rules mined from alerts that start together, with their evidence and what they would have saved",
+		Window:  true, Filters: true,
+		Params: []Param{
+			{Name: "within", Kind: ParamDuration, Default: "2m", Help: "a target episode co-occurs with a source episode that started at most this long before it and still fired"},
+			{Name: "min_support", Kind: ParamInt, Default: "5", Min: 1, Max: 1_000_000, Help: "co-occurring target episodes a suggestion needs"},
+			{Name: "min_confidence", Kind: ParamFraction, Default: "0.8", Help: "share of the target's episodes that must co-occur"},
+		},
+		Tables: []Table{{List: "suggestions", Frame: "inhibit_rule_suggestions", Columns: []Column{
+			{Field: "source", Header: "SOURCE", Kind: ColString},
+			{Field: "source_matchers", Header: "SOURCE MATCHERS", Kind: ColList},
+			{Field: "target_matchers", Header: "TARGET MATCHERS", Kind: ColList},
+			{Field: "equal", Header: "EQUAL", Kind: ColList},
+			{Field: "support", Header: "SUPPORT", Kind: ColNumber},
+			{Field: "confidence", Header: "CONFIDENCE", Kind: ColNumber},
+			{Field: "notifications_saved", Header: "NOTIFICATIONS SAVED", Kind: ColNumber},
+		}}},
 	},
 	{
 		Name: "whatif", Title: "What if", Path: "/api/v1/whatif", Command: "whatif", Single: true,

@@ -80,6 +80,15 @@ export const queryTypes = [
     ] as QueryParam[],
   },
   {
+    value: 'suggestions_inhibit_rules',
+    label: 'Suggested inhibit rules',
+    params: [
+      { field: 'within', label: 'Within', help: 'a target episode co-occurs with a source episode that started at most this long before it and still fired', numeric: false },
+      { field: 'minSupport', label: 'Min support', help: 'co-occurring target episodes a suggestion needs', numeric: true },
+      { field: 'minConfidence', label: 'Min confidence', help: 'share of the target\'s episodes that must co-occur', numeric: false },
+    ] as QueryParam[],
+  },
+  {
     value: 'handover',
     label: 'Handover',
     params: [] as QueryParam[],
@@ -106,5 +115,8 @@ export interface QueryParams {
   limit?: number;
   short?: string;
   longRunning?: string;
+  within?: string;
+  minSupport?: number;
+  minConfidence?: string;
   week?: string;
 }

@@ -9,7 +9,7 @@ describe('query types', () => {
     expect(new Set(values).size).toBe(values.length);
     expect([...values].sort()).toEqual([
       'episodes', 'flapping', 'handover', 'inhibitions_failed', 'inhibitions_loops', 'noise',
-      'notifications_series', 'silences_stale', 'silences_top', 'state_timeline', 'timeline', 'weekly_review',
+      'notifications_series', 'silences_stale', 'silences_top', 'state_timeline', 'suggestions_inhibit_rules', 'timeline', 'weekly_review',
     ]);
   });
 

@@ -43,18 +43,19 @@ func TestEveryQueryTypeAnswersFrames(t *testing.T) {
 	svc := service(t)
 	ds := datasource(t, svc.URL, "")
 	queries := map[string]string{
-		"episodes":             `{"queryType":"episodes","match":"{alertname=~\"A|B\"}"}`,
-		"timeline":             `{"queryType":"timeline","fingerprint":"aaaaaaaaaaaaaaaa","source":"prod"}`,
-		"flapping":             `{"queryType":"flapping","minFlaps":1}`,
-		"inhibitions_failed":   `{"queryType":"inhibitions_failed"}`,
-		"inhibitions_loops":    `{"queryType":"inhibitions_loops"}`,
-		"silences_stale":       `{"queryType":"silences_stale"}`,
-		"noise":                `{"queryType":"noise","by":"severity"}`,
-		"silences_top":         `{"queryType":"silences_top","limit":5}`,
-		"handover":             `{"queryType":"handover"}`,
-		"weekly_review":        `{"queryType":"weekly_review","week":"2026-W45"}`,
-		"state_timeline":       `{"queryType":"state_timeline","source":"prod"}`,
-		"notifications_series": `{"queryType":"notifications_series","by":"alertname","step":"30m"}`,
+		"episodes":                  `{"queryType":"episodes","match":"{alertname=~\"A|B\"}"}`,
+		"timeline":                  `{"queryType":"timeline","fingerprint":"aaaaaaaaaaaaaaaa","source":"prod"}`,
+		"flapping":                  `{"queryType":"flapping","minFlaps":1}`,
+		"inhibitions_failed":        `{"queryType":"inhibitions_failed"}`,
+		"inhibitions_loops":         `{"queryType":"inhibitions_loops"}`,
+		"silences_stale":            `{"queryType":"silences_stale"}`,
+		"noise":                     `{"queryType":"noise","by":"severity"}`,
+		"silences_top":              `{"queryType":"silences_top","limit":5}`,
+		"suggestions_inhibit_rules": `{"queryType":"suggestions_inhibit_rules"}`,
+		"handover":                  `{"queryType":"handover"}`,
+		"weekly_review":             `{"queryType":"weekly_review","week":"2026-W45"}`,
+		"state_timeline":            `{"queryType":"state_timeline","source":"prod"}`,
+		"notifications_series":      `{"queryType":"notifications_series","by":"alertname","step":"30m"}`,
 	}
 	if got := strings.Join(plugin.QueryTypes(), ","); len(queries) != len(plugin.QueryTypes()) {
 		t.Fatalf("query types %s: the test covers %d", got, len(queries))

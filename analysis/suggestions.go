@@ -1,0 +1,230 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	amcommoncfg "github.com/prometheus/alertmanager/config/common"
+	"github.com/prometheus/alertmanager/inhibit"
+	"github.com/prometheus/alertmanager/pkg/labels"
+	"github.com/prometheus/common/model"
+
+	"github.com/alertlens/alertlens/models"
+)
+
+// SuggestInput is the window, the filters and the thresholds.
+type SuggestInput struct {
+	Common
+	Within        time.Duration `param:"within"`
+	MinSupport    int           `param:"min_support"`
+	MinConfidence float64       `param:"min_confidence"`
+}
+
+type coPair struct {
+	Source        string            `json:"source"`
+	AName         string            `json:"a_name"`
+	BName         string            `json:"b_name"`
+	AFP           string            `json:"a_fp"`
+	BFP           string            `json:"b_fp"`
+	AStart        models.Time       `json:"a_start"`
+	BStart        models.Time       `json:"b_start"`
+	ALabels       map[string]string `json:"a_labels"`
+	BLabels       map[string]string `json:"b_labels"`
+	BFiringDuring int               `json:"b_firing_during"`
+}
+
+// agreeing are the labels other than alertname both alerts carry with the
+// same value.
+func (p coPair) agreeing() map[string]bool {
+	out := map[string]bool{}
+	for k, v := range p.BLabels {
+		if k != model.AlertNameLabel && v != "" && p.ALabels[k] == v {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// SuggestInhibitRules mines co-occurrences: for each pair of alertnames
+// (A, B) of a source, the B episodes that started while an A episode that
+// began at most within before them still fired. The equal labels are those
+// every such B episode shares with its best partner (the A episode agreeing
+// on most labels); support counts those B episodes, confidence divides by
+// all B episodes starting in the window. A rule is suggested when it meets
+// both thresholds and has at least one equal label; each is checked by
+// Alertmanager's own inhibit code against its evidence, and refused when a
+// configured rule would mute A by B (a loop).
+func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (models.InhibitRuleSuggestions, error) {
+	params, data := in.Params()
+	params["within_ms"] = strconv.FormatInt(in.Within.Milliseconds(), 10)
+	pairs, err := run[coPair](ctx, a, "suggestions_inhibit_rules", data, params)
+	if err != nil {
+		return models.InhibitRuleSuggestions{}, err
+	}
+	type total struct {
+		Source    string `json:"source"`
+		Alertname string `json:"alertname"`
+		Episodes  int    `json:"episodes"`
+	}
+	totals, err := run[total](ctx, a, "episodes_by_alertname", data, params)
+	if err != nil {
+		return models.InhibitRuleSuggestions{}, err
+	}
+	episodes := map[[2]string]int{}
+	sources := map[string]bool{}
+	for _, t := range totals {
+		episodes[[2]string{t.Source, t.Alertname}] = t.Episodes
+		sources[t.Source] = true
+	}
+	configured, err := a.configuredInhibitRules(ctx, sources, in.To)
+	if err != nil {
+		return models.InhibitRuleSuggestions{}, err
+	}
+	type groupKey struct{ source, a, b string }
+	groups := map[groupKey]map[string][]coPair{} // B episode -> its partners
+	for _, p := range pairs {
+		k := groupKey{p.Source, p.AName, p.BName}
+		if groups[k] == nil {
+			groups[k] = map[string][]coPair{}
+		}
+		ep := p.BFP + "@" + p.BStart.UTC().Format(time.RFC3339Nano)
+		groups[k][ep] = append(groups[k][ep], p)
+	}
+	out := models.InhibitRuleSuggestions{Suggestions: []models.InhibitRuleSuggestion{}, Refused: []models.RefusedSuggestion{}}
+	for k, byB := range groups {
+		// Each B episode's best partner; equal is what all of them share.
+		var equal map[string]bool
+		best := make([]coPair, 0, len(byB))
+		for _, ps := range byB {
+			b := ps[0]
+			for _, p := range ps[1:] {
+				if len(p.agreeing()) > len(b.agreeing()) {
+					b = p
+				}
+			}
+			best = append(best, b)
+			if equal == nil {
+				equal = b.agreeing()
+			} else {
+				maps.DeleteFunc(equal, func(l string, _ bool) bool { return !b.agreeing()[l] })
+			}
+		}
+		support, all := len(best), episodes[[2]string{k.source, k.b}]
+		if len(equal) == 0 || support < in.MinSupport || all == 0 || float64(support)/float64(all) < in.MinConfidence {
+			continue
+		}
+		eq := slices.Sorted(maps.Keys(equal))
+		s := models.InhibitRuleSuggestion{Source: k.source, Equal: eq, Support: support, Confidence: float64(support) / float64(all),
+			SourceMatchers: []string{matcherText(k.a)}, TargetMatchers: []string{matcherText(k.b)}}
+		rule, err := suggestedRule(k.a, k.b, eq)
+		if err != nil {
+			return models.InhibitRuleSuggestions{}, err
+		}
+		for _, p := range best {
+			// Alertmanager's own inhibit rule must agree that A mutes B here.
+			if !rule.SourceMatchers.Matches(labelSet(p.ALabels)) || !rule.TargetMatchers.Matches(labelSet(p.BLabels)) || !sameOn(p, eq) {
+				return models.InhibitRuleSuggestions{}, fmt.Errorf("suggested rule %s -> %s does not mute its own evidence", k.a, k.b)
+			}
+			s.NotificationsSaved += p.BFiringDuring
+			s.Evidence = append(s.Evidence, models.CoOccurrence{SourceFingerprint: p.AFP, TargetFingerprint: p.BFP, SourceStartsAt: p.AStart, TargetStartsAt: p.BStart})
+		}
+		sort.Slice(s.Evidence, func(i, j int) bool { return s.Evidence[i].TargetStartsAt.Before(s.Evidence[j].TargetStartsAt.Time) })
+		if why := loopsWith(configured[k.source], best); why != "" {
+			out.Refused = append(out.Refused, models.RefusedSuggestion{Source: k.source, SourceMatchers: s.SourceMatchers, TargetMatchers: s.TargetMatchers, Reason: why})
+			continue
+		}
+		s.YAML = suggestionYAML(s)
+		out.Suggestions = append(out.Suggestions, s)
+	}
+	sort.Slice(out.Suggestions, func(i, j int) bool {
+		x, y := out.Suggestions[i], out.Suggestions[j]
+		if x.NotificationsSaved != y.NotificationsSaved {
+			return x.NotificationsSaved > y.NotificationsSaved
+		}
+		if x.Support != y.Support {
+			return x.Support > y.Support
+		}
+		return x.Source+x.SourceMatchers[0]+x.TargetMatchers[0] < y.Source+y.SourceMatchers[0]+y.TargetMatchers[0]
+	})
+	sort.Slice(out.Refused, func(i, j int) bool {
+		return out.Refused[i].Source+out.Refused[i].SourceMatchers[0]+out.Refused[i].TargetMatchers[0] <
+			out.Refused[j].Source+out.Refused[j].SourceMatchers[0]+out.Refused[j].TargetMatchers[0]
+	})
+	return out, nil
+}
+
+func matcherText(alertname string) string {
+	m, err := labels.NewMatcher(labels.MatchEqual, model.AlertNameLabel, alertname)
+	if err != nil {
+		return model.AlertNameLabel + "=" + strconv.Quote(alertname)
+	}
+	return m.String()
+}
+
+// suggestedRule builds the rule with Alertmanager's own config and inhibit
+// code.
+func suggestedRule(a, b string, equal []string) (*inhibit.InhibitRule, error) {
+	sm, err := labels.NewMatcher(labels.MatchEqual, model.AlertNameLabel, a)
+	if err != nil {
+		return nil, fmt.Errorf("source matcher for %q: %w", a, err)
+	}
+	tm, err := labels.NewMatcher(labels.MatchEqual, model.AlertNameLabel, b)
+	if err != nil {
+		return nil, fmt.Errorf("target matcher for %q: %w", b, err)
+	}
+	var cr amcommoncfg.InhibitRule
+	cr.SourceMatchers = amcommoncfg.Matchers{sm}
+	cr.TargetMatchers = amcommoncfg.Matchers{tm}
+	cr.Equal = equal
+	return inhibit.NewInhibitRule(cr), nil
+}
+
+func sameOn(p coPair, equal []string) bool {
+	for _, l := range equal {
+		if p.ALabels[l] != p.BLabels[l] {
+			return false
+		}
+	}
+	return true
+}
+
+// loopsWith names a configured rule under which one of the target alerts
+// would mute its source alert: with the suggestion they would mute each
+// other.
+func loopsWith(rules []configuredRule, pairs []coPair) string {
+	for _, r := range rules {
+		for _, p := range pairs {
+			if r.rule.SourceMatchers.Matches(labelSet(p.BLabels)) && r.rule.TargetMatchers.Matches(labelSet(p.ALabels)) {
+				name := r.name
+				if name == "" {
+					name = r.rule.SourceMatchers.String() + " -> " + r.rule.TargetMatchers.String()
+				}
+				return "it would close an inhibition loop with the configured rule " + name
+			}
+		}
+	}
+	return ""
+}
+
+func suggestionYAML(s models.InhibitRuleSuggestion) string {
+	var b strings.Builder
+	b.WriteString("- source_matchers:\n")
+	for _, m := range s.SourceMatchers {
+		fmt.Fprintf(&b, "    - %s\n", strconv.Quote(m))
+	}
+	b.WriteString("  target_matchers:\n")
+	for _, m := range s.TargetMatchers {
+		fmt.Fprintf(&b, "    - %s\n", strconv.Quote(m))
+	}
+	b.WriteString("  equal:\n")
+	for _, l := range s.Equal {
+		fmt.Fprintf(&b, "    - %s\n", strconv.Quote(l))
+	}
+	return b.String()
+}

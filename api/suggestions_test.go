@@ -1,0 +1,61 @@
+package api_test
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// testdata/cooccur.ndjson, 2026-11-05, source prod, webhooks only, every
+// alert with cluster="eu":
+//
+//	NodeDown on i1..i6 at 01:00..06:00, 10 minutes each (job node);
+//	TargetDown on the same instance one minute later, 5 minutes (job api),
+//	  notified firing 5 s after it started, while NodeDown fired;
+//	TargetDown on i7 at 08:00 alone; DiskFull on i1 at 01:00:30 (job node).
+//
+// (NodeDown, TargetDown): 6 of TargetDown's 7 episodes co-occur (support 6,
+// confidence 6/7); the labels every pair shares besides alertname are
+// cluster and instance (job differs); each co-occurring TargetDown episode
+// had its one firing notification while NodeDown fired: 6 saved.
+// (NodeDown, DiskFull) and (DiskFull, TargetDown) co-occur once each:
+// support 1, under min_support 5. Nothing starts before NodeDown.
+func TestSuggestInhibitRules(t *testing.T) {
+	svc := startWith(t, "cooccur.ndjson")
+	w := "from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"
+	ev := func(k string) string {
+		return `{"source_fingerprint":"00000000000000a` + k + `","target_fingerprint":"00000000000000b` + k + `","source_starts_at":"2026-11-05T0` + k +
+			`:00:00Z","target_starts_at":"2026-11-05T0` + k + `:01:00Z"}`
+	}
+	want := `{"refused":[],"suggestions":[{"source":"prod","source_matchers":["alertname=\"NodeDown\""],"target_matchers":["alertname=\"TargetDown\""],
+		"equal":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,
+		"yaml":"- source_matchers:\n    - \"alertname=\\\"NodeDown\\\"\"\n  target_matchers:\n    - \"alertname=\\\"TargetDown\\\"\"\n  equal:\n    - \"cluster\"\n    - \"instance\"\n",
+		"evidence":[` + ev("1") + `,` + ev("2") + `,` + ev("3") + `,` + ev("4") + `,` + ev("5") + `,` + ev("6") + `]}]}`
+	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w, want)
+	// 6/7 is under a confidence of 0.9; support 6 is under 7.
+	for _, q := range []string{"&min_confidence=0.9", "&min_support=7"} {
+		checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+q, `{"refused":[],"suggestions":[]}`)
+	}
+	// With within 30s, TargetDown (a minute after NodeDown) co-occurs with
+	// nothing; DiskFull (30 s after NodeDown on i1) once: nothing suggested.
+	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+"&within=30s", `{"refused":[],"suggestions":[]}`)
+	if code, body := svc.Get(t, "/api/v1/suggestions/inhibit_rules?min_confidence=1.5"); code != 400 {
+		t.Errorf("min_confidence=1.5: %d %s", code, body)
+	}
+}
+
+// A configured rule under which TargetDown mutes NodeDown would, with the
+// suggestion, make them mute each other: the suggestion is refused with the
+// reason. The configuration arrives as a poll's status.
+func TestSuggestionThatWouldLoopIsRefused(t *testing.T) {
+	svc := startWith(t, "cooccur.ndjson")
+	cfg := "route: {receiver: team}\nreceivers: [{name: team}]\ninhibit_rules:\n  - name: target-mutes-node\n    source_matchers: ['alertname=\"TargetDown\"']\n    target_matchers: ['alertname=\"NodeDown\"']\n    equal: [instance]\n"
+	status, _ := json.Marshal(map[string]any{"cluster": map[string]any{"status": "disabled", "peers": []any{}}, "config": map[string]any{"original": cfg},
+		"uptime": "2026-11-05T00:00:00Z", "versionInfo": map[string]any{"version": "0.34.2"}})
+	line := `{"kind":"poll","at":"2026-11-05T00:00:10Z","source":"prod","alerts":[],"silences":[],"status":` + string(status) + "}\n"
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(line)); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z", `{"refused":[{"source":"prod",
+		"source_matchers":["alertname=\"NodeDown\""],"target_matchers":["alertname=\"TargetDown\""],
+		"reason":"it would close an inhibition loop with the configured rule target-mutes-node"}],"suggestions":[]}`)
+}
