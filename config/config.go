@@ -66,7 +66,7 @@ func (d Duration) String() string {
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return err
+		return &valueError{line: n.Line, err: fmt.Errorf("%q is not a duration (e.g. 15s, 5m, 7d): %w", n.Value, err)}
 	}
 	*d = v
 	return nil
@@ -95,7 +95,7 @@ func ParseBytes(s string) (Bytes, error) {
 func (b *Bytes) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseBytes(n.Value)
 	if err != nil {
-		return err
+		return &valueError{line: n.Line, err: fmt.Errorf("%q is not a size (e.g. 64MiB, 1GiB, 1048576): %w", n.Value, err)}
 	}
 	*b = v
 	return nil
@@ -324,14 +324,62 @@ func Load(path string) (Config, error) {
 	return c, Parse(b, &c)
 }
 
-// Parse decodes YAML into c strictly.
+// valueError is a value that does not parse, at a line of the file; Parse
+// turns the line into the field's name.
+type valueError struct {
+	line int
+	err  error
+}
+
+func (e *valueError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *valueError) Unwrap() error { return e.err }
+
+// Parse decodes YAML into c strictly. A value that does not parse is
+// reported with the dotted name of its field.
 func Parse(b []byte, c *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("config: %w", err)
+	err := dec.Decode(c)
+	var ve *valueError
+	switch {
+	case err == nil || errors.Is(err, io.EOF):
+		return nil
+	case errors.As(err, &ve):
+		var root yaml.Node
+		if yaml.Unmarshal(b, &root) == nil {
+			if field := fieldAt(&root, ve.line, ""); field != "" {
+				return fmt.Errorf("%s: %w", field, ve.err)
+			}
+		}
 	}
-	return nil
+	return fmt.Errorf("config: %w", err)
+}
+
+// fieldAt finds the dotted path of the mapping key whose value sits on line.
+func fieldAt(n *yaml.Node, line int, prefix string) string {
+	switch n.Kind {
+	case yaml.DocumentNode, yaml.SequenceNode:
+		for _, c := range n.Content {
+			if f := fieldAt(c, line, prefix); f != "" {
+				return f
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, val := n.Content[i], n.Content[i+1]
+			path := key.Value
+			if prefix != "" {
+				path = prefix + "." + key.Value
+			}
+			if val.Kind == yaml.ScalarNode && val.Line == line {
+				return path
+			}
+			if f := fieldAt(val, line, path); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
 }
 
 // Validate checks every section and names the first bad field.

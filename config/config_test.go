@@ -33,19 +33,21 @@ func TestLoadGood(t *testing.T) {
 
 func TestLoadBadNamesTheField(t *testing.T) {
 	cases := map[string]string{
-		"bad-unknown-field.yml":     "field storage not found",
-		"bad-store-kind.yml":        "store.kind:",
-		"bad-source-name.yml":       "sources[0].name:",
-		"bad-source-url.yml":        "sources[0].url:",
-		"bad-source-dup.yml":        "sources[1].name:",
-		"bad-duration.yml":          `invalid duration "soon"`,
-		"bad-size.yml":              `invalid size "lots"`,
-		"bad-fsync.yml":             "queue.fsync:",
-		"bad-auth-both.yml":         "webhook.auth:",
-		"bad-clickhouse-no-dsn.yml": "store.clickhouse.dsn:",
-		"bad-retention.yml":         "store.retention:",
-		"bad-tls.yml":               "tls:",
-		"bad-yaml.yml":              "yaml",
+		"bad-unknown-field.yml": "field storage not found",
+		"bad-store-kind.yml":    "store.kind:",
+		"bad-source-name.yml":   "sources[0].name:",
+		"bad-source-url.yml":    "sources[0].url:",
+		"bad-source-dup.yml":    "sources[1].name:",
+		"bad-duration.yml":      `invalid duration "soon"`,
+		"bad-size.yml":          `invalid size "lots"`,
+		// A bare number is no duration: the error names the field.
+		"bad-duration-bare-number.yml": `poll_interval: "15" is not a duration`,
+		"bad-fsync.yml":                "queue.fsync:",
+		"bad-auth-both.yml":            "webhook.auth:",
+		"bad-clickhouse-no-dsn.yml":    "store.clickhouse.dsn:",
+		"bad-retention.yml":            "store.retention:",
+		"bad-tls.yml":                  "tls:",
+		"bad-yaml.yml":                 "yaml",
 	}
 	for file, want := range cases {
 		t.Run(file, func(t *testing.T) {
