@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -143,7 +145,11 @@ func TestReadCommands(t *testing.T) {
 		{[]string{"inhibitions", "failed", "--url", "http://127.0.0.1:1"}, "connection refused"},
 		{[]string{"lookup", "--url", svc.URL, "--receiver", "nobdoy", "{}"}, `alertlens lookup: server answered 400: parameter receiver: "nobdoy" is unknown`},
 		{[]string{"handover", "--url", svc.URL, "--to", "2026-02-30T00:00:00Z"}, "alertlens handover: server answered 400: parameter to:"},
-		{[]string{"lookup", "--url", svc.URL, "a", "b"}, `unexpected arguments ["a" "b"]`},
+		// As amtool: a bare first word is the alertname, the rest matchers;
+		// "b" is no matcher.
+		{[]string{"lookup", "--url", svc.URL, "a", "b"}, "alertlens lookup: server answered 400: parameter match:"},
+		{[]string{"explain", "--url", svc.URL, "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}, `unexpected arguments ["aaaaaaaaaaaaaaaa" "bbbbbbbbbbbbbbbb"]`},
+		{[]string{"flapping", "--url", "localhost:9095"}, `--url needs http:// or https:// (got "localhost:9095")`},
 	} {
 		if _, errOut, code := run(t, c.args...); code != 1 || !strings.Contains(errOut, c.stderrHas) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q", c.args, code, errOut, c.stderrHas)
@@ -296,5 +302,32 @@ merged: 0
 `
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+}
+
+// The habits of amtool and promtool: flags after arguments, -o, several
+// matcher arguments with a bare first word as the alertname, --help on
+// stdout with exit 0, and a clear word when --url is not alertlens.
+func TestCLIHabits(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	importRecording(t, svc, "lookup.ndjson")
+	q := url.Values{"source": {"prod"}, "from": {"2026-11-02T09:30:00Z"}, "to": {"2026-11-02T11:00:00Z"}, "match": {`{alertname="A",severity=~"P1|P2"}`}}
+	_, api := svc.Get(t, "/api/v1/alerts?"+q.Encode())
+	out, errOut, code := run(t, "lookup", "A", `severity=~"P1|P2"`, "--url", svc.URL, "--source", "prod",
+		"--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T11:00:00Z", "-o", "json")
+	if code != 0 || out != string(api) || !strings.Contains(out, `"alertname":"A"`) {
+		t.Fatalf("lookup A severity=~… -o json (flags last): exit %d, stderr %q\n got %s\nwant %s", code, errOut, out, api)
+	}
+	out, errOut, code = run(t, "flapping", "--help")
+	if code != 0 || errOut != "" || !strings.Contains(out, "usage: alertlens flapping") || !strings.Contains(out, "(default 1h)") {
+		t.Fatalf("--help: exit %d, stderr %q, stdout %q", code, errOut, out)
+	}
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html>Alertmanager</html>"))
+	}))
+	defer plain.Close()
+	if _, errOut, code := run(t, "flapping", "--url", plain.URL); code != 1 || !strings.Contains(errOut, "is not an alertlens server") {
+		t.Fatalf("--url at something else: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -49,7 +51,11 @@ func main() {
 		os.Exit(2)
 	}
 	if d, rest, ok := readCommand(os.Args[1:]); ok {
-		if err := runRead(context.Background(), d, rest); err != nil {
+		err := runRead(context.Background(), d, rest)
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		if err != nil {
 			fmt.Fprintf(os.Stderr, "alertlens %s: %v\n", d.Command, err)
 			os.Exit(1)
 		}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,6 +39,7 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 	var cf clientFlags
 	cf.register(fs)
 	output := fs.String("output", "table", "table, json (the API's answer as is) or markdown")
+	fs.StringVar(output, "o", "table", "short for --output")
 	since := fs.String("since", "", "shorthand for --from now-DURATION (e.g. 12h)")
 	values := map[string]*string{}
 	for _, p := range d.AllParams() {
@@ -58,9 +60,12 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 		_, _ = fmt.Fprintf(fs.Output(), "usage: alertlens %s%s [flags]\n\n%s (GET %s)\n\n", d.Command, arg, d.Summary, d.Path)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	fs.SetOutput(os.Stdout) // --help is an answer, not an error
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
+	fs.SetOutput(os.Stderr)
 	q := url.Values{}
 	for p, v := range values {
 		if *v != "" {
@@ -80,10 +85,21 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 		q.Set("format", "markdown")
 	}
 	switch {
-	case d.Arg != "" && fs.NArg() == 1:
-		q.Set(d.Arg, fs.Arg(0))
-	case fs.NArg() > 0:
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	case d.Arg == "match" && len(positional) > 0:
+		// Like amtool: several matchers, and a bare first word is the
+		// alertname.
+		ms := make([]string, len(positional))
+		for i, a := range positional {
+			ms[i] = strings.Trim(strings.TrimSpace(a), "{}")
+			if i == 0 && !strings.ContainsAny(ms[i], "=!~") {
+				ms[i] = "alertname=" + strconv.Quote(ms[i])
+			}
+		}
+		q.Set("match", "{"+strings.Join(ms, ",")+"}")
+	case d.Arg != "" && len(positional) == 1:
+		q.Set(d.Arg, positional[0])
+	case len(positional) > 0:
+		return fmt.Errorf("unexpected arguments %q", positional)
 	}
 	switch *output {
 	case "table", "json", "markdown":
@@ -123,7 +139,26 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 	return printTable(os.Stdout, tb.Columns, rows, *output == "markdown")
 }
 
+// parseInterspersed parses flags anywhere among the arguments (as
+// everyone types them: lookup X --output json) and returns the arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 func get(ctx context.Context, cf *clientFlags, path string, q url.Values) ([]byte, error) {
+	if !strings.HasPrefix(cf.url, "http://") && !strings.HasPrefix(cf.url, "https://") {
+		return nil, fmt.Errorf("--url needs http:// or https:// (got %q)", cf.url)
+	}
 	u := strings.TrimRight(cf.url, "/") + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -141,7 +176,15 @@ func get(ctx context.Context, cf *clientFlags, path string, q url.Values) ([]byt
 	if resp.StatusCode != http.StatusOK {
 		return nil, apiError(resp)
 	}
-	return io.ReadAll(resp.Body)
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer of %s: %w", cf.url, err)
+	}
+	ct := resp.Header.Get("Content-Type")
+	if !strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "text/markdown") {
+		return nil, fmt.Errorf("%s is not an alertlens server (it answered %q, not JSON)", cf.url, ct)
+	}
+	return body, nil
 }
 
 func printTable(w io.Writer, all []models.Column, rows []map[string]any, markdown bool) error {
