@@ -331,3 +331,57 @@ func TestCLIHabits(t *testing.T) {
 		t.Fatalf("--url at something else: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// rules suggest over api/testdata/flapping.ndjson: Flappy flapped (4 flaps
+// in 5 episodes; for 660 s = 11m and keep_firing_for 3060 s = 51m, derived in
+// api/flapping_test.go), Hesitant did not (1 flap, under min_flaps 2). The
+// diff, applied with patch, raises Flappy's for: from 5m to 11m and adds
+// keep_firing_for: 51m; every other line, comments and blank lines included,
+// stays; promtool accepts the result; --apply writes the same.
+func TestRulesSuggest(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	importRecording(t, svc, "flapping.ndjson")
+	for _, mode := range []string{"diff", "apply"} {
+		t.Run(mode, func(t *testing.T) {
+			dir := t.TempDir()
+			src, err := os.ReadFile(filepath.Join("testdata", "rules", "alerts.yml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "alerts.yml"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"rules", "suggest", "--rules", "*.yml", "--url", svc.URL, "--from", "2026-11-02T10:00:00Z", "--to", "2026-11-02T14:00:00Z"}
+			if mode == "apply" {
+				args = append(args, "--apply")
+			}
+			cmd := exec.Command(binary, args...)
+			cmd.Dir = dir
+			var out, errOut bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%v: %s", err, errOut.String())
+			}
+			if mode == "diff" {
+				if !strings.HasPrefix(out.String(), "# alertlens: Flappy: for 11m (4 flaps in 5 episodes)\n# alertlens: Flappy: keep_firing_for 51m") {
+					t.Fatalf("patch header:\n%s", out.String())
+				}
+				p := exec.Command("patch", "-p1", "-d", dir)
+				p.Stdin = &out
+				if b, err := p.CombinedOutput(); err != nil {
+					t.Fatalf("patch: %v\n%s", err, b)
+				}
+			} else if !strings.Contains(out.String(), "alerts.yml: patched") {
+				t.Fatalf("--apply: %s", out.String())
+			}
+			got, _ := os.ReadFile(filepath.Join(dir, "alerts.yml"))
+			want, _ := os.ReadFile(filepath.Join("testdata", "rules", "expected.yml"))
+			if string(got) != string(want) {
+				t.Fatalf("patched file:\n%s\nwant:\n%s", got, want)
+			}
+			if b, err := exec.Command("promtool", "check", "rules", filepath.Join(dir, "alerts.yml")).CombinedOutput(); err != nil {
+				t.Fatalf("promtool check rules: %v\n%s", err, b)
+			}
+		})
+	}
+}

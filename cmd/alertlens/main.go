@@ -18,6 +18,7 @@ var commands = map[string]func(ctx context.Context, args []string) error{
 	"serve":   runServe,
 	"migrate": runMigrate,
 	"import":  runImport,
+	"rules":   runRules,
 }
 
 func usage() {
