@@ -15,10 +15,11 @@ import (
 )
 
 var commands = map[string]func(ctx context.Context, args []string) error{
-	"serve":   runServe,
-	"migrate": runMigrate,
-	"import":  runImport,
-	"rules":   runRules,
+	"serve":    runServe,
+	"migrate":  runMigrate,
+	"import":   runImport,
+	"rules":    runRules,
+	"silences": runSilences,
 }
 
 func usage() {
