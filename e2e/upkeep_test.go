@@ -19,7 +19,7 @@ import (
 var (
 	cliOnce sync.Once
 	cliPath string
-	cliErr  error
+	errCLI  error
 )
 
 // cli builds the alertlens binary once for the tests that run it.
@@ -28,16 +28,16 @@ func cli(t *testing.T) string {
 	cliOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "alertlens-e2e-")
 		if err != nil {
-			cliErr = err
+			errCLI = err
 			return
 		}
 		cliPath = filepath.Join(dir, "alertlens")
 		if out, err := exec.Command("go", "build", "-o", cliPath, "../cmd/alertlens").CombinedOutput(); err != nil {
-			cliErr = fmt.Errorf("%w: %s", err, out)
+			errCLI = fmt.Errorf("%w: %s", err, out)
 		}
 	})
-	if cliErr != nil {
-		t.Fatal(cliErr)
+	if errCLI != nil {
+		t.Fatal(errCLI)
 	}
 	return cliPath
 }
