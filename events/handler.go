@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -136,29 +134,9 @@ func (h *Handler) serve(c echo.Context) error {
 }
 
 func (h *Handler) handle(r *http.Request, source string) (int, any) {
-	if source == "" {
-		source = config.DefaultSource
-	}
-	if !config.ValidSourceName(source) {
-		return http.StatusBadRequest, errorBody{"source " + strconv.Quote(source) + " in the path must be 1-64 characters of [A-Za-z0-9_.-]"}
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && mt != "application/x-ndjson") {
-			return http.StatusBadRequest, errorBody{"content type " + strconv.Quote(ct) + " is not application/json"}
-		}
-	}
-	limit := h.in.Limits.MaxBodyBytes
-	if r.ContentLength > limit {
-		return http.StatusRequestEntityTooLarge, errorBody{"body of " + strconv.FormatInt(r.ContentLength, 10) + " bytes exceeds the limit of " + strconv.FormatInt(limit, 10) + " (webhook.max_body_bytes)"}
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		code, msg := webhook.BodyError(err)
+	source, body, code, msg := webhook.ReadBody(r, source, h.in.Limits.MaxBodyBytes, "application/json", "application/x-ndjson")
+	if code != 0 {
 		return code, errorBody{msg}
-	}
-	if int64(len(body)) > limit {
-		return http.StatusRequestEntityTooLarge, errorBody{"body exceeds the limit of " + strconv.FormatInt(limit, 10) + " bytes (webhook.max_body_bytes)"}
 	}
 	evs, err := Decode(body, h.in.Limits)
 	var ie *webhook.InputError

@@ -145,7 +145,8 @@ var episodeColumns = []Column{
 	{Field: "starts_at", Header: "STARTS AT", Kind: ColTime},
 	{Field: "ends_at", Header: "ENDS AT", Kind: ColTime},
 	{Field: "alertname", Header: "ALERTNAME", Kind: ColString},
-	{Field: "fingerprint", Kind: ColString, FrameOnly: true},
+	// Shown in tables too: it is what explain and timeline take.
+	{Field: "fingerprint", Header: "FINGERPRINT", Kind: ColString},
 	{Field: "source", Header: "SOURCE", Kind: ColString},
 	{Field: "labels", Header: "LABELS", Kind: ColLabels},
 	{Field: "notifications", Header: "NOTIFICATIONS", Kind: ColNumber},

@@ -31,3 +31,16 @@ SETTINGS join_use_nulls = 1, max_execution_time = {{.MaxSeconds}},
     if(mapContains({ {{- . -}} :Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
        { {{- . -}} :Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
        { {{- . -}} _default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))})){{end}}
+
+-- The firing notifications of [from, to) (HA duplicates once) of the
+-- requested source, receiver and alerts: what a failed inhibition is judged
+-- for, t being when it was received.
+{{define "firing_notes"}}
+    SELECT source, fingerprint, alertname, labels, toString(receiver) AS receiver, received_at AS t
+    FROM {{db}}.notifications
+    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
+      AND status = 'firing' AND ha_duplicate = 0
+      AND {{template "source"}}
+      AND {{template "receiver"}}
+      AND {{.Match}}
+{{end}}

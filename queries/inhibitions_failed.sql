@@ -10,15 +10,7 @@
 -- change. Whether an inhibitor was still firing at t is checked by the
 -- caller (inhibitor_signals.sql).
 WITH
-notes AS (
-    SELECT source, fingerprint, alertname, labels, toString(receiver) AS receiver, received_at AS t
-    FROM {{db}}.notifications
-    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-      AND status = 'firing' AND ha_duplicate = 0
-      AND {{template "source"}}
-      AND {{template "receiver"}}
-      AND {{.Match}}
-),
+notes AS ({{template "firing_notes" .}}),
 ok_polls AS (
     SELECT source, polled_at,
            lagInFrame(toNullable(polled_at)) OVER (PARTITION BY source ORDER BY polled_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev_at

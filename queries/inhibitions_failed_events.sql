@@ -5,15 +5,7 @@
 -- a silence_muted_alert or inhibition_muted_alert event. The rule and the
 -- inhibitors come from the decision before t.
 WITH
-notes AS (
-    SELECT source, fingerprint, alertname, labels, toString(receiver) AS receiver, received_at AS t
-    FROM {{db}}.notifications
-    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-      AND status = 'firing' AND ha_duplicate = 0
-      AND {{template "source"}}
-      AND {{template "receiver"}}
-      AND {{.Match}}
-),
+notes AS ({{template "firing_notes" .}}),
 src_events AS (
     SELECT source, at
     FROM {{db}}.events

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -94,27 +95,9 @@ type errorBody struct {
 }
 
 func (h *Handler) handle(r *http.Request, source string) (int, any) {
-	if source == "" {
-		source = config.DefaultSource
-	}
-	if !config.ValidSourceName(source) {
-		return http.StatusBadRequest, errorBody{"source " + strconv.Quote(truncate(source)) + " in the path must be 1-64 characters of [A-Za-z0-9_.-]"}
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return http.StatusBadRequest, errorBody{"content type " + strconv.Quote(ct) + " is not application/json"}
-		}
-	}
-	if r.ContentLength > h.in.Limits.MaxBodyBytes {
-		return http.StatusRequestEntityTooLarge, errorBody{"body of " + strconv.FormatInt(r.ContentLength, 10) + " bytes exceeds the limit of " + strconv.FormatInt(h.in.Limits.MaxBodyBytes, 10) + " (webhook.max_body_bytes)"}
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, h.in.Limits.MaxBodyBytes+1))
-	if err != nil {
-		return bodyError(err)
-	}
-	if int64(len(body)) > h.in.Limits.MaxBodyBytes {
-		return http.StatusRequestEntityTooLarge, errorBody{"body exceeds the limit of " + strconv.FormatInt(h.in.Limits.MaxBodyBytes, 10) + " bytes (webhook.max_body_bytes)"}
+	source, body, code, msg := ReadBody(r, source, h.in.Limits.MaxBodyBytes, "application/json")
+	if code != 0 {
+		return code, errorBody{msg}
 	}
 	n, dups, err := h.in.Ingest(r.Context(), body, source, time.Now())
 	var ie *InputError
@@ -189,21 +172,39 @@ func (in *Ingester) IngestDecoded(ctx context.Context, msg *amwebhook.Message, b
 	return len(rows), duplicates, nil
 }
 
-// bodyError answers a body that could not be read: too slow (408, naming
-// the setting), or broken off (400). The network error's own text, with
-// addresses, stays in the log.
-func bodyError(err error) (int, any) {
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return http.StatusRequestTimeout, errorBody{"the body did not arrive within http.read_timeout"}
+// ReadBody checks what every intake checks before it decodes anything: the
+// source named in the path, the content type (one of types, or none), the
+// body size (webhook.max_body_bytes), and a body that arrives whole and in
+// time. It returns the source and the body, or the status and the message
+// to answer (code 0 when all is well). A network error's own text, with
+// addresses, is never answered.
+func ReadBody(r *http.Request, source string, limit int64, types ...string) (string, []byte, int, string) {
+	if source == "" {
+		source = config.DefaultSource
 	}
-	return http.StatusBadRequest, errorBody{"the body was broken off before its end"}
-}
-
-// BodyError is bodyError for other intakes.
-func BodyError(err error) (int, string) {
-	code, body := bodyError(err)
-	return code, body.(errorBody).Error
+	if !config.ValidSourceName(source) {
+		return "", nil, http.StatusBadRequest, "source " + strconv.Quote(truncate(source)) + " in the path must be 1-64 characters of [A-Za-z0-9_.-]"
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || !slices.Contains(types, mt) {
+			return "", nil, http.StatusBadRequest, "content type " + strconv.Quote(ct) + " is not application/json"
+		}
+	}
+	if r.ContentLength > limit {
+		return "", nil, http.StatusRequestEntityTooLarge, "body of " + strconv.FormatInt(r.ContentLength, 10) + " bytes exceeds the limit of " + strconv.FormatInt(limit, 10) + " (webhook.max_body_bytes)"
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		return "", nil, http.StatusRequestTimeout, "the body did not arrive within http.read_timeout"
+	case err != nil:
+		return "", nil, http.StatusBadRequest, "the body was broken off before its end"
+	case int64(len(body)) > limit:
+		return "", nil, http.StatusRequestEntityTooLarge, "body exceeds the limit of " + strconv.FormatInt(limit, 10) + " bytes (webhook.max_body_bytes)"
+	}
+	return source, body, 0, ""
 }
 
 func compact(b []byte) json.RawMessage {

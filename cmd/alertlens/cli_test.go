@@ -112,10 +112,10 @@ func TestReadCommands(t *testing.T) {
 	}
 
 	out, errOut, code := run(t, lookup("--output", "markdown")...)
-	want := `| STARTS AT | ENDS AT | ALERTNAME | SOURCE | LABELS | NOTIFICATIONS | SILENCED | INHIBITED |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-| 2026-11-02T10:00:00Z | 2026-11-02T10:10:00Z | A | prod | {alertname="A", severity="P2"} | 2 | 3m0s | 0s |
-| 2026-11-02T10:02:00Z | 2026-11-02T10:08:15Z | B | prod | {alertname="B", severity="P1"} | 0 | 0s | 3m0s |
+	want := `| STARTS AT | ENDS AT | ALERTNAME | FINGERPRINT | SOURCE | LABELS | NOTIFICATIONS | SILENCED | INHIBITED |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| 2026-11-02T10:00:00Z | 2026-11-02T10:10:00Z | A | aaaaaaaaaaaaaaaa | prod | {alertname="A", severity="P2"} | 2 | 3m0s | 0s |
+| 2026-11-02T10:02:00Z | 2026-11-02T10:08:15Z | B | bbbbbbbbbbbbbbbb | prod | {alertname="B", severity="P1"} | 0 | 0s | 3m0s |
 `
 	if code != 0 || out != want {
 		t.Fatalf("lookup --output markdown: exit %d, stderr %q\n got:\n%s\nwant:\n%s", code, errOut, out, want)
@@ -123,7 +123,7 @@ func TestReadCommands(t *testing.T) {
 
 	out, _, code = run(t, lookup()...)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || len(lines) != 3 || strings.Join(strings.Fields(lines[1]), " ") != `2026-11-02T10:00:00Z 2026-11-02T10:10:00Z A prod {alertname="A", severity="P2"} 2 3m0s 0s` {
+	if code != 0 || len(lines) != 3 || strings.Join(strings.Fields(lines[1]), " ") != `2026-11-02T10:00:00Z 2026-11-02T10:10:00Z A aaaaaaaaaaaaaaaa prod {alertname="A", severity="P2"} 2 3m0s 0s` {
 		t.Fatalf("lookup table: exit %d\n%s", code, out)
 	}
 
