@@ -5,14 +5,23 @@ CHDB_LIB  := .chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 GOLANGCI  := $(shell $(GO) env GOPATH)/bin/golangci-lint
 TESTFLAGS ?=
 
-.PHONY: build run test lint deps chdb tools bench clean plugin
+.PHONY: build run test lint deps chdb tools bench clean plugin ui
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -X github.com/alertlens/alertlens/version.Version=$(VERSION) -X github.com/alertlens/alertlens/version.Revision=$(REVISION)
 
-build: chdb
+build: chdb ui
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/alertlens
+
+# The web UI's charting library, from npm, copied next to the pages the
+# binary embeds (git-ignored).
+UI_VENDOR := ui/static/vendor/uPlot.iife.min.js
+ui: $(UI_VENDOR)
+$(UI_VENDOR): ui/package.json
+	cd ui && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p ui/static/vendor
+	cp ui/node_modules/uplot/dist/uPlot.iife.min.js ui/node_modules/uplot/dist/uPlot.min.css ui/static/vendor/
 
 chdb: $(CHDB_LIB)
 $(CHDB_LIB):
@@ -34,7 +43,7 @@ tools:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; }
 	./scripts/build-alertmanager.sh
 
-test: chdb tools
+test: chdb tools ui
 	gofmt -l . | grep . && { echo "gofmt: files above need formatting"; exit 1; } || true
 	$(GO) vet ./...
 	$(GO) test -race -timeout 20m $(TESTFLAGS) ./...

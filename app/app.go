@@ -24,11 +24,13 @@ import (
 	"github.com/alertlens/alertlens/api"
 	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/events"
+	"github.com/alertlens/alertlens/httpauth"
 	"github.com/alertlens/alertlens/importer"
 	"github.com/alertlens/alertlens/poller"
 	"github.com/alertlens/alertlens/queue"
 	"github.com/alertlens/alertlens/recording"
 	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/ui"
 	"github.com/alertlens/alertlens/version"
 	"github.com/alertlens/alertlens/webhook"
 	"github.com/alertlens/alertlens/writer"
@@ -157,6 +159,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 		return nil, err
 	}
 	api.New(an, log, a.reg).Register(a.echo, cfg.API.Auth)
+	ui.Register(a.echo, httpauth.Middleware(cfg.API.Auth, "alertlens API"))
 
 	pm := poller.NewMetrics(a.reg)
 	for _, s := range cfg.Sources {

@@ -1,0 +1,162 @@
+package ui_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// browser runs Debian's chromium headless and collects what a person would
+// notice: console errors, uncaught exceptions and failed requests.
+type browser struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	problems []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("chromium (Debian's package, which .ci/run installs): %v", err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	b := &browser{ctx: ctx}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				b.problems = append(b.problems, "console error")
+			}
+		case *runtime.EventExceptionThrown:
+			b.problems = append(b.problems, "exception: "+e.ExceptionDetails.Text)
+		case *network.EventResponseReceived:
+			if e.Response.Status >= 400 {
+				b.problems = append(b.problems, "request failed: "+e.Response.URL)
+			}
+		case *network.EventLoadingFailed:
+			b.problems = append(b.problems, "loading failed: "+e.ErrorText)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (b *browser) clean(t *testing.T) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.problems) > 0 {
+		t.Fatalf("the page had problems: %v", b.problems)
+	}
+}
+
+func text(t *testing.T, b *browser, sel string) string {
+	t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.WaitVisible(sel)); err != nil {
+		t.Fatalf("%s: %v", sel, err)
+	}
+	s, err := chromedp.Run(b.ctx, chromedp.Text(sel))
+	if err != nil {
+		t.Fatalf("%s: %v", sel, err)
+	}
+	return s
+}
+
+func do[T any](t *testing.T, b *browser, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// The pages over api/testdata/lookup.ndjson, 09:30–11:00 (its story is in
+// api/lookup_test.go): C fires from 09:00 and A in source eu from 10:30, so
+// two alerts fire at 11:00; nothing flaps, no inhibition failed, no silence
+// is stale (s1 ended long ago). A was notified three times (two deliveries
+// in prod, HA duplicate not counted, one in eu) in two episodes.
+func TestPagesInABrowser(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	body, err := os.ReadFile(filepath.Join("..", "api", "testdata", "lookup.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	b := newBrowser(t)
+	win := "from=2026-11-02T09:30:00Z&to=2026-11-02T11:00:00Z"
+
+	do(t, b, chromedp.Navigate(svc.URL+"/?page=overview&"+win))
+	cards := text(t, b, ".cards")
+	for _, want := range []string{"2\nalerts firing now", "0\nflapping alerts", "0\nfailed inhibitions", "0\nstale silences"} {
+		if !strings.Contains(cards, want) {
+			t.Errorf("overview cards %q lack %q", cards, want)
+		}
+	}
+	if rows := text(t, b, "#noisiest table"); !strings.Contains(rows, "A\t3\t2\t40m\t0") {
+		t.Errorf("noisiest alerts: %q, want A with 3 notifications in 2 episodes", rows)
+	}
+	if charts := do(t, b, chromedp.Evaluate[int](`document.querySelectorAll("#chart canvas").length`)); charts != 1 {
+		t.Errorf("the chart did not draw: %d canvases", charts)
+	}
+
+	// Changing a filter changes the URL and the content: only A fires in eu.
+	do(t, b, chromedp.SetValue(`input[name="source"]`, "eu"))
+	do(t, b, chromedp.Submit(`#filters`))
+	do(t, b, chromedp.Sleep(500*time.Millisecond))
+	loc := do(t, b, chromedp.Location())
+	if u, err := url.Parse(loc); err != nil || u.Query().Get("source") != "eu" {
+		t.Fatalf("the URL after filtering: %s", loc)
+	}
+	if cards := text(t, b, ".cards"); !strings.Contains(cards, "1\nalerts firing now") {
+		t.Errorf("with source eu: %q, want one alert firing", cards)
+	}
+
+	// The alert page explains a clicked moment exactly as the API does.
+	q := "fingerprint=bbbbbbbbbbbbbbbb&at=2026-11-02T10:06:00Z&source=prod"
+	do(t, b, chromedp.Navigate(svc.URL+"/?page=alert&"+win+"&"+q))
+	shown := text(t, b, "#explain")
+	_, raw := svc.Get(t, "/api/v1/explain?"+q)
+	var ex struct{ Summary string }
+	if err := json.Unmarshal(raw, &ex); err != nil {
+		t.Fatal(err)
+	}
+	if shown != ex.Summary || !strings.Contains(shown, "inhibited by A") {
+		t.Errorf("explain on the page %q, the API's %q", shown, ex.Summary)
+	}
+	for _, page := range []string{"flapping", "inhibitions", "silences", "noise"} {
+		do(t, b, chromedp.Navigate(svc.URL+"/?page="+page+"&"+win))
+		if txt := text(t, b, "main"); strings.Contains(txt, "Loading") {
+			t.Errorf("%s did not load: %q", page, txt)
+		}
+	}
+	b.clean(t)
+}
