@@ -72,10 +72,8 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		decided[r.key()] = true
 		if r.Failed != nil && *r.Failed {
 			r.Basis = "events"
-			for i, name := range r.RuleNames {
-				if i == 0 { // the first rule that muted it
-					r.Rule = &models.InhibitRule{Name: name, SourceMatchers: at(r.RuleSourceMatchers, i), TargetMatchers: at(r.RuleTargetMatchers, i), Equal: splitEqual(at(r.RuleEqual, i))}
-				}
+			if len(r.RuleNames) > 0 { // the first rule that muted it
+				r.Rule = &models.InhibitRule{Name: r.RuleNames[0], SourceMatchers: at(r.RuleSourceMatchers, 0), TargetMatchers: at(r.RuleTargetMatchers, 0), Equal: splitEqual(at(r.RuleEqual, 0))}
 			}
 			rows = append(rows, r)
 		}

@@ -64,11 +64,6 @@ type Common struct {
 // that started earlier and are still open in it (see queries/_episodes.sql).
 const scanBack = 7 * 24 * time.Hour
 
-// ParseCommon reads from, to, source, receiver and match.
-func ParseCommon(q url.Values, now time.Time) (Common, error) {
-	return parseCommon(q, now, true, true)
-}
-
 func parseCommon(q url.Values, now time.Time, window, filters bool) (Common, error) {
 	c := Common{From: now.Add(-24 * time.Hour), To: now}
 	var err error
