@@ -152,6 +152,22 @@ func TestPagesInABrowser(t *testing.T) {
 	if shown != ex.Summary || !strings.Contains(shown, "inhibited by A") {
 		t.Errorf("explain on the page %q, the API's %q", shown, ex.Summary)
 	}
+	// The handover of 09:30–11:00: A fired in two sources (prod 10:00–10:10
+	// with two notifications, eu from 10:30 with one), C from 09:00 (its one
+	// notification came before the window but belongs to its episode), B
+	// only seen inhibited (no notification). Sorted by notifications.
+	do(t, b, chromedp.Navigate(svc.URL+"/?page=handover&"+win))
+	fired := text(t, b, "#fired table")
+	rows := strings.Split(strings.TrimSpace(fired), "\n")
+	if len(rows) != 4 || !strings.HasPrefix(rows[1], "A\t2\t2\t3\t") || !strings.HasPrefix(rows[2], "C\t1\t1\t1\t") || !strings.HasPrefix(rows[3], "B\t1\t1\t0\t") {
+		t.Errorf("what fired: %q", fired)
+	}
+	if still := text(t, b, "#still table"); strings.Count(still, "\n") != 2 || !strings.Contains(still, "C\t") || !strings.Contains(still, "eu") {
+		t.Errorf("still firing: %q, want C and A in eu", still)
+	}
+	if copyText := text(t, b, "#copy"); copyText != "Copy as Markdown" {
+		t.Errorf("copy button: %q", copyText)
+	}
 	for _, page := range []string{"flapping", "inhibitions", "silences", "noise"} {
 		do(t, b, chromedp.Navigate(svc.URL+"/?page="+page+"&"+win))
 		if txt := text(t, b, "main"); strings.Contains(txt, "Loading") {

@@ -9,6 +9,7 @@ const PAGES = [
   ["inhibitions", "Failed inhibitions"],
   ["silences", "Stale silences"],
   ["noise", "Noise"],
+  ["handover", "Handover"],
 ];
 
 const params = () => new URLSearchParams(location.search);
@@ -162,7 +163,35 @@ async function alertPage(main) {
     ["Silenced by", (r) => (r.silenced_by || []).join(", ")], ["Inhibited by", (r) => (r.inhibited_by || []).join(", ")]]));
 }
 
-const RENDER = { overview, flapping, inhibitions, silences, noise, alert: alertPage };
+// handover: the shift at a glance, and the same as Markdown for the chat.
+async function handover(main) {
+  const h = await api("handover");
+  const copy = el("button", { type: "button", id: "copy", text: "Copy as Markdown" });
+  copy.addEventListener("click", async () => {
+    const md = await fetch("api/v1/handover?" + new URLSearchParams(
+      Object.fromEntries([...FILTERS.filter((f) => params().get(f)).map((f) => [f, params().get(f)]), ["format", "markdown"]])));
+    await navigator.clipboard.writeText(await md.text());
+    copy.textContent = "Copied";
+  });
+  main.append(el("p", { text: `${h.receiver || "All receivers"}, ${h.from} – ${h.to}. ` }, copy));
+  main.append(el("h2", { text: "What fired" }));
+  main.append(el("div", { id: "fired" }, table(h.fired, [["Alert", (r) => r.alertname], ["Alerts", (r) => r.alerts], ["Episodes", (r) => r.episodes],
+    ["Notifications", (r) => r.notifications], ["First", (r) => r.first], ["Last", (r) => r.last], ["Longest", (r) => dur(r.longest_seconds)],
+    ["Still firing", (r) => r.still_firing]])));
+  main.append(el("h2", { text: "Still firing" }));
+  main.append(el("div", { id: "still" }, table(h.still_firing, [["Alert", alertLink], ["Since", (r) => r.starts_at], ["Source", (r) => r.source],
+    ["Labels", (r) => labels(r.labels)]])));
+  main.append(el("h2", { text: "Failed inhibitions" }));
+  main.append(table(h.failed_inhibitions, [["Notified at", (r) => r.notified_at], ["Alert", alertLink], ["Cause", (r) => r.known_cause || r.cause || "–"]]));
+  for (const [title, list] of [["Silences created", h.silences_created], ["Silences expired", h.silences_expired],
+    ["Silences expiring within 24 hours while still silencing firing alerts", h.silences_expiring]]) {
+    main.append(el("h2", { text: title }));
+    main.append(table(list, [["Silence", (r) => (r.url ? el("a", { href: r.url, text: r.id }) : r.id)], ["Matchers", (r) => r.matchers.join(", ")],
+      ["Created by", (r) => r.created_by], ["Comment", (r) => r.comment], ["Ends", (r) => r.ends_at]]));
+  }
+}
+
+const RENDER = { overview, flapping, inhibitions, silences, noise, handover, alert: alertPage };
 
 async function render() {
   const page = params().get("page") || "overview";
