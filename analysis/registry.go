@@ -27,6 +27,10 @@ type Entry struct {
 // line here, one descriptor in models.Analyses, one function and its SQL.
 func Registry() []Entry {
 	return []Entry{
+		entry("sources", (*Analyzer).Sources),
+		entry("receivers", (*Analyzer).Receivers),
+		entry("label_values", (*Analyzer).LabelValues),
+		entry("label_names", (*Analyzer).LabelNames),
 		entry("episodes", (*Analyzer).Episodes),
 		entry("state_timeline", (*Analyzer).States),
 		entry("notifications_series", (*Analyzer).Series),

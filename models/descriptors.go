@@ -165,9 +165,41 @@ var noiseColumns = []Column{
 
 var byParam = Param{Name: "by", Kind: ParamLabel, Default: "alertname", Help: "the label to group by"}
 
+var listColumns = []Column{
+	{Field: "value", Header: "VALUE", Kind: ColString},
+	{Field: "episodes", Header: "EPISODES", Kind: ColNumber},
+}
+
+var listLimit = Param{Name: "limit", Kind: ParamInt, Default: "1000", Min: 1, Max: 100_000, Help: "the most values to list"}
+
 // Analyses lists every analysis. Adding one here gives it its HTTP route,
 // its CLI command and table, its Grafana query type and its docs entry.
 var Analyses = []Descriptor{
+	{
+		Name: "sources", Title: "Sources", Path: "/api/v1/sources", Command: "sources",
+		Summary: "the sources with episodes in the window, for filters",
+		Window:  true, Filters: true, Params: []Param{listLimit},
+		Tables: []Table{{List: "values", Frame: "sources", Columns: listColumns}},
+	},
+	{
+		Name: "receivers", Title: "Receivers", Path: "/api/v1/receivers", Command: "receivers",
+		Summary: "the receivers the window's episodes reached, for filters",
+		Window:  true, Filters: true, Params: []Param{listLimit},
+		Tables: []Table{{List: "values", Frame: "receivers", Columns: listColumns}},
+	},
+	{
+		Name: "label_values", Title: "Label values", Path: "/api/v1/labels/{name}/values", Command: "labels values", Arg: "name",
+		Summary: "the values a label takes on the window's alerts, for filters",
+		Window:  true, Filters: true,
+		Params: []Param{{Name: "name", Kind: ParamLabel, InPath: true, Help: "the label"}, listLimit},
+		Tables: []Table{{List: "values", Frame: "label_values", Columns: listColumns}},
+	},
+	{
+		Name: "label_names", Title: "Label names", Path: "/api/v1/labels", Command: "labels",
+		Summary: "the label names of the window's alerts, for filters",
+		Window:  true, Filters: true, Params: []Param{listLimit},
+		Tables: []Table{{List: "values", Frame: "label_names", Columns: listColumns}},
+	},
 	{
 		Name: "episodes", Title: "Alert episodes", Path: "/api/v1/alerts", Command: "lookup", Arg: "match",
 		Summary: "episodes matching label matchers, in order of start",

@@ -11,6 +11,35 @@ export interface QueryParam {
 /** Query types the Go backend answers, in the order the editor lists them. */
 export const queryTypes = [
   {
+    value: 'sources',
+    label: 'Sources',
+    params: [
+      { field: 'limit', label: 'Limit', help: 'the most values to list', numeric: true },
+    ] as QueryParam[],
+  },
+  {
+    value: 'receivers',
+    label: 'Receivers',
+    params: [
+      { field: 'limit', label: 'Limit', help: 'the most values to list', numeric: true },
+    ] as QueryParam[],
+  },
+  {
+    value: 'label_values',
+    label: 'Label values',
+    params: [
+      { field: 'name', label: 'Name', help: 'the label', numeric: false },
+      { field: 'limit', label: 'Limit', help: 'the most values to list', numeric: true },
+    ] as QueryParam[],
+  },
+  {
+    value: 'label_names',
+    label: 'Label names',
+    params: [
+      { field: 'limit', label: 'Limit', help: 'the most values to list', numeric: true },
+    ] as QueryParam[],
+  },
+  {
     value: 'episodes',
     label: 'Alert episodes',
     params: [] as QueryParam[],
@@ -104,6 +133,8 @@ export const queryTypes = [
 
 /** The parameters of every query type, as query fields. */
 export interface QueryParams {
+  limit?: number;
+  name?: string;
   by?: string;
   step?: string;
   fingerprint?: string;
@@ -112,7 +143,6 @@ export interface QueryParams {
   at?: string;
   maxAge?: string;
   idle?: string;
-  limit?: number;
   short?: string;
   longRunning?: string;
   within?: string;

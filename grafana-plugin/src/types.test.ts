@@ -8,8 +8,9 @@ describe('query types', () => {
     const values = queryTypes.map((q) => q.value);
     expect(new Set(values).size).toBe(values.length);
     expect([...values].sort()).toEqual([
-      'episodes', 'flapping', 'handover', 'inhibitions_failed', 'inhibitions_loops', 'noise',
-      'notifications_series', 'silences_stale', 'silences_top', 'state_timeline', 'suggestions_inhibit_rules', 'timeline', 'weekly_review',
+      'episodes', 'flapping', 'handover', 'inhibitions_failed', 'inhibitions_loops', 'label_names', 'label_values', 'noise',
+      'notifications_series', 'receivers', 'silences_stale', 'silences_top', 'sources', 'state_timeline', 'suggestions_inhibit_rules',
+      'timeline', 'weekly_review',
     ]);
   });
 
