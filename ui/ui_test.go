@@ -124,6 +124,11 @@ func TestPagesInABrowser(t *testing.T) {
 	if rows := text(t, b, "#noisiest table"); !strings.Contains(rows, "A\t3\t2\t40m\t0") {
 		t.Errorf("noisiest alerts: %q, want A with 3 notifications in 2 episodes", rows)
 	}
+	// The source filter offers the sources of the window.
+	do(t, b, chromedp.WaitReady(`#sources option[value="prod"]`))
+	if opts := do(t, b, chromedp.Evaluate[string](`[...document.querySelectorAll("#sources option")].map(o => o.value).join(",")`)); opts != "eu,prod" {
+		t.Errorf("source choices %q, want eu,prod", opts)
+	}
 	if charts := do(t, b, chromedp.Evaluate[int](`document.querySelectorAll("#chart canvas").length`)); charts != 1 {
 		t.Errorf("the chart did not draw: %d canvases", charts)
 	}

@@ -193,6 +193,18 @@ async function handover(main) {
 
 const RENDER = { overview, flapping, inhibitions, silences, noise, handover, alert: alertPage };
 
+// fillLists offers the sources and receivers of the window in the filters.
+async function fillLists() {
+  for (const [id, path] of [["sources", "sources"], ["receivers", "receivers"]]) {
+    try {
+      const ans = await api(path, { limit: 200 });
+      document.getElementById(id).replaceChildren(...ans.values.map((v) => el("option", { value: v.value })));
+    } catch (e) {
+      // the lists are a convenience: the page works without them
+    }
+  }
+}
+
 async function render() {
   const page = params().get("page") || "overview";
   const nav = document.getElementById("nav");
@@ -211,6 +223,7 @@ async function render() {
     main.append(el("p", { class: "error", role: "alert", text: e.message }));
   }
   document.title = "alertlens · " + page;
+  fillLists();
 }
 
 document.getElementById("filters").addEventListener("submit", (ev) => {
