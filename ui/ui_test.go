@@ -135,8 +135,8 @@ func TestPagesInABrowser(t *testing.T) {
 
 	// Changing a filter changes the URL and the content: only A fires in eu.
 	do(t, b, chromedp.SetValue(`input[name="source"]`, "eu"))
-	do(t, b, chromedp.Submit(`#filters`))
-	do(t, b, chromedp.Sleep(500*time.Millisecond))
+	do(t, b, chromedp.Submit(`#filters`)) // re-renders at once: the old cards are gone
+	do(t, b, chromedp.WaitVisible(`.cards`))
 	loc := do(t, b, chromedp.Location())
 	if u, err := url.Parse(loc); err != nil || u.Query().Get("source") != "eu" {
 		t.Fatalf("the URL after filtering: %s", loc)
