@@ -25,6 +25,16 @@ type explainState struct {
 	LastOKPollAt *models.Time      `json:"last_ok_poll_at"`
 }
 
+// seen is the latest moment the poller's view of the alert is known at:
+// its state row, or the last successful poll after it (a state holds until
+// the next change).
+func (st *explainState) seen() time.Time {
+	if st.LastOKPollAt != nil && st.LastOKPollAt.After(st.ObservedAt.Time) {
+		return st.LastOKPollAt.Time
+	}
+	return st.ObservedAt.Time
+}
+
 type explainNotification struct {
 	At        models.Time  `json:"at"`
 	Status    string       `json:"status"`
@@ -42,29 +52,6 @@ type ExplainInput struct {
 	Source      string    `param:"source"`
 }
 
-// explainEvent is one decision the event recorder reported.
-type explainEvent struct {
-	At                 models.Time       `json:"at"`
-	Source             string            `json:"source"`
-	Kind               string            `json:"kind"`
-	Alertname          string            `json:"alertname"`
-	Labels             map[string]string `json:"labels"`
-	Status             string            `json:"status"`
-	StartsAt           *models.Time      `json:"starts_at"`
-	Receiver           string            `json:"receiver"`
-	Integration        string            `json:"integration"`
-	Reason             string            `json:"reason"`
-	SilenceID          string            `json:"silence_id"`
-	SilenceMatchers    []string          `json:"silence_matchers"`
-	CreatedBy          string            `json:"created_by"`
-	Comment            string            `json:"comment"`
-	RuleNames          []string          `json:"rule_names"`
-	RuleSourceMatchers []string          `json:"rule_source_matchers"`
-	RuleTargetMatchers []string          `json:"rule_target_matchers"`
-	RuleEqual          []string          `json:"rule_equal"`
-	Inhibiting         []string          `json:"inhibiting"`
-}
-
 // Explain says what Alertmanager was doing with an alert at a moment, and
 // whether it paged: from the event recorder's last decision where the
 // source sends events, else from the last successful poll and the
@@ -80,7 +67,7 @@ func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explana
 	if err != nil {
 		return models.Explanation{}, err
 	}
-	evs, err := run[explainEvent](ctx, a, "explain_events", noData, p)
+	evs, err := run[store.Event](ctx, a, "explain_events", noData, p)
 	if err != nil {
 		return models.Explanation{}, err
 	}
@@ -105,7 +92,7 @@ func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explana
 	}
 	var episodeStart time.Time
 	switch {
-	case decision(evs) != nil:
+	case len(evs) > 0: // the newest decision about the alert
 		episodeStart, err = a.explainFromEvents(ctx, &e, evs, p)
 	case st != nil && !notifiedElsewhereSince(last, st):
 		episodeStart, err = a.explainFromPolls(ctx, &e, st, notes, p)
@@ -121,7 +108,7 @@ func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explana
 		return models.Explanation{}, err
 	}
 	if e.Basis != nil && *e.Basis == "events" {
-		episodeStart = a.webhooksWhileMuted(&e, evs, notes, episodeStart)
+		episodeStart = completeFromWebhooks(&e, evs, notes, episodeStart)
 	}
 	for _, n := range notes {
 		if n.Status == "firing" && n.Source == e.Source && n.StartsAt.Equal(episodeStart) {
@@ -143,19 +130,16 @@ func notifiedElsewhereSince(last *explainNotification, st *explainState) bool {
 	if last == nil || (last.Source == st.Source && last.StartsAt.Equal(st.StartsAt.Time)) {
 		return false
 	}
-	seen := st.ObservedAt.Time
-	if st.LastOKPollAt != nil && st.LastOKPollAt.After(seen) {
-		seen = st.LastOKPollAt.Time
-	}
-	return last.At.After(seen)
+	return last.At.After(st.seen())
 }
 
-// webhooksWhileMuted completes an events-based answer with the webhook
+// completeFromWebhooks finishes an events-based answer with the webhook
 // notifications: mute decisions carry no startsAt, so the episode is the
 // newest notified one when the events did not name it; and a firing
-// notification sent when the last decision before it was a mute, while the
-// alert is muted again at T, got through while muted.
-func (a *Analyzer) webhooksWhileMuted(e *models.Explanation, evs []explainEvent, notes []explainNotification, start time.Time) time.Time {
+// notification of the episode (a webhook delivery or a notification event)
+// sent when the last decision before it was a mute, while the alert is muted
+// again at T, got through while muted.
+func completeFromWebhooks(e *models.Explanation, evs []store.Event, notes []explainNotification, start time.Time) time.Time {
 	if start.IsZero() {
 		for _, n := range notes {
 			if n.Source == e.Source {
@@ -167,12 +151,20 @@ func (a *Analyzer) webhooksWhileMuted(e *models.Explanation, evs []explainEvent,
 	if e.State != "silenced" && e.State != "inhibited" {
 		return start
 	}
+	var sent []time.Time
 	for _, n := range notes {
-		if n.Source != e.Source || n.Status != "firing" || !n.StartsAt.Equal(start) {
-			continue
+		if n.Source == e.Source && n.Status == "firing" && n.StartsAt.Equal(start) {
+			sent = append(sent, n.At.Time)
 		}
-		for _, ev := range evs { // newest first: the last decision before n
-			if ev.At.After(n.At.Time) {
+	}
+	for _, ev := range evs {
+		if ev.Kind == store.EventNotification && ev.Status == "firing" && (ev.StartsAt == nil || ev.StartsAt.Equal(start)) {
+			sent = append(sent, ev.At.Time)
+		}
+	}
+	for _, t := range sent {
+		for _, ev := range evs { // newest first: the last decision before t
+			if ev.Kind == store.EventNotification || ev.At.After(t) {
 				continue
 			}
 			if ev.Kind == store.EventSilenceMuted || ev.Kind == store.EventInhibitionMuted {
@@ -184,18 +176,10 @@ func (a *Analyzer) webhooksWhileMuted(e *models.Explanation, evs []explainEvent,
 	return start
 }
 
-// decision is the newest event that is a decision about the alert.
-func decision(evs []explainEvent) *explainEvent {
-	if len(evs) == 0 {
-		return nil
-	}
-	return &evs[0]
-}
-
 // explainFromEvents states the last decision at or before T: muted by a
 // silence or an inhibition rule, notified, resolved, or grouped and waiting
 // for its first notification.
-func (a *Analyzer) explainFromEvents(ctx context.Context, e *models.Explanation, evs []explainEvent, p map[string]string) (time.Time, error) {
+func (a *Analyzer) explainFromEvents(ctx context.Context, e *models.Explanation, evs []store.Event, p map[string]string) (time.Time, error) {
 	d := evs[0]
 	e.Basis = basis("events")
 	e.Source = d.Source
@@ -215,7 +199,7 @@ func (a *Analyzer) explainFromEvents(ctx context.Context, e *models.Explanation,
 	// and the reason.
 	for _, ev := range evs {
 		if ev.Kind == store.EventNotification && (ev.StartsAt == nil || ev.StartsAt.Equal(start)) {
-			e.LastNotification = &models.NotificationRef{At: ev.At, Status: ev.Status, Receiver: ev.Receiver, Integration: ev.Integration, Reason: ev.Reason}
+			e.LastNotification = &models.NotificationRef{At: models.NewTime(ev.At.Time), Status: ev.Status, Receiver: ev.Receiver, Integration: ev.Integration, Reason: ev.Reason}
 			break
 		}
 	}
@@ -244,26 +228,10 @@ func (a *Analyzer) explainFromEvents(ctx context.Context, e *models.Explanation,
 		e.SilencedBy = []models.ExplainSilence{sil}
 	case store.EventInhibitionMuted:
 		e.State = "inhibited"
-		for i, name := range d.RuleNames {
-			e.InhibitRules = append(e.InhibitRules, models.InhibitRule{Name: name, SourceMatchers: at(d.RuleSourceMatchers, i),
-				TargetMatchers: at(d.RuleTargetMatchers, i), Equal: splitEqual(at(d.RuleEqual, i))})
-		}
+		e.InhibitRules = eventRules(d.RuleNames, d.RuleSourceMatchers, d.RuleTargetMatchers, d.RuleEqual)
 		var err error
 		if e.InhibitedBy, err = a.explainInhibitors(ctx, d.Inhibiting, map[string]string{"at": p["at"], "source": d.Source}); err != nil {
 			return start, err
-		}
-	}
-	// A firing notification of this episode whose previous decision was a
-	// mute, while the alert is muted again now, got through while muted.
-	if e.State == "silenced" || e.State == "inhibited" {
-		for i := len(evs) - 1; i > 0; i-- { // oldest first; evs[0] is the current mute
-			ev := evs[i]
-			if ev.Kind != store.EventNotification || ev.Status != "firing" || (ev.StartsAt != nil && !ev.StartsAt.Equal(start)) {
-				continue
-			}
-			if prev := evs[i+1:]; len(prev) > 0 && (prev[0].Kind == store.EventSilenceMuted || prev[0].Kind == store.EventInhibitionMuted) {
-				e.NotifiedWhileMuted = true
-			}
 		}
 	}
 	return start, nil
@@ -298,17 +266,13 @@ func (a *Analyzer) explainFromPolls(ctx context.Context, e *models.Explanation, 
 			return start, err
 		}
 	}
-	// What the poll saw holds from the state row on; the poll itself is
-	// newer still (LastOKPollAt). Notifications after the state row are
-	// judged against the cause of the muting.
-	seen := st.ObservedAt.Time
-	if st.LastOKPollAt != nil && st.LastOKPollAt.After(seen) {
-		seen = st.LastOKPollAt.Time
-	}
+	// Notifications after the state row are judged against the cause of the
+	// muting; one newer than everything the poller saw can change the state.
+	seen := st.seen()
 	var sigs signals
 	if len(st.InhibitedBy) > 0 {
-		rows := []failedRow{{FailedInhibition: models.FailedInhibition{Source: st.Source}, Inhibitors: st.InhibitedBy}}
-		if sigs, err = a.inhibitorSignals(ctx, rows, st.ObservedAt.Add(-scanBack).UTC().Format(chTime), e.At.Time); err != nil {
+		want := map[string][]string{st.Source: st.InhibitedBy}
+		if sigs, err = a.inhibitorSignals(ctx, want, st.ObservedAt.Add(-scanBack).UTC().Format(chTime), e.At.Time); err != nil {
 			return start, err
 		}
 	}

@@ -72,8 +72,8 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		decided[r.key()] = true
 		if r.Failed != nil && *r.Failed {
 			r.Basis = "events"
-			if len(r.RuleNames) > 0 { // the first rule that muted it
-				r.Rule = &models.InhibitRule{Name: r.RuleNames[0], SourceMatchers: at(r.RuleSourceMatchers, 0), TargetMatchers: at(r.RuleTargetMatchers, 0), Equal: splitEqual(at(r.RuleEqual, 0))}
+			if rules := eventRules(r.RuleNames, r.RuleSourceMatchers, r.RuleTargetMatchers, r.RuleEqual); len(rules) > 0 {
+				r.Rule = &rules[0] // the first rule that muted it
 			}
 			rows = append(rows, r)
 		}
@@ -86,7 +86,11 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	}
 	// An inhibitor that had ended at or before t explains the notification:
 	// on the poll path a failure needs one inhibitor still firing.
-	signals, err := a.inhibitorSignals(ctx, rows, params["scan_from"], com.To)
+	want := map[string][]string{}
+	for _, r := range rows {
+		want[r.Source] = append(want[r.Source], r.Inhibitors...)
+	}
+	signals, err := a.inhibitorSignals(ctx, want, params["scan_from"], com.To)
 	if err != nil {
 		return nil, err
 	}
@@ -152,18 +156,24 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	return out, nil
 }
 
-func at(list []string, i int) string {
-	if i < len(list) {
-		return list[i]
+// eventRules reads the inhibit rules of an inhibition event's row: the
+// parallel arrays the events table keeps (equal labels comma-joined).
+func eventRules(names, sourceMatchers, targetMatchers, equal []string) []models.InhibitRule {
+	at := func(list []string, i int) string {
+		if i < len(list) {
+			return list[i]
+		}
+		return ""
 	}
-	return ""
-}
-
-func splitEqual(s string) []string {
-	if s == "" {
-		return []string{}
+	out := []models.InhibitRule{}
+	for i, name := range names {
+		eq := []string{}
+		if e := at(equal, i); e != "" {
+			eq = strings.Split(e, ",")
+		}
+		out = append(out, models.InhibitRule{Name: name, SourceMatchers: at(sourceMatchers, i), TargetMatchers: at(targetMatchers, i), Equal: eq})
 	}
-	return strings.Split(s, ",")
+	return out
 }
 
 // alertInfo is an alert's name and labels as last seen.

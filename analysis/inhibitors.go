@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"time"
 
@@ -26,25 +27,15 @@ type signal struct {
 // fingerprint, sorted by startsAt.
 type signals map[string]map[string][]signal
 
-// inhibitorSignals reads the episode history of every alert named as an
-// inhibitor in rows.
-func (a *Analyzer) inhibitorSignals(ctx context.Context, rows []failedRow, scanFrom string, to time.Time) (signals, error) {
-	want := map[string]map[string]bool{}
-	for _, r := range rows {
-		for _, f := range r.Inhibitors {
-			if want[r.Source] == nil {
-				want[r.Source] = map[string]bool{}
-			}
-			want[r.Source][f] = true
-		}
-	}
+// inhibitorSignals reads the episode history of the inhibitors wanted, per
+// source.
+func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, to time.Time) (signals, error) {
 	out := signals{}
 	for src, fps := range want {
-		list := make([]string, 0, len(fps))
-		for f := range fps {
-			list = append(list, f)
+		if len(fps) == 0 {
+			continue
 		}
-		sort.Strings(list)
+		list := slices.Compact(slices.Sorted(slices.Values(fps)))
 		sigs, err := run[signal](ctx, a, "inhibitor_signals", noData, map[string]string{
 			"source": src, "fingerprints": toCHArray(list), "scan_from": scanFrom, "to": to.Add(causeWindow).UTC().Format(chTime),
 		})
