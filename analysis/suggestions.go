@@ -37,6 +37,8 @@ type coPair struct {
 	ALabels       map[string]string `json:"a_labels"`
 	BLabels       map[string]string `json:"b_labels"`
 	BFiringDuring int               `json:"b_firing_during"`
+
+	agree map[string]bool // agreeing(), kept once per row
 }
 
 // agreeing are the labels other than alertname both alerts carry with the
@@ -94,6 +96,7 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 			groups[k] = map[string][]coPair{}
 		}
 		ep := p.BFP + "@" + p.BStart.UTC().Format(time.RFC3339Nano)
+		p.agree = p.agreeing()
 		groups[k][ep] = append(groups[k][ep], p)
 	}
 	out := models.InhibitRuleSuggestions{Suggestions: []models.InhibitRuleSuggestion{}, Refused: []models.RefusedSuggestion{}}
@@ -104,15 +107,15 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 		for _, ps := range byB {
 			b := ps[0]
 			for _, p := range ps[1:] {
-				if len(p.agreeing()) > len(b.agreeing()) {
+				if len(p.agree) > len(b.agree) {
 					b = p
 				}
 			}
 			best = append(best, b)
 			if equal == nil {
-				equal = b.agreeing()
+				equal = maps.Clone(b.agree)
 			} else {
-				maps.DeleteFunc(equal, func(l string, _ bool) bool { return !b.agreeing()[l] })
+				maps.DeleteFunc(equal, func(l string, _ bool) bool { return !b.agree[l] })
 			}
 		}
 		support, all := len(best), episodes[[2]string{k.source, k.b}]
