@@ -231,51 +231,48 @@ func printTable(w io.Writer, all []models.Column, rows []map[string]any, markdow
 // printFields prints a one-object answer as "field: value" lines, nested
 // objects as "outer inner: value", in the answer's order.
 func printFields(w io.Writer, body []byte, markdown bool) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var b strings.Builder
 	bullet := ""
 	if markdown {
 		bullet = "- "
 	}
-	var walk func(prefix string) error
-	walk = func(prefix string) error {
-		if _, err := dec.Token(); err != nil { // {
-			return err
-		}
-		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			name := strings.ReplaceAll(fmt.Sprint(k), "_", " ")
-			if prefix != "" {
-				name = prefix + " " + name
-			}
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return err
-			}
-			if len(raw) > 0 && raw[0] == '{' {
-				inner := json.NewDecoder(bytes.NewReader(raw))
-				inner.UseNumber()
-				outer := dec
-				dec = inner
-				if err := walk(name); err != nil {
-					return err
-				}
-				dec = outer
-				continue
-			}
-			fmt.Fprintf(&b, "%s%s: %s\n", bullet, name, strings.Trim(string(raw), `"`))
-		}
-		_, err := dec.Token() // }
-		return err
-	}
-	if err := walk(""); err != nil {
+	var b strings.Builder
+	if err := writeFields(&b, body, "", bullet); err != nil {
 		return fmt.Errorf("reading the server's answer: %w", err)
 	}
 	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeFields writes the fields of one JSON object in their order; an
+// object value recurses with its name as prefix.
+func writeFields(b *strings.Builder, object []byte, prefix, bullet string) error {
+	dec := json.NewDecoder(bytes.NewReader(object))
+	dec.UseNumber()
+	if _, err := dec.Token(); err != nil { // {
+		return err
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name := strings.ReplaceAll(fmt.Sprint(k), "_", " ")
+		if prefix != "" {
+			name = prefix + " " + name
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return err
+		}
+		if len(raw) > 0 && raw[0] == '{' {
+			if err := writeFields(b, raw, name, bullet); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(b, "%s%s: %s\n", bullet, name, strings.Trim(string(raw), `"`))
+	}
+	_, err := dec.Token() // }
 	return err
 }
 
