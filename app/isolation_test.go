@@ -28,7 +28,13 @@ func TestReadsDoNotStallIngestOrReadiness(t *testing.T) {
 			done.Add(1)
 		}()
 	}
-	time.Sleep(300 * time.Millisecond) // let both reads start
+	pool := svc.Store.Backend().(*store.Embedded)
+	for pool.ReadsInUse() < 2 { // both reads hold their connection
+		if done.Load() != 0 {
+			t.Fatal("a slow read ended before both had started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if code, body := svc.Get(t, "/-/ready"); code != 200 {
 		t.Fatalf("/-/ready with every read connection busy: %d %s", code, body)
 	}

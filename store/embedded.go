@@ -112,6 +112,9 @@ func (e *Embedded) Query(ctx context.Context, sql string, params map[string]stri
 	return r.Data, nil
 }
 
+// ReadsInUse is how many read connections are running a query now.
+func (e *Embedded) ReadsInUse() int { return cap(e.reads) - len(e.reads) }
+
 // paramEscaper writes a parameter value in ClickHouse's escaped text form,
 // which is how the engine reads {name:Type} values: without it a backslash
 // in a label value would start an escape sequence.
