@@ -140,7 +140,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 
 	a.echo = echo.New()
 	a.echo.HideBanner, a.echo.HidePort = true, true
-	a.echo.HTTPErrorHandler = jsonErrorHandler
+	a.echo.HTTPErrorHandler = a.jsonErrorHandler
 	a.routes()
 
 	limits := webhook.Limits{MaxBodyBytes: int64(cfg.Webhook.MaxBodyBytes), MaxAlerts: cfg.Webhook.MaxAlerts,
@@ -178,8 +178,11 @@ func (a *App) routes() {
 	a.echo.GET("/-/ready", func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 5*time.Second)
 		defer cancel()
-		if err := a.Store.Ready(ctx); err != nil {
-			return c.String(http.StatusServiceUnavailable, "alertlens is not ready: "+err.Error()+"\n")
+		if err := a.Store.Ready(ctx); errors.Is(err, store.ErrNotMigrated) {
+			return c.String(http.StatusServiceUnavailable, "alertlens is not ready: the store is not migrated yet\n")
+		} else if err != nil {
+			a.log.LogAttrs(ctx, slog.LevelWarn, "readiness: the store does not answer", slog.String("error", err.Error()))
+			return c.String(http.StatusServiceUnavailable, "alertlens is not ready: the store does not answer (the service log says why)\n")
 		}
 		// A store that answers but cannot write (a full disk) is not ready
 		// either: what is acknowledged only piles up in the queue.
@@ -192,17 +195,18 @@ func (a *App) routes() {
 }
 
 // jsonErrorHandler answers every error as {"error": "..."}, the contract's
-// error shape.
-func jsonErrorHandler(err error, c echo.Context) {
+// error shape. Only an echo.HTTPError's message is meant for clients; any
+// other error is logged and answered without its text.
+func (a *App) jsonErrorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	code := http.StatusInternalServerError
-	msg := err.Error()
+	code, msg := http.StatusInternalServerError, "internal error (the service log says why)"
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
-		code = he.Code
-		msg = fmt.Sprint(he.Message)
+		code, msg = he.Code, fmt.Sprint(he.Message)
+	} else {
+		a.log.LogAttrs(c.Request().Context(), slog.LevelError, "request failed", slog.String("path", c.Path()), slog.String("error", err.Error()))
 	}
 	_ = c.JSON(code, map[string]string{"error": msg})
 }

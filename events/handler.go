@@ -7,7 +7,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -120,33 +119,25 @@ type Response struct {
 	Events int    `json:"events"`
 }
 
-type errorBody struct {
-	Error string `json:"error"`
-}
-
 func (h *Handler) serve(c echo.Context) error {
 	code, body := h.handle(c.Request(), c.Param("source"))
-	h.requests.WithLabelValues(strconv.Itoa(code)).Inc()
-	if code == http.StatusServiceUnavailable {
-		c.Response().Header().Set("Retry-After", "10")
-	}
-	return c.JSON(code, body)
+	return webhook.Reply(c, h.requests, code, body)
 }
 
 func (h *Handler) handle(r *http.Request, source string) (int, any) {
 	source, body, code, msg := webhook.ReadBody(r, source, h.in.Limits.MaxBodyBytes, "application/json", "application/x-ndjson")
 	if code != 0 {
-		return code, errorBody{msg}
+		return code, webhook.ErrorBody{Error: msg}
 	}
 	evs, err := Decode(body, h.in.Limits)
 	var ie *webhook.InputError
 	if errors.As(err, &ie) {
 		h.log.LogAttrs(r.Context(), slog.LevelWarn, "events: rejected body", slog.String("source", source), slog.String("error", ie.Msg))
-		return http.StatusBadRequest, errorBody{ie.Msg}
+		return http.StatusBadRequest, webhook.ErrorBody{Error: ie.Msg}
 	}
 	if _, err := h.in.Add(r.Context(), evs, source, time.Now()); err != nil {
 		h.log.LogAttrs(r.Context(), slog.LevelError, "events: cannot queue", slog.String("source", source), slog.String("error", err.Error()))
-		return http.StatusServiceUnavailable, errorBody{"cannot queue the events, retry later: " + err.Error()}
+		return http.StatusServiceUnavailable, webhook.ErrorBody{Error: "cannot queue the events, retry later: " + queue.Reason(err)}
 	}
 	return http.StatusOK, Response{Source: source, Events: len(evs)}
 }

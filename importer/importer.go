@@ -131,6 +131,9 @@ type QueueError struct{ Err error }
 func (e *QueueError) Error() string { return "cannot queue the import: " + e.Err.Error() }
 func (e *QueueError) Unwrap() error { return e.Err }
 
+// reason is the error's text for a client.
+func (e *QueueError) reason() string { return "cannot queue the import: " + queue.Reason(e.Err) }
+
 // Import parses and validates the whole recording first (a bad line stores
 // nothing: *recording.LineError), then replays it. A recording imported
 // before (the same bytes) is recognized and stores nothing again.
@@ -349,12 +352,14 @@ func (im *Importer) serve(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "recording exceeds the limit of "+strconv.FormatInt(im.maxBytes, 10)+" bytes (api.max_import_bytes)")
 	case errors.As(err, &le):
 		return echo.NewHTTPError(http.StatusBadRequest, le.Error())
-	case errors.As(err, &qe):
-		c.Response().Header().Set("Retry-After", "10")
-		return echo.NewHTTPError(http.StatusServiceUnavailable, qe.Error())
 	case err != nil:
+		// Neither the queue's nor the store's own text reaches the client.
 		im.log.LogAttrs(req.Context(), slog.LevelError, "import failed", slog.String("error", err.Error()))
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "import failed: "+err.Error())
+		c.Response().Header().Set("Retry-After", "10")
+		if errors.As(err, &qe) {
+			return echo.NewHTTPError(http.StatusServiceUnavailable, qe.reason())
+		}
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "import failed, retry later (the service log says why)")
 	}
 	im.log.LogAttrs(req.Context(), slog.LevelInfo, "recording imported", slog.Int("lines", res.Lines), slog.Int("rows", res.Rows))
 	return c.JSON(http.StatusOK, res)

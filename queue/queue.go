@@ -46,6 +46,22 @@ var ErrFull = errors.New("queue: disk budget exhausted")
 // ErrClosed is returned by Append after Close.
 var ErrClosed = errors.New("queue: closed")
 
+// Reason says why an append failed in words a client may read: the
+// conditions it can act on by name, anything else (whose text can carry
+// the queue's file paths) only as a pointer to the service's log.
+func Reason(err error) string {
+	switch {
+	case errors.Is(err, ErrFull):
+		return "the queue's disk budget is exhausted"
+	case errors.Is(err, ErrClosed):
+		return "alertlens is shutting down"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "the request ended before its data was queued"
+	default:
+		return "the queue cannot be written (the service log says why)"
+	}
+}
+
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 const (

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -487,5 +488,25 @@ func TestBudgetCountsTheDisk(t *testing.T) {
 	}
 	if onDisk > o.MaxBytes {
 		t.Fatalf("%d bytes of segments on disk, over the %d budget", onDisk, o.MaxBytes)
+	}
+}
+
+// What a client reads about a failed append names what it can act on and
+// never the queue's files.
+func TestReason(t *testing.T) {
+	pathErr := &os.PathError{Op: "write", Path: "/var/lib/alertlens/queue/00000001.seg", Err: syscall.EIO}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{ErrFull, "the queue's disk budget is exhausted"},
+		{fmt.Errorf("%w (the disk itself is full: %w)", ErrFull, pathErr), "the queue's disk budget is exhausted"},
+		{ErrClosed, "alertlens is shutting down"},
+		{fmt.Errorf("queue: %w", context.Canceled), "the request ended before its data was queued"},
+		{fmt.Errorf("queue: writing segment: %w", pathErr), "the queue cannot be written (the service log says why)"},
+	} {
+		if got := Reason(tc.err); got != tc.want {
+			t.Errorf("Reason(%v) = %q, want %q", tc.err, got, tc.want)
+		}
 	}
 }

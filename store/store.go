@@ -411,10 +411,13 @@ func LatestVersion() (int, error) {
 	return ms[len(ms)-1].version, nil
 }
 
+// ErrNotMigrated is Ready's answer until the schema is in place.
+var ErrNotMigrated = errors.New("store: not migrated yet")
+
 // Ready reports nil when the store answers and the schema is current.
 func (s *Store) Ready(ctx context.Context) error {
 	if !s.migrated.Load() {
-		return errors.New("store: not migrated yet")
+		return ErrNotMigrated
 	}
 	var err error
 	if p, ok := s.b.(Pinger); ok {

@@ -83,31 +83,38 @@ type Response struct {
 
 func (h *Handler) serve(c echo.Context) error {
 	code, body := h.handle(c.Request(), c.Param("source"))
-	h.requests.WithLabelValues(strconv.Itoa(code)).Inc()
+	return Reply(c, h.requests, code, body)
+}
+
+// ErrorBody is every intake's 4xx/5xx answer.
+type ErrorBody struct {
+	Error string `json:"error"`
+}
+
+// Reply counts an intake's answer by status code and sends it; a 503 says
+// when to come back, as Alertmanager's retries would anyway.
+func Reply(c echo.Context, requests *prometheus.CounterVec, code int, body any) error {
+	requests.WithLabelValues(strconv.Itoa(code)).Inc()
 	if code == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", "10")
 	}
 	return c.JSON(code, body)
 }
 
-type errorBody struct {
-	Error string `json:"error"`
-}
-
 func (h *Handler) handle(r *http.Request, source string) (int, any) {
 	source, body, code, msg := ReadBody(r, source, h.in.Limits.MaxBodyBytes, "application/json")
 	if code != 0 {
-		return code, errorBody{msg}
+		return code, ErrorBody{Error: msg}
 	}
 	n, dups, err := h.in.Ingest(r.Context(), body, source, time.Now())
 	var ie *InputError
 	switch {
 	case errors.As(err, &ie):
 		h.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook: rejected payload", slog.String("source", source), slog.String("error", ie.Msg))
-		return http.StatusBadRequest, errorBody{ie.Msg}
+		return http.StatusBadRequest, ErrorBody{Error: ie.Msg}
 	case err != nil:
 		h.log.LogAttrs(r.Context(), slog.LevelError, "webhook: cannot queue payload", slog.String("source", source), slog.String("error", err.Error()))
-		return http.StatusServiceUnavailable, errorBody{"cannot queue the notification, retry later: " + err.Error()}
+		return http.StatusServiceUnavailable, ErrorBody{Error: "cannot queue the notification, retry later: " + queue.Reason(err)}
 	}
 	return http.StatusOK, Response{Source: source, Alerts: n, Duplicates: dups}
 }

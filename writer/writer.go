@@ -109,9 +109,8 @@ type Writer struct {
 	dlMu sync.Mutex
 
 	// failingSince is when the current run of failed inserts began (unix
-	// nanoseconds; 0 while inserts succeed), and lastErr its latest error.
+	// nanoseconds; 0 while inserts succeed).
 	failingSince atomic.Int64
-	lastErr      atomic.Value // string
 
 	drained     chan struct{}
 	drainedOnce sync.Once
@@ -126,8 +125,8 @@ func (w *Writer) Healthy(d time.Duration) error {
 	if since == 0 || time.Since(time.Unix(0, since)) < d {
 		return nil
 	}
-	msg, _ := w.lastErr.Load().(string)
-	return fmt.Errorf("the store has refused every write for %s: %s", time.Since(time.Unix(0, since)).Round(time.Second), msg)
+	// Each refusal is in the log; the store's own text is not for clients.
+	return fmt.Errorf("the store has refused every write for %s", time.Since(time.Unix(0, since)).Round(time.Second))
 }
 
 // Drained is closed the first time the writer finds the queue empty, i.e.
@@ -319,7 +318,6 @@ func (w *Writer) insert(ctx context.Context, table string, rows []byte, token st
 			w.failingSince.Store(0) // the store answers
 		} else {
 			w.failingSince.CompareAndSwap(0, t0.UnixNano())
-			w.lastErr.Store(err.Error())
 		}
 		if err == nil {
 			w.m.latency.Observe(time.Since(t0).Seconds())
