@@ -1,13 +1,10 @@
 package events_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -78,42 +75,12 @@ func BenchmarkEventsEndToEnd(b *testing.B) {
 		cfg := apptest.Config(b)
 		cfg.Queue.FlushInterval = 1e8 // 100ms
 		svc := apptest.Start(b, cfg)
-		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 		for i := range b.N {
 			if err := svc.Store.Exec(context.Background(), "TRUNCATE TABLE {{db}}.events"); err != nil {
 				b.Fatal(err)
 			}
 			t0 := time.Now()
-			var wg sync.WaitGroup
-			work := make(chan []byte)
-			for range 8 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for body := range work {
-						req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, svc.URL+"/events/bench", bytes.NewReader(body))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						req.Header.Set("Content-Type", "application/json")
-						resp, err := client.Do(req)
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						_ = resp.Body.Close()
-						if resp.StatusCode != 200 {
-							b.Errorf("status %d", resp.StatusCode)
-						}
-					}
-				}()
-			}
-			for _, body := range bodies {
-				work <- body
-			}
-			close(work)
-			wg.Wait()
+			svc.PostAll(b, "/events/bench", bodies, 8)
 			if got := svc.WaitCount(b, store.TableEvents, "", nBodies*per); got != nBodies*per {
 				b.Fatalf("round %d: %d rows stored", i, got)
 			}

@@ -1,12 +1,9 @@
 package webhook_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -41,24 +38,6 @@ func payloads(n, per int) [][]byte {
 	return out
 }
 
-func post(ctx context.Context, client *http.Client, url string, body []byte) (time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	t0 := time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != 200 {
-		return 0, fmt.Errorf("status %d", resp.StatusCode)
-	}
-	return time.Since(t0), nil
-}
-
 // BenchmarkWebhookEndToEnd: alerts/s from HTTP POST until the rows are in
 // the embedded store, next to a bare encoding/json decode of the same
 // payloads. The issue's target: end to end ≥ 0.5 × bare decode.
@@ -81,30 +60,12 @@ func BenchmarkWebhookEndToEnd(b *testing.B) {
 		cfg := apptest.Config(b)
 		cfg.Queue.FlushInterval = 1e8 // 100ms
 		svc := apptest.Start(b, cfg)
-		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 		for i := range b.N {
 			if err := svc.Store.Exec(context.Background(), "TRUNCATE TABLE {{db}}.notifications"); err != nil {
 				b.Fatal(err)
 			}
 			t0 := time.Now()
-			var wg sync.WaitGroup
-			work := make(chan []byte)
-			for range 8 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for body := range work {
-						if _, err := post(context.Background(), client, svc.URL+"/webhook/bench", body); err != nil {
-							b.Error(err)
-						}
-					}
-				}()
-			}
-			for _, body := range bodies {
-				work <- body
-			}
-			close(work)
-			wg.Wait()
+			svc.PostAll(b, "/webhook/bench", bodies, 8)
 			if got := svc.WaitCount(b, store.TableNotifications, "", nPayloads*per); got != nPayloads*per {
 				b.Fatalf("round %d: %d rows stored", i, got)
 			}
@@ -121,33 +82,8 @@ func BenchmarkWebhookAckLatency(b *testing.B) {
 	bodies := payloads(rate*seconds, per)
 	cfg := apptest.Config(b)
 	svc := apptest.Start(b, cfg)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	for range b.N {
-		var mu sync.Mutex
-		var lat []time.Duration
-		var wg sync.WaitGroup
-		tick := time.NewTicker(time.Second / rate)
-		for _, body := range bodies {
-			<-tick.C
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d, err := post(context.Background(), client, svc.URL+"/webhook/bench", body)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}()
-		}
-		tick.Stop()
-		wg.Wait()
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+		apptest.ReportLatency(b, "", svc.OpenLoop(b, "/webhook/bench", bodies, rate))
 	}
 }
 
@@ -176,57 +112,30 @@ func BenchmarkAckUnderReads(b *testing.B) {
 		FROM numbers(2000000)`); err != nil {
 		b.Fatal(err)
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	phase := func(b *testing.B, name string, offset int) {
 		bodies := payloads(rate*seconds, per)
-		var mu sync.Mutex
-		var lat []time.Duration
-		var maxLag time.Duration
-		stop := make(chan struct{})
+		stop, maxLag := make(chan struct{}), make(chan time.Duration)
 		go func() {
 			t := time.NewTicker(20 * time.Millisecond)
 			defer t.Stop()
+			var most time.Duration
 			for {
 				select {
 				case <-stop:
+					maxLag <- most
 					return
 				case <-t.C:
 					if st := svc.Queue.Stats(); st.Bytes > 0 && !st.OldestAt.IsZero() {
-						if lag := time.Since(st.OldestAt); lag > maxLag {
-							mu.Lock()
-							maxLag = lag
-							mu.Unlock()
-						}
+						most = max(most, time.Since(st.OldestAt))
 					}
 				}
 			}
 		}()
-		var wg sync.WaitGroup
-		tick := time.NewTicker(time.Second / rate)
-		for _, body := range bodies {
-			<-tick.C
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d, err := post(context.Background(), client, svc.URL+fmt.Sprintf("/webhook/bench%d", offset), body)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}()
-		}
-		tick.Stop()
-		wg.Wait()
+		lat := svc.OpenLoop(b, fmt.Sprintf("/webhook/bench%d", offset), bodies, rate)
 		svc.WaitDrained(b)
 		close(stop)
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, name+"-p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, name+"-p99-ms")
-		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, name+"-max-ms")
-		b.ReportMetric(float64(maxLag.Milliseconds()), name+"-writer-lag-max-ms")
+		apptest.ReportLatency(b, name+"-", lat)
+		b.ReportMetric(float64((<-maxLag).Milliseconds()), name+"-writer-lag-max-ms")
 	}
 	for range b.N {
 		phase(b, "quiet", 1)
