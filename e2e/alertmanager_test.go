@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -80,29 +79,21 @@ func captureFromAlertmanager(t *testing.T, build alertmanager) {
 	fpCrit, fpWarn, fpOther := fingerprint(critical), fingerprint(warning), fingerprint(other)
 	send := func(alerts ...amAlert) { postJSON(t, am.url+"/api/v2/alerts", alerts) }
 
-	var silence struct {
-		SilenceID string `json:"silenceID"`
-	}
-	if err := json.Unmarshal(postJSON(t, am.url+"/api/v2/silences", map[string]any{
-		"matchers": []map[string]any{{"name": "alertname", "value": "Other", "isRegex": false, "isEqual": true}},
-		"startsAt": now, "endsAt": now.Add(time.Hour), "createdBy": "alice", "comment": "maintenance of b",
-	}), &silence); err != nil || silence.SilenceID == "" {
-		t.Fatalf("creating silence: %v", err)
-	}
+	silenceID := createSilence(t, am.url, "Other", now, now.Add(time.Hour), "maintenance of b")
 	send(amAlert{Labels: critical, StartsAt: now}, amAlert{Labels: warning, StartsAt: now}, amAlert{Labels: other, StartsAt: now})
 
 	// Firing alert: notified. Inhibited and silenced ones: seen by the
 	// poller with their inhibitor and silence, never notified.
 	svc.WaitCount(t, store.TableNotifications, fmt.Sprintf("fingerprint = '%s' AND status = 'firing'", fpCrit), 1)
 	inhibited := fmt.Sprintf("fingerprint = '%s' AND state = 'suppressed' AND inhibited_by = ['%s'] AND silenced_by = []", fpWarn, fpCrit)
-	silenced := fmt.Sprintf("fingerprint = '%s' AND state = 'suppressed' AND silenced_by = ['%s'] AND inhibited_by = []", fpOther, silence.SilenceID)
+	silenced := fmt.Sprintf("fingerprint = '%s' AND state = 'suppressed' AND silenced_by = ['%s'] AND inhibited_by = []", fpOther, silenceID)
 	if svc.WaitCount(t, store.TableAlertStates, inhibited, 1) < 1 {
 		t.Fatalf("no alert_states row shows %s inhibited by %s; rows: %v", fpWarn, fpCrit, svc.Rows(t, "SELECT fingerprint, kind, state, inhibited_by, silenced_by FROM {{db}}.alert_states ORDER BY observed_at", nil))
 	}
 	if svc.WaitCount(t, store.TableAlertStates, silenced, 1) < 1 {
-		t.Fatalf("no alert_states row shows %s silenced by %s", fpOther, silence.SilenceID)
+		t.Fatalf("no alert_states row shows %s silenced by %s", fpOther, silenceID)
 	}
-	if n := svc.WaitCount(t, store.TableSilences, fmt.Sprintf("id = '%s' AND created_by = 'alice' AND comment = 'maintenance of b' AND state = 'active' AND matchers = [('alertname', 'Other', false, true)]", silence.SilenceID), 1); n != 1 {
+	if n := svc.WaitCount(t, store.TableSilences, fmt.Sprintf("id = '%s' AND created_by = 'alice' AND comment = 'maintenance of b' AND state = 'active' AND matchers = [('alertname', 'Other', false, true)]", silenceID), 1); n != 1 {
 		t.Fatalf("silence not stored faithfully: %v", svc.Rows(t, "SELECT * FROM {{db}}.silences", nil))
 	}
 	if n := svc.WaitCount(t, store.TableAlertmanagerStatus, "source = 'prod' AND config LIKE '%inhibit_rules%' AND version != ''", 1); n != 1 {
@@ -137,11 +128,11 @@ func captureFromAlertmanager(t *testing.T, build alertmanager) {
 	}
 
 	// Expire the silence: Other becomes active and is notified.
-	req, _ := http.NewRequest(http.MethodDelete, am.url+"/api/v2/silence/"+silence.SilenceID, nil)
+	req, _ := http.NewRequest(http.MethodDelete, am.url+"/api/v2/silence/"+silenceID, nil)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("expiring silence: %v %v", resp, err)
 	}
-	svc.WaitCount(t, store.TableSilences, fmt.Sprintf("id = '%s' AND state = 'expired'", silence.SilenceID), 1)
+	svc.WaitCount(t, store.TableSilences, fmt.Sprintf("id = '%s' AND state = 'expired'", silenceID), 1)
 	svc.WaitCount(t, store.TableAlertStates, fmt.Sprintf("fingerprint = '%s' AND kind = 'changed' AND state = 'active' AND silenced_by = []", fpOther), 1)
 	svc.WaitCount(t, store.TableNotifications, fmt.Sprintf("fingerprint = '%s' AND status = 'firing'", fpOther), 1)
 

@@ -120,6 +120,22 @@ func postJSON(t *testing.T, url string, v any) []byte {
 	return out
 }
 
+// createSilence creates alice's silence of alertname from start to end and
+// returns its ID.
+func createSilence(t *testing.T, amURL, alertname string, start, end time.Time, comment string) string {
+	t.Helper()
+	var res struct {
+		SilenceID string `json:"silenceID"`
+	}
+	if err := json.Unmarshal(postJSON(t, amURL+"/api/v2/silences", map[string]any{
+		"matchers": []map[string]any{{"name": "alertname", "value": alertname, "isRegex": false, "isEqual": true}},
+		"startsAt": start, "endsAt": end, "createdBy": "alice", "comment": comment,
+	}), &res); err != nil || res.SilenceID == "" {
+		t.Fatalf("creating silence of %s: %v", alertname, err)
+	}
+	return res.SilenceID
+}
+
 func eventually(t *testing.T, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)

@@ -106,21 +106,13 @@ func TestEventRecorderFromAlertmanager(t *testing.T) {
 	other := map[string]string{"alertname": "Other", "severity": "warning", "cluster": "b"}
 	slow := map[string]string{"alertname": "Slow", "severity": "info"}
 	fpCrit, fpWarn, fpOther, fpSlow := fingerprint(critical), fingerprint(warning), fingerprint(other), fingerprint(slow)
-	var silence struct {
-		SilenceID string `json:"silenceID"`
-	}
-	if err := json.Unmarshal(postJSON(t, am.url+"/api/v2/silences", map[string]any{
-		"matchers": []map[string]any{{"name": "alertname", "value": "Other", "isRegex": false, "isEqual": true}},
-		"startsAt": now, "endsAt": now.Add(time.Hour), "createdBy": "alice", "comment": "maintenance of b",
-	}), &silence); err != nil || silence.SilenceID == "" {
-		t.Fatalf("creating silence: %v", err)
-	}
+	silenceID := createSilence(t, am.url, "Other", now, now.Add(time.Hour), "maintenance of b")
 	postJSON(t, am.url+"/api/v2/alerts", []amAlert{{Labels: critical, StartsAt: now}, {Labels: warning, StartsAt: now}, {Labels: other, StartsAt: now}, {Labels: slow, StartsAt: now}})
 
 	// The recorder's decimal fingerprints, stored in hex, are the webhook's
 	// and the API's (computed here from the labels as Alertmanager does).
 	svc.WaitCount(t, store.TableEvents, fmt.Sprintf("kind = 'inhibition_muted_alert' AND fingerprint = '%s' AND has(inhibiting, '%s')", fpWarn, fpCrit), 1)
-	svc.WaitCount(t, store.TableEvents, fmt.Sprintf("kind = 'silence_muted_alert' AND fingerprint = '%s' AND silence_id = '%s'", fpOther, silence.SilenceID), 1)
+	svc.WaitCount(t, store.TableEvents, fmt.Sprintf("kind = 'silence_muted_alert' AND fingerprint = '%s' AND silence_id = '%s'", fpOther, silenceID), 1)
 	svc.WaitCount(t, store.TableEvents, fmt.Sprintf("kind = 'notification' AND fingerprint = '%s'", fpCrit), 1)
 	svc.WaitCount(t, store.TableNotifications, fmt.Sprintf("fingerprint = '%s'", fpCrit), 1)
 	svc.WaitCount(t, store.TableAlertStates, fmt.Sprintf("fingerprint = '%s'", fpWarn), 1)
@@ -130,7 +122,7 @@ func TestEventRecorderFromAlertmanager(t *testing.T) {
 		len(e.InhibitedBy) != 1 || e.InhibitedBy[0].Fingerprint != fpCrit {
 		t.Errorf("explain of the inhibited alert: %+v", e)
 	}
-	if e := explain(t, svc, fpOther); e.State != "silenced" || e.Basis != "events" || len(e.SilencedBy) != 1 || e.SilencedBy[0].ID != silence.SilenceID || e.SilencedBy[0].CreatedBy != "alice" {
+	if e := explain(t, svc, fpOther); e.State != "silenced" || e.Basis != "events" || len(e.SilencedBy) != 1 || e.SilencedBy[0].ID != silenceID || e.SilencedBy[0].CreatedBy != "alice" {
 		t.Errorf("explain of the silenced alert: %+v", e)
 	}
 	if e := explain(t, svc, fpCrit); e.State != "firing" || e.Basis != "events" || e.LastNotification == nil ||

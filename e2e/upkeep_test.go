@@ -97,16 +97,7 @@ func silenceUpkeep(t *testing.T, build alertmanager) {
 
 	now := time.Now().UTC()
 	create := func(alertname string, ends time.Duration) string {
-		var res struct {
-			SilenceID string `json:"silenceID"`
-		}
-		if err := json.Unmarshal(postJSON(t, am.url+"/api/v2/silences", map[string]any{
-			"matchers": []map[string]any{{"name": "alertname", "value": alertname, "isRegex": false, "isEqual": true}},
-			"startsAt": now, "endsAt": now.Add(ends), "createdBy": "alice", "comment": "for " + alertname,
-		}), &res); err != nil || res.SilenceID == "" {
-			t.Fatalf("creating silence: %v", err)
-		}
-		return res.SilenceID
+		return createSilence(t, am.url, alertname, now, now.Add(ends), "for "+alertname)
 	}
 	nothing, busy, soon, soonIdle := create("Nothing", time.Hour), create("Busy", time.Hour), create("Soon", 2*time.Minute), create("Nobody", 2*time.Minute)
 	postJSON(t, am.url+"/api/v2/alerts", []amAlert{{Labels: map[string]string{"alertname": "Busy"}, StartsAt: now}, {Labels: map[string]string{"alertname": "Soon"}, StartsAt: now}})
