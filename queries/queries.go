@@ -75,15 +75,6 @@ func NewSet(db string) (*Set, error) {
 	return &Set{t: t}, nil
 }
 
-// MustSet is NewSet for callers whose database name was validated already.
-func MustSet(db string) *Set {
-	s, err := NewSet(db)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
 // Render returns the named statement (its file's name without .sql).
 func (s *Set) Render(name string, data Data) (string, error) {
 	if strings.HasPrefix(name, "_") || !isFile(name) {

@@ -8,7 +8,7 @@ import (
 // Every statement renders, with its fragments expanded and no template
 // syntax left; a fragment that shares a statement's name would recurse.
 func TestEveryStatementRenders(t *testing.T) {
-	s := MustSet("mydb")
+	s := newSet(t, "mydb")
 	names := s.Names()
 	if len(names) < 20 {
 		t.Fatalf("only %d statements found: %v", len(names), names)
@@ -32,7 +32,7 @@ func TestEveryStatementRenders(t *testing.T) {
 }
 
 func TestRenderRefusesFragmentsAndUnknownNames(t *testing.T) {
-	s := MustSet("alertlens")
+	s := newSet(t, "alertlens")
 	for _, n := range []string{"_partials", "source", "episode_ctes", "nope"} {
 		if _, err := s.Render(n, Data{}); err == nil {
 			t.Errorf("Render(%q) succeeded, want an error", n)
@@ -44,9 +44,18 @@ func TestRenderRefusesFragmentsAndUnknownNames(t *testing.T) {
 }
 
 func TestTextRendersAdHocSQL(t *testing.T) {
-	got, err := MustSet("db1").Text(`SELECT 1 FROM {{db}}.t WHERE {{template "source"}}`)
+	got, err := newSet(t, "db1").Text(`SELECT 1 FROM {{db}}.t WHERE {{template "source"}}`)
 	want := "SELECT 1 FROM db1.t WHERE ({source:String} = '' OR source = {source:String})"
 	if err != nil || got != want {
 		t.Fatalf("got %q, %v; want %q", got, err, want)
 	}
+}
+
+func newSet(t *testing.T, db string) *Set {
+	t.Helper()
+	s, err := NewSet(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
