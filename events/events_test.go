@@ -99,7 +99,7 @@ func TestHostileBodies(t *testing.T) {
 		{"empty label name", "/events/prod", "application/json", strings.Replace(inhibited, `"key":"alertname"`, `"key":""`, 1), 400, "empty name"},
 		{"one bad event in a batch", "/events/prod", "application/json", "[" + startup + `,{"data":{}}` + "]", 400, "event 1"},
 		{"huge body", "/events/prod", "application/json", "[" + strings.Repeat(" ", 70<<10) + "]", 413, "webhook.max_body_bytes"},
-		{"wrong content type", "/events/prod", "text/plain", startup, 400, "content type"},
+		{"wrong content type", "/events/prod", "text/plain", startup, 400, `content type \"text/plain\" is not application/json or application/x-ndjson`},
 		{"bad source", "/events/no%20spaces", "application/json", startup, 400, "source"},
 	}
 	if len(cases) < 15 {

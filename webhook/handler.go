@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -195,7 +196,7 @@ func ReadBody(r *http.Request, source string, limit int64, types ...string) (str
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || !slices.Contains(types, mt) {
-			return "", nil, http.StatusBadRequest, "content type " + strconv.Quote(ct) + " is not application/json"
+			return "", nil, http.StatusBadRequest, "content type " + strconv.Quote(ct) + " is not " + strings.Join(types, " or ")
 		}
 	}
 	if r.ContentLength > limit {
