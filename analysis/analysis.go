@@ -41,6 +41,9 @@ type Options struct {
 	SleepHours config.WorkingHours
 	// NullReceivers notify nobody (unrouted alerts).
 	NullReceivers []string
+	// DedupWindow is the HA dedup window: deliveries of one key within it
+	// of the delivery that counted count once.
+	DedupWindow time.Duration
 }
 
 // Analyzer runs the analyses on a store.
@@ -79,6 +82,7 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 		mem = 2 << 30
 	}
 	data.Settings = queries.Settings(secs, mem)
+	data.DedupMillis = a.opts.DedupWindow.Milliseconds()
 	sql, err := a.sql.Render(name, data)
 	if err != nil {
 		return nil, err

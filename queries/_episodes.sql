@@ -14,8 +14,8 @@
 {{define "episode_ctes"}}obs AS (
     SELECT source, fingerprint, starts_at, received_at AS at, alertname, labels,
            'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs, generator_url
-    FROM {{db}}.notifications
-    WHERE received_at >= {scan_from:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+    FROM {{template "counted" (scan . "scan_from" "" false)}}
+    WHERE received_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
     UNION ALL
     SELECT source, fingerprint, starts_at, observed_at AS at, alertname, labels,

@@ -7,9 +7,42 @@
 -- One receiver, or all when {receiver} is empty.
 {{define "receiver"}}({receiver:String} = '' OR receiver = {receiver:String}){{end}}
 
--- Notifications received in [from, to) that count (HA duplicates do not),
--- of the requested source and receiver.
-{{define "notified_in_window"}}received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+-- The notifications that count, as a table expression taking a Scan (the
+-- "scan" function: data, lower and upper bound parameter names, '' for
+-- none, and whether to read only {fingerprint}): HA duplicates left out. Per key (source, receiver,
+-- group key, fingerprint, status, startsAt) a delivery counts when it comes
+-- at least the dedup window after the last delivery of its key that
+-- counted. Decided here, from the stored rows, so that it holds across
+-- restarts of alertlens and across replicas writing one store (a writer
+-- alone cannot know what another replica stored a second ago).
+-- last_counted folds the key's deliveries of the last lookback (the frame)
+-- into the time of the last one that counted; a row counts when that is
+-- its own time and it is the first of rows received in the same
+-- millisecond (nth = peers: row_number equals rank only for the first).
+-- A key re-delivered at intervals under the window without a pause of a
+-- window for longer than the lookback is followed back only that far.
+{{define "counted"}}(
+    SELECT * EXCEPT (ms, last_counted, nth, peers)
+    FROM (
+        SELECT *, toUnixTimestamp64Milli(received_at) AS ms,
+               arrayFold((acc, t) -> if(t - acc >= {{.DedupMillis}}, t, acc),
+                         groupArray(ms) OVER (PARTITION BY source, receiver, group_key, fingerprint, status, starts_at ORDER BY ms
+                                              RANGE BETWEEN {{.LookbackMillis}} PRECEDING AND CURRENT ROW),
+                         toInt64(0)) AS last_counted,
+               row_number() OVER (PARTITION BY source, receiver, group_key, fingerprint, status, starts_at ORDER BY ms) AS nth,
+               rank() OVER (PARTITION BY source, receiver, group_key, fingerprint, status, starts_at ORDER BY ms) AS peers
+        FROM {{db}}.notifications
+        WHERE {{template "source"}}
+          {{- if .Lower}} AND received_at >= { {{- .Lower -}} :DateTime64(3, 'UTC')} - toIntervalMillisecond({{.LookbackMillis}}){{end}}
+          {{- if .Upper}} AND received_at < { {{- .Upper -}} :DateTime64(3, 'UTC')}{{end}}
+          {{- if .Fingerprint}} AND fingerprint = {fingerprint:String}{{end}}
+    )
+    WHERE last_counted = ms AND (nth = peers OR {{.DedupMillis}} = 0)
+){{end}}
+
+-- Notifications received in [from, to) of the requested source and
+-- receiver (read from the "counted" fragment: HA duplicates once).
+{{define "notified_in_window"}}received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
   AND {{template "source"}}
   AND {{template "receiver"}}{{end}}
 
@@ -37,9 +70,9 @@ SETTINGS join_use_nulls = 1, max_execution_time = {{.MaxSeconds}},
 -- for, t being when it was received.
 {{define "firing_notes"}}
     SELECT source, fingerprint, alertname, labels, toString(receiver) AS receiver, received_at AS t
-    FROM {{db}}.notifications
+    FROM {{template "counted" (scan . "from" "to" false)}}
     WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-      AND status = 'firing' AND ha_duplicate = 0
+      AND status = 'firing'
       AND {{template "source"}}
       AND {{template "receiver"}}
       AND {{.Match}}

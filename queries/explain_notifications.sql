@@ -1,8 +1,8 @@
 -- The notifications of {fingerprint} at or before {at} (HA duplicates
 -- excluded), newest first.
 SELECT received_at AS at, toString(status) AS status, toString(receiver) AS receiver, source, starts_at, ends_at, alertname, labels
-FROM {{db}}.notifications
-WHERE fingerprint = {fingerprint:String} AND received_at <= {at:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+FROM {{template "counted" (scan . "" "" true)}}
+WHERE fingerprint = {fingerprint:String} AND received_at <= {at:DateTime64(3, 'UTC')}
   AND {{template "source"}}
 ORDER BY received_at DESC
 LIMIT 100

@@ -3,17 +3,18 @@
 -- notification, a poll or an event) or an end (a resolved notification's
 -- endsAt, the poll that found the alert resolved, an alert_resolved event),
 -- tagged with the episode's startsAt. The caller decides from them whether
--- an inhibitor was still firing at a moment.
+-- an inhibitor was still firing at a moment. (HA duplicates are read too:
+-- they repeat a start or an end, never add one.)
 SELECT * FROM (
 SELECT fingerprint, starts_at, 'start' AS what, starts_at AS at
 FROM {{db}}.notifications
 WHERE source = {source:String} AND has({fingerprints:Array(String)}, fingerprint)
-  AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+  AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
 UNION ALL
 SELECT fingerprint, starts_at, 'end' AS what, assumeNotNull(ends_at) AS at
 FROM {{db}}.notifications
 WHERE source = {source:String} AND has({fingerprints:Array(String)}, fingerprint)
-  AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+  AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
   AND status = 'resolved' AND ends_at IS NOT NULL
 UNION ALL
 SELECT fingerprint, starts_at, if(kind = 'resolved', 'end', 'start') AS what, if(kind = 'resolved', observed_at, starts_at) AS at

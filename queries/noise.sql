@@ -25,7 +25,7 @@ by_notifications AS (
                if(mapContains({wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
                   {wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
                   {wh_default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))}))) AS out_of_hours
-    FROM {{db}}.notifications
+    FROM {{template "counted" (scan . "from" "to" false)}}
     WHERE {{template "notified_in_window"}}
       AND {{.Match}}
     GROUP BY key

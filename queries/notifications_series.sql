@@ -1,7 +1,7 @@
 -- Notifications of [from, to) per {step_s}-second bucket and value of the
 -- label {by} (HA duplicates once).
 SELECT toDateTime64(toStartOfInterval(received_at, toIntervalSecond({step_s:UInt32})), 3, 'UTC') AS t, labels[{by:String}] AS key, count() AS notifications
-FROM {{db}}.notifications
+FROM {{template "counted" (scan . "from" "to" false)}}
 WHERE {{template "notified_in_window"}}
   AND {{.Match}}
 GROUP BY t, key

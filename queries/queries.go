@@ -25,7 +25,28 @@ type Data struct {
 	Match string
 	// Settings, when set, are appended as the statement's SETTINGS.
 	Settings *Limits
+	// DedupMillis is the HA dedup window: a delivery of a key within it of
+	// the delivery that counted does not count (0 counts every delivery).
+	DedupMillis int64
 }
+
+// DedupLookbackWindows is how many dedup windows before a scan the
+// "counted" fragment reads to follow a key's chain of counted deliveries.
+const DedupLookbackWindows = 60
+
+// Scan is the argument of the "counted" fragment: which bound parameters
+// delimit the notifications it reads.
+type Scan struct {
+	Data
+	// Lower and Upper name DateTime64 parameters; Upper may be empty (no
+	// upper bound). The chain is read from Lower minus the lookback.
+	Lower, Upper string
+	// Fingerprint restricts the scan to the {fingerprint} parameter.
+	Fingerprint bool
+}
+
+// LookbackMillis is how far before Lower the scan reads.
+func (s Scan) LookbackMillis() int64 { return s.DedupMillis * DedupLookbackWindows }
 
 // Limits bound one query in the engine.
 type Limits struct {
@@ -58,7 +79,17 @@ func NewSet(db string) (*Set, error) {
 	if !ValidIdentifier(db) {
 		return nil, fmt.Errorf("database name %q is not a valid identifier", db)
 	}
-	t := template.New("").Option("missingkey=error").Funcs(template.FuncMap{"db": func() string { return db }})
+	t := template.New("").Option("missingkey=error").Funcs(template.FuncMap{
+		"db": func() string { return db },
+		"scan": func(d Data, lower, upper string, fingerprint bool) (Scan, error) {
+			for _, p := range []string{lower, upper} {
+				if p != "" && !ValidIdentifier(p) {
+					return Scan{}, fmt.Errorf("scan: parameter name %q is not an identifier", p)
+				}
+			}
+			return Scan{Data: d, Lower: lower, Upper: upper, Fingerprint: fingerprint}, nil
+		},
+	})
 	names, err := fs.Glob(files, "*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("listing statements: %w", err)

@@ -32,8 +32,8 @@ pairs AS (
 ),
 fired AS (
     SELECT source, fingerprint, starts_at, groupArray(received_at) AS times
-    FROM {{db}}.notifications
-    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND status = 'firing' AND ha_duplicate = 0
+    FROM {{template "counted" (scan . "from" "" false)}}
+    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND status = 'firing'
       AND {{template "source"}}
     GROUP BY source, fingerprint, starts_at
 )

@@ -5,8 +5,8 @@ SELECT at, kind, status, state, event, receiver, silenced_by, inhibited_by
 FROM (
     SELECT received_at AS at, 'notification' AS kind, toString(status) AS status, '' AS state, '' AS event,
            toString(receiver) AS receiver, CAST([], 'Array(String)') AS silenced_by, CAST([], 'Array(String)') AS inhibited_by
-    FROM {{db}}.notifications
-    WHERE fingerprint = {fingerprint:String} AND ha_duplicate = 0
+    FROM {{template "counted" (scan . "from" "to" true)}}
+    WHERE fingerprint = {fingerprint:String}
       AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
       AND {{template "source"}}
     UNION ALL

@@ -12,8 +12,8 @@ notes AS (
     SELECT source, fingerprint, starts_at, status,
            NOT {{template "in_hours" "wh"}} AS out_of_hours,
            {{template "in_hours" "sh"}} AS sleep_hours
-    FROM {{db}}.notifications
-    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND ha_duplicate = 0
+    FROM {{template "counted" (scan . "from" "" false)}}
+    WHERE received_at >= {from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
       AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM ep)
 ),

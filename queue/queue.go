@@ -20,7 +20,9 @@ package queue
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -166,6 +168,11 @@ func (o Options) Validate() error {
 }
 
 type cursorFile struct {
+	// ID names this queue among all that ever wrote to a store: positions
+	// restart at the beginning in a new queue directory (another replica,
+	// or a queue directory lost), and the store's insert deduplication
+	// must not take their batches for ones it already has.
+	ID        string   `json:"id"`
 	Committed Position `json:"committed"`
 	Inflight  *Range   `json:"inflight,omitempty"`
 }
@@ -246,17 +253,35 @@ func segName(id uint64) string { return fmt.Sprintf("%020d.seg", id) }
 
 func (q *Queue) loadCursor() error {
 	b, err := os.ReadFile(filepath.Join(q.opts.Dir, "cursor.json"))
-	if errors.Is(err, os.ErrNotExist) {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		q.cursor = cursorFile{Committed: Position{Segment: 1}}
+	case err != nil:
+		return fmt.Errorf("queue: reading cursor: %w", err)
+	default:
+		if err := json.Unmarshal(b, &q.cursor); err != nil {
+			return fmt.Errorf("queue: cursor file %s is corrupt: %w", filepath.Join(q.opts.Dir, "cursor.json"), err)
+		}
+	}
+	if q.cursor.ID != "" {
 		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("queue: reading cursor: %w", err)
+	// A new queue, or one written before queues had an ID (an in-flight
+	// batch of that one is retried under the new ID: the store may then
+	// keep it twice, once).
+	var id [8]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return fmt.Errorf("queue: making its ID: %w", err)
 	}
-	if err := json.Unmarshal(b, &q.cursor); err != nil {
-		return fmt.Errorf("queue: cursor file %s is corrupt: %w", filepath.Join(q.opts.Dir, "cursor.json"), err)
-	}
-	return nil
+	q.cursor.ID = hex.EncodeToString(id[:])
+	return q.saveCursor(q.cursor)
+}
+
+// ID names this queue: it is made when the queue directory is, and kept.
+func (q *Queue) ID() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.cursor.ID
 }
 
 func (q *Queue) scanSegments() error {
@@ -800,7 +825,7 @@ func (q *Queue) SetInflight(r Range) error {
 // segments wholly before it. The oldest-unwritten age is unknown again until
 // the consumer reads on (SetOldest).
 func (q *Queue) Commit(pos Position) error {
-	if err := q.saveCursor(cursorFile{Committed: pos}); err != nil {
+	if err := q.saveCursor(cursorFile{ID: q.ID(), Committed: pos}); err != nil {
 		return err
 	}
 	q.mu.Lock()

@@ -510,3 +510,33 @@ func TestReason(t *testing.T) {
 		}
 	}
 }
+
+// A queue keeps its ID across reopening, commits and in-flight batches; a
+// new directory gets another (the writer's insert tokens depend on it).
+func TestIDIsMadeOnceAndKept(t *testing.T) {
+	dir := t.TempDir()
+	q := mustOpen(t, opts(dir))
+	id := q.ID()
+	if len(id) != 16 {
+		t.Fatalf("ID %q: want 16 hex digits", id)
+	}
+	if err := q.Append(context.Background(), Section{Table: "t", Rows: row(1)}); err != nil {
+		t.Fatal(err)
+	}
+	_, end := readAll(t, q, Position{Segment: 1})
+	if err := q.SetInflight(Range{Start: Position{Segment: 1}, End: end}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Commit(end); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustOpen(t, opts(dir)).ID(); got != id {
+		t.Errorf("reopened queue has ID %q, want %q", got, id)
+	}
+	if other := mustOpen(t, opts(t.TempDir())).ID(); other == id {
+		t.Errorf("a new queue directory got the same ID %q", id)
+	}
+}

@@ -2,7 +2,8 @@
 //
 // Exactly once: before a batch is inserted its range is persisted as the
 // queue's in-flight batch, and each table's rows are inserted with a
-// deduplication token derived from that range. After a crash the same range
+// deduplication token derived from that range and the queue's ID (another
+// queue, e.g. another replica's, has the same positions). After a crash the same range
 // is re-read and re-inserted with the same tokens, and the store drops what
 // it already has. The cursor moves only after every table of the batch is in.
 package writer
@@ -266,7 +267,7 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 	}
 	sort.Strings(names)
 	for _, t := range names {
-		token := fmt.Sprintf("b-%s-%s-%s", r.Start, r.End, t)
+		token := fmt.Sprintf("b-%s-%s-%s-%s", w.q.ID(), r.Start, r.End, t)
 		var err error
 		if oneByOne[t] {
 			err = w.insertEach(ctx, recs, t)
@@ -291,7 +292,7 @@ func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table stri
 			if s.Table != table {
 				continue
 			}
-			token := fmt.Sprintf("r-%s-%d-%s", rec.Pos, i, table)
+			token := fmt.Sprintf("r-%s-%s-%d-%s", w.q.ID(), rec.Pos, i, table)
 			rows, err := store.UpgradeRows(s)
 			if err == nil {
 				err = w.insert(ctx, table, rows, token)

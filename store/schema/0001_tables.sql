@@ -25,9 +25,10 @@ CREATE TABLE IF NOT EXISTS {{local "notifications"}} {{onCluster}}
     generator_url       String CODEC(ZSTD(3)),
     external_url        LowCardinality(String),
     truncated_alerts    UInt32,
-    -- 1 for a delivery of the same (receiver, group key, fingerprint, status,
-    -- startsAt) by another HA peer within the dedup window: kept for audit,
-    -- never counted.
+    -- 1 when the receiving process had seen the same (receiver, group key,
+    -- fingerprint, status, startsAt) within the dedup window: what that
+    -- process saw, for audit. The analyses decide what counts from all
+    -- stored deliveries (the "counted" query fragment).
     ha_duplicate        UInt8
 )
 ENGINE = {{engine "MergeTree" "notifications"}}

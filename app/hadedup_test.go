@@ -1,0 +1,122 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/models"
+)
+
+// delivery is one webhook of receiver "team", group "g", with one alert.
+func delivery(alertname, fingerprint, status, startsAt, endsAt string) string {
+	return fmt.Sprintf(`{"version":"4","receiver":"team","status":%q,"groupKey":"g","truncatedAlerts":0,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"",`+
+		`"alerts":[{"status":%q,"labels":{"alertname":%q},"annotations":{},"startsAt":%q,"endsAt":%q,"generatorURL":"","fingerprint":%q}]}`,
+		status, status, alertname, startsAt, endsAt, fingerprint)
+}
+
+// noiseByAlertname returns notifications per alertname in [from, to).
+func noiseByAlertname(t *testing.T, svc *apptest.Service, from, to string) map[string]int {
+	t.Helper()
+	code, body := svc.Get(t, "/api/v1/noise?by=alertname&from="+url.QueryEscape(from)+"&to="+url.QueryEscape(to))
+	if code != 200 {
+		t.Fatalf("noise: %d %s", code, body)
+	}
+	var ans models.Noise
+	if err := json.Unmarshal(body, &ans); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, r := range ans.Rows {
+		out[r.Key] = r.Notifications
+	}
+	return out
+}
+
+// Two alertlens replicas write one store (two complete services — HTTP,
+// queue, writer, dedup memory — on one database; the embedded engine lets
+// only one OS process open a data directory, so they share this test's
+// process) and one of them restarts. An HA pair of Alertmanagers delivers
+// each notification to both replicas, as a load balancer would spread it.
+// Each notification counts once; a delivery of the same key after the
+// dedup window counts again.
+func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
+	cfg := apptest.Config(t)
+	a := apptest.Start(t, cfg)
+	cfgB := cfg
+	cfgB.Queue.Dir = t.TempDir()
+	cfgB.Queue.DeadLetter = cfgB.Queue.Dir + "/dead-letter.ndjson"
+	b := apptest.Start(t, cfgB)
+
+	// Live: peer 1's delivery reaches replica A, peer 2's the same one
+	// reaches replica B a moment later (well within the 1-minute window).
+	now := time.Now().UTC()
+	started := now.Add(-10 * time.Minute).Format(time.RFC3339)
+	firing := delivery("Live", "00000000000000a1", "firing", started, "0001-01-01T00:00:00Z")
+	for _, svc := range []*apptest.Service{a, b} {
+		if code, body := svc.Post(t, "/webhook", "application/json", []byte(firing)); code != 200 {
+			t.Fatalf("webhook: %d %s", code, body)
+		}
+	}
+	a.WaitCount(t, "notifications", "alertname = 'Live'", 2)
+	// Each replica saw only one delivery, so neither marked a duplicate:
+	// only the store can tell.
+	if n := a.Count(t, "notifications", "alertname = 'Live' AND ha_duplicate = 1"); n != 0 {
+		t.Fatalf("a replica marked %d deliveries duplicate; the test needs both unmarked", n)
+	}
+	// Replica A restarts (its dedup memory is gone) and the pair delivers
+	// the same notification once more.
+	a.Stop(t)
+	a = apptest.Start(t, cfg)
+	if code, body := a.Post(t, "/webhook", "application/json", []byte(firing)); code != 200 {
+		t.Fatalf("webhook after restart: %d %s", code, body)
+	}
+	a.WaitCount(t, "notifications", "alertname = 'Live'", 3)
+	// Three stored deliveries of one key, the last two within a minute of
+	// the first: 1 notification. Both replicas answer the same.
+	from, to := now.Add(-time.Hour).Format(time.RFC3339), now.Add(time.Hour).Format(time.RFC3339)
+	for name, svc := range map[string]*apptest.Service{"A": a, "B": b} {
+		if got := noiseByAlertname(t, svc, from, to)["Live"]; got != 1 {
+			t.Errorf("replica %s counts %d notifications of Live, want 1", name, got)
+		}
+	}
+
+	// The chain, from a recording (received times fixed), split between
+	// the replicas: deliveries of one key at +0 s, +30 s, +59 s, +61 s,
+	// +100 s and +125 s; A gets +0, +59, +100 and B +30, +61, +125.
+	// By hand, window 60 s: +0 counts; +30 (30 after +0) and +59 (59)
+	// do not; +61 counts (61 ≥ 60 after +0); +100 does not (39 after +61);
+	// +125 counts (64 after +61): 3. (Each replica alone would have
+	// counted +0 and +100, and +30 and +125: 4.)
+	base := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	line := func(sec int) string {
+		return fmt.Sprintf(`{"kind":"webhook","at":%q,"source":"prod","payload":%s}`+"\n",
+			base.Add(time.Duration(sec)*time.Second).Format(time.RFC3339),
+			delivery("Chain", "00000000000000c1", "firing", "2026-11-02T09:59:00Z", "0001-01-01T00:00:00Z"))
+	}
+	for _, imp := range []struct {
+		svc  *apptest.Service
+		secs []int
+	}{{a, []int{0, 59, 100}}, {b, []int{30, 61, 125}}} {
+		var rec strings.Builder
+		for _, s := range imp.secs {
+			rec.WriteString(line(s))
+		}
+		if code, body := imp.svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(rec.String())); code != 200 {
+			t.Fatalf("import: %d %s", code, body)
+		}
+	}
+	got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")
+	if got["Chain"] != 3 {
+		t.Errorf("Chain counts %d notifications, want 3 (+0, +61, +125)", got["Chain"])
+	}
+	// The window's edge: asking from +61 s on still sees +61 and +125 as
+	// counted (the chain is followed back before the window): 2.
+	if got := noiseByAlertname(t, a, "2026-11-02T10:01:01Z", "2026-11-02T11:00:00Z")["Chain"]; got != 2 {
+		t.Errorf("Chain from +61 s counts %d, want 2", got)
+	}
+}
