@@ -5,7 +5,7 @@ CHDB_LIB  := .chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 GOLANGCI  := $(shell $(GO) env GOPATH)/bin/golangci-lint
 TESTFLAGS ?=
 
-.PHONY: build run test lint deps chdb tools bench clean plugin ui
+.PHONY: build run test lint deps chdb tools bench soak clean plugin ui
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -63,6 +63,13 @@ plugin:
 
 bench: chdb
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./queue ./writer
+
+# The soak test at length: the real binary under webhook load and reads,
+# killed with SIGKILL every few seconds; every read checked against the
+# clients' own counts (make test runs it for 20 s). SOAK=10m runs longer.
+SOAK ?= 5m
+soak: chdb
+	ALERTLENS_SOAK=$(SOAK) $(GO) test -run '^TestSoak$$' -count 1 -v -timeout 60m ./e2e | grep -E '^(---|===|ok|FAIL)|soak '
 
 clean:
 	rm -rf bin

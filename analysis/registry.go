@@ -42,6 +42,7 @@ func Registry() []Entry {
 		entry("silences_top", (*Analyzer).SilencesTop),
 		entry("noise", (*Analyzer).Noise),
 		entry("suggestions_inhibit_rules", (*Analyzer).SuggestInhibitRules),
+		entry("suggestions_group_by", (*Analyzer).SuggestGroupBy),
 		entry("whatif", (*Analyzer).WhatIf),
 		entry("explain", (*Analyzer).Explain),
 		markdown(entry("handover", (*Analyzer).Handover), report.Handover),

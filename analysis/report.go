@@ -184,5 +184,55 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 	if r.StaleSilences, err = a.staleFor(ctx, com.To, com.Source, 7*24*time.Hour, 24*time.Hour); err != nil {
 		return nil, err
 	}
+	if r.IfSuggested, err = a.ifSuggested(ctx, com, r.Flapping); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// ifSuggested replays the week with its flapping alerts' suggested for: and
+// keep_firing_for:, and sums what its suggested inhibit rules (default
+// thresholds) would have saved.
+func (a *Analyzer) ifSuggested(ctx context.Context, com Common, flapping []models.FlappingAlert) (models.IfSuggested, error) {
+	type tuning struct{ forD, kff time.Duration }
+	tunings := map[string]tuning{}
+	for _, f := range flapping {
+		var t tuning
+		if f.SuggestedForSeconds != nil {
+			t.forD = time.Duration(*f.SuggestedForSeconds * float64(time.Second))
+		}
+		if f.SuggestedKeepFiringForSeconds != nil {
+			t.kff = time.Duration(*f.SuggestedKeepFiringForSeconds * float64(time.Second))
+		}
+		if t != (tuning{}) {
+			tunings[f.Source+"/"+f.Fingerprint] = t
+		}
+	}
+	var out models.IfSuggested
+	out.TunedAlerts = len(tunings)
+	params, data := com.Params()
+	var err error
+	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, com.From, com.To); err != nil {
+		return out, err
+	}
+	if params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, com.From, com.To); err != nil {
+		return out, err
+	}
+	eps, err := run[whatIfEpisode](ctx, a, "whatif", data, params)
+	if err != nil {
+		return out, err
+	}
+	out.Tuning = replay(eps, func(source, fp string) (time.Duration, time.Duration) {
+		t := tunings[source+"/"+fp]
+		return t.forD, t.kff
+	})
+	rules, err := a.SuggestInhibitRules(ctx, SuggestInput{Common: com, Within: 2 * time.Minute, MinSupport: 5, MinConfidence: 0.8})
+	if err != nil {
+		return out, err
+	}
+	out.InhibitRules = len(rules.Suggestions)
+	for _, s := range rules.Suggestions {
+		out.InhibitNotificationsSaved += s.NotificationsSaved
+	}
+	return out, nil
 }

@@ -88,6 +88,20 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 	if err != nil {
 		return models.InhibitRuleSuggestions{}, err
 	}
+	// The alerts a chain of configured rules may pass through.
+	type lsRow struct {
+		Source string            `json:"source"`
+		Labels map[string]string `json:"labels"`
+	}
+	sets, err := run[lsRow](ctx, a, "label_sets", noData, map[string]string{
+		"from": params["from"], "to": params["to"], "source": params["source"], "limit": strconv.Itoa(maxLabelSets)})
+	if err != nil {
+		return models.InhibitRuleSuggestions{}, err
+	}
+	seen := map[string][]map[string]string{}
+	for _, s := range sets {
+		seen[s.Source] = append(seen[s.Source], s.Labels)
+	}
 	type groupKey struct{ source, a, b string }
 	groups := map[groupKey]map[string][]coPair{} // B episode -> its partners
 	for _, p := range pairs {
@@ -101,23 +115,7 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 	}
 	out := models.InhibitRuleSuggestions{Suggestions: []models.InhibitRuleSuggestion{}, Refused: []models.RefusedSuggestion{}}
 	for k, byB := range groups {
-		// Each B episode's best partner; equal is what all of them share.
-		var equal map[string]bool
-		best := make([]coPair, 0, len(byB))
-		for _, ps := range byB {
-			b := ps[0]
-			for _, p := range ps[1:] {
-				if len(p.agree) > len(b.agree) {
-					b = p
-				}
-			}
-			best = append(best, b)
-			if equal == nil {
-				equal = maps.Clone(b.agree)
-			} else {
-				maps.DeleteFunc(equal, func(l string, _ bool) bool { return !b.agree[l] })
-			}
-		}
+		best, equal := bestPartners(byB)
 		support, all := len(best), episodes[[2]string{k.source, k.b}]
 		if len(equal) == 0 || support < in.MinSupport || all == 0 || float64(support)/float64(all) < in.MinConfidence {
 			continue
@@ -138,7 +136,7 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 			s.Evidence = append(s.Evidence, models.CoOccurrence{SourceFingerprint: p.AFP, TargetFingerprint: p.BFP, SourceStartsAt: p.AStart, TargetStartsAt: p.BStart})
 		}
 		sort.Slice(s.Evidence, func(i, j int) bool { return s.Evidence[i].TargetStartsAt.Before(s.Evidence[j].TargetStartsAt.Time) })
-		if why := loopsWith(configured[k.source], best); why != "" {
+		if why := loopsWith(configured[k.source], best, seen[k.source]); why != "" {
 			out.Refused = append(out.Refused, models.RefusedSuggestion{Source: k.source, SourceMatchers: s.SourceMatchers, TargetMatchers: s.TargetMatchers, Reason: why})
 			continue
 		}
@@ -160,6 +158,29 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 			out.Refused[j].Source+out.Refused[j].SourceMatchers[0]+out.Refused[j].TargetMatchers[0]
 	})
 	return out, nil
+}
+
+// bestPartners picks each B episode's best partner (the A episode agreeing
+// with it on most labels) and returns them with the labels all of them
+// agree on. byB maps a B episode to its co-occurring pairs.
+func bestPartners(byB map[string][]coPair) ([]coPair, map[string]bool) {
+	var equal map[string]bool
+	best := make([]coPair, 0, len(byB))
+	for _, ps := range byB {
+		b := ps[0]
+		for _, p := range ps[1:] {
+			if len(p.agree) > len(b.agree) {
+				b = p
+			}
+		}
+		best = append(best, b)
+		if equal == nil {
+			equal = maps.Clone(b.agree)
+		} else {
+			maps.DeleteFunc(equal, func(l string, _ bool) bool { return !b.agree[l] })
+		}
+	}
+	return best, equal
 }
 
 func matcherText(alertname string) string {
@@ -197,22 +218,85 @@ func sameOn(p coPair, equal []string) bool {
 	return true
 }
 
-// loopsWith names a configured rule under which one of the target alerts
-// would mute its source alert: with the suggestion they would mute each
-// other.
-func loopsWith(rules []configuredRule, pairs []coPair) string {
-	for _, r := range rules {
-		for _, p := range pairs {
-			if r.rule.SourceMatchers.Matches(labelSet(p.BLabels)) && r.rule.TargetMatchers.Matches(labelSet(p.ALabels)) {
+// loopsWith names the configured rules under which one of the target
+// alerts would, directly or through a chain of alerts seen in the window,
+// mute its source alert: with the suggestion they would close a loop.
+// Up to maxLoopChecks evidence pairs are followed.
+func loopsWith(rules []configuredRule, pairs []coPair, seen []map[string]string) string {
+	if len(rules) == 0 {
+		return ""
+	}
+	// Only alerts some rule can mute can be inside a chain.
+	var nodes []model.LabelSet
+	for _, ls := range seen {
+		set := labelSet(ls)
+		for _, r := range rules {
+			if r.rule.TargetMatchers.Matches(set) {
+				nodes = append(nodes, set)
+				break
+			}
+		}
+	}
+	for _, p := range pairs[:min(len(pairs), maxLoopChecks)] {
+		if chain := muteChain(rules, labelSet(p.BLabels), labelSet(p.ALabels), nodes); chain != nil {
+			return "it would close an inhibition loop with the configured rule" + map[bool]string{true: "s ", false: " "}[len(chain) > 1] + strings.Join(chain, ", then ")
+		}
+	}
+	return ""
+}
+
+// maxLoopChecks bounds the evidence pairs a suggestion's loop check follows.
+const maxLoopChecks = 20
+
+// muteChain returns the rules by which from mutes to, directly or through
+// alerts in nodes, in at most maxCycle steps (breadth first, so the
+// shortest chain), or nil.
+func muteChain(rules []configuredRule, from, to model.LabelSet, nodes []model.LabelSet) []string {
+	type step struct {
+		ls  model.LabelSet
+		via []string
+	}
+	visited := make([]bool, len(nodes))
+	frontier := []step{{ls: from}}
+	for depth := 0; depth < maxCycle && len(frontier) > 0; depth++ {
+		var next []step
+		for _, x := range frontier {
+			for _, r := range rules {
+				if !r.rule.SourceMatchers.Matches(x.ls) {
+					continue
+				}
 				name := r.name
 				if name == "" {
 					name = r.rule.SourceMatchers.String() + " -> " + r.rule.TargetMatchers.String()
 				}
-				return "it would close an inhibition loop with the configured rule " + name
+				if mutes(r.rule, x.ls, to) {
+					return append(slices.Clone(x.via), name)
+				}
+				for i, y := range nodes {
+					if !visited[i] && mutes(r.rule, x.ls, y) {
+						visited[i] = true
+						next = append(next, step{ls: y, via: append(slices.Clone(x.via), name)})
+					}
+				}
 			}
 		}
+		frontier = next
 	}
-	return ""
+	return nil
+}
+
+// mutes says whether rule lets an alert labelled source mute one labelled
+// target, as Alertmanager decides it: matchers and equal labels.
+func mutes(rule *inhibit.InhibitRule, source, target model.LabelSet) bool {
+	if !rule.SourceMatchers.Matches(source) || !rule.TargetMatchers.Matches(target) {
+		return false
+	}
+	for l := range rule.Equal {
+		if source[l] != target[l] {
+			return false
+		}
+	}
+	return true
 }
 
 func suggestionYAML(s models.InhibitRuleSuggestion) string {

@@ -62,26 +62,39 @@ func (a *Analyzer) WhatIf(ctx context.Context, in WhatIfInput) (models.WhatIf, e
 	if err != nil {
 		return models.WhatIf{}, err
 	}
-	out := models.WhatIf{ForSeconds: in.For.Seconds(), KeepFiringForSeconds: in.KeepFiringFor.Seconds()}
-	var kept []whatIfEpisode // after for:, in order per alert
+	out := replay(eps, func(string, string) (time.Duration, time.Duration) { return in.For, in.KeepFiringFor })
+	out.ForSeconds, out.KeepFiringForSeconds = in.For.Seconds(), in.KeepFiringFor.Seconds()
+	return out, nil
+}
+
+// replay applies to each alert's episodes (in order per alert) the for:
+// and keep_firing_for: that tuning gives it (zero: unchanged).
+func replay(eps []whatIfEpisode, tuning func(source, fingerprint string) (forD, keepFiringFor time.Duration)) models.WhatIf {
+	var out models.WhatIf
+	type tuned struct {
+		whatIfEpisode
+		forD, kff time.Duration
+	}
+	var kept []tuned // after for:, in order per alert
 	for _, e := range eps {
 		out.Before.Episodes++
 		e.add(&out.Before, true, true)
-		if in.For > 0 && e.EndsAt != nil && e.EndsAt.Sub(e.StartsAt.Time) < in.For {
+		forD, kff := tuning(e.Source, e.Fingerprint)
+		if forD > 0 && e.EndsAt != nil && e.EndsAt.Sub(e.StartsAt.Time) < forD {
 			continue // it would never have fired
 		}
-		if in.For > 0 {
+		if forD > 0 {
 			out.Delayed.Episodes++
-			out.Delayed.MaxDelaySeconds = in.For.Seconds()
+			out.Delayed.MaxDelaySeconds = max(out.Delayed.MaxDelaySeconds, forD.Seconds())
 		}
-		kept = append(kept, e)
+		kept = append(kept, tuned{e, forD, kff})
 	}
 	for i := 0; i < len(kept); {
 		// A run of episodes of one alert, each starting less than
 		// keep_firing_for after the previous one ended, is one episode.
 		j := i
-		for j+1 < len(kept) && in.KeepFiringFor > 0 && kept[j+1].Source == kept[i].Source && kept[j+1].Fingerprint == kept[i].Fingerprint &&
-			kept[j].EndsAt != nil && kept[j+1].StartsAt.Add(in.For).Sub(kept[j].EndsAt.Time) < in.KeepFiringFor {
+		for j+1 < len(kept) && kept[i].kff > 0 && kept[j+1].Source == kept[i].Source && kept[j+1].Fingerprint == kept[i].Fingerprint &&
+			kept[j].EndsAt != nil && kept[j+1].StartsAt.Add(kept[i].forD).Sub(kept[j].EndsAt.Time) < kept[i].kff {
 			j++
 		}
 		out.After.Episodes++
@@ -92,5 +105,5 @@ func (a *Analyzer) WhatIf(ctx context.Context, in WhatIfInput) (models.WhatIf, e
 		}
 		i = j + 1
 	}
-	return out, nil
+	return out
 }

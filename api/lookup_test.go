@@ -66,6 +66,12 @@ func checkJSON(t *testing.T, svc *apptest.Service, path, want string) {
 	if code != 200 {
 		t.Fatalf("GET %s: %d %s", path, code, body)
 	}
+	sameJSON(t, "GET "+path, body, want)
+}
+
+// sameJSON compares JSON values, not their spelling.
+func sameJSON(t *testing.T, what string, body []byte, want string) {
+	t.Helper()
 	var got, exp any
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatal(err)
@@ -74,7 +80,7 @@ func checkJSON(t *testing.T, svc *apptest.Service, path, want string) {
 		t.Fatalf("bad expected JSON: %v", err)
 	}
 	if !reflect.DeepEqual(got, exp) {
-		t.Errorf("GET %s\n got %s\nwant %s", path, body, strings.Join(strings.Fields(want), " "))
+		t.Errorf("%s\n got %s\nwant %s", what, body, strings.Join(strings.Fields(want), " "))
 	}
 }
 

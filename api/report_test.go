@@ -23,7 +23,8 @@ import (
 //	Z  Sun 10-18 23:30 CEST: the week before (W42), like Y on 10-14.
 //
 // So: 4 notifications, 2 episodes, 1 alert, against 4, 2, 2 the week
-// before; self-resolving 1/2; in hours 2, out 2, sleep 1; median of the
+// before; nothing flaps (the gap is days) and no inhibit rule reaches
+// support 5, so replaying the week's suggestions changes nothing; self-resolving 1/2; in hours 2, out 2, sleep 1; median of the
 // ended episodes (120 + 28800) / 2 = 14460 s, longest 28800 s. Busiest
 // hours in Berlin: Monday 09h twice, Sunday 00h and 07h once.
 func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
@@ -46,7 +47,7 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 		"notifications_in_working_hours":2,"notifications_out_of_working_hours":2,"notifications_in_sleep_hours":1,
 		"median_episode_seconds":14460,"longest_episode_seconds":28800,
 		"longest_running":[`+ep2+`,`+ep1+`],"stale_silences":[],
-		"busiest_hours":`+string(b)+`}`)
+		"busiest_hours":`+string(b)+`,"if_suggested":`+untuned(4, 2, 2, 1)+`}`)
 	// A quiet week for a known receiver (W40 and W39 are empty): zeros and
 	// empty lists, no share or median.
 	checkJSON(t, svc, "/api/v1/report/weekly?week=2026-W40&receiver=team", `{"week":"2026-W40","timezone":"Europe/Berlin",
@@ -55,7 +56,7 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 		"top_noisy":[],"flapping":[],"self_resolving_share":null,
 		"notifications_in_working_hours":0,"notifications_out_of_working_hours":0,"notifications_in_sleep_hours":0,
 		"median_episode_seconds":null,"longest_episode_seconds":null,"longest_running":[],"stale_silences":[],
-		"busiest_hours":`+string(mustJSON([7][24]int{}))+`}`)
+		"busiest_hours":`+string(mustJSON([7][24]int{}))+`,"if_suggested":`+untuned(0, 0, 0, 0)+`}`)
 	code, md := svc.Get(t, "/api/v1/report/weekly?week=2026-W43&format=markdown")
 	if code != 200 || !strings.HasPrefix(string(md), "# On-call review 2026-W43: all receivers\n\n2026-10-19 00:00 – 2026-10-26 00:00 (Europe/Berlin)\n") ||
 		!strings.Contains(string(md), "| Notifications | 4 | 4 | 0 |\n| Episodes | 2 | 2 | 0 |\n| Distinct alerts | 1 | 2 | -1 |\n") {
@@ -66,6 +67,14 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 			t.Errorf("%s: %d %s, want 400", bad, code, body)
 		}
 	}
+}
+
+// untuned is if_suggested of a week with nothing to suggest: the replay
+// changes nothing.
+func untuned(notifications, episodes, outOfHours, sleep int) string {
+	c := fmt.Sprintf(`{"notifications":%d,"episodes":%d,"out_of_hours":%d,"sleep_hours":%d}`, notifications, episodes, outOfHours, sleep)
+	return `{"tuned_alerts":0,"tuning":{"after":` + c + `,"before":` + c + `,"delayed":{"episodes":0,"max_delay_seconds":0},
+		"for_seconds":0,"keep_firing_for_seconds":0,"merged":0},"inhibit_rules":0,"inhibit_notifications_saved":0}`
 }
 
 func mustJSON(v any) []byte {
@@ -103,5 +112,44 @@ func TestWeeklyReportCurrentWeekStopsAtNow(t *testing.T) {
 	}
 	if r.Longest == nil || *r.Longest < 900 || *r.Longest > 900+120 {
 		t.Fatalf("longest episode %v s, want 900 s and a little (to %s)", r.Longest, r.To)
+	}
+}
+
+// The week of testdata/flapping.ndjson (2026-W45, UTC, working hours
+// Mon–Fri 09–18, everything on Monday 11-02 between 09:00 and 13:30) with
+// its own suggestions in place. Over the whole week Flappy's episodes are
+// 09:00–09:20, 10:00–10:05, 10:35–10:45 (an HA peer repeats its firing 25 s
+// later: once), 12:00–12:02, 12:30–12:40 and 13:30–open, 11 notifications;
+// gaps 40m, 30m, 75m, 28m, 50m: 4 flaps, flapping. Its ended durations
+// [120 300 600 600 1200] s: the 4th (80% of 5) is 600 s -> for 11m (660 s);
+// flap gaps [1680 1800 2400 3000]: the 4th -> 51m (3060 s). Hesitant has 1
+// flap (under min_flaps 2), Steady none: not tuned.
+// Replayed: for 11m drops the four episodes shorter than 660 s (8
+// notifications) and delays the other two (09:00 and the open 13:30) by
+// 660 s; keep_firing_for 51m merges nothing (13:41 is 4h21m after 09:20).
+// Before: 21 notifications (Flappy 11, Steady 4, Hesitant 6), 11 episodes;
+// after: 13 and 7; none out of hours or in sleep hours. No inhibit rule
+// reaches support 5.
+func TestWeeklyReportIfSuggested(t *testing.T) {
+	svc := startWith(t, "flapping.ndjson")
+	code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45")
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	var r struct {
+		IfSuggested json.RawMessage `json:"if_suggested"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "if_suggested", r.IfSuggested, `{"tuned_alerts":1,"tuning":{
+		"after":{"notifications":13,"episodes":7,"out_of_hours":0,"sleep_hours":0},
+		"before":{"notifications":21,"episodes":11,"out_of_hours":0,"sleep_hours":0},
+		"delayed":{"episodes":2,"max_delay_seconds":660},"for_seconds":0,"keep_firing_for_seconds":0,"merged":0},
+		"inhibit_rules":0,"inhibit_notifications_saved":0}`)
+	_, md := svc.Get(t, "/api/v1/report/weekly?week=2026-W45&format=markdown")
+	want := "- If this week's suggestions had been in place: the suggested for:/keep_firing_for: of 1 alert: 8 fewer notifications (0 fewer out of hours, 0 fewer in sleep hours), 2 episodes paging up to 11m0s later\n"
+	if !strings.Contains(string(md), want) {
+		t.Errorf("markdown lacks %q:\n%s", want, md)
 	}
 }

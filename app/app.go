@@ -122,7 +122,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	}
 	a.cleanup.push("queue", func(context.Context) error { return a.Queue.Close() })
 
-	a.writer, err = writer.New(a.Queue, a.Store, writer.Options{
+	var ins writer.Inserter = a.Store
+	if cfg.Store.Kind == "embedded" && cfg.Store.MinFreeBytes > 0 {
+		ins = store.NewHeadroom(a.Store, cfg.Store.DataDir, uint64(cfg.Store.MinFreeBytes))
+	}
+	a.writer, err = writer.New(a.Queue, ins, writer.Options{
 		BatchRows: cfg.Queue.BatchRows, FlushInterval: time.Duration(cfg.Queue.FlushInterval), DeadLetter: cfg.DeadLetterPath(),
 		MinBackoff: time.Duration(cfg.Queue.MinBackoff), MaxBackoff: time.Duration(cfg.Queue.MaxBackoff),
 	}, log, a.reg)

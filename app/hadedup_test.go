@@ -87,11 +87,13 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 
 	// The chain, from a recording (received times fixed), split between
 	// the replicas: deliveries of one key at +0 s, +30 s, +59 s, +61 s,
-	// +100 s and +125 s; A gets +0, +59, +100 and B +30, +61, +125.
+	// +100 s and +125 s, and +200 s to both replicas in the same
+	// millisecond; A gets +0, +59, +100, +200 and B +30, +61, +125, +200.
 	// By hand, window 60 s: +0 counts; +30 (30 after +0) and +59 (59)
 	// do not; +61 counts (61 ≥ 60 after +0); +100 does not (39 after +61);
-	// +125 counts (64 after +61): 3. (Each replica alone would have
-	// counted +0 and +100, and +30 and +125: 4.)
+	// +125 counts (64 after +61); +200 counts (75 after +125), once: 4.
+	// (Each replica alone would have counted +0, +100 and +200, and +30,
+	// +125 and +200: 6.)
 	base := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 	line := func(sec int) string {
 		return fmt.Sprintf(`{"kind":"webhook","at":%q,"source":"prod","payload":%s}`+"\n",
@@ -101,7 +103,7 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	for _, imp := range []struct {
 		svc  *apptest.Service
 		secs []int
-	}{{a, []int{0, 59, 100}}, {b, []int{30, 61, 125}}} {
+	}{{a, []int{0, 59, 100, 200}}, {b, []int{30, 61, 125, 200}}} {
 		var rec strings.Builder
 		for _, s := range imp.secs {
 			rec.WriteString(line(s))
@@ -111,12 +113,12 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 		}
 	}
 	got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")
-	if got["Chain"] != 3 {
-		t.Errorf("Chain counts %d notifications, want 3 (+0, +61, +125)", got["Chain"])
+	if got["Chain"] != 4 {
+		t.Errorf("Chain counts %d notifications, want 4 (+0, +61, +125, +200)", got["Chain"])
 	}
-	// The window's edge: asking from +61 s on still sees +61 and +125 as
-	// counted (the chain is followed back before the window): 2.
-	if got := noiseByAlertname(t, a, "2026-11-02T10:01:01Z", "2026-11-02T11:00:00Z")["Chain"]; got != 2 {
-		t.Errorf("Chain from +61 s counts %d, want 2", got)
+	// The window's edge: asking from +61 s on still sees +61, +125 and +200
+	// as counted (the chain is followed back before the window): 3.
+	if got := noiseByAlertname(t, a, "2026-11-02T10:01:01Z", "2026-11-02T11:00:00Z")["Chain"]; got != 3 {
+		t.Errorf("Chain from +61 s counts %d, want 3", got)
 	}
 }

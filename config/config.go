@@ -139,10 +139,13 @@ type Store struct {
 	ChdbLib string `yaml:"chdb_lib"`
 	// ReadConnections bound the embedded engine's parallel reads; the
 	// writer and readiness have connections of their own.
-	ReadConnections int        `yaml:"read_connections"`
-	Database        string     `yaml:"database"`
-	Retention       Duration   `yaml:"retention"`
-	ClickHouse      ClickHouse `yaml:"clickhouse"`
+	ReadConnections int `yaml:"read_connections"`
+	// MinFreeBytes: the embedded engine's inserts wait while its disk has
+	// less free, leaving the engine room for merges.
+	MinFreeBytes Bytes      `yaml:"min_free_bytes"`
+	Database     string     `yaml:"database"`
+	Retention    Duration   `yaml:"retention"`
+	ClickHouse   ClickHouse `yaml:"clickhouse"`
 }
 
 // ClickHouse configures the server backend.
@@ -290,7 +293,7 @@ func Default() Config {
 		Listen:   ":9095",
 		LogLevel: "info",
 		Store: Store{
-			Kind: "embedded", DataDir: "./data", Database: "alertlens", ReadConnections: 2,
+			Kind: "embedded", DataDir: "./data", Database: "alertlens", ReadConnections: 2, MinFreeBytes: 1 << 30,
 			Retention: Duration(400 * 24 * time.Hour),
 		},
 		Queue: Queue{
@@ -613,6 +616,7 @@ var settings = []setting{
 	{"store.chdb_lib", "chdb-lib", "path of libchdb.so (also ALERTLENS_CHDB_LIB)", str(func(c *Config) *string { return &c.Store.ChdbLib })},
 	{"store.database", "database", "ClickHouse database", str(func(c *Config) *string { return &c.Store.Database })},
 	{"store.read_connections", "read-connections", "embedded engine connections for reads (the writer and readiness have their own)", num(func(c *Config) *int { return &c.Store.ReadConnections })},
+	{"store.min_free_bytes", "", "embedded engine: inserts wait while its disk has less free (0: never)", byt(func(c *Config) *Bytes { return &c.Store.MinFreeBytes })},
 	{"store.retention", "retention", "how long history is kept (TTL)", dur(func(c *Config) *Duration { return &c.Store.Retention })},
 	{"store.clickhouse.dsn", "clickhouse-dsn", "e.g. clickhouse://user:pass@host:9000/alertlens", secret(func(c *Config) *Secret { return &c.Store.ClickHouse.DSN })},
 	{"store.clickhouse.cluster", "clickhouse-cluster", "cluster name: DDL ON CLUSTER, Distributed tables", str(func(c *Config) *string { return &c.Store.ClickHouse.Cluster })},

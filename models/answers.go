@@ -347,6 +347,22 @@ type WeeklyReport struct {
 	LongestRunning        []Episode       `json:"longest_running"`
 	StaleSilences         []StaleSilence  `json:"stale_silences"`
 	BusiestHours          [7][24]int      `json:"busiest_hours"` // [Monday..Sunday][hour] in Timezone
+	// IfSuggested is the week replayed with its own suggestions in place.
+	IfSuggested IfSuggested `json:"if_suggested"`
+}
+
+// IfSuggested is what a week would have looked like with the suggestions
+// made from it in place: each flapping alert with its suggested for: and
+// keep_firing_for: (replayed as the what-if analysis does), and the
+// suggested inhibit rules (their notifications_saved). The two are reported
+// apart: a notification can be counted by both.
+type IfSuggested struct {
+	TunedAlerts int `json:"tuned_alerts"`
+	// Tuning is the replay's before and after, and the delay paid (its
+	// for_seconds and keep_firing_for_seconds are 0: each alert has its own).
+	Tuning                    WhatIf `json:"tuning"`
+	InhibitRules              int    `json:"inhibit_rules"`
+	InhibitNotificationsSaved int    `json:"inhibit_notifications_saved"`
 }
 
 // StateEvent is one alert entering a state.
@@ -447,6 +463,29 @@ type RefusedSuggestion struct {
 	SourceMatchers []string `json:"source_matchers"`
 	TargetMatchers []string `json:"target_matchers"`
 	Reason         string   `json:"reason"`
+}
+
+// GroupBySuggestion is a grouping the history argues for: two alerts that
+// start together, notified to one receiver in separate groups, would share
+// one group with group_by set to the labels they agree on.
+type GroupBySuggestion struct {
+	Source   string `json:"source"`
+	Receiver string `json:"receiver"`
+	// Alertnames are the earlier alert (A) and the one starting after it (B).
+	Alertnames []string `json:"alertnames"`
+	// CurrentGroupBy are the group labels the two were notified with.
+	CurrentGroupBy     []string       `json:"current_group_by"`
+	GroupBy            []string       `json:"group_by"`
+	Support            int            `json:"support"`
+	Confidence         float64        `json:"confidence"`
+	NotificationsSaved int            `json:"notifications_saved"`
+	YAML               string         `json:"yaml"`
+	Evidence           []CoOccurrence `json:"evidence"`
+}
+
+// GroupBySuggestions is the answer of the group_by suggestions.
+type GroupBySuggestions struct {
+	Suggestions []GroupBySuggestion `json:"suggestions"`
 }
 
 // InhibitRuleSuggestions is the answer of the inhibit-rule suggestions.

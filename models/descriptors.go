@@ -358,6 +358,26 @@ var Analyses = []Descriptor{
 		}}},
 	},
 	{
+		Name: "suggestions_group_by", Title: "Suggested groupings", Path: "/api/v1/suggestions/group_by", Command: "suggest group-by",
+		Summary: "group_by changes for alerts that start together but reach a receiver in separate notifications, with their evidence",
+		Window:  true, Filters: true,
+		Params: []Param{
+			{Name: "within", Kind: ParamDuration, Default: "2m", Help: "a target episode co-occurs with a source episode that started at most this long before it and still fired"},
+			{Name: "min_support", Kind: ParamInt, Default: "5", Min: 1, Max: 1_000_000, Help: "co-occurring episodes, notified apart, a suggestion needs"},
+			{Name: "min_confidence", Kind: ParamFraction, Default: "0.8", Help: "share of the later alert's episodes (notified to the receiver) that must co-occur"},
+		},
+		Tables: []Table{{List: "suggestions", Frame: "group_by_suggestions", Columns: []Column{
+			{Field: "source", Header: "SOURCE", Kind: ColString},
+			{Field: "receiver", Header: "RECEIVER", Kind: ColString},
+			{Field: "alertnames", Header: "ALERTS", Kind: ColList},
+			{Field: "current_group_by", Header: "GROUPED BY", Kind: ColList},
+			{Field: "group_by", Header: "SUGGESTED GROUP_BY", Kind: ColList},
+			{Field: "support", Header: "SUPPORT", Kind: ColNumber},
+			{Field: "confidence", Header: "CONFIDENCE", Kind: ColNumber},
+			{Field: "notifications_saved", Header: "NOTIFICATIONS SAVED", Kind: ColNumber},
+		}}},
+	},
+	{
 		Name: "whatif", Title: "What if", Path: "/api/v1/whatif", Command: "whatif", Single: true,
 		Summary: "what a longer for: or a keep_firing_for: would have changed in the window (match selects the alerts)",
 		Window:  true, Filters: true,

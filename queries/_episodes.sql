@@ -13,21 +13,22 @@
 -- (.Match, bound parameters only).
 {{define "episode_ctes"}}obs AS (
     SELECT source, fingerprint, starts_at, received_at AS at, alertname, labels,
-           'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs, generator_url
-    FROM {{template "counted" (scan . "scan_from" "" false)}}
+           'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs, generator_url,
+           cityHash64(receiver, group_key, status) AS dkey
+    FROM {{db}}.notifications
     WHERE received_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
     UNION ALL
     SELECT source, fingerprint, starts_at, observed_at AS at, alertname, labels,
            's' AS src, kind AS what, CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS ends_at,
-           arrayMap(r -> toString(r), receivers) AS recvs, generator_url
+           arrayMap(r -> toString(r), receivers) AS recvs, generator_url, toUInt64(0) AS dkey
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
     UNION ALL
     SELECT source, fingerprint, assumeNotNull(starts_at) AS starts_at, at, alertname, labels,
            'e' AS src, toString(kind) AS what, CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS ends_at,
-           if(receiver = '', CAST([], 'Array(String)'), [toString(receiver)]) AS recvs, '' AS generator_url
+           if(receiver = '', CAST([], 'Array(String)'), [toString(receiver)]) AS recvs, '' AS generator_url, toUInt64(0) AS dkey
     FROM {{db}}.events
     WHERE at >= {scan_from:DateTime64(3, 'UTC')} AND starts_at IS NOT NULL AND fingerprint != ''
       AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification')
@@ -40,7 +41,15 @@ agg AS (
            minIf(ends_at, src = 'n' AND what = 'resolved') AS end_n,
            minIf(toNullable(at), src = 's' AND what = 'resolved') AS end_p,
            minIf(toNullable(at), src = 'e' AND what = 'alert_resolved') AS end_e,
-           countIf(src = 'n') AS notifications,
+           -- HA duplicates once, as the "counted" fragment decides: per
+           -- delivery key (receiver, group key, status; the episode fixes
+           -- the rest) in time order, a delivery counts when it is another
+           -- key's or comes at least the dedup window after the last that
+           -- counted. (HA duplicates repeat a start or an end, so the rest
+           -- of the episode reads every row.)
+           arrayFold((acc, x) -> if(x.1 != acc.1 OR x.2 - acc.2 >= {{.DedupMillis}}, (x.1, x.2, acc.3 + 1), acc),
+                     arraySort(groupArrayIf((dkey, toUnixTimestamp64Milli(at)), src = 'n')),
+                     (toUInt64(0), toInt64(0), toUInt64(0))).3 AS notifications,
            groupUniqArrayArray(recvs) AS receivers,
            argMax(generator_url, at) AS last_generator_url
     FROM obs

@@ -143,7 +143,8 @@ func Weekly(r models.WeeklyReport) string {
 		longest = dur(*r.LongestEpisodeSeconds)
 	}
 	fmt.Fprintf(&b, "- Self-resolving episodes (shorter than 5m): %s\n- Median episode: %s; longest: %s\n", share, median, longest)
-	fmt.Fprintf(&b, "- Notifications in working hours: %d; outside: %d; in sleep hours: %d\n\n", r.InWorkingHours, r.OutOfWorkingHours, r.InSleepHours)
+	fmt.Fprintf(&b, "- Notifications in working hours: %d; outside: %d; in sleep hours: %d\n", r.InWorkingHours, r.OutOfWorkingHours, r.InSleepHours)
+	fmt.Fprintf(&b, "- If this week's suggestions had been in place: %s\n\n", ifSuggested(r.IfSuggested))
 	noisy := make([][]string, len(r.TopNoisy))
 	for i, n := range r.TopNoisy {
 		noisy[i] = []string{mdEscape(n.Key), strconv.Itoa(n.Notifications), strconv.Itoa(n.Episodes), dur(n.FiringSeconds),
@@ -182,4 +183,33 @@ func hoursHeader() []string {
 		out[h] = fmt.Sprintf("%02d", h)
 	}
 	return out
+}
+
+// ifSuggested says what the week's suggestions would have changed, in one
+// line.
+func ifSuggested(s models.IfSuggested) string {
+	var parts []string
+	if s.TunedAlerts > 0 {
+		t := s.Tuning
+		p := fmt.Sprintf("the suggested for:/keep_firing_for: of %s: %d fewer notifications (%d fewer out of hours, %d fewer in sleep hours)",
+			plural(s.TunedAlerts, "alert"), t.Before.Notifications-t.After.Notifications, t.Before.OutOfHours-t.After.OutOfHours, t.Before.SleepHours-t.After.SleepHours)
+		if t.Delayed.Episodes > 0 {
+			p += fmt.Sprintf(", %s paging up to %s later", plural(t.Delayed.Episodes, "episode"), dur(t.Delayed.MaxDelaySeconds))
+		}
+		parts = append(parts, p)
+	}
+	if s.InhibitRules > 0 {
+		parts = append(parts, fmt.Sprintf("%s: %d fewer notifications", plural(s.InhibitRules, "suggested inhibit rule"), s.InhibitNotificationsSaved))
+	}
+	if len(parts) == 0 {
+		return "nothing to suggest"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -98,6 +98,7 @@ func BenchmarkAckUnderReads(b *testing.B) {
 	const rate, per, seconds = 100, 50, 5
 	cfg := apptest.Config(b)
 	cfg.API.QueryTimeout = 300e9
+	cfg.HTTP.WriteTimeout = 360e9 // the answer must outlast the query
 	cfg.HTTP.WriteTimeout = 600e9
 	svc := apptest.Start(b, cfg)
 	// 500,000 episodes of four notifications (three firing, one resolved

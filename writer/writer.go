@@ -112,6 +112,8 @@ type Writer struct {
 	// failingSince is when the current run of failed inserts began (unix
 	// nanoseconds; 0 while inserts succeed).
 	failingSince atomic.Int64
+	// reason is why the last insert failed, when a client may be told.
+	reason atomic.Pointer[string]
 
 	drained     chan struct{}
 	drainedOnce sync.Once
@@ -127,7 +129,11 @@ func (w *Writer) Healthy(d time.Duration) error {
 		return nil
 	}
 	// Each refusal is in the log; the store's own text is not for clients.
-	return fmt.Errorf("the store has refused every write for %s", time.Since(time.Unix(0, since)).Round(time.Second))
+	err := fmt.Errorf("the store has refused every write for %s", time.Since(time.Unix(0, since)).Round(time.Second))
+	if r := w.reason.Load(); r != nil && *r != "" {
+		err = fmt.Errorf("%w (%s)", err, *r)
+	}
+	return err
 }
 
 // Drained is closed the first time the writer finds the queue empty, i.e.
@@ -319,6 +325,12 @@ func (w *Writer) insert(ctx context.Context, table string, rows []byte, token st
 			w.failingSince.Store(0) // the store answers
 		} else {
 			w.failingSince.CompareAndSwap(0, t0.UnixNano())
+			var safe interface{ ClientReason() string }
+			reason := ""
+			if errors.As(err, &safe) {
+				reason = safe.ClientReason()
+			}
+			w.reason.Store(&reason)
 		}
 		if err == nil {
 			w.m.latency.Observe(time.Since(t0).Seconds())

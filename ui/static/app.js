@@ -5,10 +5,14 @@
 const FILTERS = ["from", "to", "source", "receiver", "match"];
 const PAGES = [
   ["overview", "Overview"],
+  ["timeline", "State timeline"],
   ["flapping", "Flapping"],
   ["inhibitions", "Failed inhibitions"],
+  ["loops", "Inhibition loops"],
   ["silences", "Stale silences"],
   ["noise", "Noise"],
+  ["suggestions", "Suggestions"],
+  ["weekly", "Weekly review"],
   ["handover", "Handover"],
 ];
 
@@ -90,8 +94,8 @@ async function overview(main) {
     ["Labels", (r) => labels(r.labels)]])));
 }
 
-// drawSeries stacks nothing: one line per key, with uPlot.
-function drawSeries(target, s) {
+// drawSeries stacks nothing: one line (or, given paths, bar) per key, with uPlot.
+function drawSeries(target, s, paths) {
   const times = [...new Set(s.points.map((p) => Date.parse(p.t) / 1000))].sort((a, b) => a - b);
   const keys = [...new Set(s.points.map((p) => p.key))].sort();
   if (times.length === 0) {
@@ -104,7 +108,7 @@ function drawSeries(target, s) {
   const colors = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7b83"];
   new uPlot({
     width: Math.min(1100, document.body.clientWidth - 40), height: 260,
-    series: [{}, ...keys.map((k, i) => ({ label: k || "(none)", stroke: colors[i % colors.length], width: 2 }))],
+    series: [{}, ...keys.map((k, i) => ({ label: k || "(none)", stroke: colors[i % colors.length], width: 2, ...(paths ? { paths, fill: colors[i % colors.length] + "99" } : {}) }))],
   }, data, target);
 }
 
@@ -191,7 +195,158 @@ async function handover(main) {
   }
 }
 
-const RENDER = { overview, flapping, inhibitions, silences, noise, handover, alert: alertPage };
+// The state timeline: one swimlane per alert, coloured by state. uPlot
+// draws it as one series per alert and state, whose points sit on the
+// alert's lane while it is in that state (and are null otherwise), so each
+// stretch is a thick horizontal line; hovering names the alert and state.
+const STATES = [["firing", "#d1242f"], ["silenced", "#8250df"], ["inhibited", "#9a6700"], ["resolved", "#1a7f37"]];
+const MAX_LANES = 40;
+
+async function timeline(main) {
+  const st = await api("states");
+  const byAlert = new Map();
+  for (const e of st.events) {
+    const k = e.source + "/" + e.fingerprint;
+    if (!byAlert.has(k)) byAlert.set(k, { name: e.alertname || e.fingerprint, fingerprint: e.fingerprint, events: [] });
+    byAlert.get(k).events.push([Date.parse(e.at) / 1000, e.state]);
+  }
+  const lanes = [...byAlert.values()].sort((a, b) => b.events.length - a.events.length).slice(0, MAX_LANES)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  main.append(el("p", { id: "lanes", text: `${byAlert.size} alerts changed state in the window` +
+    (byAlert.size > MAX_LANES ? `; the ${MAX_LANES} busiest are shown.` : ".") }));
+  if (lanes.length === 0) return;
+  // The lanes end at the window's end, or now ("to" may be relative).
+  const to = Date.parse(params().get("to") || "");
+  let end = (Number.isNaN(to) ? Date.now() : Math.min(to, Date.now())) / 1000;
+  for (const l of lanes) end = Math.max(end, l.events[l.events.length - 1][0] + 0.002);
+  // Each change at t ends the previous stretch at t and starts the next a
+  // millisecond later, so that two stretches of one state never join.
+  const xs = new Set();
+  for (const l of lanes) for (const [t] of l.events) { xs.add(t); xs.add(t + 0.001); }
+  xs.add(end);
+  const times = [...xs].sort((a, b) => a - b);
+  const at = new Map(times.map((t, i) => [t, i]));
+  const series = [{}];
+  const data = [times];
+  lanes.forEach((l, lane) => {
+    for (const [state, color] of STATES) {
+      const ys = times.map(() => null);
+      l.events.forEach(([t, s], i) => {
+        if (s !== state) return;
+        const until = i + 1 < l.events.length ? l.events[i + 1][0] : end;
+        for (let j = at.get(t + 0.001); j < times.length && times[j] <= until; j++) ys[j] = lane;
+      });
+      if (ys.some((y) => y !== null)) {
+        series.push({ label: `${l.name}: ${state}`, stroke: color, width: 8, spanGaps: false, points: { show: false } });
+        data.push(ys);
+      }
+    }
+  });
+  const chart = el("div", { id: "swimlanes" });
+  main.append(chart);
+  new uPlot({
+    width: Math.min(1200, document.body.clientWidth - 40), height: 40 + 22 * lanes.length,
+    legend: { show: false },
+    scales: { y: { range: [-0.5, lanes.length - 0.5] } },
+    axes: [{}, { size: 160, splits: () => lanes.map((_, i) => i), values: (_, ticks) => ticks.map((i) => lanes[i] ? lanes[i].name : "") }],
+    series,
+  }, data, chart);
+  main.append(el("p", {}, ...STATES.map(([s, c]) => el("span", { class: "key", style: `border-color:${c}`, text: s }))));
+  main.append(table(lanes, [["Alert", (l) => link(l.name, "alert", { fingerprint: l.fingerprint })], ["Changes", (l) => l.events.length],
+    ["Last state", (l) => l.events[l.events.length - 1][1]]]));
+}
+
+async function loops(main) {
+  const l = await api("inhibitions/loops");
+  main.append(el("h2", { text: "Observed: alerts that inhibited each other at the same time" }));
+  main.append(el("div", { id: "observed" }, table(l.loops, [["Source", (r) => r.source], ["Alerts", (r) => r.alertnames.join(" → ")],
+    ["First seen", (r) => r.first_seen], ["Last seen", (r) => r.last_seen]])));
+  main.append(el("h2", { text: "From the configuration: rules that can feed each other" }));
+  main.append(el("div", { id: "configured" }, table(l.rule_loops, [["Source", (r) => r.source],
+    ["Rules", (r) => el("pre", { text: r.rules.map((s) => `#${s.index}: ${s.source_matchers} → ${s.target_matchers} equal ${JSON.stringify(s.equal)}`).join("\n") })]])));
+}
+
+async function suggestions(main) {
+  const [inhibit, grouping] = await Promise.all([api("suggestions/inhibit_rules"), api("suggestions/group_by")]);
+  const evidence = (r) => el("details", {}, el("summary", { text: `${r.evidence.length} pairs` }),
+    table(r.evidence, [["Source alert", (e) => link(e.source_fingerprint, "alert", { fingerprint: e.source_fingerprint, at: e.source_starts_at })],
+      ["Started", (e) => e.source_starts_at],
+      ["Target alert", (e) => link(e.target_fingerprint, "alert", { fingerprint: e.target_fingerprint, at: e.target_starts_at })],
+      ["Started", (e) => e.target_starts_at]]));
+  main.append(el("h2", { text: "Inhibit rules" }));
+  main.append(el("p", { text: "Alerts that start while another is firing, on the same labels: the rule would have muted them. Each rule was checked with Alertmanager's own inhibit code against its evidence." }));
+  main.append(el("div", { id: "inhibit" }, table(inhibit.suggestions, [["Source", (r) => r.source], ["Rule", (r) => el("pre", { text: r.yaml })],
+    ["Support", (r) => r.support], ["Confidence", (r) => Math.round(r.confidence * 100) + "%"], ["Notifications saved", (r) => r.notifications_saved],
+    ["Evidence", evidence]])));
+  if (inhibit.refused.length) {
+    main.append(el("h2", { text: "Not suggested" }));
+    main.append(table(inhibit.refused, [["Source", (r) => r.source], ["Source matchers", (r) => r.source_matchers.join(", ")],
+      ["Target matchers", (r) => r.target_matchers.join(", ")], ["Why", (r) => r.reason]]));
+  }
+  main.append(el("h2", { text: "Groupings" }));
+  main.append(el("p", { text: "Alerts that start together but reached the receiver in separate notifications: grouping by the labels they share sends them together." }));
+  main.append(el("div", { id: "grouping" }, table(grouping.suggestions, [["Receiver", (r) => r.receiver], ["Alerts", (r) => r.alertnames.join(", ")],
+    ["Grouped by", (r) => r.current_group_by.join(", ") || "–"], ["Route change", (r) => el("pre", { text: r.yaml })],
+    ["Support", (r) => r.support], ["Confidence", (r) => Math.round(r.confidence * 100) + "%"], ["Sent apart", (r) => r.notifications_saved],
+    ["Evidence", evidence]])));
+}
+
+// The weekly review: a week picker, the totals against the week before,
+// notifications per day (uPlot bars) and the busiest hours as a heat map.
+async function weekly(main) {
+  const week = params().get("week") || "";
+  const picker = el("input", { type: "week", id: "week", value: week });
+  picker.addEventListener("change", () => {
+    const p = params();
+    if (picker.value) p.set("week", picker.value); else p.delete("week");
+    history.pushState(null, "", "?" + p.toString());
+    render();
+  });
+  main.append(el("p", {}, el("label", { text: "Week " }, picker), " ", el("button", { type: "button", id: "print", text: "Print" })));
+  main.querySelector("#print").addEventListener("click", () => window.print());
+  const extra = week ? { week } : {};
+  const p = new URLSearchParams();
+  for (const f of ["source", "receiver", "match"]) if (params().get(f)) p.set(f, params().get(f));
+  for (const [k, v] of Object.entries(extra)) p.set(k, v);
+  const resp = await fetch("api/v1/report/weekly?" + p.toString());
+  const r = await resp.json();
+  if (!resp.ok) throw new Error(r.error);
+  if (!week) picker.value = r.week;
+  main.append(el("h2", { text: `${r.week}: ${r.receiver || "all receivers"} (${r.timezone})` }));
+  main.append(el("div", { id: "totals" }, table([["Notifications", "notifications"], ["Episodes", "episodes"], ["Distinct alerts", "alerts"]],
+    [["", (x) => x[0]], ["This week", (x) => r.totals[x[1]]], ["Week before", (x) => r.previous[x[1]]], ["Change", (x) => r.change[x[1]]]])));
+  const s = r.if_suggested;
+  const t = s.tuning;
+  main.append(el("p", { class: "summary", id: "if-suggested", text: "If this week's suggestions had been in place: " +
+    (s.tuned_alerts ? `${t.before.notifications - t.after.notifications} fewer notifications (${t.before.sleep_hours - t.after.sleep_hours} fewer in sleep hours) from the suggested for:/keep_firing_for: of ${s.tuned_alerts} alerts, ${t.delayed.episodes} episodes paging up to ${dur(t.delayed.max_delay_seconds)} later` : "no for:/keep_firing_for: to suggest") +
+    (s.inhibit_rules ? `; ${s.inhibit_notifications_saved} fewer from ${s.inhibit_rules} suggested inhibit rules.` : ".") }, " ", link("See the suggestions", "suggestions", { from: r.from, to: r.to })));
+  main.append(el("p", { text: `Working hours: ${r.notifications_in_working_hours} notifications; outside: ${r.notifications_out_of_working_hours}; in sleep hours: ${r.notifications_in_sleep_hours}.` }));
+  const perDay = await api("notifications/series", { from: r.from, to: r.to, by: "severity", step: "24h" });
+  main.append(el("h2", { text: "Notifications per day, by severity" }));
+  const chart = el("div", { id: "per-day" });
+  main.append(chart);
+  drawSeries(chart, perDay, uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8] }) : undefined);
+  main.append(el("h2", { text: `Busiest hours (${r.timezone})` }));
+  const peak = Math.max(1, ...r.busiest_hours.flat());
+  const heat = el("table", { class: "heat", id: "heat" });
+  heat.append(el("tr", {}, el("th"), ...[...Array(24).keys()].map((h) => el("th", { text: String(h) }))));
+  ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].forEach((d, i) => {
+    heat.append(el("tr", {}, el("th", { text: d }), ...r.busiest_hours[i].map((n) =>
+      el("td", { style: `background: rgba(209,36,47,${(n / peak).toFixed(2)})`, title: `${n} notifications`, text: n ? String(n) : "" }))));
+  });
+  main.append(heat);
+  main.append(el("h2", { text: "Noisiest alerts" }));
+  main.append(table(r.top_noisy, [["Alert", (x) => x.key], ["Notifications", (x) => x.notifications], ["Episodes", (x) => x.episodes],
+    ["Self-resolving", (x) => x.self_resolving], ["Out of hours", (x) => x.out_of_hours]]));
+  main.append(el("h2", { text: "Flapping" }));
+  main.append(table(r.flapping, [["Alert", alertLink], ["Flaps", (x) => x.flaps], ["Suggested for:", (x) => dur(x.suggested_for_seconds)],
+    ["Suggested keep_firing_for:", (x) => dur(x.suggested_keep_firing_for_seconds)]]));
+  main.append(el("h2", { text: "Stale silences" }));
+  main.append(table(r.stale_silences, [["Silence", (x) => x.id], ["Matchers", (x) => x.matchers.join(", ")], ["Created by", (x) => x.created_by],
+    ["Why stale", (x) => x.reasons.join(", ")]]));
+}
+
+const RENDER = { overview, timeline, flapping, inhibitions, loops, silences, noise, suggestions, weekly, handover, alert: alertPage };
 
 // fillLists offers the sources and receivers of the window in the filters.
 async function fillLists() {
