@@ -36,7 +36,7 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 	cfg := apptest.Config(b)
 	cfg.API.QueryTimeout = 600e9
 	cfg.HTTP.WriteTimeout = 660e9 // the answer must outlast the query
-	cfg.API.MaxRows = 10_000_000 // a busy week has more failed inhibitions than the default allows
+	cfg.API.MaxRows = 10_000_000  // a busy week has more failed inhibitions than the default allows
 	svc := apptest.Start(b, cfg)
 	ctx := context.Background()
 	t0 := time.Now()
