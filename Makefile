@@ -5,7 +5,7 @@ CHDB_LIB  := .chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 GOLANGCI  := $(shell $(GO) env GOPATH)/bin/golangci-lint
 TESTFLAGS ?=
 
-.PHONY: build run test lint deps chdb tools bench soak clean plugin ui
+.PHONY: build run test lint deps chdb tools bench soak screenshots clean plugin ui
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -70,6 +70,10 @@ bench: chdb
 SOAK ?= 5m
 soak: chdb
 	ALERTLENS_SOAK=$(SOAK) $(GO) test -run '^TestSoak$$' -count 1 -v -timeout 60m ./e2e | grep -E '^(---|===|ok|FAIL)|soak '
+
+# A PNG of every page of the web UI, in screenshots/ (Debian's chromium).
+screenshots: build
+	./scripts/screenshots.sh
 
 clean:
 	rm -rf bin

@@ -149,15 +149,16 @@ func TestSoak(t *testing.T) {
 					return
 				default:
 				}
-				// What was sent before the read bounds what it may show.
-				var bound [writers]int64
-				for w := range ws {
-					bound[w] = ws[w].sent.Load()
-				}
 				got, err := stored()
 				if err != nil {
 					time.Sleep(50 * time.Millisecond) // restarting
 					continue
+				}
+				// What was sent by the time the read ended bounds what it
+				// may show (counted before the request goes out).
+				var bound [writers]int64
+				for w := range ws {
+					bound[w] = ws[w].sent.Load()
 				}
 				reads.Add(1)
 				for key, v := range got {

@@ -181,3 +181,93 @@ func TestPagesInABrowser(t *testing.T) {
 	}
 	b.clean(t)
 }
+
+func importInto(t *testing.T, svc *apptest.Service, recording string) {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("..", "api", "testdata", recording))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", body); code != 200 {
+		t.Fatalf("import %s: %d %s", recording, code, b)
+	}
+}
+
+// The swimlanes and the weekly review over api/testdata/flapping.ndjson
+// (its story in api/flapping_test.go and api/report_test.go), and the
+// suggestions over api/testdata/grouping.ndjson (api/suggestions_test.go).
+func TestTimelineWeeklyAndSuggestionPages(t *testing.T) {
+	flaps := apptest.Start(t, apptest.Config(t))
+	importInto(t, flaps, "flapping.ndjson")
+	b := newBrowser(t)
+
+	// 10:00–14:00: Flappy, Hesitant and Steady change state; one lane each,
+	// in name order. Flappy's last change is its 13:30 firing; the other two
+	// end resolved (11:40 and 12:10).
+	do(t, b, chromedp.Navigate(flaps.URL+"/?page=timeline&from=2026-11-02T10:00:00Z&to=2026-11-02T14:00:00Z"))
+	if got := text(t, b, "#lanes"); got != "3 alerts changed state in the window." {
+		t.Errorf("lanes: %q", got)
+	}
+	if n := do(t, b, chromedp.Evaluate[int](`document.querySelectorAll("#swimlanes canvas").length`)); n != 1 {
+		t.Errorf("the swimlanes did not draw: %d canvases", n)
+	}
+	rows := strings.Split(strings.TrimSpace(text(t, b, "main table")), "\n")
+	if len(rows) != 4 || !strings.HasPrefix(rows[1], "Flappy\t") || !strings.HasSuffix(rows[1], "\tfiring") ||
+		!strings.HasPrefix(rows[2], "Hesitant\t") || !strings.HasSuffix(rows[2], "\tresolved") || !strings.HasPrefix(rows[3], "Steady\t") {
+		t.Errorf("lanes table: %q", rows)
+	}
+
+	// The week: 21 notifications, all on Monday (UTC): hour 09 two (Flappy),
+	// 10 eight (Flappy 4 with its HA duplicate once, Steady 2, Hesitant 2),
+	// 11 four (Hesitant), 12 six (Flappy 4, Steady 2), 13 one (Flappy).
+	// With Flappy's suggested for: 11m and keep_firing_for: 51m, its four
+	// episodes shorter than 11m vanish (8 notifications) and two page 11m
+	// later.
+	do(t, b, chromedp.Navigate(flaps.URL+"/?page=weekly&week=2026-W45"))
+	if got := text(t, b, "#totals table"); !strings.Contains(got, "Notifications\t21\t0\t21") {
+		t.Errorf("totals: %q", got)
+	}
+	if got := text(t, b, "#if-suggested"); !strings.Contains(got, "8 fewer notifications (0 fewer in sleep hours) from the suggested for:/keep_firing_for: of 1 alerts, 2 episodes paging up to 11m later") {
+		t.Errorf("if suggested: %q", got)
+	}
+	monday := do(t, b, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#heat tr")[1].querySelectorAll("td")].map(td => td.textContent)`))
+	want := make([]string, 24)
+	want[9], want[10], want[11], want[12], want[13] = "2", "8", "4", "6", "1"
+	if strings.Join(monday, ",") != strings.Join(want, ",") {
+		t.Errorf("Monday's hours %q, want %q", monday, want)
+	}
+	if n := do(t, b, chromedp.Evaluate[int](`document.querySelectorAll("#per-day canvas").length`)); n != 1 {
+		t.Errorf("notifications per day did not draw: %d canvases", n)
+	}
+	// The week picker changes the URL and the content (W44 is empty).
+	do(t, b, chromedp.SetValue(`#week`, "2026-W44"))
+	do(t, b, chromedp.Evaluate[any](`document.getElementById("week").dispatchEvent(new Event("change"))`))
+	do(t, b, chromedp.WaitVisible(`#totals`))
+	if loc := do(t, b, chromedp.Location()); !strings.Contains(loc, "week=2026-W44") {
+		t.Errorf("the URL after picking a week: %s", loc)
+	}
+	if got := text(t, b, "#totals table"); !strings.Contains(got, "Notifications\t0\t0\t0") {
+		t.Errorf("W44 totals: %q", got)
+	}
+	b.clean(t)
+
+	groups := apptest.Start(t, apptest.Config(t))
+	importInto(t, groups, "grouping.ndjson")
+	g := newBrowser(t)
+	do(t, g, chromedp.Navigate(groups.URL+"/?page=suggestions&from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"))
+	inhibit := text(t, g, "#inhibit table")
+	// support 6, confidence 6/7, 6 notifications saved, six pairs
+	if !strings.Contains(inhibit, `alertname=\"NodeDown\"`) || !strings.Contains(inhibit, "\t6\t86%\t6\t") || !strings.Contains(inhibit, "6 pairs") {
+		t.Errorf("inhibit suggestions: %q", inhibit)
+	}
+	grouping := text(t, g, "#grouping table")
+	if !strings.Contains(grouping, "team\tNodeDown, TargetDown\talertname\t") || !strings.Contains(grouping, "- instance") ||
+		!strings.Contains(grouping, "\t6\t86%\t6\t") || !strings.Contains(grouping, "6 pairs") {
+		t.Errorf("grouping suggestions: %q", grouping)
+	}
+	do(t, g, chromedp.Navigate(groups.URL+"/?page=loops&from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"))
+	if got := text(t, g, "#observed"); got != "None." {
+		t.Errorf("observed loops: %q", got)
+	}
+	g.clean(t)
+}

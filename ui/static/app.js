@@ -94,8 +94,8 @@ async function overview(main) {
     ["Labels", (r) => labels(r.labels)]])));
 }
 
-// drawSeries stacks nothing: one line (or, given paths, bar) per key, with uPlot.
-function drawSeries(target, s, paths) {
+// drawSeries stacks nothing: one line per key, with uPlot.
+function drawSeries(target, s) {
   const times = [...new Set(s.points.map((p) => Date.parse(p.t) / 1000))].sort((a, b) => a - b);
   const keys = [...new Set(s.points.map((p) => p.key))].sort();
   if (times.length === 0) {
@@ -108,7 +108,7 @@ function drawSeries(target, s, paths) {
   const colors = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7b83"];
   new uPlot({
     width: Math.min(1100, document.body.clientWidth - 40), height: 260,
-    series: [{}, ...keys.map((k, i) => ({ label: k || "(none)", stroke: colors[i % colors.length], width: 2, ...(paths ? { paths, fill: colors[i % colors.length] + "99" } : {}) }))],
+    series: [{}, ...keys.map((k, i) => ({ label: k || "(none)", stroke: colors[i % colors.length], width: 2 }))],
   }, data, target);
 }
 
@@ -199,7 +199,7 @@ async function handover(main) {
 // draws it as one series per alert and state, whose points sit on the
 // alert's lane while it is in that state (and are null otherwise), so each
 // stretch is a thick horizontal line; hovering names the alert and state.
-const STATES = [["firing", "#d1242f"], ["silenced", "#8250df"], ["inhibited", "#9a6700"], ["resolved", "#1a7f37"]];
+const STATES = [["firing", "#d1242f", 8], ["silenced", "#8250df", 8], ["inhibited", "#9a6700", 8], ["resolved", "#8c959f", 2]];
 const MAX_LANES = 40;
 
 async function timeline(main) {
@@ -207,11 +207,15 @@ async function timeline(main) {
   const byAlert = new Map();
   for (const e of st.events) {
     const k = e.source + "/" + e.fingerprint;
-    if (!byAlert.has(k)) byAlert.set(k, { name: e.alertname || e.fingerprint, fingerprint: e.fingerprint, events: [] });
+    if (!byAlert.has(k)) byAlert.set(k, { name: e.alertname || e.fingerprint, source: e.source, fingerprint: e.fingerprint, events: [] });
     byAlert.get(k).events.push([Date.parse(e.at) / 1000, e.state]);
   }
   const lanes = [...byAlert.values()].sort((a, b) => b.events.length - a.events.length).slice(0, MAX_LANES)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.name.localeCompare(b.name) || a.source.localeCompare(b.source));
+  // One name in two sources: say which.
+  lanes.forEach((l, i) => {
+    if (lanes.some((m, j) => j !== i && m.name === l.name)) l.name += " · " + l.source;
+  });
   main.append(el("p", { id: "lanes", text: `${byAlert.size} alerts changed state in the window` +
     (byAlert.size > MAX_LANES ? `; the ${MAX_LANES} busiest are shown.` : ".") }));
   if (lanes.length === 0) return;
@@ -229,7 +233,7 @@ async function timeline(main) {
   const series = [{}];
   const data = [times];
   lanes.forEach((l, lane) => {
-    for (const [state, color] of STATES) {
+    for (const [state, color, width] of STATES) {
       const ys = times.map(() => null);
       l.events.forEach(([t, s], i) => {
         if (s !== state) return;
@@ -237,7 +241,7 @@ async function timeline(main) {
         for (let j = at.get(t + 0.001); j < times.length && times[j] <= until; j++) ys[j] = lane;
       });
       if (ys.some((y) => y !== null)) {
-        series.push({ label: `${l.name}: ${state}`, stroke: color, width: 8, spanGaps: false, points: { show: false } });
+        series.push({ label: `${l.name}: ${state}`, stroke: color, width, spanGaps: false, points: { show: false } });
         data.push(ys);
       }
     }
@@ -321,11 +325,24 @@ async function weekly(main) {
     (s.tuned_alerts ? `${t.before.notifications - t.after.notifications} fewer notifications (${t.before.sleep_hours - t.after.sleep_hours} fewer in sleep hours) from the suggested for:/keep_firing_for: of ${s.tuned_alerts} alerts, ${t.delayed.episodes} episodes paging up to ${dur(t.delayed.max_delay_seconds)} later` : "no for:/keep_firing_for: to suggest") +
     (s.inhibit_rules ? `; ${s.inhibit_notifications_saved} fewer from ${s.inhibit_rules} suggested inhibit rules.` : ".") }, " ", link("See the suggestions", "suggestions", { from: r.from, to: r.to })));
   main.append(el("p", { text: `Working hours: ${r.notifications_in_working_hours} notifications; outside: ${r.notifications_out_of_working_hours}; in sleep hours: ${r.notifications_in_sleep_hours}.` }));
-  const perDay = await api("notifications/series", { from: r.from, to: r.to, by: "severity", step: "24h" });
-  main.append(el("h2", { text: "Notifications per day, by severity" }));
+  const perDay = await api("notifications/series", { from: r.from, to: r.to, by: "alertname", step: "24h" });
+  main.append(el("h2", { text: "Notifications per day" }));
   const chart = el("div", { id: "per-day" });
   main.append(chart);
-  drawSeries(chart, perDay, uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8] }) : undefined);
+  // Every day of the week, summed over alerts (bucket starts are the
+  // week's start plus whole days).
+  const start = Date.parse(r.from) / 1000;
+  const days = [...Array(Math.max(1, Math.round((Date.parse(r.to) / 1000 - start) / 86400))).keys()].map((d) => start + d * 86400);
+  const totals = days.map(() => 0);
+  for (const pt of perDay.points) {
+    const d = Math.floor((Date.parse(pt.t) / 1000 - start) / 86400);
+    if (d >= 0 && d < totals.length) totals[d] += pt.notifications;
+  }
+  new uPlot({
+    width: Math.min(1100, document.body.clientWidth - 40), height: 220,
+    series: [{}, { label: "notifications", stroke: "#1f6feb", fill: "#1f6feb99", paths: uPlot.paths.bars({ size: [0.7], align: 1 }) }],
+    scales: { x: { range: [start, start + days.length * 86400] } },
+  }, [days, totals], chart);
   main.append(el("h2", { text: `Busiest hours (${r.timezone})` }));
   const peak = Math.max(1, ...r.busiest_hours.flat());
   const heat = el("table", { class: "heat", id: "heat" });

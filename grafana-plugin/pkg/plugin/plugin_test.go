@@ -56,6 +56,7 @@ func TestEveryQueryTypeAnswersFrames(t *testing.T) {
 		"label_names":               `{"queryType":"label_names"}`,
 		"label_values":              `{"queryType":"label_values","name":"severity"}`,
 		"suggestions_inhibit_rules": `{"queryType":"suggestions_inhibit_rules"}`,
+		"suggestions_group_by":      `{"queryType":"suggestions_group_by"}`,
 		"handover":                  `{"queryType":"handover"}`,
 		"weekly_review":             `{"queryType":"weekly_review","week":"2026-W45"}`,
 		"state_timeline":            `{"queryType":"state_timeline","source":"prod"}`,
