@@ -5,7 +5,7 @@ CHDB_LIB  := .chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 GOLANGCI  := $(shell $(GO) env GOPATH)/bin/golangci-lint
 TESTFLAGS ?=
 
-.PHONY: build run test lint deps chdb tools bench soak screenshots clean plugin ui
+.PHONY: build run test lint deps chdb tools bench soak screenshots dist clean plugin ui
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -56,10 +56,14 @@ lint:
 	$(GOLANGCI) run ./...
 	cd grafana-plugin && $(GOLANGCI) run ./...
 
-# The Grafana datasource: frontend (npm) and backend binary, in grafana-plugin/dist.
+# The Grafana datasource: frontend (npm) and backend binaries, in
+# grafana-plugin/dist, named as Grafana looks for them (gpx_alertlens_OS_ARCH).
+PLUGIN_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
 plugin:
 	cd grafana-plugin && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
-	cd grafana-plugin && CGO_ENABLED=0 $(GO) build -o dist/gpx_alertlens_linux_amd64 ./pkg
+	for p in $(PLUGIN_PLATFORMS); do \
+	  (cd grafana-plugin && CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -trimpath -o dist/gpx_alertlens_$${p%/*}_$${p#*/} ./pkg) || exit 1; \
+	done
 
 bench: chdb
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./queue ./writer
@@ -75,5 +79,10 @@ soak: chdb
 screenshots: build
 	./scripts/screenshots.sh
 
+# Release archives for linux and darwin on amd64 and arm64, with checksums,
+# in dist/ (scripts/dist.sh says what is in them).
+dist: ui
+	./scripts/dist.sh
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -30,7 +30,7 @@ func (a *Analyzer) Handover(ctx context.Context, in HandoverInput) (models.Hando
 
 func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handover, error) {
 	h := &models.Handover{From: models.NewTime(com.From), To: models.NewTime(com.To), Receiver: com.Receiver,
-		Fired: []models.FiredGroup{}, StillFiring: []models.Episode{}, SilencesCreated: []models.HandoverSilence{},
+		Fired: []models.FiredGroup{}, StillFiring: []models.FiringEpisode{}, SilencesCreated: []models.HandoverSilence{},
 		SilencesExpired: []models.HandoverSilence{}, SilencesExpiring: []models.HandoverSilence{}}
 	params, data := com.Params()
 	eps, err := run[episodeWithURL](ctx, a, "episodes", data, params)
@@ -63,13 +63,16 @@ func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handove
 			g.LongestSeconds = d
 		}
 		if e.EndsAt == nil || !e.EndsAt.Before(com.To) {
-			h.StillFiring = append(h.StillFiring, e.Episode)
+			h.StillFiring = append(h.StillFiring, models.FiringEpisode{Episode: e.Episode})
 			g.StillFiringNow++
 		}
 	}
 	for name, g := range groups {
 		g.Alerts = len(alerts[name])
 		h.Fired = append(h.Fired, *g)
+	}
+	if err := a.stillFiringStates(ctx, h.StillFiring, params); err != nil {
+		return nil, err
 	}
 	sort.Slice(h.Fired, func(i, j int) bool {
 		if h.Fired[i].Notifications != h.Fired[j].Notifications {
@@ -112,4 +115,48 @@ func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handove
 		}
 	}
 	return h, nil
+}
+
+// stillFiringStates fills in what Alertmanager did with each still-firing
+// alert at the shift's end, and puts the paging ones first (then silenced,
+// inhibited, unknown; each by start).
+func (a *Analyzer) stillFiringStates(ctx context.Context, eps []models.FiringEpisode, params map[string]string) error {
+	if len(eps) == 0 {
+		return nil
+	}
+	keys := make([]string, len(eps))
+	for i, e := range eps {
+		keys[i] = e.Source + "/" + e.Fingerprint
+	}
+	type stateRow struct {
+		Source      string `json:"source"`
+		Fingerprint string `json:"fingerprint"`
+		State       string `json:"state"`
+	}
+	rows, err := run[stateRow](ctx, a, "states_at", noData, map[string]string{
+		"fingerprints": toCHArray(keys), "scan_from": params["scan_from"], "to": params["to"]})
+	if err != nil {
+		return err
+	}
+	state := map[string]string{}
+	for _, r := range rows {
+		state[r.Source+"/"+r.Fingerprint] = r.State
+	}
+	rank := map[string]int{"firing": 0, "silenced": 1, "inhibited": 2, "unknown": 3}
+	for i := range eps {
+		s, ok := state[keys[i]]
+		if !ok || s == "resolved" {
+			// Never polled, or the poller saw it go while a notification
+			// says it still fires: the history cannot tell.
+			s = "unknown"
+		}
+		eps[i].State = s
+	}
+	sort.SliceStable(eps, func(i, j int) bool {
+		if rank[eps[i].State] != rank[eps[j].State] {
+			return rank[eps[i].State] < rank[eps[j].State]
+		}
+		return eps[i].StartsAt.Before(eps[j].StartsAt.Time)
+	})
+	return nil
 }

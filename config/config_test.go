@@ -180,3 +180,27 @@ func TestEffectiveSleepHours(t *testing.T) {
 		t.Errorf("eu with a global sleep time zone: %+v", s)
 	}
 }
+
+// The example configuration shipped in release archives is the README's
+// configuration block, and it loads and validates.
+func TestExampleConfig(t *testing.T) {
+	example, err := os.ReadFile(filepath.Join("..", "deploy", "alertlens.example.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(string(example), "\nlisten:")
+	if !strings.Contains(string(readme), "```yaml\nlisten:"+body+"```") {
+		t.Errorf("deploy/alertlens.example.yml differs from the README's configuration block")
+	}
+	c, err := Load(filepath.Join("..", "deploy", "alertlens.example.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("the example does not validate: %v", err)
+	}
+}

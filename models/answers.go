@@ -305,13 +305,21 @@ type HandoverSilence struct {
 	URL       string   `json:"url"`
 }
 
+// FiringEpisode is an episode still firing at the end of a shift, and what
+// Alertmanager was doing with it then, as the poller last saw it: firing
+// (paging), silenced, inhibited, or unknown (never polled).
+type FiringEpisode struct {
+	Episode
+	State string `json:"state"`
+}
+
 // Handover is the shift's story.
 type Handover struct {
 	From              Time               `json:"from"`
 	To                Time               `json:"to"`
 	Receiver          string             `json:"receiver"`
 	Fired             []FiredGroup       `json:"fired"`
-	StillFiring       []Episode          `json:"still_firing"`
+	StillFiring       []FiringEpisode    `json:"still_firing"`
 	Flapping          []FlappingAlert    `json:"flapping"`
 	FailedInhibitions []FailedInhibition `json:"failed_inhibitions"`
 	SilencesCreated   []HandoverSilence  `json:"silences_created"`

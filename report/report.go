@@ -81,9 +81,9 @@ func Handover(h models.Handover) string {
 		[]string{"Alert", "Alerts", "Episodes", "Notifications", "First", "Last", "Longest", "Still firing"}, fired)
 	still := make([][]string, len(h.StillFiring))
 	for i, e := range h.StillFiring {
-		still[i] = []string{mdEscape(e.Alertname), hm(e.StartsAt.Time), code(models.LabelString(e.Labels))}
+		still[i] = []string{mdEscape(e.Alertname), e.State, hm(e.StartsAt.Time), code(models.LabelString(e.Labels))}
 	}
-	mdSection(&b, "Still firing at "+hm(h.To.Time)+" UTC", "None.", []string{"Alert", "Since", "Labels"}, still)
+	mdSection(&b, "Still firing at "+hm(h.To.Time)+" UTC (paging first)", "None.", []string{"Alert", "State", "Since", "Labels"}, still)
 	writeFlapping(&b, h.Flapping)
 	failed := make([][]string, len(h.FailedInhibitions))
 	for i, f := range h.FailedInhibitions {

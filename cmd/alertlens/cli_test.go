@@ -385,3 +385,49 @@ func TestRulesSuggest(t *testing.T) {
 		})
 	}
 }
+
+func runEnv(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+// A CLI configuration file like amtool's names the server and the output;
+// a flag on the command line wins over it; a key it cannot set is named,
+// with the ones it can.
+func TestCLIConfigFile(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	importRecording(t, svc, "lookup.ndjson")
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "cli.yml"), filepath.Join(dir, "bad.yml")
+	if err := os.WriteFile(good, []byte("url: "+svc.URL+"\noutput: json\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("urll: "+svc.URL+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := []string{"--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T11:00:00Z"}
+	_, api := svc.Get(t, "/api/v1/sources?from=2026-11-02T09%3A30%3A00Z&to=2026-11-02T11%3A00%3A00Z")
+	out, errOut, code := runEnv(t, []string{"ALERTLENS_CLI_CONFIG=" + good, "ALERTLENS_URL="}, append([]string{"sources"}, w...)...)
+	if code != 0 || out != string(api) {
+		t.Fatalf("sources with the file: exit %d, stderr %q\n got %s\nwant %s", code, errOut, out, api)
+	}
+	out, _, code = runEnv(t, []string{"ALERTLENS_CLI_CONFIG=" + good, "ALERTLENS_URL="}, append([]string{"sources", "-o", "table"}, w...)...)
+	if code != 0 || strings.HasPrefix(out, "{") || !strings.Contains(out, "prod") {
+		t.Fatalf("-o table over the file's json: exit %d, %q", code, out)
+	}
+	_, errOut, code = runEnv(t, []string{"ALERTLENS_CLI_CONFIG=" + bad}, "sources")
+	if code != 1 || !strings.Contains(errOut, `"urll" is not a setting (it may set bearer-token, output, password, timeout, url, username)`) {
+		t.Fatalf("a wrong key: exit %d, stderr %q", code, errOut)
+	}
+}

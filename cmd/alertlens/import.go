@@ -21,10 +21,12 @@ type clientFlags struct {
 	token    string
 	username string
 	password string
+	timeout  time.Duration
 }
 
 func (c *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.url, "url", envOr("ALERTLENS_URL", "http://localhost:9095"), "alertlens server (env ALERTLENS_URL)")
+	fs.DurationVar(&c.timeout, "timeout", time.Minute, "give up on a request to the server after this long (not import, which waits for its rows)")
 	fs.StringVar(&c.token, "bearer-token", os.Getenv("ALERTLENS_BEARER_TOKEN"), "bearer token for the API (env ALERTLENS_BEARER_TOKEN)")
 	fs.StringVar(&c.username, "username", os.Getenv("ALERTLENS_USERNAME"), "basic auth user (env ALERTLENS_USERNAME)")
 	fs.StringVar(&c.password, "password", os.Getenv("ALERTLENS_PASSWORD"), "basic auth password (env ALERTLENS_PASSWORD)")
@@ -38,6 +40,10 @@ func (c *clientFlags) authorize(r *http.Request) {
 		r.SetBasicAuth(c.username, c.password)
 	}
 }
+
+// client is the HTTP client of read commands: the --timeout bounds each
+// request.
+func (c *clientFlags) client() *http.Client { return &http.Client{Timeout: c.timeout} }
 
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {
@@ -85,6 +91,9 @@ func runImport(ctx context.Context, args []string) error {
 	fs.Usage = func() {
 		_, _ = fmt.Fprintln(fs.Output(), "usage: alertlens import [flags] FILE...\n\nPosts recordings (NDJSON), or with --events the event recorder's JSONL files, to a running alertlens, one file at a time.")
 		fs.PrintDefaults()
+	}
+	if err := applyCLIConfig(fs); err != nil {
+		return err
 	}
 	if err := fs.Parse(args); err != nil {
 		return err

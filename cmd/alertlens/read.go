@@ -60,6 +60,9 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 		_, _ = fmt.Fprintf(fs.Output(), "usage: alertlens %s%s [flags]\n\n%s (GET %s)\n\n", d.Command, arg, d.Summary, d.Path)
 		fs.PrintDefaults()
 	}
+	if err := applyCLIConfig(fs); err != nil {
+		return err
+	}
 	fs.SetOutput(os.Stdout) // --help is an answer, not an error
 	positional, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -168,7 +171,7 @@ func get(ctx context.Context, cf *clientFlags, path string, q url.Values) ([]byt
 		return nil, err
 	}
 	cf.authorize(req)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := cf.client().Do(req)
 	if err != nil {
 		return nil, err
 	}

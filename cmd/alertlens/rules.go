@@ -43,6 +43,9 @@ func runRules(ctx context.Context, args []string) error {
 	source := fs.String("source", "", "only this source's alerts")
 	apply := fs.Bool("apply", false, "write the files instead of printing the diff")
 	fs.SetOutput(os.Stdout)
+	if err := applyCLIConfig(fs); err != nil {
+		return err
+	}
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return err
 	}

@@ -83,6 +83,9 @@ func runSilences(ctx context.Context, args []string) error {
 	within := fs.Duration("within", 24*time.Hour, "extend: silences that end within this")
 	by := fs.Duration("by", 24*time.Hour, "extend: how much longer")
 	fs.SetOutput(os.Stdout)
+	if err := applyCLIConfig(fs); err != nil {
+		return err
+	}
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return err
 	}

@@ -183,7 +183,7 @@ async function handover(main) {
     ["Notifications", (r) => r.notifications], ["First", (r) => r.first], ["Last", (r) => r.last], ["Longest", (r) => dur(r.longest_seconds)],
     ["Still firing", (r) => r.still_firing]])));
   main.append(el("h2", { text: "Still firing" }));
-  main.append(el("div", { id: "still" }, table(h.still_firing, [["Alert", alertLink], ["Since", (r) => r.starts_at], ["Source", (r) => r.source],
+  main.append(el("div", { id: "still" }, table(h.still_firing, [["Alert", alertLink], ["State", (r) => r.state], ["Since", (r) => r.starts_at], ["Source", (r) => r.source],
     ["Labels", (r) => labels(r.labels)]])));
   main.append(el("h2", { text: "Failed inhibitions" }));
   main.append(table(h.failed_inhibitions, [["Notified at", (r) => r.notified_at], ["Alert", alertLink], ["Cause", (r) => r.known_cause || r.cause || "–"]]));
