@@ -233,6 +233,7 @@ func (a *Analyzer) ifSuggested(ctx context.Context, com Common, flapping []model
 	out.InhibitRules = len(rules.Suggestions)
 	for _, s := range rules.Suggestions {
 		out.InhibitNotificationsSaved += s.NotificationsSaved
+		out.InhibitSleepHoursSaved += s.SleepHoursSaved
 	}
 	return out, nil
 }

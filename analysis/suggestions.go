@@ -37,6 +37,8 @@ type coPair struct {
 	ALabels       map[string]string `json:"a_labels"`
 	BLabels       map[string]string `json:"b_labels"`
 	BFiringDuring int               `json:"b_firing_during"`
+	BFiringOOH    int               `json:"b_firing_during_ooh"`
+	BFiringSleep  int               `json:"b_firing_during_sleep"`
 
 	agree map[string]bool // agreeing(), kept once per row
 }
@@ -65,6 +67,13 @@ func (p coPair) agreeing() map[string]bool {
 func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (models.InhibitRuleSuggestions, error) {
 	params, data := in.Params()
 	params["within_ms"] = strconv.FormatInt(in.Within.Milliseconds(), 10)
+	var err error
+	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, in.From, in.To); err != nil {
+		return models.InhibitRuleSuggestions{}, err
+	}
+	if params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, in.From, in.To); err != nil {
+		return models.InhibitRuleSuggestions{}, err
+	}
 	pairs, err := run[coPair](ctx, a, "suggestions_inhibit_rules", data, params)
 	if err != nil {
 		return models.InhibitRuleSuggestions{}, err
@@ -133,6 +142,8 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 				return models.InhibitRuleSuggestions{}, fmt.Errorf("suggested rule %s -> %s does not mute its own evidence", k.a, k.b)
 			}
 			s.NotificationsSaved += p.BFiringDuring
+			s.OutOfHoursSaved += p.BFiringOOH
+			s.SleepHoursSaved += p.BFiringSleep
 			s.Evidence = append(s.Evidence, models.CoOccurrence{SourceFingerprint: p.AFP, TargetFingerprint: p.BFP, SourceStartsAt: p.AStart, TargetStartsAt: p.BStart})
 		}
 		sort.Slice(s.Evidence, func(i, j int) bool { return s.Evidence[i].TargetStartsAt.Before(s.Evidence[j].TargetStartsAt.Time) })

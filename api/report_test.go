@@ -74,7 +74,7 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 func untuned(notifications, episodes, outOfHours, sleep int) string {
 	c := fmt.Sprintf(`{"notifications":%d,"episodes":%d,"out_of_hours":%d,"sleep_hours":%d}`, notifications, episodes, outOfHours, sleep)
 	return `{"tuned_alerts":0,"tuning":{"after":` + c + `,"before":` + c + `,"delayed":{"episodes":0,"max_delay_seconds":0},
-		"for_seconds":0,"keep_firing_for_seconds":0,"merged":0},"inhibit_rules":0,"inhibit_notifications_saved":0}`
+		"for_seconds":0,"keep_firing_for_seconds":0,"merged":0},"inhibit_rules":0,"inhibit_notifications_saved":0,"inhibit_sleep_hours_saved":0}`
 }
 
 func mustJSON(v any) []byte {
@@ -146,7 +146,7 @@ func TestWeeklyReportIfSuggested(t *testing.T) {
 		"after":{"notifications":13,"episodes":7,"out_of_hours":0,"sleep_hours":0},
 		"before":{"notifications":21,"episodes":11,"out_of_hours":0,"sleep_hours":0},
 		"delayed":{"episodes":2,"max_delay_seconds":660},"for_seconds":0,"keep_firing_for_seconds":0,"merged":0},
-		"inhibit_rules":0,"inhibit_notifications_saved":0}`)
+		"inhibit_rules":0,"inhibit_notifications_saved":0,"inhibit_sleep_hours_saved":0}`)
 	_, md := svc.Get(t, "/api/v1/report/weekly?week=2026-W45&format=markdown")
 	want := "- If this week's suggestions had been in place: the suggested for:/keep_firing_for: of 1 alert: 8 fewer notifications (0 fewer out of hours, 0 fewer in sleep hours), 2 episodes paging up to 11m0s later\n"
 	if !strings.Contains(string(md), want) {

@@ -18,7 +18,9 @@ import (
 // (NodeDown, TargetDown): 6 of TargetDown's 7 episodes co-occur (support 6,
 // confidence 6/7); the labels every pair shares besides alertname are
 // cluster and instance (job differs); each co-occurring TargetDown episode
-// had its one firing notification while NodeDown fired: 6 saved.
+// had its one firing notification while NodeDown fired: 6 saved, all six
+// (01:01–06:01 on a Thursday, UTC) out of the default working hours
+// (weekdays 09–18) and in the default sleep hours (23–07).
 // (NodeDown, DiskFull) and (DiskFull, TargetDown) co-occur once each:
 // support 1, under min_support 5. Nothing starts before NodeDown.
 func TestSuggestInhibitRules(t *testing.T) {
@@ -29,7 +31,7 @@ func TestSuggestInhibitRules(t *testing.T) {
 			`:00:00Z","target_starts_at":"2026-11-05T0` + k + `:01:00Z"}`
 	}
 	want := `{"refused":[],"suggestions":[{"source":"prod","source_matchers":["alertname=\"NodeDown\""],"target_matchers":["alertname=\"TargetDown\""],
-		"equal":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,
+		"equal":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,"out_of_hours_saved":6,"sleep_hours_saved":6,
 		"yaml":"- source_matchers:\n    - \"alertname=\\\"NodeDown\\\"\"\n  target_matchers:\n    - \"alertname=\\\"TargetDown\\\"\"\n  equal:\n    - \"cluster\"\n    - \"instance\"\n",
 		"evidence":[` + ev("1") + `,` + ev("2") + `,` + ev("3") + `,` + ev("4") + `,` + ev("5") + `,` + ev("6") + `]}]}`
 	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w, want)

@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,6 +43,9 @@ type process struct {
 	url  string
 	cmd  *exec.Cmd
 	log  *os.File
+	// readyCode is what /-/ready answers once the server is up (0: 200;
+	// 401 behind basic auth).
+	readyCode int
 }
 
 func (p *process) start() {
@@ -60,7 +64,7 @@ func (p *process) start() {
 		resp, err := http.Get(p.url + "/-/ready")
 		if err == nil {
 			_ = resp.Body.Close()
-			if resp.StatusCode == 200 {
+			if want := cmp.Or(p.readyCode, 200); resp.StatusCode == want {
 				return
 			}
 		}

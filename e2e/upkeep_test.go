@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/config"
 )
@@ -158,5 +160,47 @@ func silenceUpkeep(t *testing.T, build alertmanager) {
 	out, err = runCLI(t, "silences", "extend", "--url", svc.URL, "--alertmanager", "http://127.0.0.1:1", "--source", "prod")
 	if err == nil || !strings.Contains(out, "reading silences from Alertmanager") || !strings.Contains(out, "connection refused") {
 		t.Fatalf("unreachable Alertmanager: %v\n%s", err, out)
+	}
+}
+
+// Silence upkeep against an Alertmanager behind basic auth (its
+// --web.config.file, as exporter-toolkit reads it): the right credentials
+// in a Prometheus http_config file work, a wrong password is a clear error
+// that names the file to fix, and nothing changes.
+func TestSilenceUpkeepAuth(t *testing.T) {
+	for _, am := range alertmanagers(t) {
+		t.Run(am.version, func(t *testing.T) {
+			dir := t.TempDir()
+			hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
+			if err != nil {
+				t.Fatal(err)
+			}
+			web := filepath.Join(dir, "web.yml")
+			if err := os.WriteFile(web, []byte("basic_auth_users:\n  admin: "+string(hash)+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			port := freePort(t)
+			svc := apptest.Start(t, apptest.Config(t))
+			p := newProcess(t, am.bin, port)
+			p.args = append(amArgs(t, t.TempDir(), port, fmt.Sprintf(amConfig, svc.URL)), "--web.config.file="+web)
+			p.readyCode = http.StatusUnauthorized
+			p.start()
+			httpConfig := func(password string) string {
+				f := filepath.Join(dir, password+".yml")
+				if err := os.WriteFile(f, []byte("basic_auth:\n  username: admin\n  password: "+password+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return f
+			}
+			base := []string{"silences", "extend", "--url", svc.URL, "--alertmanager", p.url, "--source", "prod"}
+			out, err := runCLI(t, append(base, "--http-config-file", httpConfig("s3cret"))...)
+			if err != nil || !strings.Contains(out, "no silence to extend") {
+				t.Fatalf("with the right password: %v\n%s", err, out)
+			}
+			out, err = runCLI(t, append(base, "--http-config-file", httpConfig("wrong"), "--apply")...)
+			if err == nil || !strings.Contains(out, "Alertmanager refused the credentials (401)") || !strings.Contains(out, "--http-config-file") {
+				t.Fatalf("with a wrong password: %v\n%s", err, out)
+			}
+		})
 	}
 }

@@ -371,6 +371,7 @@ type IfSuggested struct {
 	Tuning                    WhatIf `json:"tuning"`
 	InhibitRules              int    `json:"inhibit_rules"`
 	InhibitNotificationsSaved int    `json:"inhibit_notifications_saved"`
+	InhibitSleepHoursSaved    int    `json:"inhibit_sleep_hours_saved"`
 }
 
 // StateEvent is one alert entering a state.
@@ -453,15 +454,18 @@ type CoOccurrence struct {
 
 // InhibitRuleSuggestion is an inhibit rule the history argues for.
 type InhibitRuleSuggestion struct {
-	Source             string         `json:"source"`
-	SourceMatchers     []string       `json:"source_matchers"`
-	TargetMatchers     []string       `json:"target_matchers"`
-	Equal              []string       `json:"equal"`
-	Support            int            `json:"support"`
-	Confidence         float64        `json:"confidence"`
-	NotificationsSaved int            `json:"notifications_saved"`
-	YAML               string         `json:"yaml"`
-	Evidence           []CoOccurrence `json:"evidence"`
+	Source             string   `json:"source"`
+	SourceMatchers     []string `json:"source_matchers"`
+	TargetMatchers     []string `json:"target_matchers"`
+	Equal              []string `json:"equal"`
+	Support            int      `json:"support"`
+	Confidence         float64  `json:"confidence"`
+	NotificationsSaved int      `json:"notifications_saved"`
+	// Of those, the ones out of working hours and in sleep hours.
+	OutOfHoursSaved int            `json:"out_of_hours_saved"`
+	SleepHoursSaved int            `json:"sleep_hours_saved"`
+	YAML            string         `json:"yaml"`
+	Evidence        []CoOccurrence `json:"evidence"`
 }
 
 // RefusedSuggestion is a rule that passed the thresholds but is not

@@ -199,7 +199,8 @@ func ifSuggested(s models.IfSuggested) string {
 		parts = append(parts, p)
 	}
 	if s.InhibitRules > 0 {
-		parts = append(parts, fmt.Sprintf("%s: %d fewer notifications", plural(s.InhibitRules, "suggested inhibit rule"), s.InhibitNotificationsSaved))
+		parts = append(parts, fmt.Sprintf("%s: %d fewer notifications (%d fewer in sleep hours)", plural(s.InhibitRules, "suggested inhibit rule"),
+			s.InhibitNotificationsSaved, s.InhibitSleepHoursSaved))
 	}
 	if len(parts) == 0 {
 		return "nothing to suggest"

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	openapiruntime "github.com/go-openapi/runtime"
 	clientruntime "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
 	amclient "github.com/prometheus/alertmanager/api/v2/client"
@@ -126,7 +127,7 @@ func expireStale(ctx context.Context, u *upkeepFlags, api *amclient.Alertmanager
 		}
 		got, err := api.Silence.GetSilence(silence.NewGetSilenceParamsWithContext(ctx).WithSilenceID(strfmt.UUID(s.ID)))
 		if err != nil {
-			return fmt.Errorf("reading silence %s from Alertmanager: %w", s.ID, err)
+			return amError(fmt.Sprintf("reading silence %s from Alertmanager", s.ID), err)
 		}
 		if st := got.Payload.Status; st == nil || st.State == nil || *st.State != models.SilenceStatusStateActive {
 			fmt.Printf("skipped %s: no longer active\n", s.ID)
@@ -136,10 +137,10 @@ func expireStale(ctx context.Context, u *upkeepFlags, api *amclient.Alertmanager
 		comment := strings.TrimSpace(*ps.Comment + " " + stamp("expired as stale ("+why+")"))
 		ps.Comment = &comment
 		if _, err := api.Silence.PostSilences(silence.NewPostSilencesParamsWithContext(ctx).WithSilence(ps)); err != nil {
-			return fmt.Errorf("noting the expiry in silence %s: %w", s.ID, err)
+			return amError(fmt.Sprintf("noting the expiry in silence %s", s.ID), err)
 		}
 		if _, err := api.Silence.DeleteSilence(silence.NewDeleteSilenceParamsWithContext(ctx).WithSilenceID(strfmt.UUID(s.ID))); err != nil {
-			return fmt.Errorf("expiring silence %s: %w", s.ID, err)
+			return amError(fmt.Sprintf("expiring silence %s", s.ID), err)
 		}
 		fmt.Printf("expired %s (%s)\n", s.ID, why)
 	}
@@ -154,11 +155,11 @@ func expireStale(ctx context.Context, u *upkeepFlags, api *amclient.Alertmanager
 func extendSilences(ctx context.Context, u *upkeepFlags, api *amclient.AlertmanagerAPI, within, by time.Duration) error {
 	sils, err := api.Silence.GetSilences(silence.NewGetSilencesParamsWithContext(ctx))
 	if err != nil {
-		return fmt.Errorf("reading silences from Alertmanager: %w", err)
+		return amError("reading silences from Alertmanager", err)
 	}
 	alerts, err := api.Alert.GetAlerts(alert.NewGetAlertsParamsWithContext(ctx))
 	if err != nil {
-		return fmt.Errorf("reading alerts from Alertmanager: %w", err)
+		return amError("reading alerts from Alertmanager", err)
 	}
 	silencing := map[string]int{}
 	for _, a := range alerts.Payload {
@@ -191,7 +192,7 @@ func extendSilences(ctx context.Context, u *upkeepFlags, api *amclient.Alertmana
 		ps.Comment = &comment
 		res, err := api.Silence.PostSilences(silence.NewPostSilencesParamsWithContext(ctx).WithSilence(ps))
 		if err != nil {
-			return fmt.Errorf("extending silence %s: %w", *s.ID, err)
+			return amError(fmt.Sprintf("extending silence %s", *s.ID), err)
 		}
 		fmt.Printf("extended %s to %s (now %s)\n", *s.ID, newEnd.UTC().Format(time.RFC3339), res.Payload.SilenceID)
 	}
@@ -199,4 +200,14 @@ func extendSilences(ctx context.Context, u *upkeepFlags, api *amclient.Alertmana
 		fmt.Println("no silence to extend")
 	}
 	return nil
+}
+
+// amError says what failed against Alertmanager; a refusal of the
+// credentials says where they come from.
+func amError(what string, err error) error {
+	var apiErr *openapiruntime.APIError
+	if errors.As(err, &apiErr) && (apiErr.Code == http.StatusUnauthorized || apiErr.Code == http.StatusForbidden) {
+		return fmt.Errorf("%s: Alertmanager refused the credentials (%d): check the basic_auth or authorization in --http-config-file", what, apiErr.Code)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -281,7 +281,7 @@ async function suggestions(main) {
   main.append(el("p", { text: "Alerts that start while another is firing, on the same labels: the rule would have muted them. Each rule was checked with Alertmanager's own inhibit code against its evidence." }));
   main.append(el("div", { id: "inhibit" }, table(inhibit.suggestions, [["Source", (r) => r.source], ["Rule", (r) => el("pre", { text: r.yaml })],
     ["Support", (r) => r.support], ["Confidence", (r) => Math.round(r.confidence * 100) + "%"], ["Notifications saved", (r) => r.notifications_saved],
-    ["Evidence", evidence]])));
+    ["In sleep hours", (r) => r.sleep_hours_saved], ["Evidence", evidence]])));
   if (inhibit.refused.length) {
     main.append(el("h2", { text: "Not suggested" }));
     main.append(table(inhibit.refused, [["Source", (r) => r.source], ["Source matchers", (r) => r.source_matchers.join(", ")],
@@ -323,7 +323,7 @@ async function weekly(main) {
   const t = s.tuning;
   main.append(el("p", { class: "summary", id: "if-suggested", text: "If this week's suggestions had been in place: " +
     (s.tuned_alerts ? `${t.before.notifications - t.after.notifications} fewer notifications (${t.before.sleep_hours - t.after.sleep_hours} fewer in sleep hours) from the suggested for:/keep_firing_for: of ${s.tuned_alerts} alerts, ${t.delayed.episodes} episodes paging up to ${dur(t.delayed.max_delay_seconds)} later` : "no for:/keep_firing_for: to suggest") +
-    (s.inhibit_rules ? `; ${s.inhibit_notifications_saved} fewer from ${s.inhibit_rules} suggested inhibit rules.` : ".") }, " ", link("See the suggestions", "suggestions", { from: r.from, to: r.to })));
+    (s.inhibit_rules ? `; ${s.inhibit_notifications_saved} fewer (${s.inhibit_sleep_hours_saved} in sleep hours) from ${s.inhibit_rules} suggested inhibit rules.` : ".") }, " ", link("See the suggestions", "suggestions", { from: r.from, to: r.to })));
   main.append(el("p", { text: `Working hours: ${r.notifications_in_working_hours} notifications; outside: ${r.notifications_out_of_working_hours}; in sleep hours: ${r.notifications_in_sleep_hours}.` }));
   const perDay = await api("notifications/series", { from: r.from, to: r.to, by: "alertname", step: "24h" });
   main.append(el("h2", { text: "Notifications per day" }));
