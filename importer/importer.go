@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -71,6 +72,24 @@ type Result struct {
 	// AlreadyImported: the same recording was imported before; nothing was
 	// stored again (lines and rows are the earlier import's).
 	AlreadyImported bool `json:"already_imported"`
+}
+
+// Progress hears an import's phases as they go: "validating" and
+// "replaying" count lines (done of total), "storing" counts the queued
+// bytes the writer has stored.
+type Progress func(phase string, done, total int64)
+
+type progressKey struct{}
+
+// WithProgress returns a context whose imports report to p.
+func WithProgress(ctx context.Context, p Progress) context.Context {
+	return context.WithValue(ctx, progressKey{}, p)
+}
+
+func report(ctx context.Context, phase string, done, total int64) {
+	if p, ok := ctx.Value(progressKey{}).(Progress); ok {
+		p(phase, done, total)
+	}
 }
 
 // readableWait bounds how long an import waits for its rows to be stored.
@@ -200,7 +219,9 @@ func (im *Importer) replay(ctx context.Context, lines []recording.Line, content 
 	// is stored.
 	payloads := map[int]*amwebhook.Message{}
 	evs := map[int]*eventrecorderpb.Event{}
-	for _, l := range lines {
+	total := int64(len(lines))
+	for i, l := range lines {
+		report(ctx, "validating", int64(i), total)
 		switch l.Kind {
 		case recording.KindWebhook:
 			msg, err := webhook.Decode(l.Payload, im.limits)
@@ -248,7 +269,8 @@ func (im *Importer) replay(ctx context.Context, lines []recording.Line, content 
 		differs[source] = d
 		return d, nil
 	}
-	for _, l := range lines {
+	for i, l := range lines {
+		report(ctx, "replaying", int64(i), total)
 		switch l.Kind {
 		case recording.KindWebhook:
 			if _, _, err := in.IngestDecoded(ctx, payloads[l.Number], l.Payload, l.Source, l.At); err != nil {
@@ -304,6 +326,7 @@ func (im *Importer) replay(ctx context.Context, lines []recording.Line, content 
 	wait, cancel := context.WithTimeout(ctx, readableWait)
 	defer cancel()
 	for !im.q.Stored(end) {
+		report(ctx, "storing", int64(res.Rows), int64(res.Rows))
 		select {
 		case <-wait.Done():
 			return res, nil
@@ -331,19 +354,85 @@ func (im *Importer) serve(c echo.Context) error {
 	_ = rc.SetReadDeadline(time.Now().Add(time.Hour))
 	_ = rc.SetWriteDeadline(time.Now().Add(time.Hour))
 	body := http.MaxBytesReader(c.Response(), req.Body, im.maxBytes)
-	var res Result
-	var err error
-	switch f := c.QueryParam("format"); f {
+	format := c.QueryParam("format")
+	switch format {
 	case "", "recording":
-		res, err = im.Import(req.Context(), body)
 	case "events":
 		if src := c.QueryParam("source"); !config.ValidSourceName(src) {
 			return echo.NewHTTPError(http.StatusBadRequest, "parameter source: "+strconv.Quote(src)+" is not a source name (format=events needs the source the events come from)")
 		}
-		res, err = im.ImportEvents(req.Context(), body, c.QueryParam("source"))
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, "parameter format: "+strconv.Quote(f)+" is neither recording nor events")
+		return echo.NewHTTPError(http.StatusBadRequest, "parameter format: "+strconv.Quote(format)+" is neither recording nor events")
 	}
+	run := func(ctx context.Context) (Result, error) {
+		if format == "events" {
+			return im.ImportEvents(ctx, body, c.QueryParam("source"))
+		}
+		return im.Import(ctx, body)
+	}
+	if strings.Contains(req.Header.Get("Accept"), "application/x-ndjson") {
+		return im.stream(c, run)
+	}
+	res, err := run(req.Context())
+	if err != nil {
+		return im.failure(c, err)
+	}
+	im.log.LogAttrs(req.Context(), slog.LevelInfo, "recording imported", slog.Int("lines", res.Lines), slog.Int("rows", res.Rows))
+	return c.JSON(http.StatusOK, res)
+}
+
+// stream answers an import as NDJSON progress lines, for a client that
+// asks (Accept: application/x-ndjson) to show what the server is doing:
+// {"phase","done","total"} when a phase starts and at most every 200 ms in
+// it, then one last line, the
+// result {"phase":"done","result":{…}} or {"phase":"failed","status":N,
+// "error":"…"} with the status the plain answer would have had (the
+// response itself is 200 once it started).
+func (im *Importer) stream(c echo.Context, run func(context.Context) (Result, error)) error {
+	w := c.Response()
+	// The header goes out with the first line, once the recording has been
+	// read: an HTTP/1 server that starts answering first would consume the
+	// unread body.
+	w.Header().Set(echo.HeaderContentType, "application/x-ndjson")
+	enc := json.NewEncoder(w)
+	var mu sync.Mutex
+	last := time.Time{}
+	line := func(v any) {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = enc.Encode(v)
+		w.Flush()
+	}
+	type progressLine struct {
+		Phase string `json:"phase"`
+		Done  int64  `json:"done"`
+		Total int64  `json:"total"`
+	}
+	lastPhase := ""
+	ctx := WithProgress(c.Request().Context(), func(phase string, done, total int64) {
+		if phase == lastPhase && time.Since(last) < 200*time.Millisecond {
+			return
+		}
+		last, lastPhase = time.Now(), phase
+		line(progressLine{phase, done, total})
+	})
+	res, err := run(ctx)
+	if err != nil {
+		he := &echo.HTTPError{}
+		if !errors.As(im.failure(c, err), &he) {
+			he = echo.NewHTTPError(http.StatusServiceUnavailable, "import failed")
+		}
+		line(map[string]any{"phase": "failed", "status": he.Code, "error": fmt.Sprint(he.Message)})
+		return nil
+	}
+	im.log.LogAttrs(ctx, slog.LevelInfo, "recording imported", slog.Int("lines", res.Lines), slog.Int("rows", res.Rows))
+	line(map[string]any{"phase": "done", "result": res})
+	return nil
+}
+
+// failure turns an import's error into the HTTP error a client gets.
+func (im *Importer) failure(c echo.Context, err error) error {
+	req := c.Request()
 	var le *recording.LineError
 	var qe *QueueError
 	var mb *http.MaxBytesError
@@ -361,6 +450,5 @@ func (im *Importer) serve(c echo.Context) error {
 		}
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "import failed, retry later (the service log says why)")
 	}
-	im.log.LogAttrs(req.Context(), slog.LevelInfo, "recording imported", slog.Int("lines", res.Lines), slog.Int("rows", res.Rows))
-	return c.JSON(http.StatusOK, res)
+	return nil
 }

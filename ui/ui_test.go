@@ -30,7 +30,7 @@ type browser struct {
 	problems []string
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -67,7 +67,7 @@ func newBrowser(t *testing.T) *browser {
 	return b
 }
 
-func (b *browser) clean(t *testing.T) {
+func (b *browser) clean(t testing.TB) {
 	t.Helper()
 	b.mu.Lock()
 	defer b.mu.Unlock()

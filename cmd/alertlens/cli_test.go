@@ -431,3 +431,40 @@ func TestCLIConfigFile(t *testing.T) {
 		t.Fatalf("a wrong key: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// Import on a terminal (a pty, through util-linux's script): the progress
+// line follows the server's phases, and is cleared before the result, which
+// stands on a clean line of its own.
+func TestImportProgressOnATerminal(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Fatalf("script (util-linux) runs the CLI on a pty: %v", err)
+	}
+	svc := apptest.Start(t, apptest.Config(t))
+	rec := filepath.Join(t.TempDir(), "big.ndjson")
+	var b strings.Builder
+	const n = 30000
+	for i := range n {
+		fmt.Fprintf(&b, `{"kind":"webhook","at":"2026-11-02T10:%02d:%02dZ","source":"prod","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g","truncatedAlerts":0,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"firing","labels":{"alertname":"Big","n":"%d"},"annotations":{},"startsAt":"2026-11-02T10:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"%016x"}]}}`+"\n",
+			i/60%60, i%60, i, i+1)
+	}
+	if err := os.WriteFile(rec, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(script, "-qec", binary+" import --url "+svc.URL+" "+rec, "/dev/null").CombinedOutput()
+	if err != nil {
+		t.Fatalf("import on a pty: %v\n%q", err, out)
+	}
+	text := string(out)
+	result := fmt.Sprintf("%s: %d lines, %d rows", rec, n, n)
+	// The phases the server went through, each on the status line.
+	for _, phase := range []string{rec + ": validating ", rec + ": replaying "} {
+		if !strings.Contains(text, "\r\x1b[K"+phase) {
+			t.Errorf("no %q on the status line:\n%q", phase, text[:min(len(text), 2000)])
+		}
+	}
+	// Cleared, then the result alone on its line, and nothing after it.
+	if !strings.HasSuffix(strings.TrimRight(text, "\r\n"), "\r\x1b["+"K"+result) {
+		t.Errorf("the output does not end with the cleared line and %q:\n%q", result, text[max(0, len(text)-500):])
+	}
+}

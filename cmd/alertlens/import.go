@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -152,29 +153,51 @@ func importFile(ctx context.Context, cf *clientFlags, path, name string, tty boo
 	req.ContentLength = st.Size()
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	cf.authorize(req)
-	done := make(chan struct{})
-	if tty {
-		go func() {
-			t := time.NewTicker(200 * time.Millisecond)
-			defer t.Stop()
-			for {
-				select {
-				case <-done:
-					fmt.Fprintf(os.Stderr, "\r\033[K")
-					return
-				case <-t.C:
-					n := pr.n.Load()
-					pct := 100.0
-					if st.Size() > 0 {
-						pct = 100 * float64(n) / float64(st.Size())
-					}
-					fmt.Fprintf(os.Stderr, "\r\033[K%s: %5.1f%% (%s of %s)", name, pct, human(n), human(st.Size()))
-				}
-			}
-		}()
+	if !tty {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return res, err
+		}
+		defer func() { _ = resp.Body.Close() }()
+		if resp.StatusCode != http.StatusOK {
+			return res, apiError(resp)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+			return res, fmt.Errorf("reading the server's answer: %w", err)
+		}
+		return res, nil
 	}
+	// On a terminal: the upload's progress, then the server's own phases
+	// (it streams them when asked), on one line cleared at the end.
+	req.Header.Set("Accept", "application/x-ndjson")
+	line := newStatusLine(os.Stderr, name)
+	defer line.clear()
+	uploaded := make(chan struct{})
+	var ticking sync.WaitGroup
+	// stopUpload ends the upload's progress (once), before anything else
+	// writes the line.
+	stopUpload := sync.OnceFunc(func() { close(uploaded); ticking.Wait() })
+	defer stopUpload()
+	ticking.Add(1)
+	go func() {
+		defer ticking.Done()
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-uploaded:
+				return
+			case <-t.C:
+				n := pr.n.Load()
+				pct := 100.0
+				if st.Size() > 0 {
+					pct = 100 * float64(n) / float64(st.Size())
+				}
+				line.set(fmt.Sprintf("uploading %5.1f%% (%s of %s)", pct, human(n), human(st.Size())))
+			}
+		}
+	}()
 	resp, err := http.DefaultClient.Do(req)
-	close(done)
 	if err != nil {
 		return res, err
 	}
@@ -182,10 +205,74 @@ func importFile(ctx context.Context, cf *clientFlags, path, name string, tty boo
 	if resp.StatusCode != http.StatusOK {
 		return res, apiError(resp)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return res, fmt.Errorf("reading the server's answer: %w", err)
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/x-ndjson") {
+		// a server without progress: its answer is the result
+		if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+			return res, fmt.Errorf("reading the server's answer: %w", err)
+		}
+		return res, nil
 	}
-	return res, nil
+	dec := json.NewDecoder(resp.Body)
+	var started time.Time
+	for {
+		var m struct {
+			Phase  string       `json:"phase"`
+			Done   int64        `json:"done"`
+			Total  int64        `json:"total"`
+			Status int          `json:"status"`
+			Error  string       `json:"error"`
+			Result importResult `json:"result"`
+		}
+		if err := dec.Decode(&m); err != nil {
+			return res, fmt.Errorf("reading the server's progress: %w", err)
+		}
+		stopUpload() // the server is past reading the upload
+		switch m.Phase {
+		case "done":
+			return m.Result, nil
+		case "failed":
+			return res, fmt.Errorf("server answered %d: %s", m.Status, m.Error)
+		case "replaying":
+			if started.IsZero() {
+				started = time.Now()
+			}
+			status := fmt.Sprintf("replaying %d of %d lines", m.Done, m.Total)
+			if secs := time.Since(started).Seconds(); secs > 0.5 && m.Done > 0 {
+				rate := float64(m.Done) / secs
+				status += fmt.Sprintf(" (%.0f lines/s, about %s left)", rate, (time.Duration(float64(m.Total-m.Done)/rate) * time.Second).Round(time.Second))
+			}
+			line.set(status)
+		case "validating":
+			line.set(fmt.Sprintf("validating %d of %d lines", m.Done, m.Total))
+		case "storing":
+			line.set(fmt.Sprintf("storing %d rows", m.Total))
+		}
+	}
+}
+
+// statusLine is one line of stderr rewritten in place.
+type statusLine struct {
+	mu   sync.Mutex
+	w    io.Writer
+	name string
+	used bool
+}
+
+func newStatusLine(w io.Writer, name string) *statusLine { return &statusLine{w: w, name: name} }
+
+func (l *statusLine) set(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _ = fmt.Fprintf(l.w, "\r\033[K%s: %s", l.name, s)
+	l.used = true
+}
+
+func (l *statusLine) clear() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.used {
+		_, _ = fmt.Fprint(l.w, "\r\033[K")
+	}
 }
 
 func human(n int64) string {

@@ -42,11 +42,22 @@ type dashboard struct {
 	week             bool
 }
 
+// listVariable is a dropdown of what alertlens has seen in the dashboard's
+// time range, asked through the plugin (the same list endpoints as the API
+// and the web UI); "All" means every one (the plugin sends it as empty).
+func listVariable(name, label, queryType string) map[string]any {
+	return map[string]any{"name": name, "label": label, "type": "query",
+		"datasource": map[string]any{"type": PluginType, "uid": "${datasource}"},
+		"query":      map[string]any{"refId": "A", "queryType": queryType}, "definition": queryType,
+		"refresh": 2, "includeAll": true, "multi": false, "sort": 1,
+		"current": map[string]any{"text": "All", "value": "$__all"}}
+}
+
 func variables(week bool) []any {
 	vs := []any{
 		map[string]any{"name": "datasource", "label": "Datasource", "type": "datasource", "query": PluginType},
-		map[string]any{"name": "source", "label": "Source", "type": "textbox", "query": ""},
-		map[string]any{"name": "receiver", "label": "Receiver", "type": "textbox", "query": ""},
+		listVariable("source", "Source", "sources"),
+		listVariable("receiver", "Receiver", "receivers"),
 		map[string]any{"name": "match", "label": "Matchers", "type": "textbox", "query": "", "description": `Alertmanager matchers, e.g. {severity=~"P1|P2"}`},
 	}
 	if week {

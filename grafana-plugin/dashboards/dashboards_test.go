@@ -20,13 +20,18 @@ import (
 
 const dir = "../../grafana-dashboards"
 
+type variable struct {
+	Name, Type string
+	Query      any
+	Datasource map[string]string
+	IncludeAll bool
+}
+
 type dash struct {
 	UID        string `json:"uid"`
 	Title      string `json:"title"`
 	Templating struct {
-		List []struct {
-			Name, Type, Query string
-		} `json:"list"`
+		List []variable `json:"list"`
 	} `json:"templating"`
 	Panels []struct {
 		Title      string            `json:"title"`
@@ -82,10 +87,20 @@ func TestDashboards(t *testing.T) {
 			t.Errorf("%s: uid %q / title %q missing or not unique", name, d.UID, d.Title)
 		}
 		uids[d.UID], titles[d.Title] = true, true
-		if !slices.ContainsFunc(d.Templating.List, func(v struct{ Name, Type, Query string }) bool {
+		if !slices.ContainsFunc(d.Templating.List, func(v variable) bool {
 			return v.Name == "datasource" && v.Type == "datasource" && v.Query == dashboards.PluginType
 		}) {
 			t.Errorf("%s: no datasource variable of type %s", name, dashboards.PluginType)
+		}
+		// Sources and receivers are dropdowns of what alertlens saw, asked
+		// through the plugin, with "All".
+		for vname, queryType := range map[string]string{"source": "sources", "receiver": "receivers"} {
+			if !slices.ContainsFunc(d.Templating.List, func(v variable) bool {
+				q, _ := v.Query.(map[string]any)
+				return v.Name == vname && v.Type == "query" && v.IncludeAll && v.Datasource["uid"] == "${datasource}" && q["queryType"] == queryType
+			}) {
+				t.Errorf("%s: variable %s is not a %s query through the plugin", name, vname, queryType)
+			}
 		}
 		for _, p := range d.Panels {
 			if p.Datasource["uid"] != "${datasource}" {

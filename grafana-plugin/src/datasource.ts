@@ -1,13 +1,16 @@
-import { DataSourceInstanceSettings, CoreApp, ScopedVars } from '@grafana/data';
+import { DataSourceInstanceSettings, CoreApp, DataSourceVariableSupport, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 
-import { interpolate } from './interpolate';
+import { allMeansEvery, interpolate } from './interpolate';
 import { AlertlensOptions, AlertlensQuery, defaultQuery } from './types';
 
 /** Queries go to the Go backend, which asks alertlens's API. */
 export class DataSource extends DataSourceWithBackend<AlertlensQuery, AlertlensOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<AlertlensOptions>) {
     super(instanceSettings);
+    // Dashboard variables query alertlens like panels do (sources,
+    // receivers, label values), with this plugin's query editor.
+    this.variables = new AlertlensVariables();
   }
 
   getDefaultQuery(_: CoreApp): Partial<AlertlensQuery> {
@@ -15,10 +18,12 @@ export class DataSource extends DataSourceWithBackend<AlertlensQuery, AlertlensO
   }
 
   applyTemplateVariables(query: AlertlensQuery, scopedVars: ScopedVars): AlertlensQuery {
-    return interpolate(query, (v) => getTemplateSrv().replace(v, scopedVars));
+    return interpolate(query, (v) => getTemplateSrv().replace(v, scopedVars, allMeansEvery));
   }
 
   filterQuery(query: AlertlensQuery): boolean {
     return !!query.queryType;
   }
 }
+
+class AlertlensVariables extends DataSourceVariableSupport<DataSource> {}

@@ -11,3 +11,12 @@ export function interpolate(query: AlertlensQuery, replace: (v: string) => strin
   }
   return out as unknown as AlertlensQuery;
 }
+
+/**
+ * Formats a variable's value for alertlens: one value as it is; "All" (the
+ * list of every value, for a variable that is not multi-value) as empty,
+ * which alertlens reads as "every source" or "every receiver".
+ */
+export function allMeansEvery(value: string | string[]): string {
+  return Array.isArray(value) ? (value.length === 1 ? value[0] : '') : value;
+}

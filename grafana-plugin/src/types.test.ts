@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { interpolate } from './interpolate';
+import { allMeansEvery, interpolate } from './interpolate';
 import { paramsFor, queryTypes } from './types';
 
 describe('query types', () => {
@@ -9,7 +9,8 @@ describe('query types', () => {
     expect(new Set(values).size).toBe(values.length);
     expect([...values].sort()).toEqual([
       'episodes', 'flapping', 'handover', 'inhibitions_failed', 'inhibitions_loops', 'label_names', 'label_values', 'noise',
-      'notifications_series', 'receivers', 'silences_stale', 'silences_top', 'sources', 'state_timeline', 'suggestions_inhibit_rules',
+      'notifications_series', 'receivers', 'silences_stale', 'silences_top', 'sources', 'state_timeline', 'suggestions_group_by',
+      'suggestions_inhibit_rules',
       'timeline', 'weekly_review',
     ]);
   });
@@ -33,5 +34,13 @@ describe('interpolate', () => {
   it('leaves empty fields alone', () => {
     const q = interpolate({ refId: 'A', source: '' }, () => 'x');
     expect(q.source).toBe('');
+  });
+});
+
+describe('allMeansEvery', () => {
+  it('keeps one value and turns "All" into empty (every one)', () => {
+    expect(allMeansEvery('prod')).toBe('prod');
+    expect(allMeansEvery(['prod'])).toBe('prod');
+    expect(allMeansEvery(['eu', 'prod'])).toBe('');
   });
 });

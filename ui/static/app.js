@@ -391,6 +391,7 @@ async function render() {
   main.replaceChildren();
   try {
     await (RENDER[page] || overview)(main);
+    performance.mark("alertlens:rendered"); // the page complete, charts drawn
   } catch (e) {
     main.append(el("p", { class: "error", role: "alert", text: e.message }));
   }
