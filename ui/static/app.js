@@ -70,28 +70,46 @@ function table(rows, columns) {
 
 const alertLink = (r) => link(r.alertname || r.fingerprint, "alert", { fingerprint: r.fingerprint });
 
+// part fills target from one answer when it arrives, so that a slow
+// section (a busy week's failed inhibitions) does not hold up the others;
+// it resolves when target is drawn, an error showing in its place.
+async function part(target, answer, draw) {
+  try {
+    draw(await answer);
+  } catch (e) {
+    target.replaceChildren(el("span", { class: "error", role: "alert", text: e.message }));
+  }
+}
+
 async function overview(main) {
-  const [flapping, failed, stale, eps, series, noise] = await Promise.all([
-    api("flapping"), api("inhibitions/failed"), api("silences/stale"), api("alerts"),
-    api("notifications/series", { by: "alertname" }), api("noise", { limit: 10 }),
-  ]);
-  const firing = eps.episodes.filter((e) => e.ends_at === null);
-  const card = (n, text, page) => el("div", { class: "card" }, el("div", { class: "n", text: String(n) }), link(text, page));
-  main.append(el("div", { class: "cards" },
-    card(firing.length, "alerts firing now", "overview"),
-    card(flapping.alerts.length, "flapping alerts", "flapping"),
-    card(failed.failures.length, "failed inhibitions", "inhibitions"),
-    card(stale.silences.length, "stale silences", "silences")));
-  main.append(el("h2", { text: "Notifications over time, by alert" }));
+  const cards = el("div", { class: "cards" });
+  const card = (text, page) => {
+    const n = el("div", { class: "n", text: "…" });
+    cards.append(el("div", { class: "card" }, n, link(text, page)));
+    return n;
+  };
+  const [firingN, flappingN, failedN, staleN] = [card("alerts firing now", "overview"), card("flapping alerts", "flapping"),
+    card("failed inhibitions", "inhibitions"), card("stale silences", "silences")];
   const chart = el("div", { id: "chart" });
-  main.append(chart);
-  drawSeries(chart, series);
-  main.append(el("h2", { text: "Noisiest alerts" }));
-  main.append(el("div", { id: "noisiest" }, table(noise.rows, [["Alert", (r) => r.key], ["Notifications", (r) => r.notifications],
-    ["Episodes", (r) => r.episodes], ["Firing", (r) => dur(r.firing_seconds)], ["Out of hours", (r) => r.out_of_hours]])));
-  main.append(el("h2", { text: "Firing now" }));
-  main.append(el("div", { id: "firing" }, table(firing, [["Alert", alertLink], ["Since", (r) => r.starts_at], ["Source", (r) => r.source],
-    ["Labels", (r) => labels(r.labels)]])));
+  const noisiest = el("div", { id: "noisiest" }, "Loading…");
+  const firingList = el("div", { id: "firing" }, "Loading…");
+  main.append(cards, el("h2", { text: "Notifications over time, by alert" }), chart, el("h2", { text: "Noisiest alerts" }), noisiest,
+    el("h2", { text: "Firing now" }), firingList);
+  await Promise.all([
+    part(firingN, api("alerts"), (eps) => {
+      const firing = eps.episodes.filter((e) => e.ends_at === null);
+      firingN.textContent = String(firing.length);
+      firingList.replaceChildren(table(firing, [["Alert", alertLink], ["Since", (r) => r.starts_at], ["Source", (r) => r.source],
+        ["Labels", (r) => labels(r.labels)]]));
+    }),
+    part(flappingN, api("flapping"), (f) => { flappingN.textContent = String(f.alerts.length); }),
+    part(failedN, api("inhibitions/failed"), (f) => { failedN.textContent = String(f.failures.length); }),
+    part(staleN, api("silences/stale"), (f) => { staleN.textContent = String(f.silences.length); }),
+    part(chart, api("notifications/series", { by: "alertname" }), (series) => drawSeries(chart, series)),
+    part(noisiest, api("noise", { limit: 10 }), (noise) => noisiest.replaceChildren(table(noise.rows, [["Alert", (r) => r.key],
+      ["Notifications", (r) => r.notifications], ["Episodes", (r) => r.episodes], ["Firing", (r) => dur(r.firing_seconds)],
+      ["Out of hours", (r) => r.out_of_hours]]))),
+  ]);
 }
 
 // drawSeries stacks nothing: one line per key, with uPlot.
