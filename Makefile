@@ -5,7 +5,7 @@ CHDB_LIB  := .chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 GOLANGCI  := $(shell $(GO) env GOPATH)/bin/golangci-lint
 TESTFLAGS ?=
 
-.PHONY: build run test lint deps chdb tools bench soak screenshots dist clean plugin ui
+.PHONY: build run test lint deps chdb tools bench bench-year soak screenshots dist clean plugin ui
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -67,6 +67,13 @@ plugin:
 
 bench: chdb
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./queue ./writer
+
+# The analyses over a generated year, SCALE times the synthetic year's
+# 10M notifications and 10M poller rows (SCALE=10: a big Alertmanager's
+# year, with long annotations; about 10 GB of disk and most of an hour).
+SCALE ?= 1
+bench-year: chdb
+	ALERTLENS_BENCH_SCALE=$(SCALE) $(GO) test -run '^$$' -bench AnalysesSyntheticYear -benchtime 1x -timeout 180m ./api/
 
 # The soak test at length: the real binary under webhook load and reads,
 # killed with SIGKILL every few seconds; every read checked against the

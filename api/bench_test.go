@@ -28,10 +28,10 @@ func benchSQL(b *testing.B, name string) string {
 }
 
 // BenchmarkAnalysesSyntheticYear generates a year of history (10M
-// notifications, 10M poller rows, 2.1M polls) in the embedded engine and
-// times every analysis over the last 7 days through the HTTP API, next to a
-// naive join-everything formulation of the episode lookup; it reports bytes
-// on disk per notification row.
+// notifications, 10M poller rows, 2.1M polls; ALERTLENS_BENCH_SCALE times
+// that) in the embedded engine and times every analysis over the last 7
+// days, and some over 90, through the HTTP API, next to naive
+// join-everything formulations; it reports bytes on disk per row.
 func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 	cfg := apptest.Config(b)
 	cfg.API.QueryTimeout = 600e9
@@ -40,8 +40,22 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 	svc := apptest.Start(b, cfg)
 	ctx := context.Background()
 	t0 := time.Now()
+	// ALERTLENS_BENCH_SCALE=10 is the big Alertmanager's year: 50,000
+	// fingerprints, 100M rows in each table, with long annotations.
+	scale := 1
+	if v := os.Getenv("ALERTLENS_BENCH_SCALE"); v != "" {
+		if scale, _ = strconv.Atoi(v); scale < 1 {
+			b.Fatalf("ALERTLENS_BENCH_SCALE=%q: want a whole number from 1", v)
+		}
+	}
+	long := "0"
+	if scale > 1 {
+		long = "1"
+	}
+	genParams := map[string]string{"end": strconv.FormatInt(benchEnd.Unix(), 10), "fps": strconv.Itoa(5000 * scale),
+		"rows": strconv.Itoa(10_000_000 * scale), "long_annotations": long}
 	for _, stmt := range store.SplitStatements(benchSQL(b, "generate.sql")) {
-		if _, err := svc.Store.Query(ctx, stmt, map[string]string{"end": strconv.FormatInt(benchEnd.Unix(), 10)}); err != nil {
+		if _, err := svc.Store.Query(ctx, stmt, genParams); err != nil {
 			b.Fatalf("generating: %v\n%s", err, stmt)
 		}
 	}
@@ -62,7 +76,7 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 			Rows  float64
 			Bytes float64
 		}
-		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Rows != 10_000_000 {
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Rows != float64(10_000_000*scale) {
 			b.Fatalf("parts %s: %v", l, err)
 		}
 		perRow[r.Table] = r.Bytes / r.Rows
@@ -74,6 +88,7 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 	})
 
 	week := url.Values{"from": {benchEnd.Add(-7 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
+	quarter := url.Values{"from": {benchEnd.Add(-90 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
 	endpoints := []struct{ name, path string }{
 		{"alerts", "/api/v1/alerts?" + week + "&match=" + url.QueryEscape(`{team="team-3"}`)},
 		{"flapping", "/api/v1/flapping?" + week},
@@ -82,6 +97,11 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 		{"silences-stale", "/api/v1/silences/stale?at=" + url.QueryEscape(benchEnd.Format(time.RFC3339))},
 		{"noise", "/api/v1/noise?" + week},
 		{"timeline", "/api/v1/alerts/" + fmt.Sprintf("%016x", 0) + "/timeline?" + week},
+		{"weekly-review", "/api/v1/report/weekly?week=2026-W47"},
+		{"alerts-90d", "/api/v1/alerts?" + quarter + "&match=" + url.QueryEscape(`{team="team-3"}`)},
+		{"flapping-90d", "/api/v1/flapping?" + quarter},
+		{"inhibitions-loops-90d", "/api/v1/inhibitions/loops?" + quarter},
+		{"noise-90d", "/api/v1/noise?" + quarter},
 	}
 	for _, e := range endpoints {
 		b.Run(e.name, func(b *testing.B) {

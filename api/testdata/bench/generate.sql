@@ -1,10 +1,13 @@
 -- A synthetic year for the analysis benchmarks (api/bench_test.go):
--- 5,000 fingerprints (300 alertnames, 2,000 instances, 4 severities, 20
--- teams, 7 receivers), 2M episodes spread over the year before {end}, each
--- with 5 notifications (firing, an HA duplicate, two repeats, resolved) and
--- 5 poller rows (appeared, changed to silenced or inhibited, back, a
--- checkpoint, resolved): 10M rows in each table. Durations and gaps come
--- from hashes, so the data is the same on every run.
+-- {fps} fingerprints (5,000 at scale 1: 300 alertnames, {fps}/2.5
+-- instances, 4 severities, 20 teams, 7 receivers), {rows}/5 episodes spread
+-- over the year before {end} (400 per fingerprint), each with 5
+-- notifications (firing, an HA duplicate, two repeats, resolved) and 5
+-- poller rows (appeared, changed to silenced or inhibited, back, a
+-- checkpoint, resolved): {rows} rows in each table (10M at scale 1). With
+-- {long_annotations} = 1 the notifications carry a description of about
+-- 200 bytes with the pod's name and address, as real alerts do. Durations
+-- and gaps come from hashes, so the data is the same on every run.
 INSERT INTO {{db}}.notifications
 SELECT
     -- (the HA duplicate, k = 1, comes 2 s after the first delivery)
@@ -19,9 +22,9 @@ SELECT
     lower(hex(cityHash64(fp))) AS fingerprint,
     alertname,
     severity,
-    map('alertname', alertname, 'severity', severity, 'instance', concat('host-', toString(fp % 2000), ':9100'),
+    map('alertname', alertname, 'severity', severity, 'instance', concat('host-', toString(fp % intDiv({fps:UInt32} * 2, 5)), ':9100'),
         'job', 'node', 'team', concat('team-', toString(fp % 20))) AS labels,
-    map('summary', concat(alertname, ' on host-', toString(fp % 2000))) AS annotations,
+    map('summary', concat(alertname, ' on host-', toString(fp % intDiv({fps:UInt32} * 2, 5)))) AS annotations,
     toDateTime64(e_start, 3, 'UTC') AS starts_at,
     if(k = 4, toDateTime64(e_start + dur, 3, 'UTC'), NULL) AS ends_at,
     concat('http://prometheus:9090/graph?g0.expr=', alertname) AS generator_url,
@@ -29,15 +32,15 @@ SELECT
     0 AS truncated_alerts,
     k = 1 AS ha_duplicate
 FROM (
-    SELECT number AS n, intDiv(n, 5) AS e, n % 5 AS k, e % 5000 AS fp,
+    SELECT number AS n, intDiv(n, 5) AS e, n % 5 AS k, e % {fps:UInt32} AS fp,
            concat('Alert', toString(fp % 300)) AS alertname, concat('P', toString(fp % 4 + 1)) AS severity,
            -- 400 episodes a fingerprint a year, jittered; 1 minute to 4 hours
            -- every 10th fingerprint flaps: its odd episodes start ~2.5 h
            -- after the even ones
-           toUInt32({end:UInt32} - 365 * 86400 + intDiv(e, 5000) * 78840
-               - if(fp % 10 = 0, (intDiv(e, 5000) % 2) * 70000, 0) + cityHash64(e) % 3600) AS e_start,
+           toUInt32({end:UInt32} - 365 * 86400 + intDiv(e, {fps:UInt32}) * 78840
+               - if(fp % 10 = 0, (intDiv(e, {fps:UInt32}) % 2) * 70000, 0) + cityHash64(e) % 3600) AS e_start,
            60 + cityHash64(e, 1) % 14340 AS dur
-    FROM numbers(10000000)
+    FROM numbers({rows:UInt64})
 );
 
 INSERT INTO {{db}}.alert_states
@@ -48,7 +51,7 @@ SELECT
     multiIf(k = 0, 'appeared', k = 4, 'resolved', k = 3, 'checkpoint', 'changed') AS kind,
     if(k = 1, 'suppressed', 'active') AS state,
     alertname, severity,
-    map('alertname', alertname, 'severity', severity, 'instance', concat('host-', toString(fp % 2000), ':9100'),
+    map('alertname', alertname, 'severity', severity, 'instance', concat('host-', toString(fp % intDiv({fps:UInt32} * 2, 5)), ':9100'),
         'job', 'node', 'team', concat('team-', toString(fp % 20))) AS labels,
     map() AS annotations,
     if(k = 1 AND e % 3 = 0, [concat('sil-', toString(fp % 50))], []) AS silenced_by,
@@ -58,14 +61,14 @@ SELECT
     toDateTime64(e_start, 3, 'UTC') AS starts_at,
     NULL AS ends_at, NULL AS updated_at, '' AS generator_url
 FROM (
-    SELECT number AS n, intDiv(n, 5) AS e, n % 5 AS k, e % 5000 AS fp,
+    SELECT number AS n, intDiv(n, 5) AS e, n % 5 AS k, e % {fps:UInt32} AS fp,
            concat('Alert', toString(fp % 300)) AS alertname, concat('P', toString(fp % 4 + 1)) AS severity,
            -- every 10th fingerprint flaps: its odd episodes start ~2.5 h
            -- after the even ones
-           toUInt32({end:UInt32} - 365 * 86400 + intDiv(e, 5000) * 78840
-               - if(fp % 10 = 0, (intDiv(e, 5000) % 2) * 70000, 0) + cityHash64(e) % 3600) AS e_start,
+           toUInt32({end:UInt32} - 365 * 86400 + intDiv(e, {fps:UInt32}) * 78840
+               - if(fp % 10 = 0, (intDiv(e, {fps:UInt32}) % 2) * 70000, 0) + cityHash64(e) % 3600) AS e_start,
            60 + cityHash64(e, 1) % 14340 AS dur
-    FROM numbers(10000000)
+    FROM numbers({rows:UInt64})
 );
 
 -- One successful poll every 15 s for the year.
