@@ -92,6 +92,9 @@ type Descriptor struct {
 	Params          []Param
 	// Markdown: also answers format=markdown.
 	Markdown bool
+	// Sections: the CLI's table output prints each of Tables under its
+	// name, rather than the report's Markdown (which carries long links).
+	Sections bool
 	// Single: the answer is one object (no table); the CLI prints its
 	// summary.
 	Single bool
@@ -396,7 +399,7 @@ var Analyses = []Descriptor{
 		},
 	},
 	{
-		Name: "handover", Title: "Handover", Path: "/api/v1/handover", Command: "handover", Markdown: true,
+		Name: "handover", Title: "Handover", Path: "/api/v1/handover", Command: "handover", Markdown: true, Sections: true,
 		Summary: "the shift's story for the next on-call",
 		Window:  true, Filters: true,
 		Tables: []Table{
@@ -410,7 +413,13 @@ var Analyses = []Descriptor{
 				{Field: "longest_seconds", Header: "LONGEST", Kind: ColSeconds},
 				{Field: "still_firing", Header: "STILL FIRING", Kind: ColNumber},
 			}},
-			{List: "still_firing", Frame: "still_firing", Columns: episodeColumns},
+			{List: "still_firing", Frame: "still_firing", Columns: append([]Column{
+				{Field: "state", Header: "STATE", Kind: ColString},
+				{Field: "alertname", Header: "ALERTNAME", Kind: ColString},
+				{Field: "starts_at", Header: "SINCE", Kind: ColTime},
+				{Field: "fingerprint", Header: "FINGERPRINT", Kind: ColString},
+				{Field: "source", Header: "SOURCE", Kind: ColString},
+			}, episodeColumns[5:]...)},
 		},
 	},
 	{

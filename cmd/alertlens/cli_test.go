@@ -181,7 +181,15 @@ func TestExplainCommand(t *testing.T) {
 func TestHandoverCommand(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	importRecording(t, svc, "lookup.ndjson")
+	// A table for the terminal: the sections, no Markdown and no links.
+	// oncall only got B (10:02–10:08:15, never notified).
 	out, errOut, code := run(t, "handover", "--url", svc.URL, "--receiver", "oncall", "--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T10:20:00Z")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 6 || lines[0] != "FIRED" || strings.Join(strings.Fields(lines[2]), " ") != "B 1 1 0 2026-11-02T10:02:00Z 2026-11-02T10:02:00Z 6m15s 0" ||
+		lines[4] != "STILL FIRING" || lines[5] != "(none)" || strings.Contains(out, "http") {
+		t.Fatalf("handover as a table: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	out, errOut, code = run(t, "handover", "--url", svc.URL, "--receiver", "oncall", "--from", "2026-11-02T09:30:00Z", "--to", "2026-11-02T10:20:00Z", "-o", "markdown")
 	if code != 0 || !strings.HasPrefix(out, "# Handover: oncall, 2026-11-02 09:30 – 2026-11-02 10:20 UTC\n\n## What fired (1 alertnames, 0 notifications)\n") ||
 		!strings.Contains(out, "| [B](http://prom/g) | 1 | 1 | 0 | 2026-11-02 10:02 | 2026-11-02 10:02 | 6m15s | 0 |\n") {
 		t.Fatalf("handover: exit %d, stderr %q\n%s", code, errOut, out)

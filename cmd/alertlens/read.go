@@ -84,7 +84,7 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 		}
 		q.Set("from", "now-"+*since)
 	}
-	if d.Markdown && *output != "json" {
+	if d.Markdown && (*output == "markdown" || *output == "table" && !d.Sections) {
 		q.Set("format", "markdown")
 	}
 	switch {
@@ -120,7 +120,7 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *output == "json" || d.Markdown {
+	if *output == "json" || q.Get("format") == "markdown" {
 		_, err := os.Stdout.Write(body)
 		return err
 	}
@@ -134,12 +134,26 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 	if err := json.Unmarshal(body, &answer); err != nil {
 		return fmt.Errorf("reading the server's answer: %w", err)
 	}
-	tb := d.Tables[0]
-	var rows []map[string]any
-	if err := json.Unmarshal(answer[tb.List], &rows); err != nil {
-		return fmt.Errorf("reading %q from the server's answer: %w", tb.List, err)
+	tables := d.Tables[:1]
+	if d.Sections {
+		tables = d.Tables
 	}
-	return printTable(os.Stdout, tb.Columns, rows, *output == "markdown")
+	for i, tb := range tables {
+		var rows []map[string]any
+		if err := json.Unmarshal(answer[tb.List], &rows); err != nil {
+			return fmt.Errorf("reading %q from the server's answer: %w", tb.List, err)
+		}
+		if d.Sections {
+			if i > 0 {
+				fmt.Println()
+			}
+			fmt.Println(strings.ToUpper(strings.ReplaceAll(tb.List, "_", " ")))
+		}
+		if err := printTable(os.Stdout, tb.Columns, rows, *output == "markdown"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // parseInterspersed parses flags anywhere among the arguments (as
