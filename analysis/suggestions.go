@@ -156,19 +156,26 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 	}
 	sort.Slice(out.Suggestions, func(i, j int) bool {
 		x, y := out.Suggestions[i], out.Suggestions[j]
-		if x.NotificationsSaved != y.NotificationsSaved {
-			return x.NotificationsSaved > y.NotificationsSaved
-		}
-		if x.Support != y.Support {
-			return x.Support > y.Support
-		}
-		return x.Source+x.SourceMatchers[0]+x.TargetMatchers[0] < y.Source+y.SourceMatchers[0]+y.TargetMatchers[0]
+		return before(x.NotificationsSaved, y.NotificationsSaved, x.Support, y.Support,
+			x.Source+x.SourceMatchers[0]+x.TargetMatchers[0], y.Source+y.SourceMatchers[0]+y.TargetMatchers[0])
 	})
 	sort.Slice(out.Refused, func(i, j int) bool {
 		return out.Refused[i].Source+out.Refused[i].SourceMatchers[0]+out.Refused[i].TargetMatchers[0] <
 			out.Refused[j].Source+out.Refused[j].SourceMatchers[0]+out.Refused[j].TargetMatchers[0]
 	})
 	return out, nil
+}
+
+// before orders suggestions: the most notifications saved first, then the
+// most support, then by name.
+func before(savedX, savedY, supportX, supportY int, nameX, nameY string) bool {
+	if savedX != savedY {
+		return savedX > savedY
+	}
+	if supportX != supportY {
+		return supportX > supportY
+	}
+	return nameX < nameY
 }
 
 // bestPartners picks each B episode's best partner (the A episode agreeing

@@ -90,13 +90,8 @@ func (a *Analyzer) SuggestGroupBy(ctx context.Context, in SuggestInput) (models.
 	}
 	sort.Slice(out.Suggestions, func(i, j int) bool {
 		x, y := out.Suggestions[i], out.Suggestions[j]
-		if x.NotificationsSaved != y.NotificationsSaved {
-			return x.NotificationsSaved > y.NotificationsSaved
-		}
-		if x.Support != y.Support {
-			return x.Support > y.Support
-		}
-		return fmt.Sprint(x.Source, x.Receiver, x.Alertnames) < fmt.Sprint(y.Source, y.Receiver, y.Alertnames)
+		return before(x.NotificationsSaved, y.NotificationsSaved, x.Support, y.Support,
+			fmt.Sprint(x.Source, x.Receiver, x.Alertnames), fmt.Sprint(y.Source, y.Receiver, y.Alertnames))
 	})
 	return out, nil
 }

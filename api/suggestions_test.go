@@ -23,13 +23,16 @@ import (
 // (weekdays 09–18) and in the default sleep hours (23–07).
 // (NodeDown, DiskFull) and (DiskFull, TargetDown) co-occur once each:
 // support 1, under min_support 5. Nothing starts before NodeDown.
+// ev is the evidence pair on instance iK: NodeDown at 0K:00, TargetDown a
+// minute later.
+func ev(k string) string {
+	return `{"source_fingerprint":"00000000000000a` + k + `","target_fingerprint":"00000000000000b` + k + `","source_starts_at":"2026-11-05T0` + k +
+		`:00:00Z","target_starts_at":"2026-11-05T0` + k + `:01:00Z"}`
+}
+
 func TestSuggestInhibitRules(t *testing.T) {
 	svc := startWith(t, "cooccur.ndjson")
 	w := "from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"
-	ev := func(k string) string {
-		return `{"source_fingerprint":"00000000000000a` + k + `","target_fingerprint":"00000000000000b` + k + `","source_starts_at":"2026-11-05T0` + k +
-			`:00:00Z","target_starts_at":"2026-11-05T0` + k + `:01:00Z"}`
-	}
 	want := `{"refused":[],"suggestions":[{"source":"prod","source_matchers":["alertname=\"NodeDown\""],"target_matchers":["alertname=\"TargetDown\""],
 		"equal":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,"out_of_hours_saved":6,"sleep_hours_saved":6,
 		"yaml":"- source_matchers:\n    - \"alertname=\\\"NodeDown\\\"\"\n  target_matchers:\n    - \"alertname=\\\"TargetDown\\\"\"\n  equal:\n    - \"cluster\"\n    - \"instance\"\n",
@@ -105,10 +108,6 @@ func TestSuggestionThatWouldLoopIsRefused(t *testing.T) {
 func TestSuggestGroupBy(t *testing.T) {
 	svc := startWith(t, "grouping.ndjson")
 	w := "from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"
-	ev := func(k string) string {
-		return `{"source_fingerprint":"00000000000000a` + k + `","target_fingerprint":"00000000000000b` + k + `","source_starts_at":"2026-11-05T0` + k +
-			`:00:00Z","target_starts_at":"2026-11-05T0` + k + `:01:00Z"}`
-	}
 	checkJSON(t, svc, "/api/v1/suggestions/group_by?"+w, `{"suggestions":[{"source":"prod","receiver":"team","alertnames":["NodeDown","TargetDown"],
 		"current_group_by":["alertname"],"group_by":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,
 		"yaml":"receiver: team\ngroup_by:\n    - cluster\n    - instance\n",

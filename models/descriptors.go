@@ -345,11 +345,7 @@ var Analyses = []Descriptor{
 		Name: "suggestions_inhibit_rules", Title: "Suggested inhibit rules", Path: "/api/v1/suggestions/inhibit_rules", Command: "suggest inhibit-rules",
 		Summary: "inhibit rules mined from alerts that start together, with their evidence and what they would have saved",
 		Window:  true, Filters: true,
-		Params: []Param{
-			{Name: "within", Kind: ParamDuration, Default: "2m", Help: "a target episode co-occurs with a source episode that started at most this long before it and still fired"},
-			{Name: "min_support", Kind: ParamInt, Default: "5", Min: 1, Max: 1_000_000, Help: "co-occurring target episodes a suggestion needs"},
-			{Name: "min_confidence", Kind: ParamFraction, Default: "0.8", Help: "share of the target's episodes that must co-occur"},
-		},
+		Params: suggestParams,
 		Tables: []Table{{List: "suggestions", Frame: "inhibit_rule_suggestions", Columns: []Column{
 			{Field: "source", Header: "SOURCE", Kind: ColString},
 			{Field: "source_matchers", Header: "SOURCE MATCHERS", Kind: ColList},
@@ -364,11 +360,7 @@ var Analyses = []Descriptor{
 		Name: "suggestions_group_by", Title: "Suggested groupings", Path: "/api/v1/suggestions/group_by", Command: "suggest group-by",
 		Summary: "group_by changes for alerts that start together but reach a receiver in separate notifications, with their evidence",
 		Window:  true, Filters: true,
-		Params: []Param{
-			{Name: "within", Kind: ParamDuration, Default: "2m", Help: "a target episode co-occurs with a source episode that started at most this long before it and still fired"},
-			{Name: "min_support", Kind: ParamInt, Default: "5", Min: 1, Max: 1_000_000, Help: "co-occurring episodes, notified apart, a suggestion needs"},
-			{Name: "min_confidence", Kind: ParamFraction, Default: "0.8", Help: "share of the later alert's episodes (notified to the receiver) that must co-occur"},
-		},
+		Params: suggestParams,
 		Tables: []Table{{List: "suggestions", Frame: "group_by_suggestions", Columns: []Column{
 			{Field: "source", Header: "SOURCE", Kind: ColString},
 			{Field: "receiver", Header: "RECEIVER", Kind: ColString},
@@ -429,6 +421,15 @@ var Analyses = []Descriptor{
 		Params:  []Param{{Name: "week", Kind: ParamString, Help: "ISO week, e.g. 2026-W47 (default: last week)"}},
 		Tables:  []Table{{List: "top_noisy", Frame: "top_noisy", Columns: noiseColumns}},
 	},
+}
+
+// suggestParams are the co-occurrence thresholds both kinds of suggestion
+// take (the later alert's episodes are the "target": for a grouping, those
+// notified to the receiver).
+var suggestParams = []Param{
+	{Name: "within", Kind: ParamDuration, Default: "2m", Help: "a target episode co-occurs with a source episode that started at most this long before it and still fired"},
+	{Name: "min_support", Kind: ParamInt, Default: "5", Min: 1, Max: 1_000_000, Help: "co-occurring target episodes a suggestion needs"},
+	{Name: "min_confidence", Kind: ParamFraction, Default: "0.8", Help: "share of the target's episodes that must co-occur"},
 }
 
 // Lookup returns the analysis with that name.

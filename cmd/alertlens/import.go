@@ -162,10 +162,7 @@ func importFile(ctx context.Context, cf *clientFlags, path, name string, tty boo
 		if resp.StatusCode != http.StatusOK {
 			return res, apiError(resp)
 		}
-		if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-			return res, fmt.Errorf("reading the server's answer: %w", err)
-		}
-		return res, nil
+		return decodeResult(resp)
 	}
 	// On a terminal: the upload's progress, then the server's own phases
 	// (it streams them when asked), on one line cleared at the end.
@@ -206,11 +203,7 @@ func importFile(ctx context.Context, cf *clientFlags, path, name string, tty boo
 		return res, apiError(resp)
 	}
 	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/x-ndjson") {
-		// a server without progress: its answer is the result
-		if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-			return res, fmt.Errorf("reading the server's answer: %w", err)
-		}
-		return res, nil
+		return decodeResult(resp) // a server without progress: its answer is the result
 	}
 	dec := json.NewDecoder(resp.Body)
 	var started time.Time
@@ -248,6 +241,14 @@ func importFile(ctx context.Context, cf *clientFlags, path, name string, tty boo
 			line.set(fmt.Sprintf("storing %d rows", m.Total))
 		}
 	}
+}
+
+func decodeResult(resp *http.Response) (importResult, error) {
+	var res importResult
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return res, fmt.Errorf("reading the server's answer: %w", err)
+	}
+	return res, nil
 }
 
 // statusLine is one line of stderr rewritten in place.

@@ -122,8 +122,8 @@ export const queryTypes = [
     label: 'Suggested groupings',
     params: [
       { field: 'within', label: 'Within', help: 'a target episode co-occurs with a source episode that started at most this long before it and still fired', numeric: false },
-      { field: 'minSupport', label: 'Min support', help: 'co-occurring episodes, notified apart, a suggestion needs', numeric: true },
-      { field: 'minConfidence', label: 'Min confidence', help: 'share of the later alert\'s episodes (notified to the receiver) that must co-occur', numeric: false },
+      { field: 'minSupport', label: 'Min support', help: 'co-occurring target episodes a suggestion needs', numeric: true },
+      { field: 'minConfidence', label: 'Min confidence', help: 'share of the target\'s episodes that must co-occur', numeric: false },
     ] as QueryParam[],
   },
   {
