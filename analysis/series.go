@@ -18,7 +18,36 @@ func (a *Analyzer) States(ctx context.Context, in StatesInput) (models.States, e
 	if err != nil {
 		return models.States{}, err
 	}
-	return models.States{Events: evs}, nil
+	type transition struct {
+		Source string      `json:"source"`
+		At     models.Time `json:"at"`
+		OK     bool        `json:"ok"`
+	}
+	ts, err := run[transition](ctx, a, "poll_transitions", noData, params)
+	if err != nil {
+		return models.States{}, err
+	}
+	// A failed poll starts a blind stretch, the next successful one ends
+	// it; one still open ends with the window (or now).
+	end := in.To
+	if now := a.now(); now.Before(end) {
+		end = now
+	}
+	endT := models.NewTime(end.UTC())
+	blind := []models.Blind{}
+	open := map[string]int{} // source -> index of its open stretch
+	for _, t := range ts {
+		i, isOpen := open[t.Source]
+		switch {
+		case !t.OK && !isOpen:
+			open[t.Source] = len(blind)
+			blind = append(blind, models.Blind{Source: t.Source, From: t.At, To: endT})
+		case t.OK && isOpen:
+			blind[i].To = t.At
+			delete(open, t.Source)
+		}
+	}
+	return models.States{Events: evs, Blind: blind}, nil
 }
 
 // SeriesInput selects notifications and how to bucket them.

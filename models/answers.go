@@ -383,9 +383,20 @@ type StateEvent struct {
 	State       string `json:"state"`
 }
 
+// Blind is a stretch of time the poller of a source could not see its
+// Alertmanager (its polls failed): what alertlens knows of alert states
+// then comes from notifications and events only.
+type Blind struct {
+	Source string `json:"source"`
+	From   Time   `json:"from"`
+	To     Time   `json:"to"`
+}
+
 // States is the answer of the state-timeline endpoint.
 type States struct {
 	Events []StateEvent `json:"events"`
+	// Blind are the stretches of the window the poller was blind.
+	Blind []Blind `json:"blind"`
 }
 
 // SeriesPoint is the notifications of one bucket and label value.

@@ -218,6 +218,10 @@ func TestTimelineWeeklyAndSuggestionPages(t *testing.T) {
 	if got := text(t, b, "#lanes"); got != "3 alerts changed state in the window." {
 		t.Errorf("lanes: %q", got)
 	}
+	// The poll of 12:35 failed, the one of 12:39 succeeded.
+	if got := text(t, b, "#blind"); got != "The poller was blind: prod 2026-11-02T12:35:00Z – 2026-11-02T12:39:00Z." {
+		t.Errorf("blind: %q", got)
+	}
 	if n := do(t, b, chromedp.Evaluate[int](`document.querySelectorAll("#swimlanes canvas").length`)); n != 1 {
 		t.Errorf("the swimlanes did not draw: %d canvases", n)
 	}

@@ -217,7 +217,8 @@ async function handover(main) {
 // draws it as one series per alert and state, whose points sit on the
 // alert's lane while it is in that state (and are null otherwise), so each
 // stretch is a thick horizontal line; hovering names the alert and state.
-const STATES = [["firing", "#d1242f", 8], ["silenced", "#8250df", 8], ["inhibited", "#9a6700", 8], ["resolved", "#8c959f", 2]];
+const STATES = [["firing", "#d1242f", 8], ["silenced", "#8250df", 8], ["inhibited", "#9a6700", 8], ["resolved", "#8c959f", 2],
+  ["poller blind", "#57606a", 8]];
 const MAX_LANES = 40;
 
 async function timeline(main) {
@@ -236,6 +237,15 @@ async function timeline(main) {
   });
   main.append(el("p", { id: "lanes", text: `${byAlert.size} alerts changed state in the window` +
     (byAlert.size > MAX_LANES ? `; the ${MAX_LANES} busiest are shown.` : ".") }));
+  main.append(el("p", { id: "blind", text: st.blind.length === 0 ? "The poller saw every source throughout." :
+    "The poller was blind: " + st.blind.map((b) => `${b.source} ${b.from} – ${b.to}`).join("; ") + "." }));
+  // A lane per source whose poller was blind in the window, first.
+  const blindBy = new Map();
+  for (const b of st.blind) {
+    if (!blindBy.has(b.source)) blindBy.set(b.source, { name: "poller · " + b.source, source: b.source, events: [] });
+    blindBy.get(b.source).events.push([Date.parse(b.from) / 1000, "poller blind"], [Date.parse(b.to) / 1000, "seeing"]);
+  }
+  lanes.unshift(...blindBy.values());
   if (lanes.length === 0) return;
   // The lanes end at the window's end, or now ("to" may be relative).
   const to = Date.parse(params().get("to") || "");
@@ -274,7 +284,8 @@ async function timeline(main) {
     series,
   }, data, chart);
   main.append(el("p", {}, ...STATES.map(([s, c]) => el("span", { class: "key", style: `border-color:${c}`, text: s }))));
-  main.append(table(lanes, [["Alert", (l) => link(l.name, "alert", { fingerprint: l.fingerprint })], ["Changes", (l) => l.events.length],
+  const alertLanes = lanes.filter((l) => l.fingerprint);
+  main.append(table(alertLanes, [["Alert", (l) => link(l.name, "alert", { fingerprint: l.fingerprint })], ["Changes", (l) => l.events.length],
     ["Last state", (l) => l.events[l.events.length - 1][1]]]));
 }
 
