@@ -211,7 +211,7 @@ var Analyses = []Descriptor{
 	},
 	{
 		Name: "state_timeline", Title: "State timeline", Path: "/api/v1/states",
-		Summary: "every alert entering a state (firing, silenced, inhibited, resolved), for swimlanes",
+		Summary: "every alert entering a state (firing, silenced, inhibited, resolved), and when the poller was blind, for swimlanes",
 		Window:  true, Filters: true, Wide: true,
 	},
 	{
