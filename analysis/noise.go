@@ -79,6 +79,17 @@ func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, a
 	return rows, total, unrouted, long, nil
 }
 
+// bindHours binds the working hours (wh, wh_default) and the sleep hours
+// (sh, sh_default) of [from, to), which the "in_hours" fragment reads.
+func (a *Analyzer) bindHours(params map[string]string, from, to time.Time) error {
+	var err error
+	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, from, to); err != nil {
+		return err
+	}
+	params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, from, to)
+	return err
+}
+
 // intervalParams renders the hours of every configured receiver, and the
 // default, over [from, to) as bound parameter values.
 func intervalParams(wh config.WorkingHours, from, to time.Time) (perReceiver, def string, err error) {

@@ -211,11 +211,7 @@ func (a *Analyzer) ifSuggested(ctx context.Context, com Common, flapping []model
 	var out models.IfSuggested
 	out.TunedAlerts = len(tunings)
 	params, data := com.Params()
-	var err error
-	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, com.From, com.To); err != nil {
-		return out, err
-	}
-	if params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, com.From, com.To); err != nil {
+	if err := a.bindHours(params, com.From, com.To); err != nil {
 		return out, err
 	}
 	eps, err := run[whatIfEpisode](ctx, a, "whatif", data, params)

@@ -67,11 +67,7 @@ func (p coPair) agreeing() map[string]bool {
 func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (models.InhibitRuleSuggestions, error) {
 	params, data := in.Params()
 	params["within_ms"] = strconv.FormatInt(in.Within.Milliseconds(), 10)
-	var err error
-	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, in.From, in.To); err != nil {
-		return models.InhibitRuleSuggestions{}, err
-	}
-	if params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, in.From, in.To); err != nil {
+	if err := a.bindHours(params, in.From, in.To); err != nil {
 		return models.InhibitRuleSuggestions{}, err
 	}
 	pairs, err := run[coPair](ctx, a, "suggestions_inhibit_rules", data, params)

@@ -51,11 +51,7 @@ func (e whatIfEpisode) add(c *models.WhatIfCounts, firing, resolved bool) {
 // (and is delayed).
 func (a *Analyzer) WhatIf(ctx context.Context, in WhatIfInput) (models.WhatIf, error) {
 	params, data := in.Params()
-	var err error
-	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, in.From, in.To); err != nil {
-		return models.WhatIf{}, err
-	}
-	if params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, in.From, in.To); err != nil {
+	if err := a.bindHours(params, in.From, in.To); err != nil {
 		return models.WhatIf{}, err
 	}
 	eps, err := run[whatIfEpisode](ctx, a, "whatif", data, params)

@@ -59,10 +59,10 @@
 -- once it has run it a few times, and the compiled code of this engine
 -- version goes wrong on LowCardinality comparisons (the fourth run of the
 -- same statement failed with "Invalid cast from LowCardinality(UInt8)"
--- where the first three succeeded) — a wrong answer that appears only
--- after a few reads, and never in a fresh process. The engine itself bounds the query's time and
--- memory; GROUP BY and ORDER BY spill to disk at half the memory bound
--- instead of failing. (The answer's row count is bounded by the caller:
+-- where the first three succeeded) — a failure that appears only after a
+-- few reads, and never in a fresh process. The engine itself bounds the
+-- query's time and memory; GROUP BY and ORDER BY spill to disk at half the
+-- memory bound instead of failing. (The answer's row count is bounded by the caller:
 -- the engine's max_result_rows also counts subqueries' rows, which a big
 -- GROUP BY feeding a LIMIT legitimately has.)
 {{define "settings"}}

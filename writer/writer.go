@@ -3,9 +3,9 @@
 // Exactly once: before a batch is inserted its range is persisted as the
 // queue's in-flight batch, and each table's rows are inserted with a
 // deduplication token derived from that range and the queue's ID (another
-// queue, e.g. another replica's, has the same positions). After a crash the same range
-// is re-read and re-inserted with the same tokens, and the store drops what
-// it already has. The cursor moves only after every table of the batch is in.
+// queue, e.g. another replica's, has the same positions). After a crash the
+// same range is re-read and re-inserted with the same tokens, and the store
+// drops what it already has. The cursor moves only after every table of the batch is in.
 package writer
 
 import (
