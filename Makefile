@@ -36,11 +36,14 @@ run: build
 	./$(BIN) serve --data-dir $(DATA_DIR) --listen $(LISTEN)
 
 # Tools the test suite starts for real: Alertmanager 0.25 and Prometheus 2.42
-# from Debian's packages, and Alertmanager 0.34.2 (with its event recorder)
-# built from its Go module into .tools/. Installed when missing.
+# from Debian's packages, Debian's chromium for the web UI and patch for the
+# rule patches, and Alertmanager 0.34.2 (with its event recorder) built from
+# its Go module into .tools/. Installed when missing.
 tools:
-	@command -v prometheus-alertmanager >/dev/null && command -v prometheus >/dev/null && command -v amtool >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; }
+	@command -v prometheus-alertmanager >/dev/null && command -v prometheus >/dev/null && command -v amtool >/dev/null && \
+	  command -v chromium >/dev/null && command -v patch >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      prometheus prometheus-alertmanager chromium patch; }
 	./scripts/build-alertmanager.sh
 
 test: chdb tools ui
