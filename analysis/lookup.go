@@ -43,5 +43,13 @@ func (a *Analyzer) Timeline(ctx context.Context, in TimelineInput) (models.Timel
 	if err != nil {
 		return models.Timeline{}, err
 	}
-	return models.Timeline{Fingerprint: in.Fingerprint, Events: evs}, nil
+	info, err := run[models.AlertInfo](ctx, a, "alert_info", noData, params)
+	if err != nil {
+		return models.Timeline{}, err
+	}
+	tl := models.Timeline{Fingerprint: in.Fingerprint, Events: evs}
+	if len(info) == 1 {
+		tl.Alert = &info[0]
+	}
+	return tl, nil
 }

@@ -153,18 +153,14 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		r.LongestRunning = append(r.LongestRunning, all[i].e)
 	}
 	params, data := com.Params()
-	if params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, com.From, com.To); err != nil {
+	if err := a.bindHours(params, com.From, com.To); err != nil {
 		return nil, err
 	}
-	type sleepRow struct {
-		SleepHours int `json:"sleep_hours"`
-	}
-	sleep, err := run[sleepRow](ctx, a, "weekly_hours", data, params)
-	if err != nil {
+	if r.ByReceiver, err = run[models.ReceiverHours](ctx, a, "weekly_hours", data, params); err != nil {
 		return nil, err
 	}
-	if len(sleep) == 1 {
-		r.InSleepHours = sleep[0].SleepHours
+	for _, h := range r.ByReceiver {
+		r.InSleepHours += h.SleepHours
 	}
 	params["tz"] = loc.String()
 	type busyRow struct {

@@ -137,7 +137,20 @@ func TestTimeline(t *testing.T) {
 		{"at":"2026-11-02T10:05:15Z","kind":"state","state":"suppressed","receiver":"team","silenced_by":["s1"],"inhibited_by":[]},
 		{"at":"2026-11-02T10:08:15Z","kind":"state","state":"active","receiver":"team","silenced_by":[],"inhibited_by":[]},
 		{"at":"2026-11-02T10:10:05Z","kind":"notification","status":"resolved","receiver":"team","silenced_by":[],"inhibited_by":[]},
-		{"at":"2026-11-02T10:10:15Z","kind":"state","state":"resolved","receiver":"team","silenced_by":[],"inhibited_by":[]}]}`)
+		{"at":"2026-11-02T10:10:15Z","kind":"state","state":"resolved","receiver":"team","silenced_by":[],"inhibited_by":[]}],
+		"alert":{"source":"prod","alertname":"A","labels":{"alertname":"A","severity":"P2"},"annotations":{},
+			"generator_url":"http://prom/g","external_url":"http://am:9093"}}`)
+	// B was only polled: what the poller saw, and no Alertmanager URL (the
+	// poller's rows do not carry one).
+	code, body := svc.Get(t, "/api/v1/alerts/bbbbbbbbbbbbbbbb/timeline?"+window)
+	var tl struct{ Alert json.RawMessage }
+	if err := json.Unmarshal(body, &tl); code != 200 || err != nil {
+		t.Fatalf("%d %s", code, body)
+	}
+	sameJSON(t, "B's alert", tl.Alert, `{"source":"prod","alertname":"B","labels":{"alertname":"B","severity":"P1"},"annotations":{},
+		"generator_url":"http://prom/g","external_url":""}`)
+	// An alert never seen has no alert.
+	checkJSON(t, svc, "/api/v1/alerts/0123456789abcdef/timeline?"+window, `{"fingerprint":"0123456789abcdef","events":[],"alert":null}`)
 }
 
 func TestBadParameters(t *testing.T) {
@@ -257,5 +270,6 @@ func TestTimelineShowsEvents(t *testing.T) {
 		{"at":"2026-11-03T10:05:01Z","kind":"event","event":"inhibition_muted_alert","receiver":"","silenced_by":[],"inhibited_by":["0000000000000012"]},
 		{"at":"2026-11-03T10:05:30Z","kind":"event","status":"firing","event":"notification","receiver":"team","silenced_by":[],"inhibited_by":[]},
 		{"at":"2026-11-03T10:05:30Z","kind":"notification","status":"firing","receiver":"team","silenced_by":[],"inhibited_by":[]}],
-		"fingerprint":"0000000000000024"}`)
+		"fingerprint":"0000000000000024","alert":{"source":"ev","alertname":"TargetDown","labels":{"alertname":"TargetDown","instance":"d"},
+		"annotations":{},"generator_url":"http://prom/g","external_url":"http://am"}}`)
 }

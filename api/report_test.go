@@ -22,7 +22,7 @@ import (
 //	   is not).
 //	Z  Sun 10-18 23:30 CEST: the week before (W42), like Y on 10-14.
 //
-// So: 4 notifications, 2 episodes, 1 alert, against 4, 2, 2 the week
+// All to receiver team. So: 4 notifications, 2 episodes, 1 alert, against 4, 2, 2 the week
 // before; nothing flaps (the gap is days) and no inhibit rule reaches
 // support 5, so replaying the week's suggestions changes nothing; self-resolving 1/2; in hours 2, out 2, sleep 1; median of the
 // ended episodes (120 + 28800) / 2 = 14460 s, longest 28800 s. Busiest
@@ -47,7 +47,8 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 		"notifications_in_working_hours":2,"notifications_out_of_working_hours":2,"notifications_in_sleep_hours":1,
 		"median_episode_seconds":14460,"longest_episode_seconds":28800,
 		"longest_running":[`+ep2+`,`+ep1+`],"stale_silences":[],
-		"busiest_hours":`+string(b)+`,"if_suggested":`+untuned(4, 2, 2, 1)+`}`)
+		"busiest_hours":`+string(b)+`,"by_receiver":[{"receiver":"team","notifications":4,"out_of_hours":2,"sleep_hours":1}],
+		"if_suggested":`+untuned(4, 2, 2, 1)+`}`)
 	// A quiet week for a known receiver (W40 and W39 are empty): zeros and
 	// empty lists, no share or median.
 	checkJSON(t, svc, "/api/v1/report/weekly?week=2026-W40&receiver=team", `{"week":"2026-W40","timezone":"Europe/Berlin",
@@ -56,7 +57,7 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 		"top_noisy":[],"flapping":[],"self_resolving_share":null,
 		"notifications_in_working_hours":0,"notifications_out_of_working_hours":0,"notifications_in_sleep_hours":0,
 		"median_episode_seconds":null,"longest_episode_seconds":null,"longest_running":[],"stale_silences":[],
-		"busiest_hours":`+string(mustJSON([7][24]int{}))+`,"if_suggested":`+untuned(0, 0, 0, 0)+`}`)
+		"busiest_hours":`+string(mustJSON([7][24]int{}))+`,"by_receiver":[],"if_suggested":`+untuned(0, 0, 0, 0)+`}`)
 	code, md := svc.Get(t, "/api/v1/report/weekly?week=2026-W43&format=markdown")
 	if code != 200 || !strings.HasPrefix(string(md), "# On-call review 2026-W43: all receivers\n\n2026-10-19 00:00 – 2026-10-26 00:00 (Europe/Berlin)\n") ||
 		!strings.Contains(string(md), "| Notifications | 4 | 4 | 0 |\n| Episodes | 2 | 2 | 0 |\n| Distinct alerts | 1 | 2 | -1 |\n") {

@@ -60,6 +60,21 @@ type TimelineEvent struct {
 type Timeline struct {
 	Events      []TimelineEvent `json:"events"`
 	Fingerprint string          `json:"fingerprint"`
+	// Alert is what alertlens last saw of the alert up to the window's end
+	// (null when it never saw it).
+	Alert *AlertInfo `json:"alert"`
+}
+
+// AlertInfo is an alert as last seen: its labels and annotations, where it
+// comes from, and the Alertmanager that sent it (for links to its
+// silences).
+type AlertInfo struct {
+	Source       string            `json:"source"`
+	Alertname    string            `json:"alertname"`
+	Labels       map[string]string `json:"labels"`
+	Annotations  map[string]string `json:"annotations"`
+	GeneratorURL string            `json:"generator_url"`
+	ExternalURL  string            `json:"external_url"`
 }
 
 // FlappingAlert is one flapping fingerprint.
@@ -355,8 +370,19 @@ type WeeklyReport struct {
 	LongestRunning        []Episode       `json:"longest_running"`
 	StaleSilences         []StaleSilence  `json:"stale_silences"`
 	BusiestHours          [7][24]int      `json:"busiest_hours"` // [Monday..Sunday][hour] in Timezone
+	// ByReceiver are the week's notifications per receiver, out of its
+	// working hours and in its sleep hours.
+	ByReceiver []ReceiverHours `json:"by_receiver"`
 	// IfSuggested is the week replayed with its own suggestions in place.
 	IfSuggested IfSuggested `json:"if_suggested"`
+}
+
+// ReceiverHours are one receiver's notifications in a week.
+type ReceiverHours struct {
+	Receiver      string `json:"receiver"`
+	Notifications int    `json:"notifications"`
+	OutOfHours    int    `json:"out_of_hours"`
+	SleepHours    int    `json:"sleep_hours"`
 }
 
 // IfSuggested is what a week would have looked like with the suggestions

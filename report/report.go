@@ -145,6 +145,11 @@ func Weekly(r models.WeeklyReport) string {
 	fmt.Fprintf(&b, "- Self-resolving episodes (shorter than 5m): %s\n- Median episode: %s; longest: %s\n", share, median, longest)
 	fmt.Fprintf(&b, "- Notifications in working hours: %d; outside: %d; in sleep hours: %d\n", r.InWorkingHours, r.OutOfWorkingHours, r.InSleepHours)
 	fmt.Fprintf(&b, "- If this week's suggestions had been in place: %s\n\n", ifSuggested(r.IfSuggested))
+	hours := make([][]string, len(r.ByReceiver))
+	for i, h := range r.ByReceiver {
+		hours[i] = []string{mdEscape(h.Receiver), strconv.Itoa(h.Notifications), strconv.Itoa(h.OutOfHours), strconv.Itoa(h.SleepHours)}
+	}
+	mdSection(&b, "By receiver", "None.", []string{"Receiver", "Notifications", "Out of working hours", "In sleep hours"}, hours)
 	noisy := make([][]string, len(r.TopNoisy))
 	for i, n := range r.TopNoisy {
 		noisy[i] = []string{mdEscape(n.Key), strconv.Itoa(n.Notifications), strconv.Itoa(n.Episodes), dur(n.FiringSeconds),

@@ -125,7 +125,7 @@ func TestPagesInABrowser(t *testing.T) {
 	do(t, b, chromedp.Navigate(svc.URL+"/?page=overview&"+win))
 	rendered(t, b, 1)
 	cards := text(t, b, ".cards")
-	for _, want := range []string{"2\nalerts firing now", "0\nflapping alerts", "0\nfailed inhibitions", "0\nstale silences"} {
+	for _, want := range []string{"2\nalerts firing now", "0\nflapping alerts", "0\nfailed inhibitions", "0\ninhibition loops", "0\nstale silences"} {
 		if !strings.Contains(cards, want) {
 			t.Errorf("overview cards %q lack %q", cards, want)
 		}
@@ -166,6 +166,19 @@ func TestPagesInABrowser(t *testing.T) {
 	}
 	if shown != ex.Summary || !strings.Contains(shown, "inhibited by A") {
 		t.Errorf("explain on the page %q, the API's %q", shown, ex.Summary)
+	}
+	// B's labels as the poller saw them, where it comes from, and its one
+	// episode, 10:02 to 10:08:15 (the poll that found it gone), never
+	// notified.
+	if got := text(t, b, "#labels"); got != `alertname="B", severity="P1"` {
+		t.Errorf("labels: %q", got)
+	}
+	if href := do(t, b, chromedp.Evaluate[string](`document.querySelector('a[href="http://prom/g"]') ? "http://prom/g" : ""`)); href != "http://prom/g" {
+		t.Errorf("no link to the generator URL")
+	}
+	rendered(t, b, 1)
+	if eps := text(t, b, "#episodes table"); !strings.Contains(eps, "2026-11-02T10:02:00Z\t2026-11-02T10:08:15Z\t0\t") || strings.Count(eps, "\n") != 1 {
+		t.Errorf("episodes: %q", eps)
 	}
 	// The handover of 09:30–11:00: A fired in two sources (prod 10:00–10:10
 	// with two notifications, eu from 10:30 with one), C from 09:00 (its one
@@ -243,6 +256,10 @@ func TestTimelineWeeklyAndSuggestionPages(t *testing.T) {
 	}
 	if got := text(t, b, "#if-suggested"); !strings.Contains(got, "8 fewer notifications (0 fewer in sleep hours) from the suggested for:/keep_firing_for: of 1 alerts, 2 episodes paging up to 11m later") {
 		t.Errorf("if suggested: %q", got)
+	}
+	// All 21 to team; none out of its hours (weekdays 09–18) or in its sleep.
+	if got := text(t, b, "#by-receiver table"); !strings.Contains(got, "team\t21\t21\t0\t0") {
+		t.Errorf("by receiver: %q", got)
 	}
 	do(t, b, chromedp.WaitVisible(`#heat`)) // drawn after the per-day series arrives
 	monday := do(t, b, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#heat tr")[1].querySelectorAll("td")].map(td => td.textContent)`))

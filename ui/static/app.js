@@ -88,12 +88,20 @@ async function overview(main) {
     cards.append(el("div", { class: "card" }, n, link(text, page)));
     return n;
   };
-  const [firingN, flappingN, failedN, staleN] = [card("alerts firing now", "overview"), card("flapping alerts", "flapping"),
-    card("failed inhibitions", "inhibitions"), card("stale silences", "silences")];
+  const [firingN, flappingN, failedN, loopsN, staleN] = [card("alerts firing now", "overview"), card("flapping alerts", "flapping"),
+    card("failed inhibitions", "inhibitions"), card("inhibition loops", "loops"), card("stale silences", "silences")];
+  const by = params().get("by") || "alertname";
+  const byInput = el("input", { id: "by", value: by, "aria-label": "stack by label" });
+  byInput.addEventListener("change", () => {
+    const p = params();
+    p.set("by", byInput.value.trim() || "alertname");
+    history.pushState(null, "", "?" + p.toString());
+    render();
+  });
   const chart = el("div", { id: "chart" });
   const noisiest = el("div", { id: "noisiest" }, "Loading…");
   const firingList = el("div", { id: "firing" }, "Loading…");
-  main.append(cards, el("h2", { text: "Notifications over time, by alert" }), chart, el("h2", { text: "Noisiest alerts" }), noisiest,
+  main.append(cards, el("h2", {}, "Notifications over time, stacked by ", byInput), chart, el("h2", { text: "Noisiest alerts" }), noisiest,
     el("h2", { text: "Firing now" }), firingList);
   await Promise.all([
     part(firingN, api("alerts"), (eps) => {
@@ -104,15 +112,18 @@ async function overview(main) {
     }),
     part(flappingN, api("flapping"), (f) => { flappingN.textContent = String(f.alerts.length); }),
     part(failedN, api("inhibitions/failed"), (f) => { failedN.textContent = String(f.failures.length); }),
+    part(loopsN, api("inhibitions/loops"), (l) => { loopsN.textContent = String(l.loops.length + l.rule_loops.length); }),
     part(staleN, api("silences/stale"), (f) => { staleN.textContent = String(f.silences.length); }),
-    part(chart, api("notifications/series", { by: "alertname" }), (series) => drawSeries(chart, series)),
+    part(chart, api("notifications/series", { by }), (series) => drawSeries(chart, series)),
     part(noisiest, api("noise", { limit: 10 }), (noise) => noisiest.replaceChildren(table(noise.rows, [["Alert", (r) => r.key],
       ["Notifications", (r) => r.notifications], ["Episodes", (r) => r.episodes], ["Firing", (r) => dur(r.firing_seconds)],
       ["Out of hours", (r) => r.out_of_hours]]))),
   ]);
 }
 
-// drawSeries stacks nothing: one line per key, with uPlot.
+// drawSeries stacks the notifications of each key (a label's value) over
+// time, with uPlot: each series is drawn at the sum of itself and those
+// below it and filled down to the one below; hovering shows its own count.
 function drawSeries(target, s) {
   const times = [...new Set(s.points.map((p) => Date.parse(p.t) / 1000))].sort((a, b) => a - b);
   const keys = [...new Set(s.points.map((p) => p.key))].sort();
@@ -121,13 +132,19 @@ function drawSeries(target, s) {
     return;
   }
   const index = new Map(times.map((t, i) => [t, i]));
-  const data = [times, ...keys.map(() => times.map(() => 0))];
-  for (const p of s.points) data[1 + keys.indexOf(p.key)][index.get(Date.parse(p.t) / 1000)] = p.notifications;
+  const own = keys.map(() => times.map(() => 0));
+  for (const p of s.points) own[keys.indexOf(p.key)][index.get(Date.parse(p.t) / 1000)] = p.notifications;
+  const stacked = [];
+  own.forEach((row, k) => stacked.push(row.map((v, i) => v + (k ? stacked[k - 1][i] : 0))));
   const colors = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7b83"];
   new uPlot({
     width: Math.min(1100, document.body.clientWidth - 40), height: 260,
-    series: [{}, ...keys.map((k, i) => ({ label: k || "(none)", stroke: colors[i % colors.length], width: 2 }))],
-  }, data, target);
+    series: [{}, ...keys.map((k, i) => ({
+      label: k || "(none)", stroke: colors[i % colors.length], fill: colors[i % colors.length] + "66", width: 1,
+      value: (u, v, si, di) => (di == null ? "--" : String(own[si - 1][di])),
+    }))],
+    bands: keys.slice(1).map((_, i) => ({ series: [i + 2, i + 1] })),
+  }, [times, ...stacked], target);
 }
 
 async function flapping(main) {
@@ -162,27 +179,52 @@ async function noise(main) {
 async function alertPage(main) {
   const fp = params().get("fingerprint");
   const at = params().get("at") || params().get("to") || "now";
+  const get = async (url) => {
+    const r = await fetch(url);
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error);
+    return body;
+  };
   const [tl, ex] = await Promise.all([
-    fetch(`api/v1/alerts/${encodeURIComponent(fp)}/timeline?` + new URLSearchParams(
-      Object.fromEntries(FILTERS.filter((f) => params().get(f) && f !== "match").map((f) => [f, params().get(f)])))).then(async (r) => {
-      const b = await r.json();
-      if (!r.ok) throw new Error(b.error);
-      return b;
-    }),
-    fetch(`api/v1/explain?fingerprint=${encodeURIComponent(fp)}&at=${encodeURIComponent(at)}` +
-      (params().get("source") ? "&source=" + encodeURIComponent(params().get("source")) : "")).then(async (r) => {
-      const b = await r.json();
-      if (!r.ok) throw new Error(b.error);
-      return b;
-    }),
+    get(`api/v1/alerts/${encodeURIComponent(fp)}/timeline?` + new URLSearchParams(
+      Object.fromEntries(FILTERS.filter((f) => params().get(f) && f !== "match").map((f) => [f, params().get(f)])))),
+    get(`api/v1/explain?fingerprint=${encodeURIComponent(fp)}&at=${encodeURIComponent(at)}` +
+      (params().get("source") ? "&source=" + encodeURIComponent(params().get("source")) : "")),
   ]);
-  main.append(el("h2", { text: `${ex.alertname || fp} (${fp})` }));
+  const info = tl.alert || { labels: {}, annotations: {}, generator_url: "", external_url: "", source: "" };
+  // A silence links to its page in the Alertmanager that sent the alert.
+  const silence = (id) => (info.external_url ? el("a", { href: `${info.external_url}/#/silences/${encodeURIComponent(id)}`, text: id }) : id);
+  const silences = (ids) => {
+    const span = el("span");
+    (ids || []).forEach((id, i) => span.append(...(i ? [", "] : []), silence(id)));
+    return span;
+  };
+  main.append(el("h2", { text: `${ex.alertname || info.alertname || fp} (${fp})` }));
+  main.append(el("p", { id: "labels", class: "labels", text: labels(info.labels) || "No labels seen." }),
+    ...(info.generator_url ? [el("p", {}, el("a", { href: info.generator_url, text: "Where it comes from (generator URL)" }))] : []));
+  if (Object.keys(info.annotations || {}).length) {
+    main.append(table(Object.entries(info.annotations).sort(), [["Annotation", (r) => r[0]], ["Value", (r) => r[1]]]));
+  }
   main.append(el("p", { class: "summary", id: "explain", text: ex.summary }));
-  main.append(el("p", { text: "Click a moment of the timeline to explain it." }));
+  if ((ex.silenced_by || []).length) {
+    main.append(el("p", {}, "Silenced by ", silences(ex.silenced_by.map((x) => x.id))));
+  }
+  main.append(el("h2", { text: "Episodes" }));
+  const episodes = el("div", { id: "episodes" }, "Loading…");
+  main.append(episodes);
+  main.append(el("h2", { text: "Timeline" }), el("p", { text: "Click a moment to explain it." }));
   main.append(table(tl.events, [
     ["At", (r) => link(r.at, "alert", { fingerprint: fp, at: r.at })], ["Kind", (r) => r.kind],
     ["What", (r) => r.status || r.state || r.event], ["Receiver", (r) => r.receiver],
-    ["Silenced by", (r) => (r.silenced_by || []).join(", ")], ["Inhibited by", (r) => (r.inhibited_by || []).join(", ")]]));
+    ["Silenced by", (r) => silences(r.silenced_by)], ["Inhibited by", (r) => (r.inhibited_by || []).join(", ")]]));
+  // The alert's episodes: those of its alertname, narrowed to it.
+  const name = info.alertname || ex.alertname;
+  await part(episodes, name ? api("alerts", { match: `{alertname=${JSON.stringify(name)}}`, ...(info.source ? { source: info.source } : {}) })
+    : Promise.resolve({ episodes: [] }), (ans) => {
+    episodes.replaceChildren(table(ans.episodes.filter((e) => e.fingerprint === fp), [["Started", (r) => r.starts_at],
+      ["Ended", (r) => r.ends_at || "still firing"], ["Notifications", (r) => r.notifications],
+      ["Silenced", (r) => dur(r.silenced_seconds)], ["Inhibited", (r) => dur(r.inhibited_seconds)]]));
+  });
 }
 
 // handover: the shift at a glance, and the same as Markdown for the chat.
@@ -354,6 +396,9 @@ async function weekly(main) {
     (s.tuned_alerts ? `${t.before.notifications - t.after.notifications} fewer notifications (${t.before.sleep_hours - t.after.sleep_hours} fewer in sleep hours) from the suggested for:/keep_firing_for: of ${s.tuned_alerts} alerts, ${t.delayed.episodes} episodes paging up to ${dur(t.delayed.max_delay_seconds)} later` : "no for:/keep_firing_for: to suggest") +
     (s.inhibit_rules ? `; ${s.inhibit_notifications_saved} fewer (${s.inhibit_sleep_hours_saved} in sleep hours) from ${s.inhibit_rules} suggested inhibit rules.` : ".") }, " ", link("See the suggestions", "suggestions", { from: r.from, to: r.to })));
   main.append(el("p", { text: `Working hours: ${r.notifications_in_working_hours} notifications; outside: ${r.notifications_out_of_working_hours}; in sleep hours: ${r.notifications_in_sleep_hours}.` }));
+  main.append(el("h2", { text: "By receiver" }), el("div", { id: "by-receiver" }, table(r.by_receiver, [["Receiver", (x) => x.receiver],
+    ["Notifications", (x) => x.notifications], ["In working hours", (x) => x.notifications - x.out_of_hours],
+    ["Out of working hours", (x) => x.out_of_hours], ["In sleep hours", (x) => x.sleep_hours]])));
   const perDay = await api("notifications/series", { from: r.from, to: r.to, by: "alertname", step: "24h" });
   main.append(el("h2", { text: "Notifications per day" }));
   const chart = el("div", { id: "per-day" });

@@ -1,0 +1,18 @@
+-- What alertlens last saw of {fingerprint} up to {to} ({source}, or any):
+-- its source, labels, annotations, where it comes from (generatorURL) and
+-- the Alertmanager that sent or listed it (externalURL, from notifications
+-- only: the poller's rows do not carry it).
+SELECT source, argMax(alertname, at) AS alertname, argMax(labels, at) AS labels, argMax(annotations, at) AS annotations,
+       argMax(generator_url, at) AS generator_url, argMaxIf(external_url, at, external_url != '') AS external_url
+FROM (
+    SELECT source, received_at AS at, alertname, labels, annotations, generator_url, toString(external_url) AS external_url
+    FROM {{db}}.notifications
+    WHERE fingerprint = {fingerprint:String} AND received_at < {to:DateTime64(3, 'UTC')} AND {{template "source"}}
+    UNION ALL
+    SELECT source, observed_at AS at, alertname, labels, annotations, generator_url, '' AS external_url
+    FROM {{db}}.alert_states
+    WHERE fingerprint = {fingerprint:String} AND observed_at < {to:DateTime64(3, 'UTC')} AND {{template "source"}}
+)
+GROUP BY source
+ORDER BY max(at) DESC
+LIMIT 1
