@@ -153,47 +153,39 @@ func importFile(ctx context.Context, cf *clientFlags, path, name string, tty boo
 	req.ContentLength = st.Size()
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	cf.authorize(req)
-	if !tty {
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return res, err
-		}
-		defer func() { _ = resp.Body.Close() }()
-		if resp.StatusCode != http.StatusOK {
-			return res, apiError(resp)
-		}
-		return decodeResult(resp)
-	}
 	// On a terminal: the upload's progress, then the server's own phases
 	// (it streams them when asked), on one line cleared at the end.
-	req.Header.Set("Accept", "application/x-ndjson")
 	line := newStatusLine(os.Stderr, name)
-	defer line.clear()
-	uploaded := make(chan struct{})
-	var ticking sync.WaitGroup
-	// stopUpload ends the upload's progress (once), before anything else
-	// writes the line.
-	stopUpload := sync.OnceFunc(func() { close(uploaded); ticking.Wait() })
-	defer stopUpload()
-	ticking.Add(1)
-	go func() {
-		defer ticking.Done()
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-uploaded:
-				return
-			case <-t.C:
-				n := pr.n.Load()
-				pct := 100.0
-				if st.Size() > 0 {
-					pct = 100 * float64(n) / float64(st.Size())
+	stopUpload := func() {}
+	if tty {
+		req.Header.Set("Accept", "application/x-ndjson")
+		defer line.clear()
+		uploaded := make(chan struct{})
+		var ticking sync.WaitGroup
+		// stopUpload ends the upload's progress (once), before anything
+		// else writes the line.
+		stopUpload = sync.OnceFunc(func() { close(uploaded); ticking.Wait() })
+		defer stopUpload()
+		ticking.Add(1)
+		go func() {
+			defer ticking.Done()
+			t := time.NewTicker(200 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-uploaded:
+					return
+				case <-t.C:
+					n := pr.n.Load()
+					pct := 100.0
+					if st.Size() > 0 {
+						pct = 100 * float64(n) / float64(st.Size())
+					}
+					line.set(fmt.Sprintf("uploading %5.1f%% (%s of %s)", pct, human(n), human(st.Size())))
 				}
-				line.set(fmt.Sprintf("uploading %5.1f%% (%s of %s)", pct, human(n), human(st.Size())))
 			}
-		}
-	}()
+		}()
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return res, err
@@ -203,7 +195,7 @@ func importFile(ctx context.Context, cf *clientFlags, path, name string, tty boo
 		return res, apiError(resp)
 	}
 	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/x-ndjson") {
-		return decodeResult(resp) // a server without progress: its answer is the result
+		return decodeResult(resp) // not asked for progress, or a server without it
 	}
 	dec := json.NewDecoder(resp.Body)
 	var started time.Time
