@@ -34,6 +34,9 @@ type groupPair struct {
 func (a *Analyzer) SuggestGroupBy(ctx context.Context, in SuggestInput) (models.GroupBySuggestions, error) {
 	params, data := in.Params()
 	params["within_ms"] = strconv.FormatInt(in.Within.Milliseconds(), 10)
+	if err := a.bindHours(params, in.From, in.To); err != nil {
+		return models.GroupBySuggestions{}, err
+	}
 	pairs, err := run[groupPair](ctx, a, "suggestions_group_by", data, params)
 	if err != nil {
 		return models.GroupBySuggestions{}, err
@@ -74,6 +77,8 @@ func (a *Analyzer) SuggestGroupBy(ctx context.Context, in SuggestInput) (models.
 				return models.GroupBySuggestions{}, fmt.Errorf("suggested group_by %v does not group its own evidence %s, %s", s.GroupBy, p.AFP, p.BFP)
 			}
 			s.NotificationsSaved += p.BFiringDuring
+			s.OutOfHoursSaved += p.BFiringOOH
+			s.SleepHoursSaved += p.BFiringSleep
 			s.Evidence = append(s.Evidence, models.CoOccurrence{SourceFingerprint: p.AFP, TargetFingerprint: p.BFP, SourceStartsAt: p.AStart, TargetStartsAt: p.BStart})
 		}
 		sort.Slice(s.Evidence, func(i, j int) bool {

@@ -102,7 +102,8 @@ func TestSuggestionThatWouldLoopIsRefused(t *testing.T) {
 // came in another group than NodeDown's (support 6) of the 7 TargetDown
 // episodes notified to team (confidence 6/7); the labels all six pairs
 // share besides alertname are cluster and instance; each had its one firing
-// notification while NodeDown fired: 6 sent apart. The pairs with DiskFull
+// notification while NodeDown fired: 6 sent apart, all out of working
+// hours and in sleep hours (01:01–06:01 on a Thursday). The pairs with DiskFull
 // co-occur once: under min_support. In cooccur.ndjson everything came in
 // one group already: nothing to suggest.
 func TestSuggestGroupBy(t *testing.T) {
@@ -110,6 +111,7 @@ func TestSuggestGroupBy(t *testing.T) {
 	w := "from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"
 	checkJSON(t, svc, "/api/v1/suggestions/group_by?"+w, `{"suggestions":[{"source":"prod","receiver":"team","alertnames":["NodeDown","TargetDown"],
 		"current_group_by":["alertname"],"group_by":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,
+		"out_of_hours_saved":6,"sleep_hours_saved":6,
 		"yaml":"receiver: team\ngroup_by:\n    - cluster\n    - instance\n",
 		"evidence":[`+ev("1")+`,`+ev("2")+`,`+ev("3")+`,`+ev("4")+`,`+ev("5")+`,`+ev("6")+`]}]}`)
 	checkJSON(t, svc, "/api/v1/suggestions/group_by?"+w+"&min_confidence=0.9", `{"suggestions":[]}`)

@@ -523,13 +523,16 @@ type GroupBySuggestion struct {
 	// Alertnames are the earlier alert (A) and the one starting after it (B).
 	Alertnames []string `json:"alertnames"`
 	// CurrentGroupBy are the group labels the two were notified with.
-	CurrentGroupBy     []string       `json:"current_group_by"`
-	GroupBy            []string       `json:"group_by"`
-	Support            int            `json:"support"`
-	Confidence         float64        `json:"confidence"`
-	NotificationsSaved int            `json:"notifications_saved"`
-	YAML               string         `json:"yaml"`
-	Evidence           []CoOccurrence `json:"evidence"`
+	CurrentGroupBy     []string `json:"current_group_by"`
+	GroupBy            []string `json:"group_by"`
+	Support            int      `json:"support"`
+	Confidence         float64  `json:"confidence"`
+	NotificationsSaved int      `json:"notifications_saved"`
+	// Of those, the ones out of working hours and in sleep hours.
+	OutOfHoursSaved int            `json:"out_of_hours_saved"`
+	SleepHoursSaved int            `json:"sleep_hours_saved"`
+	YAML            string         `json:"yaml"`
+	Evidence        []CoOccurrence `json:"evidence"`
 }
 
 // GroupBySuggestions is the answer of the group_by suggestions.

@@ -5,6 +5,7 @@
 -- notifications to it carry different group keys). Episodes are bucketed by
 -- {within_ms} so the join stays an equi-join (as in the inhibit-rule
 -- suggestions). b_firing_during is B's firing notifications to the receiver
+-- (and of them out of working hours, in sleep hours)
 -- while that A episode fired (sent apart from A's group); b_total is B's
 -- episodes starting in the window that were notified to the receiver.
 WITH {{template "episode_ctes" .}},
@@ -12,7 +13,9 @@ firsts AS (
     SELECT source, fingerprint, starts_at, toString(receiver) AS receiver,
            argMin(group_key, received_at) AS group_key,
            argMin(arrayMap(k -> toString(k), mapKeys(group_labels)), received_at) AS group_by,
-           groupArray(received_at) AS times
+           groupArray(received_at) AS times,
+           groupArray(NOT {{template "in_hours" "wh"}}) AS out_of_hours,
+           groupArray({{template "in_hours" "sh"}}) AS sleep_hours
     FROM {{template "counted" (scan . "scan_from" "" false)}}
     WHERE received_at >= {scan_from:DateTime64(3, 'UTC')} AND status = 'firing'
       AND {{template "receiver"}}
@@ -21,7 +24,7 @@ firsts AS (
 ep AS (
     SELECT e.source AS source, e.fingerprint AS fingerprint, toString(e.alertname) AS alertname, e.labels AS labels,
            e.starts_at AS starts_at, e.ends_at AS ends_at, f.receiver AS receiver, f.group_key AS group_key,
-           f.group_by AS group_by, f.times AS times,
+           f.group_by AS group_by, f.times AS times, f.out_of_hours AS out_of_hours, f.sleep_hours AS sleep_hours,
            intDiv(toUnixTimestamp64Milli(e.starts_at), {within_ms:Int64}) AS bucket
     FROM eps AS e
     INNER JOIN firsts AS f ON f.source = e.source AND f.fingerprint = e.fingerprint AND f.starts_at = e.starts_at
@@ -41,6 +44,8 @@ SELECT b.source AS source, b.receiver AS receiver, a.alertname AS a_name, b.aler
        a.fingerprint AS a_fp, b.fingerprint AS b_fp, a.starts_at AS a_start, b.starts_at AS b_start,
        a.labels AS a_labels, b.labels AS b_labels, arraySort(arrayDistinct(arrayConcat(a.group_by, b.group_by))) AS group_by,
        length(arrayFilter(t -> t >= a.starts_at AND (a.ends_at IS NULL OR t < a.ends_at), b.times)) AS b_firing_during,
+       length(arrayFilter((t, o) -> o AND t >= a.starts_at AND (a.ends_at IS NULL OR t < a.ends_at), b.times, b.out_of_hours)) AS b_firing_during_ooh,
+       length(arrayFilter((t, z) -> z AND t >= a.starts_at AND (a.ends_at IS NULL OR t < a.ends_at), b.times, b.sleep_hours)) AS b_firing_during_sleep,
        t.b_total AS b_total
 FROM b_eps AS b
 INNER JOIN a_eps AS a ON a.source = b.source AND a.receiver = b.receiver AND a.b0 = b.bucket

@@ -295,7 +295,7 @@ func TestTimelineWeeklyAndSuggestionPages(t *testing.T) {
 	}
 	grouping := text(t, g, "#grouping table")
 	if !strings.Contains(grouping, "team\tNodeDown, TargetDown\talertname\t") || !strings.Contains(grouping, "- instance") ||
-		!strings.Contains(grouping, "\t6\t86%\t6\t") || !strings.Contains(grouping, "6 pairs") {
+		!strings.Contains(grouping, "\t6\t86%\t6\t6\t") || !strings.Contains(grouping, "6 pairs") {
 		t.Errorf("grouping suggestions: %q", grouping)
 	}
 	do(t, g, chromedp.Navigate(groups.URL+"/?page=loops&from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"))

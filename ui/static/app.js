@@ -363,7 +363,7 @@ async function suggestions(main) {
   main.append(el("div", { id: "grouping" }, table(grouping.suggestions, [["Receiver", (r) => r.receiver], ["Alerts", (r) => r.alertnames.join(", ")],
     ["Grouped by", (r) => r.current_group_by.join(", ") || "–"], ["Route change", (r) => el("pre", { text: r.yaml })],
     ["Support", (r) => r.support], ["Confidence", (r) => Math.round(r.confidence * 100) + "%"], ["Sent apart", (r) => r.notifications_saved],
-    ["Evidence", evidence]])));
+    ["In sleep hours", (r) => r.sleep_hours_saved], ["Evidence", evidence]])));
 }
 
 // The weekly review: a week picker, the totals against the week before,
