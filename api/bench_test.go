@@ -86,6 +86,24 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 		b.ReportMetric(perRow[store.TableAlertStates], "B/state")
 		b.ReportMetric(generated.Seconds(), "s-to-generate")
 	})
+	// How long alertlens takes to be ready again with the year in the store:
+	// stop the service, start another on the same store, time until
+	// /-/ready is 200. (In this process the engine stays loaded: a cold
+	// process start adds loading the engine and its tables.)
+	b.Run("restart", func(b *testing.B) {
+		for range b.N {
+			svc.Stop(b)
+			t0 := time.Now()
+			svc = apptest.Start(b, cfg)
+			for {
+				if code, _ := svc.Get(b, "/-/ready"); code == 200 {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			b.ReportMetric(time.Since(t0).Seconds(), "s-to-ready")
+		}
+	})
 
 	week := url.Values{"from": {benchEnd.Add(-7 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
 	quarter := url.Values{"from": {benchEnd.Add(-90 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
