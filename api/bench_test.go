@@ -17,7 +17,7 @@ import (
 )
 
 // benchEnd is the end of the synthetic year.
-var benchEnd = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+var benchEnd = apptest.YearEnd
 
 func benchSQL(b *testing.B, name string) string {
 	s, err := os.ReadFile(filepath.Join("testdata", "bench", name))
@@ -33,11 +33,8 @@ func benchSQL(b *testing.B, name string) string {
 // days, and some over 90, through the HTTP API, next to naive
 // join-everything formulations; it reports bytes on disk per row.
 func BenchmarkAnalysesSyntheticYear(b *testing.B) {
-	cfg := apptest.Config(b)
-	cfg.API.QueryTimeout = 600e9
-	cfg.HTTP.WriteTimeout = 660e9 // the answer must outlast the query
-	cfg.API.MaxRows = 10_000_000  // a busy week has more failed inhibitions than the default allows
-	svc := apptest.Start(b, cfg)
+	svc := apptest.Start(b, apptest.HeavyReads(apptest.Config(b)))
+	cfg := svc.Cfg
 	ctx := context.Background()
 	t0 := time.Now()
 	// ALERTLENS_BENCH_SCALE=10 is the big Alertmanager's year: 50,000
@@ -48,22 +45,7 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 			b.Fatalf("ALERTLENS_BENCH_SCALE=%q: want a whole number from 1", v)
 		}
 	}
-	long := "0"
-	if scale > 1 {
-		long = "1"
-	}
-	genParams := map[string]string{"end": strconv.FormatInt(benchEnd.Unix(), 10), "fps": strconv.Itoa(5000 * scale),
-		"rows": strconv.Itoa(10_000_000 * scale), "long_annotations": long}
-	for _, stmt := range store.SplitStatements(benchSQL(b, "generate.sql")) {
-		if _, err := svc.Store.Query(ctx, stmt, genParams); err != nil {
-			b.Fatalf("generating: %v\n%s", err, stmt)
-		}
-	}
-	for _, t := range []string{store.TableNotifications, store.TableAlertStates} {
-		if err := svc.Store.Exec(ctx, "OPTIMIZE TABLE {{db}}."+t+" FINAL"); err != nil {
-			b.Fatal(err)
-		}
-	}
+	svc.GenerateYear(b, scale)
 	generated := time.Since(t0)
 	out, err := svc.Store.Query(ctx, "SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table IN ('notifications', 'alert_states') GROUP BY table ORDER BY table", map[string]string{"db": svc.Cfg.Store.Database})
 	if err != nil {

@@ -1,18 +1,13 @@
 package ui_test
 
 import (
-	"context"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/alertlens/alertlens/app/apptest"
-	"github.com/alertlens/alertlens/store"
 )
 
 // BenchmarkPagesOverSyntheticYear loads the overview and the state timeline
@@ -22,21 +17,9 @@ import (
 // chart drawn), both from the start of navigation as the browser measures
 // it.
 func BenchmarkPagesOverSyntheticYear(b *testing.B) {
-	cfg := apptest.Config(b)
-	cfg.API.QueryTimeout = 600e9
-	cfg.HTTP.WriteTimeout = 660e9
-	cfg.API.MaxRows = 10_000_000
-	svc := apptest.Start(b, cfg)
-	sql, err := os.ReadFile(filepath.Join("..", "api", "testdata", "bench", "generate.sql"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	end := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	for _, stmt := range store.SplitStatements(string(sql)) {
-		if _, err := svc.Store.Query(context.Background(), stmt, map[string]string{"end": strconv.FormatInt(end.Unix(), 10)}); err != nil {
-			b.Fatalf("generating: %v", err)
-		}
-	}
+	svc := apptest.Start(b, apptest.HeavyReads(apptest.Config(b)))
+	svc.GenerateYear(b, 1)
+	end := apptest.YearEnd
 	week := url.Values{"from": {end.Add(-7 * 24 * time.Hour).Format(time.RFC3339)}, "to": {end.Format(time.RFC3339)}}.Encode()
 	br := newBrowser(b)
 	for _, page := range []struct{ name, path, done string }{
