@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	amconfig "github.com/prometheus/alertmanager/config"
@@ -150,22 +151,9 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 	if err != nil {
 		return nil, err
 	}
-	type lsRow struct {
-		Source string            `json:"source"`
-		Labels map[string]string `json:"labels"`
-	}
-	p := map[string]string{"from": params["from"], "to": params["to"], "source": params["source"], "limit": fmt.Sprint(maxLabelSets)}
-	sets, err := run[lsRow](ctx, a, "label_sets", noData, p)
+	bySource, err := a.labelSets(ctx, params)
 	if err != nil {
 		return nil, err
-	}
-	bySource := map[string][]model.LabelSet{}
-	for _, r := range sets {
-		ls := model.LabelSet{}
-		for k, v := range r.Labels {
-			ls[model.LabelName(k)] = model.LabelValue(v)
-		}
-		bySource[r.Source] = append(bySource[r.Source], ls)
 	}
 	out := []models.RuleLoop{}
 	for _, c := range cfgs {
@@ -213,6 +201,26 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 			}
 			out = append(out, rl)
 		}
+	}
+	return out, nil
+}
+
+// labelSets are the distinct label sets of the alerts seen in the window
+// (params' from, to and source), up to maxLabelSets, per source: what
+// inhibit rules are evaluated against.
+func (a *Analyzer) labelSets(ctx context.Context, params map[string]string) (map[string][]model.LabelSet, error) {
+	type lsRow struct {
+		Source string            `json:"source"`
+		Labels map[string]string `json:"labels"`
+	}
+	sets, err := run[lsRow](ctx, a, "label_sets", noData, map[string]string{
+		"from": params["from"], "to": params["to"], "source": params["source"], "limit": strconv.Itoa(maxLabelSets)})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]model.LabelSet{}
+	for _, r := range sets {
+		out[r.Source] = append(out[r.Source], labelSet(r.Labels))
 	}
 	return out, nil
 }

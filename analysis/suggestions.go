@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 )
 
 // SuggestInput is the window, the filters and the thresholds.
@@ -43,6 +44,17 @@ type coPair struct {
 	agree map[string]bool // agreeing(), kept once per row
 }
 
+// coParams binds a co-occurrence statement's parameters: the window and
+// filters, within, and the hours its savings are counted in.
+func (a *Analyzer) coParams(in SuggestInput) (map[string]string, queries.Data, error) {
+	params, data := in.Params()
+	params["within_ms"] = strconv.FormatInt(in.Within.Milliseconds(), 10)
+	return params, data, a.bindHours(params, in.From, in.To)
+}
+
+// target names the pair's B episode (fingerprint and start).
+func (p coPair) target() string { return p.BFP + "@" + p.BStart.UTC().Format(time.RFC3339Nano) }
+
 // agreeing are the labels other than alertname both alerts carry with the
 // same value.
 func (p coPair) agreeing() map[string]bool {
@@ -65,9 +77,8 @@ func (p coPair) agreeing() map[string]bool {
 // Alertmanager's own inhibit code against its evidence, and refused when a
 // configured rule would mute A by B (a loop).
 func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (models.InhibitRuleSuggestions, error) {
-	params, data := in.Params()
-	params["within_ms"] = strconv.FormatInt(in.Within.Milliseconds(), 10)
-	if err := a.bindHours(params, in.From, in.To); err != nil {
+	params, data, err := a.coParams(in)
+	if err != nil {
 		return models.InhibitRuleSuggestions{}, err
 	}
 	pairs, err := run[coPair](ctx, a, "suggestions_inhibit_rules", data, params)
@@ -94,18 +105,9 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 		return models.InhibitRuleSuggestions{}, err
 	}
 	// The alerts a chain of configured rules may pass through.
-	type lsRow struct {
-		Source string            `json:"source"`
-		Labels map[string]string `json:"labels"`
-	}
-	sets, err := run[lsRow](ctx, a, "label_sets", noData, map[string]string{
-		"from": params["from"], "to": params["to"], "source": params["source"], "limit": strconv.Itoa(maxLabelSets)})
+	seen, err := a.labelSets(ctx, params)
 	if err != nil {
 		return models.InhibitRuleSuggestions{}, err
-	}
-	seen := map[string][]map[string]string{}
-	for _, s := range sets {
-		seen[s.Source] = append(seen[s.Source], s.Labels)
 	}
 	type groupKey struct{ source, a, b string }
 	groups := map[groupKey]map[string][]coPair{} // B episode -> its partners
@@ -114,9 +116,8 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 		if groups[k] == nil {
 			groups[k] = map[string][]coPair{}
 		}
-		ep := p.BFP + "@" + p.BStart.UTC().Format(time.RFC3339Nano)
 		p.agree = p.agreeing()
-		groups[k][ep] = append(groups[k][ep], p)
+		groups[k][p.target()] = append(groups[k][p.target()], p)
 	}
 	out := models.InhibitRuleSuggestions{Suggestions: []models.InhibitRuleSuggestion{}, Refused: []models.RefusedSuggestion{}}
 	for k, byB := range groups {
@@ -126,7 +127,7 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 			continue
 		}
 		eq := slices.Sorted(maps.Keys(equal))
-		s := models.InhibitRuleSuggestion{Source: k.source, Equal: eq, Support: support, Confidence: float64(support) / float64(all),
+		s := models.InhibitRuleSuggestion{Source: k.source, Equal: eq, Basis: models.Basis{Support: support, Confidence: float64(support) / float64(all)},
 			SourceMatchers: []string{matcherText(k.a)}, TargetMatchers: []string{matcherText(k.b)}}
 		rule, err := suggestedRule(k.a, k.b, eq)
 		if err != nil {
@@ -236,14 +237,13 @@ func sameOn(p coPair, equal []string) bool {
 // alerts would, directly or through a chain of alerts seen in the window,
 // mute its source alert: with the suggestion they would close a loop.
 // Up to maxLoopChecks evidence pairs are followed.
-func loopsWith(rules []configuredRule, pairs []coPair, seen []map[string]string) string {
+func loopsWith(rules []configuredRule, pairs []coPair, seen []model.LabelSet) string {
 	if len(rules) == 0 {
 		return ""
 	}
 	// Only alerts some rule can mute can be inside a chain.
 	var nodes []model.LabelSet
-	for _, ls := range seen {
-		set := labelSet(ls)
+	for _, set := range seen {
 		for _, r := range rules {
 			if r.rule.TargetMatchers.Matches(set) {
 				nodes = append(nodes, set)

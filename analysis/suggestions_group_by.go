@@ -6,8 +6,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strconv"
-	"time"
 
 	amconfig "github.com/prometheus/alertmanager/config"
 	"gopkg.in/yaml.v3"
@@ -32,9 +30,8 @@ type groupPair struct {
 // best partner. Where an inhibit rule says "B is a symptom of A, drop it",
 // this says "send them together".
 func (a *Analyzer) SuggestGroupBy(ctx context.Context, in SuggestInput) (models.GroupBySuggestions, error) {
-	params, data := in.Params()
-	params["within_ms"] = strconv.FormatInt(in.Within.Milliseconds(), 10)
-	if err := a.bindHours(params, in.From, in.To); err != nil {
+	params, data, err := a.coParams(in)
+	if err != nil {
 		return models.GroupBySuggestions{}, err
 	}
 	pairs, err := run[groupPair](ctx, a, "suggestions_group_by", data, params)
@@ -59,8 +56,7 @@ func (a *Analyzer) SuggestGroupBy(ctx context.Context, in SuggestInput) (models.
 			g.current[l] = true
 		}
 		p.agree = p.agreeing()
-		ep := p.BFP + "@" + p.BStart.UTC().Format(time.RFC3339Nano)
-		g.byB[ep] = append(g.byB[ep], p.coPair)
+		g.byB[p.target()] = append(g.byB[p.target()], p.coPair)
 	}
 	out := models.GroupBySuggestions{Suggestions: []models.GroupBySuggestion{}}
 	for k, g := range groups {
@@ -71,7 +67,7 @@ func (a *Analyzer) SuggestGroupBy(ctx context.Context, in SuggestInput) (models.
 		}
 		s := models.GroupBySuggestion{Source: k.source, Receiver: k.receiver, Alertnames: []string{k.a, k.b},
 			CurrentGroupBy: slices.Sorted(maps.Keys(g.current)), GroupBy: slices.Sorted(maps.Keys(equal)),
-			Support: support, Confidence: float64(support) / float64(g.total), Evidence: []models.CoOccurrence{}}
+			Basis: models.Basis{Support: support, Confidence: float64(support) / float64(g.total), Evidence: []models.CoOccurrence{}}}
 		for _, p := range best {
 			if !sameOn(p, s.GroupBy) {
 				return models.GroupBySuggestions{}, fmt.Errorf("suggested group_by %v does not group its own evidence %s, %s", s.GroupBy, p.AFP, p.BFP)
