@@ -489,20 +489,27 @@ type CoOccurrence struct {
 	TargetStartsAt    Time   `json:"target_starts_at"`
 }
 
-// InhibitRuleSuggestion is an inhibit rule the history argues for.
-type InhibitRuleSuggestion struct {
-	Source             string   `json:"source"`
-	SourceMatchers     []string `json:"source_matchers"`
-	TargetMatchers     []string `json:"target_matchers"`
-	Equal              []string `json:"equal"`
-	Support            int      `json:"support"`
-	Confidence         float64  `json:"confidence"`
-	NotificationsSaved int      `json:"notifications_saved"`
+// Basis is what every suggestion carries: how strongly the history argues
+// for it, what it would have saved, the change as Alertmanager YAML and the
+// episode pairs behind it.
+type Basis struct {
+	Support            int     `json:"support"`
+	Confidence         float64 `json:"confidence"`
+	NotificationsSaved int     `json:"notifications_saved"`
 	// Of those, the ones out of working hours and in sleep hours.
 	OutOfHoursSaved int            `json:"out_of_hours_saved"`
 	SleepHoursSaved int            `json:"sleep_hours_saved"`
 	YAML            string         `json:"yaml"`
 	Evidence        []CoOccurrence `json:"evidence"`
+}
+
+// InhibitRuleSuggestion is an inhibit rule the history argues for.
+type InhibitRuleSuggestion struct {
+	Source         string   `json:"source"`
+	SourceMatchers []string `json:"source_matchers"`
+	TargetMatchers []string `json:"target_matchers"`
+	Equal          []string `json:"equal"`
+	Basis
 }
 
 // RefusedSuggestion is a rule that passed the thresholds but is not
@@ -523,16 +530,9 @@ type GroupBySuggestion struct {
 	// Alertnames are the earlier alert (A) and the one starting after it (B).
 	Alertnames []string `json:"alertnames"`
 	// CurrentGroupBy are the group labels the two were notified with.
-	CurrentGroupBy     []string `json:"current_group_by"`
-	GroupBy            []string `json:"group_by"`
-	Support            int      `json:"support"`
-	Confidence         float64  `json:"confidence"`
-	NotificationsSaved int      `json:"notifications_saved"`
-	// Of those, the ones out of working hours and in sleep hours.
-	OutOfHoursSaved int            `json:"out_of_hours_saved"`
-	SleepHoursSaved int            `json:"sleep_hours_saved"`
-	YAML            string         `json:"yaml"`
-	Evidence        []CoOccurrence `json:"evidence"`
+	CurrentGroupBy []string `json:"current_group_by"`
+	GroupBy        []string `json:"group_by"`
+	Basis
 }
 
 // GroupBySuggestions is the answer of the group_by suggestions.
