@@ -595,11 +595,7 @@ func (q *Queue) writeBatch(batch []appendReq) {
 			}
 			if failed == nil {
 				if _, err := q.active.Write(rec); err != nil {
-					failed = fmt.Errorf("queue: writing segment: %w", err)
-					if errors.Is(err, syscall.ENOSPC) {
-						// A disk that is full is a full queue: retry later.
-						failed = fmt.Errorf("%w (the disk itself is full: %w)", ErrFull, err)
-					}
+					failed = diskFull(fmt.Errorf("queue: writing segment: %w", err))
 					// A partial write leaves a torn record: cut it off so the
 					// next record starts on a boundary.
 					q.mu.Lock()
@@ -627,10 +623,7 @@ func (q *Queue) writeBatch(batch []appendReq) {
 	}
 	if wrote && q.opts.Fsync == FsyncAlways {
 		if err := q.active.Sync(); err != nil {
-			err = fmt.Errorf("queue: fsync: %w", err)
-			if errors.Is(err, syscall.ENOSPC) {
-				err = fmt.Errorf("%w (the disk itself is full: %w)", ErrFull, err)
-			}
+			err = diskFull(fmt.Errorf("queue: fsync: %w", err))
 			for i := range results {
 				if results[i] == nil {
 					results[i] = err
@@ -650,6 +643,15 @@ func (q *Queue) writeBatch(batch []appendReq) {
 		default:
 		}
 	}
+}
+
+// diskFull makes a write that failed for want of space a full queue: the
+// producer answers "retry later", as for the disk budget.
+func diskFull(err error) error {
+	if errors.Is(err, syscall.ENOSPC) {
+		return fmt.Errorf("%w (the disk itself is full: %w)", ErrFull, err)
+	}
+	return err
 }
 
 // pending holds bytes written but not yet visible to the reader: a record
