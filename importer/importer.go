@@ -75,8 +75,8 @@ type Result struct {
 }
 
 // Progress hears an import's phases as they go: "validating" and
-// "replaying" count lines (done of total), "storing" counts the queued
-// bytes the writer has stored.
+// "replaying" count lines (done of total); "storing" waits for the writer
+// (done and total are the import's rows).
 type Progress func(phase string, done, total int64)
 
 type progressKey struct{}
@@ -364,11 +364,16 @@ func (im *Importer) serve(c echo.Context) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "parameter format: "+strconv.Quote(format)+" is neither recording nor events")
 	}
-	run := func(ctx context.Context) (Result, error) {
+	run := func(ctx context.Context) (res Result, err error) {
 		if format == "events" {
-			return im.ImportEvents(ctx, body, c.QueryParam("source"))
+			res, err = im.ImportEvents(ctx, body, c.QueryParam("source"))
+		} else {
+			res, err = im.Import(ctx, body)
 		}
-		return im.Import(ctx, body)
+		if err == nil {
+			im.log.LogAttrs(ctx, slog.LevelInfo, "recording imported", slog.Int("lines", res.Lines), slog.Int("rows", res.Rows))
+		}
+		return res, err
 	}
 	if strings.Contains(req.Header.Get("Accept"), "application/x-ndjson") {
 		return im.stream(c, run)
@@ -377,7 +382,6 @@ func (im *Importer) serve(c echo.Context) error {
 	if err != nil {
 		return im.failure(c, err)
 	}
-	im.log.LogAttrs(req.Context(), slog.LevelInfo, "recording imported", slog.Int("lines", res.Lines), slog.Int("rows", res.Rows))
 	return c.JSON(http.StatusOK, res)
 }
 
@@ -395,11 +399,7 @@ func (im *Importer) stream(c echo.Context, run func(context.Context) (Result, er
 	// unread body.
 	w.Header().Set(echo.HeaderContentType, "application/x-ndjson")
 	enc := json.NewEncoder(w)
-	var mu sync.Mutex
-	last := time.Time{}
 	line := func(v any) {
-		mu.Lock()
-		defer mu.Unlock()
 		_ = enc.Encode(v)
 		w.Flush()
 	}
@@ -408,6 +408,8 @@ func (im *Importer) stream(c echo.Context, run func(context.Context) (Result, er
 		Done  int64  `json:"done"`
 		Total int64  `json:"total"`
 	}
+	// The import reports from this goroutine: no lock.
+	var last time.Time
 	lastPhase := ""
 	ctx := WithProgress(c.Request().Context(), func(phase string, done, total int64) {
 		if phase == lastPhase && time.Since(last) < 200*time.Millisecond {
@@ -425,7 +427,6 @@ func (im *Importer) stream(c echo.Context, run func(context.Context) (Result, er
 		line(map[string]any{"phase": "failed", "status": he.Code, "error": fmt.Sprint(he.Message)})
 		return nil
 	}
-	im.log.LogAttrs(ctx, slog.LevelInfo, "recording imported", slog.Int("lines", res.Lines), slog.Int("rows", res.Rows))
 	line(map[string]any{"phase": "done", "result": res})
 	return nil
 }
