@@ -158,7 +158,8 @@ func patchRules(name string, src []byte, tunings map[string]tuning) ([]byte, []s
 		if !ok {
 			continue
 		}
-		indent := strings.Repeat(" ", mapKey(rule, "alert").Column-1)
+		key, _ := mapEntry(rule, "alert")
+		indent := strings.Repeat(" ", key.Column-1)
 		for _, f := range []struct {
 			key  string
 			want time.Duration
@@ -219,26 +220,21 @@ func alertRules(doc *yaml.Node) []*yaml.Node {
 	return out
 }
 
-func mapKey(m *yaml.Node, key string) *yaml.Node {
+// mapEntry returns the key and value nodes of key in the mapping m (nil
+// when m is no mapping or lacks it).
+func mapEntry(m *yaml.Node, key string) (k, v *yaml.Node) {
 	if m.Kind != yaml.MappingNode {
-		return nil
+		return nil, nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return m.Content[i]
+			return m.Content[i], m.Content[i+1]
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 func mapValue(m *yaml.Node, key string) *yaml.Node {
-	if m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
+	_, v := mapEntry(m, key)
+	return v
 }
