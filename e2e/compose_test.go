@@ -92,7 +92,7 @@ func TestDockerfile(t *testing.T) {
 	if user == "" || user == "root" || user == "0" {
 		t.Errorf("the image runs as %q: want an unprivileged user", user)
 	}
-	if entry == nil || !entry.PrependShell && strings.Join(entry.CmdLine, " ") != "/usr/local/bin/alertlens" || entry.PrependShell {
+	if entry == nil || entry.PrependShell || strings.Join(entry.CmdLine, " ") != "/usr/local/bin/alertlens" {
 		t.Errorf("ENTRYPOINT should be the binary, in exec form: %+v", entry)
 	}
 	// The default command serves the embedded store on the volume.
