@@ -664,24 +664,52 @@ func EnvName(path string) string {
 	return "ALERTLENS_" + strings.ToUpper(strings.ReplaceAll(path, ".", "_"))
 }
 
-// Flags registers the serve flags on fs and returns a function that builds
-// the final configuration once fs has parsed the command line.
-func Flags(fs *flag.FlagSet) func() (Config, error) {
-	configFile := fs.String("config", "", "YAML config file")
-	given := map[string]*string{}
+// Registrar is where Flags puts the serve flags: a *flag.FlagSet, or a
+// command of a CLI library (kingpin takes any flag.Value).
+type Registrar interface {
+	Var(value flag.Value, name, usage string)
+}
+
+// given is a flag's text and whether the command line set it: only given
+// flags override the environment and the file.
+type given struct {
+	v   string
+	set bool
+}
+
+func (g *given) String() string { return g.v }
+
+func (g *given) Set(v string) error {
+	g.v, g.set = v, true
+	return nil
+}
+
+// Flags registers the serve flags on r and returns a function that builds
+// the final configuration once the command line is parsed. Every help line
+// says the default and the environment variable.
+func Flags(r Registrar) func() (Config, error) {
+	configFile := &given{}
+	r.Var(configFile, "config", "YAML config file (see deploy/alertlens.example.yml)")
+	defaults := defaultValues()
+	values := map[string]*given{}
 	for _, s := range settings {
 		if s.flag == "" {
 			continue
 		}
-		given[s.flag] = fs.String(s.flag, "", s.usage+" (env "+EnvName(s.path)+")")
+		values[s.flag] = &given{}
+		usage := s.usage + " ("
+		if d := defaults[s.path]; d != "" {
+			usage += "default " + d + ", "
+		}
+		r.Var(values[s.flag], s.flag, usage+"env "+EnvName(s.path)+")")
 	}
 	var sources sourceFlag
-	fs.Var(&sources, "alertmanager", "NAME=URL of an Alertmanager (or HA cluster) to poll; repeatable (env ALERTLENS_ALERTMANAGER, comma-separated)")
+	r.Var(&sources, "alertmanager", "NAME=URL of an Alertmanager (or HA cluster) to poll; repeatable (env ALERTLENS_ALERTMANAGER, comma-separated)")
 	return func() (Config, error) {
 		c := Default()
-		if *configFile != "" {
+		if configFile.v != "" {
 			var err error
-			if c, err = Load(*configFile); err != nil {
+			if c, err = Load(configFile.v); err != nil {
 				return c, err
 			}
 		}
@@ -701,16 +729,14 @@ func Flags(fs *flag.FlagSet) func() (Config, error) {
 			}
 			c.Sources = envSources
 		}
-		setFlags := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { setFlags[f.Name] = true })
 		for _, s := range settings {
-			if s.flag != "" && setFlags[s.flag] {
-				if err := s.set(&c, *given[s.flag]); err != nil {
+			if g := values[s.flag]; s.flag != "" && g.set {
+				if err := s.set(&c, g.v); err != nil {
 					return c, fmt.Errorf("%s (from --%s): %w", s.path, s.flag, err)
 				}
 			}
 		}
-		if setFlags["alertmanager"] {
+		if len(sources) > 0 {
 			c.Sources = sources
 		}
 		if err := c.Validate(); err != nil {
@@ -718,6 +744,36 @@ func Flags(fs *flag.FlagSet) func() (Config, error) {
 		}
 		return c, nil
 	}
+}
+
+// defaultValues are the default configuration's settings by YAML path, as
+// the YAML file would spell them, for help lines.
+func defaultValues() map[string]string {
+	b, err := yaml.Marshal(Default())
+	if err != nil {
+		return nil
+	}
+	var tree map[string]any
+	if yaml.Unmarshal(b, &tree) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			switch v := v.(type) {
+			case map[string]any:
+				walk(prefix+k+".", v)
+			case nil, []any:
+			default:
+				if s := fmt.Sprint(v); s != "" && s != "0" {
+					out[prefix+k] = s
+				}
+			}
+		}
+	}
+	walk("", tree)
+	return out
 }
 
 type sourceFlag []Source
@@ -730,6 +786,9 @@ func (s *sourceFlag) String() string {
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
 }
+
+// IsCumulative tells kingpin the flag may be repeated.
+func (s *sourceFlag) IsCumulative() bool { return true }
 
 func (s *sourceFlag) Set(v string) error {
 	name, u, ok := strings.Cut(strings.TrimSpace(v), "=")

@@ -198,7 +198,7 @@ var Analyses = []Descriptor{
 		Tables: []Table{{List: "values", Frame: "label_values", Columns: listColumns}},
 	},
 	{
-		Name: "label_names", Title: "Label names", Path: "/api/v1/labels", Command: "labels",
+		Name: "label_names", Title: "Label names", Path: "/api/v1/labels", Command: "labels names",
 		Summary: "the label names of the window's alerts, for filters",
 		Window:  true, Filters: true, Params: []Param{listLimit},
 		Tables: []Table{{List: "values", Frame: "label_names", Columns: listColumns}},

@@ -2,24 +2,20 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/alecthomas/kingpin/v2"
 	"gopkg.in/yaml.v3"
 )
 
-// cliConfigKeys are what the CLI's configuration file may set, with the
-// environment variable that wins over it. The file is like amtool's: flag
-// names as keys, so that `url: https://alertlens.example` in it saves
-// typing --url on every command.
-var cliConfigKeys = map[string]string{
-	"url": "ALERTLENS_URL", "bearer-token": "ALERTLENS_BEARER_TOKEN", "username": "ALERTLENS_USERNAME",
-	"password": "ALERTLENS_PASSWORD", "output": "", "timeout": "",
-}
+// cliConfigKeys are what the CLI's configuration file may set. The file is
+// like amtool's: flag names as keys, so that `url: https://alertlens.example`
+// in it saves typing --url on every command.
+var cliConfigKeys = []string{"bearer-token", "output", "password", "timeout", "url", "username"}
 
 // cliConfigPath is $ALERTLENS_CLI_CONFIG, else ~/.config/alertlens/cli.yml.
 func cliConfigPath() string {
@@ -33,11 +29,11 @@ func cliConfigPath() string {
 	return filepath.Join(dir, "alertlens", "cli.yml")
 }
 
-// applyCLIConfig sets the flags of fs the configuration file names, before
-// the command line is parsed: command-line flags, then environment
-// variables, win over it. A missing default file is no error; a file given
-// by ALERTLENS_CLI_CONFIG must exist.
-func applyCLIConfig(fs *flag.FlagSet) error {
+// applyCLIConfig makes the configuration file's values the defaults of the
+// command args select, as amtool's resolver does: the command line, then
+// the environment (kingpin's Envar), win over it. A missing default file
+// is no error; a file given by ALERTLENS_CLI_CONFIG must exist.
+func applyCLIConfig(app *kingpin.Application, args []string) error {
 	path := cliConfigPath()
 	if path == "" {
 		return nil
@@ -53,21 +49,20 @@ func applyCLIConfig(fs *flag.FlagSet) error {
 	if err := yaml.Unmarshal(b, &values); err != nil {
 		return fmt.Errorf("%s: %w (want `key: value` lines)", path, err)
 	}
+	for k := range values {
+		if !slices.Contains(cliConfigKeys, k) {
+			return fmt.Errorf("%s: %q is not a setting (it may set %s)", path, k, strings.Join(cliConfigKeys, ", "))
+		}
+	}
+	// Parsing only finds the command; a mistake on the command line is
+	// reported by the real parse that follows.
+	pc, _ := app.ParseContext(args)
+	if pc == nil || pc.SelectedCommand == nil {
+		return nil
+	}
 	for k, v := range values {
-		env, known := cliConfigKeys[k]
-		if !known {
-			keys := make([]string, 0, len(cliConfigKeys))
-			for k := range cliConfigKeys {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			return fmt.Errorf("%s: %q is not a setting (it may set %s)", path, k, strings.Join(keys, ", "))
-		}
-		if (env != "" && os.Getenv(env) != "") || fs.Lookup(k) == nil {
-			continue
-		}
-		if err := fs.Set(k, v); err != nil {
-			return fmt.Errorf("%s: %s: %w", path, k, err)
+		if f := pc.SelectedCommand.GetFlag(k); f != nil {
+			f.Default(v)
 		}
 	}
 	return nil

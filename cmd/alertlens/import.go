@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/alecthomas/kingpin/v2"
 )
 
 // clientFlags are the flags every command that talks to a server shares.
@@ -25,12 +26,12 @@ type clientFlags struct {
 	timeout  time.Duration
 }
 
-func (c *clientFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.url, "url", envOr("ALERTLENS_URL", "http://localhost:9095"), "alertlens server (env ALERTLENS_URL)")
-	fs.DurationVar(&c.timeout, "timeout", time.Minute, "give up on a request to the server after this long (not import, which waits for its rows)")
-	fs.StringVar(&c.token, "bearer-token", os.Getenv("ALERTLENS_BEARER_TOKEN"), "bearer token for the API (env ALERTLENS_BEARER_TOKEN)")
-	fs.StringVar(&c.username, "username", os.Getenv("ALERTLENS_USERNAME"), "basic auth user (env ALERTLENS_USERNAME)")
-	fs.StringVar(&c.password, "password", os.Getenv("ALERTLENS_PASSWORD"), "basic auth password (env ALERTLENS_PASSWORD)")
+func (c *clientFlags) register(cmd *kingpin.CmdClause) {
+	cmd.Flag("url", "the alertlens server").Default("http://localhost:9095").Envar("ALERTLENS_URL").StringVar(&c.url)
+	cmd.Flag("timeout", "give up on a request to the server after this long (not import, which waits for its rows)").Default("1m").DurationVar(&c.timeout)
+	cmd.Flag("bearer-token", "bearer token for the API").Envar("ALERTLENS_BEARER_TOKEN").StringVar(&c.token)
+	cmd.Flag("username", "basic auth user").Envar("ALERTLENS_USERNAME").StringVar(&c.username)
+	cmd.Flag("password", "basic auth password").Envar("ALERTLENS_PASSWORD").StringVar(&c.password)
 }
 
 func (c *clientFlags) authorize(r *http.Request) {
@@ -45,13 +46,6 @@ func (c *clientFlags) authorize(r *http.Request) {
 // client is the HTTP client of read commands: the --timeout bounds each
 // request.
 func (c *clientFlags) client() *http.Client { return &http.Client{Timeout: c.timeout} }
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
-}
 
 // apiError turns a non-2xx answer into an error carrying the server's
 // {"error": "..."} message.
@@ -83,39 +77,35 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-func runImport(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+// importCommand registers import's flags on c and returns what runs it.
+func importCommand(c *kingpin.CmdClause) action {
 	var cf clientFlags
-	cf.register(fs)
-	eventsFile := fs.Bool("events", false, "the files are Alertmanager's event recorder JSONL output (needs --source)")
-	source := fs.String("source", "", "with --events: the source the events come from")
-	fs.Usage = func() {
-		_, _ = fmt.Fprintln(fs.Output(), "usage: alertlens import [flags] FILE...\n\nPosts recordings (NDJSON), or with --events the event recorder's JSONL files, to a running alertlens, one file at a time.")
-		fs.PrintDefaults()
+	cf.register(c)
+	eventsFile := c.Flag("events", "the files are Alertmanager's event recorder JSONL output (needs --source)").Bool()
+	source := c.Flag("source", "with --events: the source the events come from").String()
+	files := c.Arg("file", "recordings to post").Strings()
+	return func(ctx context.Context) error {
+		return runImport(ctx, &cf, *eventsFile, *source, *files)
 	}
-	if err := applyCLIConfig(fs); err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return errors.New("no recording given")
+}
+
+func runImport(ctx context.Context, cf *clientFlags, eventsFile bool, source string, files []string) error {
+	if len(files) == 0 {
+		return errors.New("no recording given (alertlens import FILE...)")
 	}
 	path := "/api/v1/import"
 	switch {
-	case *eventsFile && *source == "":
+	case eventsFile && source == "":
 		return errors.New("--events needs --source NAME: the recorder's file does not name its Alertmanager")
-	case *eventsFile:
-		path += "?" + url.Values{"format": {"events"}, "source": {*source}}.Encode()
-	case *source != "":
+	case eventsFile:
+		path += "?" + url.Values{"format": {"events"}, "source": {source}}.Encode()
+	case source != "":
 		return errors.New("--source goes with --events: a recording names its sources itself")
 	}
 	tty := isTerminal(os.Stderr)
 	var totalLines, totalRows int
-	for _, name := range fs.Args() {
-		res, err := importFile(ctx, &cf, path, name, tty)
+	for _, name := range files {
+		res, err := importFile(ctx, cf, path, name, tty)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -123,8 +113,8 @@ func runImport(ctx context.Context, args []string) error {
 		totalLines += res.Lines
 		totalRows += res.Rows
 	}
-	if fs.NArg() > 1 {
-		fmt.Printf("total: %d files, %d lines, %d rows\n", fs.NArg(), totalLines, totalRows)
+	if len(files) > 1 {
+		fmt.Printf("total: %d files, %d lines, %d rows\n", len(files), totalLines, totalRows)
 	}
 	return nil
 }

@@ -4,131 +4,250 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/common/model"
+
 	"github.com/alertlens/alertlens/models"
 )
 
-// readCommand finds a read command in args ("inhibitions failed" takes two
-// words) and returns its descriptor with the remaining arguments.
-func readCommand(args []string) (models.Descriptor, []string, bool) {
-	for _, d := range models.Analyses {
-		if d.Command == "" {
-			continue
-		}
-		words := strings.Fields(d.Command)
-		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
-			return d, args[len(words):], true
-		}
-	}
-	return models.Descriptor{}, nil, false
-}
-
-func runRead(ctx context.Context, d models.Descriptor, args []string) error {
-	fs := flag.NewFlagSet(d.Command, flag.ContinueOnError)
+// readCommand registers a read command's flags and arguments on c, from
+// its descriptor, and returns what runs it: one GET, printed as a table,
+// as Markdown or as the API's JSON byte for byte.
+func readCommand(c *kingpin.CmdClause, d models.Descriptor) action {
 	var cf clientFlags
-	cf.register(fs)
-	output := fs.String("output", "table", "table, json (the API's answer as is) or markdown")
-	fs.StringVar(output, "o", "table", "short for --output")
-	since := fs.String("since", "", "shorthand for --from now-DURATION (e.g. 12h)")
+	cf.register(c)
+	output := outputFlag(c)
+	var since *string
+	if d.Window {
+		since = c.Flag("since", "shorthand for --from now-DURATION, e.g. 12h").PlaceHolder("DURATION").String()
+	}
 	values := map[string]*string{}
 	for _, p := range d.AllParams() {
-		if p.InPath || p.Name == d.Arg {
+		if p.InPath {
 			continue
 		}
-		help := p.Help
-		if p.Default != "" {
-			help += " (default " + p.Default + ")"
-		}
-		values[p.Name] = fs.String(strings.ReplaceAll(p.Name, "_", "-"), "", help)
+		values[p.Name] = c.Flag(strings.ReplaceAll(p.Name, "_", "-"), paramHelp(p)).PlaceHolder(strings.ToUpper(string(p.Kind))).String()
 	}
-	fs.Usage = func() {
-		arg := ""
-		if d.Arg != "" {
-			arg = " " + strings.ToUpper(d.Arg)
-		}
-		_, _ = fmt.Fprintf(fs.Output(), "usage: alertlens %s%s [flags]\n\n%s (GET %s)\n\n", d.Command, arg, d.Summary, d.Path)
-		fs.PrintDefaults()
-	}
-	if err := applyCLIConfig(fs); err != nil {
-		return err
-	}
-	fs.SetOutput(os.Stdout) // --help is an answer, not an error
-	positional, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	fs.SetOutput(os.Stderr)
-	q := url.Values{}
-	for p, v := range values {
-		if *v != "" {
-			q.Set(p, *v)
-		}
-	}
-	if *since != "" {
-		if !d.Window {
-			return fmt.Errorf("--since: %s takes no time window", d.Command)
-		}
-		if q.Get("from") != "" {
-			return fmt.Errorf("--since and --from both given")
-		}
-		q.Set("from", "now-"+*since)
-	}
-	if d.Markdown && (*output == "markdown" || *output == "table" && !d.Sections) {
-		q.Set("format", "markdown")
-	}
+	var positional *[]string
 	switch {
-	case d.Arg == "match" && len(positional) > 0:
-		// Like amtool: several matchers, and a bare first word is the
-		// alertname.
-		ms := make([]string, len(positional))
-		for i, a := range positional {
-			ms[i] = strings.Trim(strings.TrimSpace(a), "{}")
-			if i == 0 && !strings.ContainsAny(ms[i], "=!~") {
-				ms[i] = "alertname=" + strconv.Quote(ms[i])
+	case d.Arg == "match":
+		positional = c.Arg("matchers", `label matchers as amtool takes them, a bare first word being the alertname: HighLatency 'severity=~"P1|P2"'`).Strings()
+	case d.Arg != "" && paramOf(d, d.Arg).Kind == models.ParamFingerprint:
+		positional = c.Arg(d.Arg, "the alert's fingerprint (lookup shows it), or matchers that select one alert").Strings()
+	case d.Arg != "":
+		one := c.Arg(d.Arg, paramOf(d, d.Arg).Help).Required().String()
+		positional = &[]string{}
+		c.PreAction(func(*kingpin.ParseContext) error {
+			*positional = []string{*one}
+			return nil
+		})
+	}
+	return func(ctx context.Context) error {
+		q := url.Values{}
+		for p, v := range values {
+			if *v != "" {
+				q.Set(p, *v)
 			}
 		}
-		q.Set("match", "{"+strings.Join(ms, ",")+"}")
-	case d.Arg != "" && len(positional) == 1:
-		q.Set(d.Arg, positional[0])
-	case len(positional) > 0:
-		return fmt.Errorf("unexpected arguments %q", positional)
+		if since != nil && *since != "" {
+			if q.Get("from") != "" {
+				return fmt.Errorf("--since and --from both given")
+			}
+			q.Set("from", "now-"+*since)
+		}
+		if d.Markdown && (*output == "markdown" || *output == "table" && !d.Sections) {
+			q.Set("format", "markdown")
+		}
+		if positional != nil && len(*positional) > 0 {
+			args := *positional
+			switch {
+			case d.Arg == "match":
+				q.Set("match", matchers(q.Get("match"), args))
+			case len(args) > 1 && isFingerprint(args[0]):
+				return fmt.Errorf("unexpected arguments %q: give one fingerprint, or matchers", args)
+			case paramOf(d, d.Arg).Kind == models.ParamFingerprint && (len(args) != 1 || !isFingerprint(args[0])):
+				fp, err := oneAlert(ctx, &cf, d, q, args)
+				if err != nil {
+					return err
+				}
+				q.Set(d.Arg, fp)
+			case len(args) > 1:
+				return fmt.Errorf("unexpected arguments %q: give one %s", args, strings.ToUpper(d.Arg))
+			case q.Get(d.Arg) != "":
+				return fmt.Errorf("%s given twice, as an argument and as --%s", strings.ToUpper(d.Arg), d.Arg)
+			default:
+				q.Set(d.Arg, args[0])
+			}
+		}
+		path := d.Path
+		for _, p := range d.Params {
+			if p.InPath {
+				if q.Get(p.Name) == "" {
+					return fmt.Errorf("give %s", strings.ToUpper(p.Name))
+				}
+				path = strings.Replace(path, "{"+p.Name+"}", url.PathEscape(q.Get(p.Name)), 1)
+				q.Del(p.Name)
+			}
+		}
+		body, err := get(ctx, &cf, path, q)
+		if err != nil {
+			return err
+		}
+		return printAnswer(d, body, *output, q.Get("format") == "markdown")
 	}
-	switch *output {
-	case "table", "json", "markdown":
-	default:
-		return fmt.Errorf("--output %q is not table, json or markdown", *output)
+}
+
+// outputFlag is -o/--output, as amtool's.
+func outputFlag(c *kingpin.CmdClause) *string {
+	return c.Flag("output", "table, json (the API's answer byte for byte) or markdown").Short('o').Default("table").Enum("table", "json", "markdown")
+}
+
+// paramHelp is a parameter's help line with its format and default.
+func paramHelp(p models.Param) string {
+	h := p.Help
+	switch {
+	case p.Kind == models.ParamTime && !strings.Contains(h, "RFC 3339") && !strings.Contains(h, "same forms"):
+		h += "; RFC 3339, now or now-DURATION (now-7d)"
+	case p.Kind == models.ParamDuration && !strings.Contains(h, "e.g."):
+		h += "; e.g. 30s, 5m, 1h, 7d"
 	}
-	path := d.Path
-	for _, p := range d.Params {
-		if p.InPath {
-			path = strings.Replace(path, "{"+p.Name+"}", url.PathEscape(q.Get(p.Name)), 1)
-			q.Del(p.Name)
+	if p.Default != "" {
+		h += " (default " + p.Default + ")"
+	}
+	return h
+}
+
+func paramOf(d models.Descriptor, name string) models.Param {
+	for _, p := range d.AllParams() {
+		if p.Name == name {
+			return p
 		}
 	}
-	body, err := get(ctx, &cf, path, q)
-	if err != nil {
-		return err
+	return models.Param{}
+}
+
+func isFingerprint(s string) bool {
+	if len(s) != 16 {
+		return false
 	}
-	if *output == "json" || q.Get("format") == "markdown" {
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// matchers joins matcher arguments as amtool does — several of them, and a
+// bare first word as the alertname — with a --match selector if given.
+func matchers(flagged string, args []string) string {
+	var ms []string
+	if f := strings.Trim(strings.TrimSpace(flagged), "{}"); f != "" {
+		ms = append(ms, f)
+	}
+	for i, a := range args {
+		m := strings.Trim(strings.TrimSpace(a), "{}")
+		if i == 0 && !strings.ContainsAny(m, "=!~") {
+			m = "alertname=" + strconv.Quote(m)
+		}
+		ms = append(ms, m)
+	}
+	return "{" + strings.Join(ms, ",") + "}"
+}
+
+// oneAlert finds the one alert that matchers select, among the episodes
+// of the command's window (explain: those under way at --at), so that
+// `alertlens timeline HighLatency instance=db-1` needs no fingerprint.
+func oneAlert(ctx context.Context, cf *clientFlags, d models.Descriptor, q url.Values, args []string) (string, error) {
+	lq := url.Values{"match": {matchers("", args)}}
+	for _, k := range []string{"from", "to", "source", "receiver"} {
+		if v := q.Get(k); v != "" {
+			lq.Set(k, v)
+		}
+	}
+	if !d.Window {
+		// The API's windows are half-open; a second from --at holds the
+		// episodes under way at that moment.
+		at, err := moment(q.Get("at"), time.Now())
+		if err != nil {
+			return "", err
+		}
+		lq.Set("from", at.Format(time.RFC3339))
+		lq.Set("to", at.Add(time.Second).Format(time.RFC3339))
+	}
+	body, err := get(ctx, cf, "/api/v1/alerts", lq)
+	if err != nil {
+		return "", err
+	}
+	var ans struct {
+		Episodes []struct {
+			Fingerprint string            `json:"fingerprint"`
+			Alertname   string            `json:"alertname"`
+			Source      string            `json:"source"`
+			Labels      map[string]string `json:"labels"`
+		} `json:"episodes"`
+	}
+	if err := json.Unmarshal(body, &ans); err != nil {
+		return "", fmt.Errorf("reading the server's answer: %w", err)
+	}
+	var found []string
+	seen := map[string]bool{}
+	for _, e := range ans.Episodes {
+		if !seen[e.Fingerprint] {
+			seen[e.Fingerprint] = true
+			found = append(found, fmt.Sprintf("%s %s (%s) {%s}", e.Fingerprint, e.Alertname, e.Source, models.LabelString(e.Labels)))
+		}
+	}
+	switch len(found) {
+	case 1:
+		return strings.Fields(found[0])[0], nil
+	case 0:
+		return "", fmt.Errorf("no alert matches %s in the window (a fingerprint is 16 hex digits; `alertlens lookup` lists them)", lq.Get("match"))
+	default:
+		return "", fmt.Errorf("%d alerts match %s; add a matcher or give one fingerprint:\n  %s", len(found), lq.Get("match"), strings.Join(found, "\n  "))
+	}
+}
+
+// moment reads --at as the API does: RFC 3339, now, or now-DURATION.
+func moment(at string, now time.Time) (time.Time, error) {
+	switch {
+	case at == "" || at == "now":
+		return now, nil
+	case strings.HasPrefix(at, "now-"):
+		d, err := model.ParseDuration(strings.TrimPrefix(at, "now-"))
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--at %q: %w", at, err)
+		}
+		return now.Add(-time.Duration(d)), nil
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--at %q is not RFC 3339, now or now-DURATION", at)
+	}
+	return t, nil
+}
+
+// printAnswer prints a read command's answer the way --output asks.
+func printAnswer(d models.Descriptor, body []byte, output string, markdownAnswer bool) error {
+	if output == "json" || markdownAnswer {
 		_, err := os.Stdout.Write(body)
 		return err
 	}
 	if d.Single && d.Name == "explain" {
-		return printSingle(os.Stdout, body, *output == "markdown")
+		return printSingle(os.Stdout, body, output == "markdown")
 	}
 	if d.Single {
-		return printFields(os.Stdout, body, *output == "markdown")
+		return printFields(os.Stdout, body, output == "markdown")
 	}
 	var answer map[string]json.RawMessage
 	if err := json.Unmarshal(body, &answer); err != nil {
@@ -149,27 +268,11 @@ func runRead(ctx context.Context, d models.Descriptor, args []string) error {
 			}
 			fmt.Println(strings.ToUpper(strings.ReplaceAll(tb.List, "_", " ")))
 		}
-		if err := printTable(os.Stdout, tb.Columns, rows, *output == "markdown"); err != nil {
+		if err := printTable(os.Stdout, tb.Columns, rows, output == "markdown"); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// parseInterspersed parses flags anywhere among the arguments (as
-// everyone types them: lookup X --output json) and returns the arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 func get(ctx context.Context, cf *clientFlags, path string, q url.Values) ([]byte, error) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alecthomas/kingpin/v2"
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
@@ -27,41 +27,33 @@ type tuning struct {
 	evidence            string
 }
 
-// runRules is "alertlens rules suggest": a unified diff of Prometheus rule
-// files setting the for: and keep_firing_for: the flapping analysis
+// rulesCommand is "alertlens rules suggest": a unified diff of Prometheus
+// rule files setting the for: and keep_firing_for: the flapping analysis
 // suggests. Dry run unless --apply.
-func runRules(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "suggest" {
-		return errors.New("usage: alertlens rules suggest --rules GLOB [--apply] (see alertlens rules suggest --help)")
-	}
-	fs := flag.NewFlagSet("rules suggest", flag.ContinueOnError)
+func rulesCommand(c *kingpin.CmdClause) action {
 	var cf clientFlags
-	cf.register(fs)
-	glob := fs.String("rules", "", "Prometheus rule files to patch, a glob (e.g. 'rules/*.yml')")
-	from := fs.String("from", "now-7d", "start of the history to learn from")
-	to := fs.String("to", "now", "end of the history to learn from")
-	source := fs.String("source", "", "only this source's alerts")
-	apply := fs.Bool("apply", false, "write the files instead of printing the diff")
-	fs.SetOutput(os.Stdout)
-	if err := applyCLIConfig(fs); err != nil {
-		return err
+	cf.register(c)
+	glob := c.Flag("rules", "Prometheus rule files to patch, a glob (e.g. 'rules/*.yml')").Required().String()
+	from := c.Flag("from", "start of the history to learn from; RFC 3339, now or now-DURATION").Default("now-7d").String()
+	to := c.Flag("to", "end of the history to learn from").Default("now").String()
+	source := c.Flag("source", "only this source's alerts").String()
+	apply := c.Flag("apply", "write the files instead of printing the diff").Bool()
+	return func(ctx context.Context) error {
+		return suggestRules(ctx, &cf, *glob, *from, *to, *source, *apply)
 	}
-	if _, err := parseInterspersed(fs, args[1:]); err != nil {
-		return err
-	}
-	if *glob == "" {
-		return errors.New("--rules GLOB is required")
-	}
-	files, err := filepath.Glob(*glob)
+}
+
+func suggestRules(ctx context.Context, cf *clientFlags, glob, from, to, source string, apply bool) error {
+	files, err := filepath.Glob(glob)
 	if err != nil || len(files) == 0 {
-		return fmt.Errorf("--rules %q matches no file", *glob)
+		return fmt.Errorf("--rules %q matches no file", glob)
 	}
 	sort.Strings(files)
-	q := url.Values{"from": {*from}, "to": {*to}}
-	if *source != "" {
-		q.Set("source", *source)
+	q := url.Values{"from": {from}, "to": {to}}
+	if source != "" {
+		q.Set("source", source)
 	}
-	body, err := get(ctx, &cf, "/api/v1/flapping", q)
+	body, err := get(ctx, cf, "/api/v1/flapping", q)
 	if err != nil {
 		return err
 	}
@@ -81,7 +73,7 @@ func runRules(ctx context.Context, args []string) error {
 		if bytes.Equal(old, patched) {
 			continue
 		}
-		if *apply {
+		if apply {
 			if err := os.WriteFile(f, patched, 0o644); err != nil {
 				return err
 			}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -21,18 +20,8 @@ func newLogger(level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
 }
 
-// loadConfig parses a command's flags into the validated configuration.
-func loadConfig(name string, args []string) (config.Config, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	build := config.Flags(fs)
-	if err := fs.Parse(args); err != nil {
-		return config.Config{}, err
-	}
-	return build()
-}
-
-func runServe(ctx context.Context, args []string) error {
-	cfg, err := loadConfig("serve", args)
+func runServe(ctx context.Context, build func() (config.Config, error)) error {
+	cfg, err := build()
 	if err != nil {
 		return err
 	}
@@ -65,8 +54,8 @@ func runServe(ctx context.Context, args []string) error {
 	return nil
 }
 
-func runMigrate(ctx context.Context, args []string) error {
-	cfg, err := loadConfig("migrate", args)
+func runMigrate(ctx context.Context, build func() (config.Config, error)) error {
+	cfg, err := build()
 	if err != nil {
 		return err
 	}

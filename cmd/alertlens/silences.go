@@ -4,15 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"strings"
 	"time"
 
+	"github.com/alecthomas/kingpin/v2"
 	openapiruntime "github.com/go-openapi/runtime"
 	clientruntime "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
@@ -34,12 +33,12 @@ type upkeepFlags struct {
 	apply        bool
 }
 
-func (u *upkeepFlags) register(fs *flag.FlagSet) {
-	u.cf.register(fs)
-	fs.StringVar(&u.alertmanager, "alertmanager", "", "the Alertmanager to act on (one source at a time), e.g. http://alertmanager:9093")
-	fs.StringVar(&u.httpConfig, "http-config-file", "", "Alertmanager's auth and TLS as a Prometheus http_config YAML file (as amtool's --http.config.file)")
-	fs.StringVar(&u.source, "source", "", "the alertlens source that Alertmanager is")
-	fs.BoolVar(&u.apply, "apply", false, "act; without it nothing changes (dry run)")
+func (u *upkeepFlags) register(c *kingpin.CmdClause) {
+	u.cf.register(c)
+	c.Flag("alertmanager", "the Alertmanager to act on (one source at a time), e.g. http://alertmanager:9093").Required().StringVar(&u.alertmanager)
+	c.Flag("http-config-file", "Alertmanager's auth and TLS as a Prometheus http_config YAML file (as amtool's --http.config.file)").ExistingFileVar(&u.httpConfig)
+	c.Flag("source", "the alertlens source that Alertmanager is").Required().StringVar(&u.source)
+	c.Flag("apply", "act; without it nothing changes (dry run)").BoolVar(&u.apply)
 }
 
 // client builds Alertmanager's own API client, with http_config auth and TLS.
@@ -71,36 +70,38 @@ func stamp(what string) string {
 	return fmt.Sprintf("[%s by alertlens %s at %s]", what, v, time.Now().UTC().Format(time.RFC3339))
 }
 
-func runSilences(ctx context.Context, args []string) error {
-	if len(args) == 0 || (args[0] != "expire" && args[0] != "extend") {
-		return errors.New("usage: alertlens silences expire --stale | extend (see --help); also: alertlens silences stale")
-	}
-	fs := flag.NewFlagSet("silences "+args[0], flag.ContinueOnError)
+// expireCommand is "alertlens silences expire --stale".
+func expireCommand(c *kingpin.CmdClause) action {
 	var u upkeepFlags
-	u.register(fs)
-	stale := fs.Bool("stale", false, "expire: the silences alertlens finds stale (required, so nothing is expired by accident)")
-	maxAge := fs.String("max-age", "7d", "expire: stale when active longer than this")
-	idle := fs.String("idle", "24h", "expire: stale when it silenced nothing for this long")
-	within := fs.Duration("within", 24*time.Hour, "extend: silences that end within this")
-	by := fs.Duration("by", 24*time.Hour, "extend: how much longer")
-	fs.SetOutput(os.Stdout)
-	if err := applyCLIConfig(fs); err != nil {
-		return err
-	}
-	if _, err := parseInterspersed(fs, args[1:]); err != nil {
-		return err
-	}
-	api, err := u.client()
-	if err != nil {
-		return err
-	}
-	if args[0] == "expire" {
+	u.register(c)
+	stale := c.Flag("stale", "the silences alertlens finds stale (required, so nothing is expired by accident)").Bool()
+	maxAge := c.Flag("max-age", "stale when active longer than this; e.g. 7d").Default("7d").String()
+	idle := c.Flag("idle", "stale when it silenced nothing for this long").Default("24h").String()
+	return func(ctx context.Context) error {
 		if !*stale {
-			return errors.New("silences expire: say --stale (the only kind alertlens expires)")
+			return errors.New("say --stale (the only kind alertlens expires)")
+		}
+		api, err := u.client()
+		if err != nil {
+			return err
 		}
 		return expireStale(ctx, &u, api, *maxAge, *idle)
 	}
-	return extendSilences(ctx, &u, api, *within, *by)
+}
+
+// extendCommand is "alertlens silences extend".
+func extendCommand(c *kingpin.CmdClause) action {
+	var u upkeepFlags
+	u.register(c)
+	within := c.Flag("within", "silences that end within this").Default("24h").Duration()
+	by := c.Flag("by", "how much longer").Default("24h").Duration()
+	return func(ctx context.Context) error {
+		api, err := u.client()
+		if err != nil {
+			return err
+		}
+		return extendSilences(ctx, &u, api, *within, *by)
+	}
 }
 
 // expireStale expires the silences alertlens's stale-silence analysis names
