@@ -58,7 +58,7 @@ type ExplainInput struct {
 // notifications after it.
 func (a *Analyzer) Explain(ctx context.Context, in ExplainInput) (models.Explanation, error) {
 	fp, at, source := in.Fingerprint, in.At, in.Source
-	p := map[string]string{"fingerprint": fp, "at": at.UTC().Format(chTime), "source": source}
+	p := map[string]string{"fingerprint": fp, "at": at.UTC().Format(chTime), "sources": oneSource(source)}
 	states, err := run[explainState](ctx, a, "explain_state", noData, p)
 	if err != nil {
 		return models.Explanation{}, err
@@ -221,7 +221,7 @@ func (a *Analyzer) explainFromEvents(ctx context.Context, e *models.Explanation,
 		}
 		if sil.CreatedBy == "" {
 			// The event named the silence only: take it from the polls.
-			if known, err := a.explainSilences(ctx, []string{d.SilenceID}, map[string]string{"at": p["at"], "source": d.Source}); err == nil && len(known) == 1 {
+			if known, err := a.explainSilences(ctx, []string{d.SilenceID}, map[string]string{"at": p["at"], "sources": oneSource(d.Source)}); err == nil && len(known) == 1 {
 				sil = known[0]
 			}
 		}
@@ -230,7 +230,7 @@ func (a *Analyzer) explainFromEvents(ctx context.Context, e *models.Explanation,
 		e.State = "inhibited"
 		e.InhibitRules = eventRules(d.RuleNames, d.RuleSourceMatchers, d.RuleTargetMatchers, d.RuleEqual)
 		var err error
-		if e.InhibitedBy, err = a.explainInhibitors(ctx, d.Inhibiting, map[string]string{"at": p["at"], "source": d.Source}); err != nil {
+		if e.InhibitedBy, err = a.explainInhibitors(ctx, d.Inhibiting, map[string]string{"at": p["at"], "sources": oneSource(d.Source)}); err != nil {
 			return start, err
 		}
 	}
@@ -326,7 +326,7 @@ func (a *Analyzer) explainSilencesEnding(ctx context.Context, ids []string, p ma
 		Matchers []store.Matcher `json:"matchers"`
 		EndsAt   models.Time     `json:"ends_at"`
 	}
-	q := map[string]string{"ids": toCHArray(ids), "at": p["at"], "source": p["source"]}
+	q := map[string]string{"ids": toCHArray(ids), "at": p["at"], "sources": p["sources"]}
 	rows, err := run[row](ctx, a, "explain_silences", noData, q)
 	if err != nil {
 		return nil, err
@@ -356,7 +356,7 @@ func (a *Analyzer) explainInhibitors(ctx context.Context, fps []string, p map[st
 	if len(fps) == 0 {
 		return out, nil
 	}
-	q := map[string]string{"fingerprints": toCHArray(fps), "at": p["at"], "source": p["source"]}
+	q := map[string]string{"fingerprints": toCHArray(fps), "at": p["at"], "sources": p["sources"]}
 	rows, err := run[models.ExplainInhibitor](ctx, a, "explain_inhibitors", noData, q)
 	if err != nil {
 		return nil, err
@@ -454,4 +454,13 @@ func summarize(e models.Explanation, started time.Time) string {
 		}
 	}
 	return b.String()
+}
+
+// oneSource binds one source, or every source when s is empty, for the
+// statements' source filter.
+func oneSource(s string) string {
+	if s == "" {
+		return "[]"
+	}
+	return toCHArray([]string{s})
 }

@@ -29,7 +29,7 @@ func (a *Analyzer) Handover(ctx context.Context, in HandoverInput) (models.Hando
 }
 
 func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handover, error) {
-	h := &models.Handover{From: models.NewTime(com.From), To: models.NewTime(com.To), Receiver: com.Receiver,
+	h := &models.Handover{From: models.NewTime(com.From), To: models.NewTime(com.To), Receiver: strings.Join(com.Receivers, ", "),
 		Fired: []models.FiredGroup{}, StillFiring: []models.FiringEpisode{}, SilencesCreated: []models.HandoverSilence{},
 		SilencesExpired: []models.HandoverSilence{}, SilencesExpiring: []models.HandoverSilence{}}
 	params, data := com.Params()

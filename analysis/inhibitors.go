@@ -116,7 +116,7 @@ func (a *Analyzer) configuredInhibitRules(ctx context.Context, sources map[strin
 		Source string `json:"source"`
 		Config string `json:"config"`
 	}
-	cfgs, err := run[cfgRow](ctx, a, "inhibit_config", noData, map[string]string{"to": to.UTC().Format(chTime), "source": ""})
+	cfgs, err := run[cfgRow](ctx, a, "inhibit_config", noData, map[string]string{"to": to.UTC().Format(chTime), "sources": "[]"})
 	if err != nil {
 		return nil, err
 	}

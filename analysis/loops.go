@@ -214,7 +214,7 @@ func (a *Analyzer) labelSets(ctx context.Context, params map[string]string) (map
 		Labels map[string]string `json:"labels"`
 	}
 	sets, err := run[lsRow](ctx, a, "label_sets", noData, map[string]string{
-		"from": params["from"], "to": params["to"], "source": params["source"], "limit": strconv.Itoa(maxLabelSets)})
+		"from": params["from"], "to": params["to"], "sources": params["sources"], "limit": strconv.Itoa(maxLabelSets)})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,10 +55,10 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 
 // Common are the window and filters most analyses take.
 type Common struct {
-	From, To time.Time
-	Source   string
-	Receiver string
-	Match    labels.Matchers
+	From, To  time.Time
+	Sources   []string // any of them; none: every source
+	Receivers []string // any of them; none: every receiver
+	Match     labels.Matchers
 }
 
 // scanBack is how far before the window rows are read to find episodes
@@ -67,6 +68,11 @@ const scanBack = 7 * 24 * time.Hour
 func parseCommon(q url.Values, now time.Time, window, filters bool) (Common, error) {
 	c := Common{From: now.Add(-24 * time.Hour), To: now}
 	var err error
+	for _, name := range []string{"from", "to", "match"} {
+		if err := once(q, name); err != nil {
+			return c, err
+		}
+	}
 	if window {
 		if v := q.Get("from"); v != "" {
 			if c.From, err = ParseTime(v, now); err != nil {
@@ -85,12 +91,24 @@ func parseCommon(q url.Values, now time.Time, window, filters bool) (Common, err
 	if !filters {
 		return c, nil
 	}
-	if c.Source, err = parseSource(q.Get("source")); err != nil {
-		return c, err
+	for _, s := range q["source"] {
+		if s, err = parseSource(s); err != nil {
+			return c, err
+		}
+		if s != "" && !slices.Contains(c.Sources, s) {
+			c.Sources = append(c.Sources, s)
+		}
 	}
-	c.Receiver = q.Get("receiver")
-	if len(c.Receiver) > 1024 {
-		return c, &ParamError{"receiver", "longer than 1024 bytes"}
+	for _, r := range q["receiver"] {
+		if len(r) > 1024 {
+			return c, &ParamError{"receiver", "longer than 1024 bytes"}
+		}
+		if r != "" && !slices.Contains(c.Receivers, r) {
+			c.Receivers = append(c.Receivers, r)
+		}
+	}
+	if len(c.Sources) > maxRepeat || len(c.Receivers) > maxRepeat {
+		return c, &ParamError{"source", fmt.Sprintf("at most %d sources and %d receivers at once", maxRepeat, maxRepeat)}
 	}
 	if v := q.Get("match"); v != "" {
 		if c.Match, err = queries.ParseMatchers(v); err != nil {
@@ -98,6 +116,19 @@ func parseCommon(q url.Values, now time.Time, window, filters bool) (Common, err
 		}
 	}
 	return c, nil
+}
+
+// maxRepeat bounds a repeated parameter: a dashboard's "All" is sent as
+// empty, so only a hand-picked list comes as values.
+const maxRepeat = 1000
+
+// once rejects a parameter given more than once where it takes one value,
+// rather than silently reading the first.
+func once(q url.Values, name string) error {
+	if n := len(q[name]); n > 1 {
+		return &ParamError{name, fmt.Sprintf("given %d times; it takes one value", n)}
+	}
+	return nil
 }
 
 func parseSource(s string) (string, error) {
@@ -115,7 +146,7 @@ func (c Common) Params() (map[string]string, queries.Data) {
 	p := map[string]string{
 		"from": c.From.UTC().Format(chTime), "to": c.To.UTC().Format(chTime),
 		"scan_from": c.From.Add(-scanBack).UTC().Format(chTime),
-		"source":    c.Source, "receiver": c.Receiver,
+		"sources":   toCHArray(c.Sources), "receivers": toCHArray(c.Receivers),
 	}
 	return p, queries.Data{Match: queries.LabelFilter(c.Match, "labels", "m", p)}
 }
@@ -184,6 +215,38 @@ var (
 	commonType = reflect.TypeFor[Common]()
 )
 
+// bindParam reads a parameter from the query: a repeatable one into the
+// list of its non-empty values, any other from its one value.
+func bindParam(p models.Param, q url.Values, now time.Time) (any, error) {
+	if !p.Repeat {
+		if err := once(q, p.Name); err != nil {
+			return nil, err
+		}
+		return parseParam(p, q.Get(p.Name), now)
+	}
+	var out []string
+	for _, v := range q[p.Name] {
+		if v == "" {
+			continue
+		}
+		x, err := parseParam(p, v, now)
+		if err != nil {
+			return nil, err
+		}
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Errorf("parameter %s: kind %s cannot repeat", p.Name, p.Kind)
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if len(out) > maxRepeat {
+		return nil, &ParamError{p.Name, fmt.Sprintf("at most %d values at once", maxRepeat)}
+	}
+	return out, nil
+}
+
 // bind fills the input struct *in from the query: its Common field from the
 // window and filters the descriptor takes, every other field from the
 // descriptor parameter named by its `param` tag.
@@ -210,7 +273,7 @@ func bind(d models.Descriptor, q url.Values, now time.Time, in any) (*Common, er
 		if !ok {
 			return nil, fmt.Errorf("analysis %s: field %s names parameter %q, which the descriptor lacks", d.Name, f.Name, name)
 		}
-		x, err := parseParam(p, q.Get(name), now)
+		x, err := bindParam(p, q, now)
 		if err != nil {
 			return nil, err
 		}

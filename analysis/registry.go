@@ -67,7 +67,7 @@ func entry[In, Out any](name string, f func(*Analyzer, context.Context, In) (Out
 				return nil, err
 			}
 			if com != nil && d.Filters {
-				if err := a.checkReceiver(ctx, *com); err != nil {
+				if err := a.checkReceivers(ctx, *com); err != nil {
 					return nil, err
 				}
 			}

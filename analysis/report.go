@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/alertlens/alertlens/models"
@@ -92,7 +93,7 @@ func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []mod
 }
 
 func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *time.Location) (*models.WeeklyReport, error) {
-	r := &models.WeeklyReport{Week: week, Timezone: loc.String(), From: models.Time{Time: com.From}, To: models.Time{Time: com.To}, Receiver: com.Receiver,
+	r := &models.WeeklyReport{Week: week, Timezone: loc.String(), From: models.Time{Time: com.From}, To: models.Time{Time: com.To}, Receiver: strings.Join(com.Receivers, ", "),
 		TopNoisy: []models.NoiseRow{}, LongestRunning: []models.Episode{}}
 	var rows []models.NoiseRow
 	var eps []models.Episode
@@ -177,7 +178,7 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 			r.BusiestHours[b.Weekday-1][b.Hour] = b.Notifications
 		}
 	}
-	if r.StaleSilences, err = a.staleFor(ctx, com.To, com.Source, 7*24*time.Hour, 24*time.Hour); err != nil {
+	if r.StaleSilences, err = a.staleFor(ctx, com.To, com.Sources, 7*24*time.Hour, 24*time.Hour); err != nil {
 		return nil, err
 	}
 	if r.IfSuggested, err = a.ifSuggested(ctx, com, r.Flapping); err != nil {

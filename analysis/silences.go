@@ -46,24 +46,24 @@ func matcherStrings(ms []store.Matcher) []string {
 
 // StaleSilencesInput is the moment and thresholds to judge silences by.
 type StaleSilencesInput struct {
-	At     time.Time     `param:"at"`
-	MaxAge time.Duration `param:"max_age"`
-	Idle   time.Duration `param:"idle"`
-	Source string        `param:"source"`
+	At      time.Time     `param:"at"`
+	MaxAge  time.Duration `param:"max_age"`
+	Idle    time.Duration `param:"idle"`
+	Sources []string      `param:"source"`
 }
 
 // StaleSilences lists the active silences that look stale at a moment.
 func (a *Analyzer) StaleSilences(ctx context.Context, in StaleSilencesInput) (models.StaleSilences, error) {
-	out, err := a.staleFor(ctx, in.At, in.Source, in.MaxAge, in.Idle)
+	out, err := a.staleFor(ctx, in.At, in.Sources, in.MaxAge, in.Idle)
 	if err != nil {
 		return models.StaleSilences{}, err
 	}
 	return models.StaleSilences{Silences: out, At: models.NewTime(in.At), MaxAgeSeconds: in.MaxAge.Seconds(), IdleSeconds: in.Idle.Seconds()}, nil
 }
 
-func (a *Analyzer) staleFor(ctx context.Context, at time.Time, source string, maxAge, idle time.Duration) ([]models.StaleSilence, error) {
+func (a *Analyzer) staleFor(ctx context.Context, at time.Time, sources []string, maxAge, idle time.Duration) ([]models.StaleSilence, error) {
 	rows, err := run[staleRow](ctx, a, "silences_stale", noData, map[string]string{
-		"at": at.UTC().Format(chTime), "source": source,
+		"at": at.UTC().Format(chTime), "sources": toCHArray(sources),
 		"max_age_ms": strconv.FormatInt(maxAge.Milliseconds(), 10), "idle_ms": strconv.FormatInt(idle.Milliseconds(), 10),
 	})
 	if err != nil {

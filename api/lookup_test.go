@@ -118,6 +118,12 @@ func TestAlertsEpisodes(t *testing.T) {
 		{"window ending mid-episode keeps the real end", "from=2026-11-02T09:30:00Z&to=2026-11-02T10:05:00Z&match=" + q(`{alertname=~"A|B"}`), `{"episodes":[` + epA + `,` + epB + `],"first_fired":{"fingerprint":"aaaaaaaaaaaaaaaa","alertname":"A","source":"prod","starts_at":"2026-11-02T10:00:00Z"}}`},
 		{"one source", window + "&source=eu", `{"episodes":[` + epAeu + `],"first_fired":{"fingerprint":"aaaaaaaaaaaaaaaa","alertname":"A","source":"eu","starts_at":"2026-11-02T10:30:00Z"}}`},
 		{"negative matcher", window + "&match=" + q(`{severity!="P2"}`), `{"episodes":[` + epC + `,` + epB + `],"first_fired":{"fingerprint":"cccccccccccccccc","alertname":"C","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`},
+		// Repeated source and receiver parameters mean any of them (a
+		// dashboard's multi-select): prod and eu are every source; B is
+		// the only episode routed to oncall, Aeu the only one in eu.
+		{"two sources", window + "&source=prod&source=eu", `{"episodes":[` + epC + `,` + epA + `,` + epB + `,` + epAeu + `],"first_fired":{"fingerprint":"cccccccccccccccc","alertname":"C","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`},
+		{"two receivers in one source", window + "&receiver=oncall&receiver=team&source=eu", `{"episodes":[` + epAeu + `],"first_fired":{"fingerprint":"aaaaaaaaaaaaaaaa","alertname":"A","source":"eu","starts_at":"2026-11-02T10:30:00Z"}}`},
+		{"one receiver in two sources", window + "&receiver=oncall&source=eu&source=prod", `{"episodes":[` + epB + `],"first_fired":{"fingerprint":"bbbbbbbbbbbbbbbb","alertname":"B","source":"prod","starts_at":"2026-11-02T10:02:00Z"}}`},
 		{"receiver from the poller", window + "&receiver=oncall", `{"episodes":[` + epB + `],"first_fired":{"fingerprint":"bbbbbbbbbbbbbbbb","alertname":"B","source":"prod","starts_at":"2026-11-02T10:02:00Z"}}`},
 		{"regex is anchored", window + "&match=" + q(`{alertname=~"."}`), `{"episodes":[` + epC + `,` + epA + `,` + epB + `,` + epAeu + `],"first_fired":{"fingerprint":"cccccccccccccccc","alertname":"C","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`},
 		{"regex partial does not match", window + "&match=" + q(`{severity=~"P"}`), `{"episodes":[],"first_fired":null}`},
@@ -126,6 +132,10 @@ func TestAlertsEpisodes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { checkJSON(t, svc, episode+c.query, c.want) })
+	}
+	// Every receiver of a list is checked: the unknown one is named.
+	if code, body := svc.Get(t, episode+window+"&receiver=team&receiver=nobody"); code != 400 || !strings.Contains(string(body), `parameter receiver: \"nobody\" is unknown`) {
+		t.Errorf("a list with an unknown receiver: %d %s", code, body)
 	}
 }
 
@@ -163,6 +173,12 @@ func TestBadParameters(t *testing.T) {
 		{"/api/v1/alerts?match=" + url.QueryEscape(`{a="b"`), "parameter match"},
 		{"/api/v1/alerts?source=" + url.QueryEscape("a'b"), "parameter source"},
 		{"/api/v1/alerts/XYZ/timeline", "parameter fingerprint"},
+		// A parameter that takes one value, given twice, is refused rather
+		// than read as its first.
+		{"/api/v1/alerts?from=now-1h&from=now-2h", "parameter from: given 2 times"},
+		{"/api/v1/flapping?flap_gap=1h&flap_gap=2h", "parameter flap_gap: given 2 times"},
+		{"/api/v1/explain?fingerprint=0123456789abcdef&source=a&source=b", "parameter source: given 2 times"},
+		{"/api/v1/alerts?source=prod&source=" + url.QueryEscape("a'b"), "parameter source"},
 	} {
 		code, body := svc.Get(t, c.path)
 		if code != 400 || !strings.Contains(string(body), c.param) {

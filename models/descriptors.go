@@ -29,6 +29,9 @@ type Param struct {
 	// InPath marks a parameter that is a segment of the path
 	// ({name} in Descriptor.Path).
 	InPath bool
+	// Repeat marks a parameter that may be given several times, meaning
+	// any of the values (source=eu&source=prod).
+	Repeat bool
 }
 
 // QueryField is the parameter's name in a Grafana query (camelCase).
@@ -126,8 +129,8 @@ var (
 		{Name: "to", Kind: ParamTime, Default: "now", Help: "end of the window, same forms as from"},
 	}
 	FilterParams = []Param{
-		{Name: "source", Kind: ParamSource, Help: "only this source (one Alertmanager or HA cluster)"},
-		{Name: "receiver", Kind: ParamString, Help: "only alerts routed to this receiver"},
+		{Name: "source", Kind: ParamSource, Repeat: true, Help: "only this source (one Alertmanager or HA cluster); repeat for any of several"},
+		{Name: "receiver", Kind: ParamString, Repeat: true, Help: "only alerts routed to this receiver; repeat for any of several"},
 		{Name: "match", Kind: ParamString, Help: `label matchers in Alertmanager syntax, e.g. {alertname="X",severity=~"P1|P2"}`},
 	}
 )
@@ -387,7 +390,7 @@ var Analyses = []Descriptor{
 		Params: []Param{
 			{Name: "fingerprint", Kind: ParamFingerprint, Help: "the alert's fingerprint (16 hex digits)"},
 			{Name: "at", Kind: ParamTime, Default: "now", Help: "the moment to explain"},
-			FilterParams[0],
+			{Name: "source", Kind: ParamSource, Help: "only this source (one Alertmanager or HA cluster)"},
 		},
 	},
 	{

@@ -13,7 +13,7 @@ func Reference() string {
 	b.WriteString("# Read API and CLI reference\n\n")
 	b.WriteString("Every analysis is one `GET` path answering JSON, one `alertlens` command that asks a running server " +
 		"(`--url`, default `http://localhost:9095`; `--output table|json|markdown`), and, where it has tables, one Grafana query type.\n\n")
-	b.WriteString("Windowed analyses take `from` and `to`; filtered ones take `source`, `receiver` and `match`:\n\n")
+	b.WriteString("Windowed analyses take `from` and `to`; filtered ones take `source`, `receiver` and `match`. `source` and `receiver` may be repeated, meaning any of the values (`source=eu&source=prod`; `--source eu --source prod` in the CLI); any other parameter given twice is refused with a 400:\n\n")
 	writeParams(&b, append(append([]Param{}, WindowParams...), FilterParams...))
 	for _, d := range Analyses {
 		fmt.Fprintf(&b, "## %s\n\n%s.\n\n", d.Title, upperFirst(d.Summary))

@@ -73,5 +73,5 @@ eps AS (
     FROM ended
     WHERE starts_at < {to:DateTime64(3, 'UTC')}
       AND (ends_at IS NULL OR ends_at >= {from:DateTime64(3, 'UTC')})
-      AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
+      AND {{template "routed_to"}}
 ){{end}}

@@ -1,11 +1,14 @@
 -- Fragments shared by the statements in this folder, used as
 -- the "name" template. Each binds parameters only.
 
--- One source, or all when {source} is empty.
-{{define "source"}}({source:String} = '' OR source = {source:String}){{end}}
+-- Any of the sources in {sources}, or all when it is empty.
+{{define "source"}}(empty({sources:Array(String)}) OR source IN {sources:Array(String)}){{end}}
 
--- One receiver, or all when {receiver} is empty.
-{{define "receiver"}}({receiver:String} = '' OR receiver = {receiver:String}){{end}}
+-- Any of the receivers in {receivers}, or all when it is empty.
+{{define "receiver"}}(empty({receivers:Array(String)}) OR receiver IN {receivers:Array(String)}){{end}}
+
+-- The same for rows routed to several receivers (a "receivers" array).
+{{define "routed_to"}}(empty({receivers:Array(String)}) OR hasAny(receivers, {receivers:Array(String)})){{end}}
 
 -- The notifications that count, as a table expression taking a Scan (the
 -- "scan" function: data, lower and upper bound parameter names, '' for

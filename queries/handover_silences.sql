@@ -23,7 +23,7 @@ silencing AS (
     SELECT DISTINCT source, sid AS id
     FROM last_states
     ARRAY JOIN silenced_by AS sid
-    WHERE kind != 'resolved' AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
+    WHERE kind != 'resolved' AND {{template "routed_to"}}
 ),
 external AS (
     SELECT source, argMax(external_url, received_at) AS external_url

@@ -45,7 +45,7 @@ func TestRenderRefusesFragmentsAndUnknownNames(t *testing.T) {
 
 func TestTextRendersAdHocSQL(t *testing.T) {
 	got, err := newSet(t, "db1").Text(`SELECT 1 FROM {{db}}.t WHERE {{template "source"}}`)
-	want := "SELECT 1 FROM db1.t WHERE ({source:String} = '' OR source = {source:String})"
+	want := "SELECT 1 FROM db1.t WHERE (empty({sources:Array(String)}) OR source IN {sources:Array(String)})"
 	if err != nil || got != want {
 		t.Fatalf("got %q, %v; want %q", got, err, want)
 	}

@@ -11,7 +11,7 @@ WITH states AS (
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
       AND {{template "source"}}
-      AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
+      AND {{template "routed_to"}}
       AND {{.Match}}
 ),
 muted AS (

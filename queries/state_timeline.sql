@@ -10,7 +10,7 @@ FROM (
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
-      AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
+      AND {{template "routed_to"}}
       AND {{.Match}}
     GROUP BY source, fingerprint
     HAVING state != 'resolved'
@@ -20,7 +20,7 @@ FROM (
     FROM {{db}}.alert_states
     WHERE observed_at >= {from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')} AND kind != 'checkpoint'
       AND {{template "source"}}
-      AND ({receiver:String} = '' OR has(receivers, {receiver:String}))
+      AND {{template "routed_to"}}
       AND {{.Match}}
     UNION ALL
     SELECT received_at AS at, source, fingerprint, alertname, if(status = 'resolved', 'resolved', 'firing') AS state

@@ -24,6 +24,6 @@ FROM (
     FROM {{db}}.events AS e
     WHERE e.fingerprint = {fingerprint:String}
       AND e.at >= {from:DateTime64(3, 'UTC')} AND e.at < {to:DateTime64(3, 'UTC')}
-      AND ({source:String} = '' OR e.source = {source:String})
+      AND (empty({sources:Array(String)}) OR has({sources:Array(String)}, e.source))
 )
 ORDER BY at, kind

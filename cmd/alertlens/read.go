@@ -31,12 +31,24 @@ func readCommand(c *kingpin.CmdClause, d models.Descriptor) action {
 	if d.Window {
 		since = c.Flag("since", "shorthand for --from now-DURATION, e.g. 12h").PlaceHolder("DURATION").String()
 	}
-	values := map[string]*string{}
+	values := map[string]*[]string{}
 	for _, p := range d.AllParams() {
 		if p.InPath {
 			continue
 		}
-		values[p.Name] = c.Flag(strings.ReplaceAll(p.Name, "_", "-"), paramHelp(p)).PlaceHolder(strings.ToUpper(string(p.Kind))).String()
+		f := c.Flag(strings.ReplaceAll(p.Name, "_", "-"), paramHelp(p)).PlaceHolder(strings.ToUpper(string(p.Kind)))
+		if p.Repeat {
+			values[p.Name] = f.Strings()
+			continue
+		}
+		one := f.String()
+		values[p.Name] = &[]string{}
+		c.PreAction(func(*kingpin.ParseContext) error {
+			if *one != "" {
+				*values[p.Name] = []string{*one}
+			}
+			return nil
+		})
 	}
 	var positional *[]string
 	switch {
@@ -55,8 +67,8 @@ func readCommand(c *kingpin.CmdClause, d models.Descriptor) action {
 	return func(ctx context.Context) error {
 		q := url.Values{}
 		for p, v := range values {
-			if *v != "" {
-				q.Set(p, *v)
+			if len(*v) > 0 {
+				q[p] = *v
 			}
 		}
 		if since != nil && *since != "" {
@@ -171,8 +183,8 @@ func matchers(flagged string, args []string) string {
 func oneAlert(ctx context.Context, cf *clientFlags, d models.Descriptor, q url.Values, args []string) (string, error) {
 	lq := url.Values{"match": {matchers("", args)}}
 	for _, k := range []string{"from", "to", "source", "receiver"} {
-		if v := q.Get(k); v != "" {
-			lq.Set(k, v)
+		if len(q[k]) > 0 {
+			lq[k] = q[k]
 		}
 	}
 	if !d.Window {

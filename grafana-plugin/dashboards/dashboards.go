@@ -42,14 +42,16 @@ type dashboard struct {
 	week             bool
 }
 
-// listVariable is a dropdown of what alertlens has seen in the dashboard's
-// time range, asked through the plugin (the same list endpoints as the API
-// and the web UI); "All" means every one (the plugin sends it as empty).
+// listVariable is a multi-select dropdown of what alertlens has seen in the
+// dashboard's time range, asked through the plugin (the same list
+// endpoints as the API and the web UI); the chosen values are sent as a
+// list, "All" as the empty list (every one, including any the dropdown's
+// list limit left out).
 func listVariable(name, label, queryType string) map[string]any {
 	return map[string]any{"name": name, "label": label, "type": "query",
 		"datasource": map[string]any{"type": PluginType, "uid": "${datasource}"},
 		"query":      map[string]any{"refId": "A", "queryType": queryType}, "definition": queryType,
-		"refresh": 2, "includeAll": true, "multi": false, "sort": 1,
+		"refresh": 2, "includeAll": true, "multi": true, "sort": 1,
 		"current": map[string]any{"text": "All", "value": "$__all"}}
 }
 

@@ -25,6 +25,7 @@ type variable struct {
 	Query      any
 	Datasource map[string]string
 	IncludeAll bool
+	Multi      bool
 }
 
 type dash struct {
@@ -92,12 +93,12 @@ func TestDashboards(t *testing.T) {
 		}) {
 			t.Errorf("%s: no datasource variable of type %s", name, dashboards.PluginType)
 		}
-		// Sources and receivers are dropdowns of what alertlens saw, asked
-		// through the plugin, with "All".
+		// Sources and receivers are multi-select dropdowns of what
+		// alertlens saw, asked through the plugin, with "All".
 		for vname, queryType := range map[string]string{"source": "sources", "receiver": "receivers"} {
 			if !slices.ContainsFunc(d.Templating.List, func(v variable) bool {
 				q, _ := v.Query.(map[string]any)
-				return v.Name == vname && v.Type == "query" && v.IncludeAll && v.Datasource["uid"] == "${datasource}" && q["queryType"] == queryType
+				return v.Name == vname && v.Type == "query" && v.IncludeAll && v.Multi && v.Datasource["uid"] == "${datasource}" && q["queryType"] == queryType
 			}) {
 				t.Errorf("%s: variable %s is not a %s query through the plugin", name, vname, queryType)
 			}

@@ -1,7 +1,7 @@
 import { DataSourceInstanceSettings, CoreApp, DataSourceVariableSupport, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 
-import { allMeansEvery, interpolate } from './interpolate';
+import { allMeansEvery, interpolate, listOf } from './interpolate';
 import { AlertlensOptions, AlertlensQuery, defaultQuery } from './types';
 
 /** Queries go to the Go backend, which asks alertlens's API. */
@@ -18,7 +18,12 @@ export class DataSource extends DataSourceWithBackend<AlertlensQuery, AlertlensO
   }
 
   applyTemplateVariables(query: AlertlensQuery, scopedVars: ScopedVars): AlertlensQuery {
-    return interpolate(query, (v) => getTemplateSrv().replace(v, scopedVars, allMeansEvery));
+    const srv = getTemplateSrv();
+    return interpolate(
+      query,
+      (v) => srv.replace(v, scopedVars, allMeansEvery),
+      (v) => listOf(v, (text, format) => srv.replace(text, scopedVars, format))
+    );
   }
 
   filterQuery(query: AlertlensQuery): boolean {

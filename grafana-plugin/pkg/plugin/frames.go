@@ -43,6 +43,25 @@ func QueryTypes() []string {
 	return out
 }
 
+// paramList reads a query field that may hold several values: a list of
+// them, or one text as paramText reads it.
+func paramList(v any) []string {
+	l, ok := v.([]any)
+	if !ok {
+		if t := paramText(v); t != "" {
+			return []string{t}
+		}
+		return nil
+	}
+	var out []string
+	for _, x := range l {
+		if t := paramText(x); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // paramText reads a query field as a parameter's text: strings as they
 // are, numbers without a fraction; empty and zero mean "not given".
 func paramText(v any) string {
@@ -69,6 +88,14 @@ func (d *Datasource) fetch(ctx context.Context, desc models.Descriptor, q Query,
 	path := desc.Path
 	for _, par := range desc.AllParams() {
 		if par.Kind == models.ParamTime && (par.Name == "from" || par.Name == "to") {
+			continue
+		}
+		if par.Repeat {
+			// A multi-select variable's values come as a list (the
+			// frontend's interpolation); alertlens takes them repeated.
+			for _, v := range paramList(q[par.QueryField()]) {
+				p.Add(par.Name, v)
+			}
 			continue
 		}
 		v := paramText(q[par.QueryField()])

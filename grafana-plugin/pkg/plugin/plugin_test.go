@@ -179,6 +179,14 @@ func TestFrameValues(t *testing.T) {
 		// A: firing (notification 10:00:05, poll 10:00:15), silenced 10:05:15,
 		// firing 10:08:15, resolved 10:10:05 and 10:10:15; B: nothing until
 		// inhibited at 10:05:15, resolved at 10:08:15.
+		// Multi-select variables arrive as lists (the frontend's
+		// interpolation): A fired in prod and in eu, B (routed to oncall,
+		// the others to team) only in prod; the empty list is "All".
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}","source":["eu"]}`, "episodes", "source", []string{"eu"}},
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}","source":[]}`, "episodes", "alertname", []string{"A", "B", "A"}},
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}","source":["eu","prod"],"receiver":["oncall"]}`, "episodes", "alertname", []string{"B"}},
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}","receiver":["team","oncall"]}`, "episodes", "alertname", []string{"A", "B", "A"}},
+		{`{"queryType":"episodes","match":"{alertname=~\"A|B\"}","receiver":["team"]}`, "episodes", "source", []string{"prod", "eu"}},
 		{`{"queryType":"state_timeline","source":"prod"}`, "state_timeline", "A (prod, aaaaaaaa)", []string{"firing", "firing", "silenced", "firing", "resolved", "resolved"}},
 		{`{"queryType":"state_timeline","source":"prod"}`, "state_timeline", "B (prod, bbbbbbbb)", []string{"<nil>", "<nil>", "inhibited", "resolved", "resolved", "resolved"}},
 		{`{"queryType":"notifications_series","step":"30m"}`, "notifications", "A", []string{"2", "1"}},
