@@ -87,7 +87,11 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	out, err := a.st.Query(ctx, sql, params)
+	// Which statement of an answer took the time, for whoever tunes one.
+	a.log.LogAttrs(ctx, slog.LevelDebug, "statement", slog.String("name", name),
+		slog.Duration("took", time.Since(start)), slog.Int("bytes", len(out)), slog.Bool("failed", err != nil))
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", name, err)
 	}

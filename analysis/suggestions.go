@@ -44,6 +44,15 @@ type coPair struct {
 	agree map[string]bool // agreeing(), kept once per row
 }
 
+// minedPair is one row of the mined inhibit rules: a B episode with its
+// best partner, and its rule's support, confidence basis and equal labels.
+type minedPair struct {
+	coPair
+	Support   int      `json:"support"`
+	BEpisodes int      `json:"b_episodes"`
+	Equal     []string `json:"equal"`
+}
+
 // coParams binds a co-occurrence statement's parameters: the window and
 // filters, within, and the hours its savings are counted in.
 func (a *Analyzer) coParams(in SuggestInput) (map[string]string, queries.Data, error) {
@@ -81,24 +90,17 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 	if err != nil {
 		return models.InhibitRuleSuggestions{}, err
 	}
-	pairs, err := run[coPair](ctx, a, "suggestions_inhibit_rules", data, params)
+	params["min_support"] = strconv.Itoa(in.MinSupport)
+	params["min_confidence"] = strconv.FormatFloat(in.MinConfidence, 'g', -1, 64)
+	// The statement mines the rules; each row is one B episode of a rule
+	// that meets the thresholds, with its best partner.
+	rows, err := run[minedPair](ctx, a, "suggestions_inhibit_rules", data, params)
 	if err != nil {
 		return models.InhibitRuleSuggestions{}, err
 	}
-	type total struct {
-		Source    string `json:"source"`
-		Alertname string `json:"alertname"`
-		Episodes  int    `json:"episodes"`
-	}
-	totals, err := run[total](ctx, a, "episodes_by_alertname", data, params)
-	if err != nil {
-		return models.InhibitRuleSuggestions{}, err
-	}
-	episodes := map[[2]string]int{}
 	sources := map[string]bool{}
-	for _, t := range totals {
-		episodes[[2]string{t.Source, t.Alertname}] = t.Episodes
-		sources[t.Source] = true
+	for _, r := range rows {
+		sources[r.Source] = true
 	}
 	configured, err := a.configuredInhibitRules(ctx, sources, in.To)
 	if err != nil {
@@ -110,41 +112,40 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 		return models.InhibitRuleSuggestions{}, err
 	}
 	type groupKey struct{ source, a, b string }
-	groups := map[groupKey]map[string][]coPair{} // B episode -> its partners
-	for _, p := range pairs {
-		k := groupKey{p.Source, p.AName, p.BName}
+	groups := map[groupKey][]minedPair{}
+	var order []groupKey
+	for _, r := range rows {
+		k := groupKey{r.Source, r.AName, r.BName}
 		if groups[k] == nil {
-			groups[k] = map[string][]coPair{}
+			order = append(order, k)
 		}
-		p.agree = p.agreeing()
-		groups[k][p.target()] = append(groups[k][p.target()], p)
+		groups[k] = append(groups[k], r)
 	}
 	out := models.InhibitRuleSuggestions{Suggestions: []models.InhibitRuleSuggestion{}, Refused: []models.RefusedSuggestion{}}
-	for k, byB := range groups {
-		best, equal := bestPartners(byB)
-		support, all := len(best), episodes[[2]string{k.source, k.b}]
-		if len(equal) == 0 || support < in.MinSupport || all == 0 || float64(support)/float64(all) < in.MinConfidence {
-			continue
-		}
-		eq := slices.Sorted(maps.Keys(equal))
-		s := models.InhibitRuleSuggestion{Source: k.source, Equal: eq, Basis: models.Basis{Support: support, Confidence: float64(support) / float64(all)},
+	for _, k := range order {
+		best := groups[k]
+		first := best[0]
+		s := models.InhibitRuleSuggestion{Source: k.source, Equal: first.Equal,
+			Basis:          models.Basis{Support: first.Support, Confidence: float64(first.Support) / float64(first.BEpisodes)},
 			SourceMatchers: []string{matcherText(k.a)}, TargetMatchers: []string{matcherText(k.b)}}
-		rule, err := suggestedRule(k.a, k.b, eq)
+		rule, err := suggestedRule(k.a, k.b, first.Equal)
 		if err != nil {
 			return models.InhibitRuleSuggestions{}, err
 		}
-		for _, p := range best {
+		pairs := make([]coPair, len(best))
+		for i, p := range best {
 			// Alertmanager's own inhibit rule must agree that A mutes B here.
-			if !rule.SourceMatchers.Matches(labelSet(p.ALabels)) || !rule.TargetMatchers.Matches(labelSet(p.BLabels)) || !sameOn(p, eq) {
+			if !rule.SourceMatchers.Matches(labelSet(p.ALabels)) || !rule.TargetMatchers.Matches(labelSet(p.BLabels)) || !sameOn(p.coPair, first.Equal) {
 				return models.InhibitRuleSuggestions{}, fmt.Errorf("suggested rule %s -> %s does not mute its own evidence", k.a, k.b)
 			}
 			s.NotificationsSaved += p.BFiringDuring
 			s.OutOfHoursSaved += p.BFiringOOH
 			s.SleepHoursSaved += p.BFiringSleep
 			s.Evidence = append(s.Evidence, models.CoOccurrence{SourceFingerprint: p.AFP, TargetFingerprint: p.BFP, SourceStartsAt: p.AStart, TargetStartsAt: p.BStart})
+			pairs[i] = p.coPair
 		}
-		sort.Slice(s.Evidence, func(i, j int) bool { return s.Evidence[i].TargetStartsAt.Before(s.Evidence[j].TargetStartsAt.Time) })
-		if why := loopsWith(configured[k.source], best, seen[k.source]); why != "" {
+		sort.SliceStable(s.Evidence, func(i, j int) bool { return s.Evidence[i].TargetStartsAt.Before(s.Evidence[j].TargetStartsAt.Time) })
+		if why := loopsWith(configured[k.source], pairs, seen[k.source]); why != "" {
 			out.Refused = append(out.Refused, models.RefusedSuggestion{Source: k.source, SourceMatchers: s.SourceMatchers, TargetMatchers: s.TargetMatchers, Reason: why})
 			continue
 		}

@@ -38,6 +38,11 @@ func TestSuggestInhibitRules(t *testing.T) {
 		"yaml":"- source_matchers:\n    - \"alertname=\\\"NodeDown\\\"\"\n  target_matchers:\n    - \"alertname=\\\"TargetDown\\\"\"\n  equal:\n    - \"cluster\"\n    - \"instance\"\n",
 		"evidence":[` + ev("1") + `,` + ev("2") + `,` + ev("3") + `,` + ev("4") + `,` + ev("5") + `,` + ev("6") + `]}]}`
 	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w, want)
+	// The thresholds are inclusive: support 6 meets min_support 6, and 6/7
+	// (0.8571428571428571 as a float64) meets itself.
+	for _, q := range []string{"&min_support=6", "&min_confidence=0.8571428571428571"} {
+		checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+q, want)
+	}
 	// 6/7 is under a confidence of 0.9; support 6 is under 7.
 	for _, q := range []string{"&min_confidence=0.9", "&min_support=7"} {
 		checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+q, `{"refused":[],"suggestions":[]}`)
