@@ -70,35 +70,48 @@ func (a *Analyzer) WeeklyReview(ctx context.Context, in WeeklyInput) (models.Wee
 	return *r, nil
 }
 
-func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []models.NoiseRow, []models.Episode, error) {
+// weekSummary is the weekly_summary statement's one row.
+type weekSummary struct {
+	Alerts       int   `json:"alerts"`
+	Ended        int   `json:"ended"`
+	MedianLowMs  int64 `json:"median_low_ms"`
+	MedianHighMs int64 `json:"median_high_ms"`
+}
+
+func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []models.NoiseRow, weekSummary, error) {
 	rows, _, _, _, err := a.noiseFor(ctx, com, "alertname", 5*time.Minute, 7*24*time.Hour, a.opts.MaxRows)
 	if err != nil {
-		return models.Totals{}, nil, nil, err
+		return models.Totals{}, nil, weekSummary{}, err
 	}
-	eps, err := a.episodes(ctx, com)
-	if err != nil {
-		return models.Totals{}, nil, nil, err
+	params, data := com.Params()
+	sum, err := run[weekSummary](ctx, a, "weekly_summary", data, params)
+	if err != nil || len(sum) != 1 {
+		return models.Totals{}, nil, weekSummary{}, fmt.Errorf("weekly summary: %d rows: %w", len(sum), err)
 	}
 	var t models.Totals
 	for _, r := range rows {
 		t.Notifications += r.Notifications
 		t.Episodes += r.Episodes
 	}
-	alerts := map[string]bool{}
-	for _, e := range eps {
-		alerts[e.Source+"/"+e.Fingerprint] = true
-	}
-	t.Alerts = len(alerts)
-	return t, rows, eps, nil
+	t.Alerts = sum[0].Alerts
+	return t, rows, sum[0], nil
+}
+
+// longestRunning returns the n episodes that ran longest in the window,
+// longest first.
+func (a *Analyzer) longestRunning(ctx context.Context, com Common, n int) ([]models.Episode, error) {
+	params, data := com.Params()
+	data.Longest = n
+	return run[models.Episode](ctx, a, "episodes", data, params)
 }
 
 func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *time.Location) (*models.WeeklyReport, error) {
 	r := &models.WeeklyReport{Week: week, Timezone: loc.String(), From: models.Time{Time: com.From}, To: models.Time{Time: com.To}, Receiver: strings.Join(com.Receivers, ", "),
 		TopNoisy: []models.NoiseRow{}, LongestRunning: []models.Episode{}}
 	var rows []models.NoiseRow
-	var eps []models.Episode
+	var sum weekSummary
 	var err error
-	if r.Totals, rows, eps, err = a.totals(ctx, com); err != nil {
+	if r.Totals, rows, sum, err = a.totals(ctx, com); err != nil {
 		return nil, err
 	}
 	prev := com
@@ -124,7 +137,14 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 	if r.Flapping, _, err = a.flappingFor(ctx, com, time.Hour, 2); err != nil {
 		return nil, err
 	}
-	var ended []float64
+	if sum.Ended > 0 {
+		m := (msSeconds(sum.MedianLowMs) + msSeconds(sum.MedianHighMs)) / 2
+		r.MedianEpisodeSeconds = &m
+	}
+	eps, err := a.longestRunning(ctx, com, 5)
+	if err != nil {
+		return nil, err
+	}
 	type lasting struct {
 		e models.Episode
 		d float64
@@ -132,26 +152,17 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 	var all []lasting
 	for _, e := range eps {
 		end := com.To
-		if e.EndsAt != nil {
-			ended = append(ended, e.EndsAt.Sub(e.StartsAt.Time).Seconds())
-			if e.EndsAt.Before(end) {
-				end = e.EndsAt.Time
-			}
+		if e.EndsAt != nil && e.EndsAt.Before(end) {
+			end = e.EndsAt.Time
 		}
 		all = append(all, lasting{e, end.Sub(e.StartsAt.Time).Seconds()})
-	}
-	if len(ended) > 0 {
-		sort.Float64s(ended)
-		n := len(ended)
-		m := (ended[(n-1)/2] + ended[n/2]) / 2
-		r.MedianEpisodeSeconds = &m
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].d > all[j].d })
 	if len(all) > 0 {
 		r.LongestEpisodeSeconds = &all[0].d
 	}
-	for i := 0; i < len(all) && i < 5; i++ {
-		r.LongestRunning = append(r.LongestRunning, all[i].e)
+	for _, l := range all {
+		r.LongestRunning = append(r.LongestRunning, l.e)
 	}
 	params, data := com.Params()
 	if err := a.bindHours(params, com.From, com.To); err != nil {
@@ -230,3 +241,7 @@ func (a *Analyzer) ifSuggested(ctx context.Context, com Common, flapping []model
 	}
 	return out, nil
 }
+
+// msSeconds is a number of milliseconds in seconds, as time.Duration's
+// Seconds gives it (so medians match durations computed in Go).
+func msSeconds(ms int64) float64 { return (time.Duration(ms) * time.Millisecond).Seconds() }

@@ -154,3 +154,38 @@ func TestWeeklyReportIfSuggested(t *testing.T) {
 		t.Errorf("markdown lacks %q:\n%s", want, md)
 	}
 }
+
+// The weekly review of 2026-W45 (UTC) over testdata/flapping.ndjson (its
+// story is in flapping_test.go): ten ended episodes — Flappy 1200, 300,
+// 600, 120 and 600 s, Steady 1800 and 600, Hesitant 600 three times —
+// sorted 120 300 600 600 600 600 600 600 1200 1800: the 5th and 6th are
+// both 600, the median. Flappy's episode from Monday 13:30 is still open at
+// the week's end (Monday 11-09 00:00): 6 days 10.5 hours = 556,200 s, the
+// longest; then Steady's 1800 s and Flappy's 1200 s, then the six of 600 s
+// in order of start: Hesitant at 10:00, Flappy at 10:35 — five in all.
+func TestWeeklyReportLongestRunning(t *testing.T) {
+	svc := startWith(t, "flapping.ndjson")
+	code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45")
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	var r struct {
+		Median  float64 `json:"median_episode_seconds"`
+		Longest float64 `json:"longest_episode_seconds"`
+		Running []struct {
+			Alertname string `json:"alertname"`
+			StartsAt  string `json:"starts_at"`
+		} `json:"longest_running"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range r.Running {
+		got = append(got, e.Alertname+"@"+e.StartsAt[11:16])
+	}
+	want := "Flappy@13:30 Steady@10:00 Flappy@09:00 Hesitant@10:00 Flappy@10:35"
+	if r.Median != 600 || r.Longest != 556200 || strings.Join(got, " ") != want {
+		t.Fatalf("median %v, longest %v, longest running %v; want 600, 556200, %s", r.Median, r.Longest, got, want)
+	}
+}

@@ -1,6 +1,18 @@
 -- Episodes overlapping [from, to) with their notifications and the time
 -- they spent silenced and inhibited (definition in episodes_cte.sql).
 WITH {{template "episode_ctes" .}},
+{{- if .Longest}}
+-- Only the episodes that ran longest in the window (cut at {to}), in the
+-- order the answer lists them.
+picked AS (
+    SELECT * FROM eps
+    ORDER BY dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})) DESC,
+             starts_at, source, fingerprint
+    LIMIT {{.Longest}}
+),
+{{- else}}
+picked AS (SELECT * FROM eps),
+{{- end}}
 -- Each poller row's state holds until the episode's next row; the last one
 -- until the episode's end (or now, while it is open).
 steps AS (
@@ -12,14 +24,14 @@ steps AS (
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
-      AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM eps)
+      AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM picked)
 ),
 muted AS (
     SELECT s.source AS source, s.fingerprint AS fingerprint, s.starts_at AS starts_at,
            sumIf(dateDiff('millisecond', s.at, coalesce(s.next_at, e.ends_at, now64(3))), s.silenced AND s.kind != 'resolved') AS silenced_ms,
            sumIf(dateDiff('millisecond', s.at, coalesce(s.next_at, e.ends_at, now64(3))), s.inhibited AND s.kind != 'resolved') AS inhibited_ms
     FROM steps AS s
-    INNER JOIN eps AS e ON s.source = e.source AND s.fingerprint = e.fingerprint AND s.starts_at = e.starts_at
+    INNER JOIN picked AS e ON s.source = e.source AND s.fingerprint = e.fingerprint AND s.starts_at = e.starts_at
     GROUP BY s.source, s.fingerprint, s.starts_at
 )
 SELECT e.source AS source, e.fingerprint AS fingerprint, e.alertname AS alertname, e.labels AS labels,
@@ -27,6 +39,6 @@ SELECT e.source AS source, e.fingerprint AS fingerprint, e.alertname AS alertnam
        coalesce(m.silenced_ms, 0) / 1000 AS silenced_seconds,
        coalesce(m.inhibited_ms, 0) / 1000 AS inhibited_seconds,
        e.generator_url AS generator_url
-FROM eps AS e
+FROM picked AS e
 LEFT JOIN muted AS m ON e.source = m.source AND e.fingerprint = m.fingerprint AND e.starts_at = m.starts_at
 ORDER BY starts_at, source, fingerprint

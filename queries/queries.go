@@ -28,6 +28,9 @@ type Data struct {
 	// DedupMillis is the HA dedup window: a delivery of a key within it of
 	// the delivery that counted does not count (0 counts every delivery).
 	DedupMillis int64
+	// Longest, when above 0, narrows the episodes statement to the episodes
+	// that ran longest in the window, that many.
+	Longest int
 }
 
 // DedupLookbackWindows is how many dedup windows before a scan the
