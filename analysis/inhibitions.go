@@ -277,6 +277,15 @@ func toCHArray(items []string) string {
 	return "[" + strings.Join(quoted, ",") + "]"
 }
 
+// toCHTuples writes string triples as a ClickHouse array of tuples.
+func toCHTuples(items [][3]string) string {
+	quoted := make([]string, len(items))
+	for i, it := range items {
+		quoted[i] = "(" + quoteCH(it[0]) + "," + quoteCH(it[1]) + "," + quoteCH(it[2]) + ")"
+	}
+	return "[" + strings.Join(quoted, ",") + "]"
+}
+
 // quoteCH writes s as a single-quoted ClickHouse string value.
 func quoteCH(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"

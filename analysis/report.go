@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/store"
 )
 
 var isoWeekRE = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
@@ -231,6 +233,13 @@ func (a *Analyzer) ifSuggested(ctx context.Context, com Common, flapping []model
 		return t.forD, t.kff
 	})
 	rules, err := a.SuggestInhibitRules(ctx, SuggestInput{Common: com, Within: 2 * time.Minute, MinSupport: 5, MinConfidence: 0.8})
+	var limit *store.LimitError
+	if errors.As(err, &limit) {
+		// A week where everything fires together suggests more rules than
+		// a read may list: the review still answers, and says so.
+		out.InhibitSkipped = fmt.Sprintf("the week's co-occurrences exceed a read limit (%s): ask /api/v1/suggestions/inhibit_rules with matchers", limit.Err)
+		return out, nil
+	}
 	if err != nil {
 		return out, err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/store"
 )
 
 // SuggestInput is the window, the filters and the thresholds.
@@ -44,13 +45,21 @@ type coPair struct {
 	agree map[string]bool // agreeing(), kept once per row
 }
 
-// minedPair is one row of the mined inhibit rules: a B episode with its
-// best partner, and its rule's support, confidence basis and equal labels.
+// supportRow is a candidate inhibit rule (A mutes B) meeting the
+// thresholds: its support, and the B episodes its confidence divides by.
+type supportRow struct {
+	Source    string `json:"source"`
+	AName     string `json:"a_name"`
+	BName     string `json:"b_name"`
+	Support   int    `json:"support"`
+	BEpisodes int    `json:"b_episodes"`
+}
+
+// minedPair is one row of a rule's evidence: a B episode with its best
+// partner, and the rule's equal labels.
 type minedPair struct {
 	coPair
-	Support   int      `json:"support"`
-	BEpisodes int      `json:"b_episodes"`
-	Equal     []string `json:"equal"`
+	Equal []string `json:"equal"`
 }
 
 // coParams binds a co-occurrence statement's parameters: the window and
@@ -92,11 +101,30 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 	}
 	params["min_support"] = strconv.Itoa(in.MinSupport)
 	params["min_confidence"] = strconv.FormatFloat(in.MinConfidence, 'g', -1, 64)
-	// The statement mines the rules; each row is one B episode of a rule
-	// that meets the thresholds, with its best partner.
+	out := models.InhibitRuleSuggestions{Suggestions: []models.InhibitRuleSuggestion{}, Refused: []models.RefusedSuggestion{}}
+	// First the (A, B) that meet the thresholds, counted without listing
+	// pairs of episodes; then the evidence of those only, one row per B
+	// episode with its best partner. The evidence is as many rows as the
+	// supports add up to: a limit is known before any is listed.
+	supported, err := run[supportRow](ctx, a, "suggestions_inhibit_support", data, params)
+	if err != nil || len(supported) == 0 {
+		return out, err
+	}
+	support := map[[3]string]supportRow{}
+	groups := make([][3]string, len(supported))
+	evidence := 0
+	for i, g := range supported {
+		groups[i] = [3]string{g.Source, g.AName, g.BName}
+		support[groups[i]] = g
+		evidence += g.Support
+	}
+	if a.opts.MaxRows > 0 && evidence > a.opts.MaxRows {
+		return out, &store.LimitError{Limit: store.LimitRows, Err: fmt.Errorf("%d candidate inhibit rules rest on %d co-occurrences, more than %d rows", len(supported), evidence, a.opts.MaxRows)}
+	}
+	params["groups"] = toCHTuples(groups)
 	rows, err := run[minedPair](ctx, a, "suggestions_inhibit_rules", data, params)
 	if err != nil {
-		return models.InhibitRuleSuggestions{}, err
+		return out, err
 	}
 	sources := map[string]bool{}
 	for _, r := range rows {
@@ -112,21 +140,24 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 		return models.InhibitRuleSuggestions{}, err
 	}
 	type groupKey struct{ source, a, b string }
-	groups := map[groupKey][]minedPair{}
+	byGroup := map[groupKey][]minedPair{}
 	var order []groupKey
 	for _, r := range rows {
 		k := groupKey{r.Source, r.AName, r.BName}
-		if groups[k] == nil {
+		if byGroup[k] == nil {
 			order = append(order, k)
 		}
-		groups[k] = append(groups[k], r)
+		byGroup[k] = append(byGroup[k], r)
 	}
-	out := models.InhibitRuleSuggestions{Suggestions: []models.InhibitRuleSuggestion{}, Refused: []models.RefusedSuggestion{}}
 	for _, k := range order {
-		best := groups[k]
+		best := byGroup[k]
 		first := best[0]
+		g := support[[3]string{k.source, k.a, k.b}]
+		if g.Support != len(best) {
+			return out, fmt.Errorf("inhibit rule %s -> %s: support %d counted, %d best partners found", k.a, k.b, g.Support, len(best))
+		}
 		s := models.InhibitRuleSuggestion{Source: k.source, Equal: first.Equal,
-			Basis:          models.Basis{Support: first.Support, Confidence: float64(first.Support) / float64(first.BEpisodes)},
+			Basis:          models.Basis{Support: g.Support, Confidence: float64(g.Support) / float64(g.BEpisodes)},
 			SourceMatchers: []string{matcherText(k.a)}, TargetMatchers: []string{matcherText(k.b)}}
 		rule, err := suggestedRule(k.a, k.b, first.Equal)
 		if err != nil {

@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/alertlens/alertlens/app/apptest"
 )
 
 // testdata/cooccur.ndjson, 2026-11-05, source prod, webhooks only, every
@@ -50,6 +53,15 @@ func TestSuggestInhibitRules(t *testing.T) {
 	// With within 30s, TargetDown (a minute after NodeDown) co-occurs with
 	// nothing; DiskFull (30 s after NodeDown on i1) once: nothing suggested.
 	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+"&within=30s", `{"refused":[],"suggestions":[]}`)
+	// The rule rests on 6 co-occurrences: with api.max_rows 5 the answer is
+	// refused, naming the limit (from the support counts, before any pair of
+	// episodes is listed).
+	cfg := apptest.Config(t)
+	cfg.API.MaxRows = 5
+	small := startWithConfig(t, "cooccur.ndjson", cfg)
+	if code, body := small.Get(t, "/api/v1/suggestions/inhibit_rules?"+w); code != 400 || !strings.Contains(string(body), "api.max_rows") {
+		t.Errorf("evidence over api.max_rows: %d %s", code, body)
+	}
 	if code, body := svc.Get(t, "/api/v1/suggestions/inhibit_rules?min_confidence=1.5"); code != 400 {
 		t.Errorf("min_confidence=1.5: %d %s", code, body)
 	}

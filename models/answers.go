@@ -398,6 +398,10 @@ type IfSuggested struct {
 	InhibitRules              int    `json:"inhibit_rules"`
 	InhibitNotificationsSaved int    `json:"inhibit_notifications_saved"`
 	InhibitSleepHoursSaved    int    `json:"inhibit_sleep_hours_saved"`
+	// InhibitSkipped says why the inhibit rules were not mined (a week
+	// whose co-occurrences exceed a read limit); the review answers the
+	// rest, and the inhibit figures above are then 0.
+	InhibitSkipped string `json:"inhibit_skipped,omitempty"`
 }
 
 // StateEvent is one alert entering a state.

@@ -207,6 +207,9 @@ func ifSuggested(s models.IfSuggested) string {
 		parts = append(parts, fmt.Sprintf("%s: %d fewer notifications (%d fewer in sleep hours)", plural(s.InhibitRules, "suggested inhibit rule"),
 			s.InhibitNotificationsSaved, s.InhibitSleepHoursSaved))
 	}
+	if s.InhibitSkipped != "" {
+		parts = append(parts, "inhibit rules not mined: "+s.InhibitSkipped)
+	}
 	if len(parts) == 0 {
 		return "nothing to suggest"
 	}

@@ -1,0 +1,57 @@
+-- Support and confidence of every candidate inhibit rule (A mutes B) in
+-- [from, to), without listing pairs of episodes: an episode of B
+-- co-occurs with alert A when an episode of A started at most {within_ms}
+-- before it and still fired when it started, that is when B's start lies
+-- in [a_start, min(a_start + within + 1 ms, a_end)) for some episode of A.
+-- Those intervals are merged per alert, and each episode of B starting in
+-- the window is looked up among the merged intervals of the other alerts
+-- (joined by the hour they touch): a burst of thousands of alerts costs
+-- one row per (B episode, A) instead of one per pair of episodes. Only
+-- the (A, B) meeting {min_support} and {min_confidence} come back; the
+-- caller asks for their best partners (suggestions_inhibit_rules).
+WITH {{template "episode_ctes" .}},
+ivs AS (
+    SELECT source, alertname, s, e,
+           max(e) OVER (PARTITION BY source, alertname ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max
+    FROM (
+        SELECT source, alertname, starts_at AS s,
+               if(ends_at IS NULL, starts_at + toIntervalMillisecond({within_ms:Int64} + 1),
+                  least(starts_at + toIntervalMillisecond({within_ms:Int64} + 1), assumeNotNull(ends_at))) AS e
+        FROM eps
+    )
+    WHERE e > s
+),
+merged AS (
+    SELECT source, alertname, min(s) AS s, max(e) AS e
+    FROM (
+        SELECT *, sum(s > prev_max) OVER (PARTITION BY source, alertname ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS grp
+        FROM ivs
+    )
+    GROUP BY source, alertname, grp
+),
+by_hour AS (
+    SELECT source, alertname, s, e,
+           arrayJoin(range(toUInt64(intDiv(toUnixTimestamp64Milli(s), 3600000)), toUInt64(intDiv(toUnixTimestamp64Milli(e) - 1, 3600000) + 1))) AS hour
+    FROM merged
+),
+b_eps AS (
+    SELECT source, alertname, starts_at, toUInt64(intDiv(toUnixTimestamp64Milli(starts_at), 3600000)) AS hour
+    FROM eps
+    WHERE starts_at >= {from:DateTime64(3, 'UTC')}
+),
+totals AS (
+    SELECT source, alertname AS b_name, count() AS b_episodes
+    FROM b_eps
+    GROUP BY source, alertname
+)
+SELECT g.source AS source, g.a_name AS a_name, g.b_name AS b_name, g.support AS support, t.b_episodes AS b_episodes
+FROM (
+    SELECT b.source AS source, a.alertname AS a_name, b.alertname AS b_name, count() AS support
+    FROM b_eps AS b
+    INNER JOIN by_hour AS a ON a.source = b.source AND a.hour = b.hour
+    WHERE a.alertname != b.alertname AND b.starts_at >= a.s AND b.starts_at < a.e
+    GROUP BY source, a_name, b_name
+) AS g
+INNER JOIN totals AS t ON t.source = g.source AND t.b_name = g.b_name
+WHERE g.support >= {min_support:UInt64} AND g.support / t.b_episodes >= {min_confidence:Float64}
+ORDER BY source, a_name, b_name
