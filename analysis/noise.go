@@ -9,6 +9,7 @@ import (
 
 	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 )
 
 // NoiseInput groups the load by a label.
@@ -23,7 +24,15 @@ type NoiseInput struct {
 // Noise counts notifications, episodes and firing time by a label, and
 // lists unrouted and long-running episodes.
 func (a *Analyzer) Noise(ctx context.Context, in NoiseInput) (models.Noise, error) {
-	rows, total, unrouted, long, err := a.noiseFor(ctx, in.Common, in.By, in.Short, in.LongRunning, in.Limit)
+	params, data, err := a.noiseParams(in.Common, in.By, in.Short, in.LongRunning, in.Limit)
+	if err != nil {
+		return models.Noise{}, err
+	}
+	rows, total, err := a.noiseRows(ctx, data, params)
+	if err != nil {
+		return models.Noise{}, err
+	}
+	unrouted, long, err := a.noiseFlagged(ctx, data, params)
 	if err != nil {
 		return models.Noise{}, err
 	}
@@ -31,8 +40,8 @@ func (a *Analyzer) Noise(ctx context.Context, in NoiseInput) (models.Noise, erro
 		ShortSeconds: in.Short.Seconds(), LongRunningSeconds: in.LongRunning.Seconds()}, nil
 }
 
-// noiseFor returns the limit loudest keys and how many keys there were.
-func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, age time.Duration, limit int) ([]models.NoiseRow, int, []models.RoutedEpisode, []models.LongRunning, error) {
+// noiseParams binds the noise statements' parameters.
+func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, limit int) (map[string]string, queries.Data, error) {
 	var err error
 	params, data := com.Params()
 	params["by"] = by
@@ -40,22 +49,31 @@ func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, a
 	params["age_ms"] = strconv.FormatInt(age.Milliseconds(), 10)
 	params["null_receivers"] = toCHArray(a.opts.NullReceivers)
 	params["limit"] = strconv.Itoa(limit)
-	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, com.From, com.To); err != nil {
-		return nil, 0, nil, nil, err
-	}
+	params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, com.From, com.To)
+	return params, data, err
+}
+
+// noiseRows returns the limit loudest keys and how many keys there were.
+func (a *Analyzer) noiseRows(ctx context.Context, data queries.Data, params map[string]string) ([]models.NoiseRow, int, error) {
 	type keyed struct {
 		models.NoiseRow
 		TotalKeys int `json:"total_keys"`
 	}
 	got, err := run[keyed](ctx, a, "noise", data, params)
 	if err != nil {
-		return nil, 0, nil, nil, err
+		return nil, 0, err
 	}
 	rows := make([]models.NoiseRow, len(got))
 	total := 0
 	for i, r := range got {
 		rows[i], total = r.NoiseRow, r.TotalKeys
 	}
+	return rows, total, nil
+}
+
+// noiseFlagged lists the unrouted and the long-running episodes, the
+// longest first.
+func (a *Analyzer) noiseFlagged(ctx context.Context, data queries.Data, params map[string]string) ([]models.RoutedEpisode, []models.LongRunning, error) {
 	type flagged struct {
 		models.RoutedEpisode
 		FiringSeconds float64 `json:"firing_seconds"`
@@ -64,7 +82,7 @@ func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, a
 	}
 	eps, err := run[flagged](ctx, a, "noise_episodes", data, params)
 	if err != nil {
-		return nil, 0, nil, nil, err
+		return nil, nil, err
 	}
 	unrouted, long := []models.RoutedEpisode{}, []models.LongRunning{}
 	for _, e := range eps {
@@ -76,7 +94,7 @@ func (a *Analyzer) noiseFor(ctx context.Context, com Common, by string, short, a
 		}
 	}
 	sort.SliceStable(long, func(i, j int) bool { return long[i].FiringSeconds > long[j].FiringSeconds })
-	return rows, total, unrouted, long, nil
+	return unrouted, long, nil
 }
 
 // bindHours binds the working hours (wh, wh_default) and the sleep hours

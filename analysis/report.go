@@ -81,11 +81,16 @@ type weekSummary struct {
 }
 
 func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []models.NoiseRow, weekSummary, error) {
-	rows, _, _, _, err := a.noiseFor(ctx, com, "alertname", 5*time.Minute, 7*24*time.Hour, a.opts.MaxRows)
+	// (the loudest alertnames only: the review lists no unrouted or
+	// long-running episodes)
+	params, data, err := a.noiseParams(com, "alertname", 5*time.Minute, 7*24*time.Hour, a.opts.MaxRows)
 	if err != nil {
 		return models.Totals{}, nil, weekSummary{}, err
 	}
-	params, data := com.Params()
+	rows, _, err := a.noiseRows(ctx, data, params)
+	if err != nil {
+		return models.Totals{}, nil, weekSummary{}, err
+	}
 	sum, err := run[weekSummary](ctx, a, "weekly_summary", data, params)
 	if err != nil || len(sum) != 1 {
 		return models.Totals{}, nil, weekSummary{}, fmt.Errorf("weekly summary: %d rows: %w", len(sum), err)
