@@ -20,43 +20,51 @@ ep AS (
 ),
 b_eps AS (
     SELECT * FROM ep
-    WHERE starts_at >= {from:DateTime64(3, 'UTC')} AND has(arrayMap(g -> g.3, {groups:Array(Tuple(String, String, String))}), alertname)
+    WHERE starts_at >= {from:DateTime64(3, 'UTC')}
+      AND alertname IN (SELECT arrayJoin(arrayMap(g -> g.3, {groups:Array(Tuple(String, String, String))})))
 ),
 a_eps AS (
     SELECT *, arrayJoin([bucket, bucket + 1]) AS b0 FROM ep
-    WHERE has(arrayMap(g -> g.2, {groups:Array(Tuple(String, String, String))}), alertname)
+    WHERE alertname IN (SELECT arrayJoin(arrayMap(g -> g.2, {groups:Array(Tuple(String, String, String))})))
 ),
 pairs AS (
     SELECT b.source AS source, a.alertname AS a_name, b.alertname AS b_name,
            a.fingerprint AS a_fp, b.fingerprint AS b_fp, a.starts_at AS a_start, b.starts_at AS b_start,
-           a.ends_at AS a_end, a.labels AS a_labels, b.labels AS b_labels
+           a.ends_at AS a_end,
+           arraySort(arrayFilter(k -> k != 'alertname' AND b.labels[k] != '' AND a.labels[k] = b.labels[k], mapKeys(b.labels))) AS agree
     FROM b_eps AS b
     INNER JOIN a_eps AS a ON a.source = b.source AND a.b0 = b.bucket
     WHERE a.alertname != b.alertname
       AND a.starts_at <= b.starts_at
       AND dateDiff('millisecond', a.starts_at, b.starts_at) <= {within_ms:Int64}
       AND (a.ends_at IS NULL OR a.ends_at > b.starts_at)
-      AND has({groups:Array(Tuple(String, String, String))}, (b.source, a.alertname, b.alertname))
+      -- (sets, not has() over the list: there may be thousands of rules)
+      AND (b.source, a.alertname, b.alertname) IN (SELECT arrayJoin({groups:Array(Tuple(String, String, String))}))
 ),
 best AS (
-    SELECT source, a_name, b_name, b_fp, b_start, any(b_labels) AS b_labels,
-           argMin((a_fp, a_start, a_end, a_labels, agree), (-length(agree), a_start, a_fp)) AS p
-    FROM (
-        SELECT *, arraySort(arrayFilter(k -> k != 'alertname' AND b_labels[k] != '' AND a_labels[k] = b_labels[k], mapKeys(b_labels))) AS agree
-        FROM pairs
-    )
+    SELECT source, a_name, b_name, b_fp, b_start,
+           argMin((a_fp, a_start, a_end, agree), (-length(agree), a_start, a_fp)) AS p
+    FROM pairs
     GROUP BY source, a_name, b_name, b_fp, b_start
 ),
 evidence AS (
-    SELECT e.source AS source, e.a_name AS a_name, e.b_name AS b_name, e.equal AS equal,
-           b.b_fp AS b_fp, b.b_start AS b_start, b.p AS p, b.b_labels AS b_labels
+    -- (the equal labels by a window over each rule's rows: best is built
+    -- once)
+    SELECT *
     FROM (
-        SELECT source, a_name, b_name, arraySort(groupArrayIntersect(p.5)) AS equal
+        SELECT source, a_name, b_name, b_fp, b_start, p,
+               arraySort(groupArrayIntersect(p.4) OVER (PARTITION BY source, a_name, b_name)) AS equal
         FROM best
-        GROUP BY source, a_name, b_name
-        HAVING notEmpty(equal)
-    ) AS e
-    INNER JOIN best AS b ON b.source = e.source AND b.a_name = e.a_name AND b.b_name = e.b_name
+    )
+    WHERE notEmpty(equal)
+),
+-- An alert's labels are the same in all its episodes (its fingerprint is
+-- their hash): joined to the evidence rows once, not carried through every
+-- pair.
+alert_labels AS (
+    SELECT source, fingerprint, any(labels) AS labels
+    FROM ep
+    GROUP BY source, fingerprint
 ),
 fired AS (
     SELECT source, fingerprint, starts_at, groupArray(received_at) AS times,
@@ -68,10 +76,12 @@ fired AS (
     GROUP BY source, fingerprint, starts_at
 )
 SELECT e.source AS source, e.a_name AS a_name, e.b_name AS b_name, e.equal AS equal,
-       e.p.1 AS a_fp, e.b_fp AS b_fp, e.p.2 AS a_start, e.b_start AS b_start, e.p.4 AS a_labels, e.b_labels AS b_labels,
+       e.p.1 AS a_fp, e.b_fp AS b_fp, e.p.2 AS a_start, e.b_start AS b_start, la.labels AS a_labels, lb.labels AS b_labels,
        length(arrayFilter(t -> t >= e.p.2 AND (e.p.3 IS NULL OR t < e.p.3), coalesce(f.times, []))) AS b_firing_during,
        length(arrayFilter((t, o) -> o AND t >= e.p.2 AND (e.p.3 IS NULL OR t < e.p.3), coalesce(f.times, []), coalesce(f.out_of_hours, []))) AS b_firing_during_ooh,
        length(arrayFilter((t, z) -> z AND t >= e.p.2 AND (e.p.3 IS NULL OR t < e.p.3), coalesce(f.times, []), coalesce(f.sleep_hours, []))) AS b_firing_during_sleep
 FROM evidence AS e
+INNER JOIN alert_labels AS la ON la.source = e.source AND la.fingerprint = e.p.1
+INNER JOIN alert_labels AS lb ON lb.source = e.source AND lb.fingerprint = e.b_fp
 LEFT JOIN fired AS f ON f.source = e.source AND f.fingerprint = e.b_fp AND f.starts_at = e.b_start
 ORDER BY source, b_name, a_name, b_start

@@ -242,18 +242,48 @@ func (c *Conn) Query(query, format string, params map[string]string) (*Result, e
 	}
 	runtime.KeepAlive(q)
 	runtime.KeepAlive(f)
-	return c.takeResult(res)
+	r, err := c.takeResult(res)
+	if err != nil {
+		c.drain()
+	}
+	return r, err
+}
+
+// drainQuery's output is known exactly, so a stale one is told apart.
+const drainQuery, drainOutput = "SELECT 'alertlens-drain' AS d", "{\"d\":\"alertlens-drain\"}\n"
+
+// drain runs after a statement failed. The engine (chDB 26.7) hands the
+// output a failed statement had produced so far to the next statement on
+// the connection, in place of that statement's own: after a memory limit
+// stopped a query, the next query answered with the failed one's rows.
+// drain runs a statement of known output until it gets exactly that
+// output, so the stale rows go to it and never to a caller. Called with
+// c.mu held.
+func (c *Conn) drain() {
+	q, f := []byte(drainQuery), []byte("JSONEachRow")
+	for range 3 {
+		res := c.api.queryN(c.conn, ptr(q), uintptr(len(q)), ptr(f), uintptr(len(f)))
+		r, err := c.takeResult(res)
+		if err == nil && string(r.Data) == drainOutput {
+			return
+		}
+	}
 }
 
 // Insert streams data (already encoded in format) into the table named by
 // insert, e.g. "INSERT INTO db.t SETTINGS insert_deduplication_token='x'".
 // The statement must not contain FORMAT or inline data.
-func (c *Conn) Insert(insert, format string, data []byte) (*Result, error) {
+func (c *Conn) Insert(insert, format string, data []byte) (_ *Result, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.conn == nil {
 		return nil, errClosed
 	}
+	defer func() { // after the stream is destroyed
+		if err != nil {
+			c.drain()
+		}
+	}()
 	q, f := []byte(insert), []byte(format)
 	s := c.api.streamInsertN(c.conn, ptr(q), uintptr(len(q)), ptr(f), uintptr(len(f)))
 	runtime.KeepAlive(q)
