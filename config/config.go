@@ -689,7 +689,7 @@ func (g *given) Set(v string) error {
 // says the default and the environment variable.
 func Flags(r Registrar) func() (Config, error) {
 	configFile := &given{}
-	r.Var(configFile, "config", "YAML config file (see deploy/alertlens.example.yml)")
+	r.Var(configFile, "config", "YAML config file (alertlens.example.yml in a release archive, deploy/ in the repository, shows every setting)")
 	defaults := defaultValues()
 	values := map[string]*given{}
 	for _, s := range settings {
