@@ -29,7 +29,15 @@ func TestOperatingEndpoints(t *testing.T) {
 		t.Fatal(code)
 	}
 	svc.WaitCount(t, store.TableNotifications, "", 1)
-	_, metrics := svc.Get(t, "/metrics")
+	// The row is readable a moment before the writer's insert returns and
+	// counts it: wait for the count.
+	var metrics []byte
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		_, metrics = svc.Get(t, "/metrics")
+		if strings.Contains(string(metrics), `alertlens_rows_written_total{table="notifications"} 1`) || time.Now().After(deadline) {
+			break
+		}
+	}
 	for _, want := range []string{
 		`alertlens_rows_queued_total{table="notifications"} 1`,
 		`alertlens_rows_written_total{table="notifications"} 1`,

@@ -12,21 +12,21 @@
 -- Filters: {source} and {receiver} ('' = any) and the label matchers
 -- (.Match, bound parameters only).
 {{define "episode_ctes"}}obs AS (
-    SELECT source, fingerprint, starts_at, received_at AS at, alertname, labels,
+    SELECT source, fingerprint, starts_at, received_at AS at, alertname,
            'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs, generator_url,
            cityHash64(receiver, group_key, status) AS dkey
     FROM {{db}}.notifications
     WHERE received_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
     UNION ALL
-    SELECT source, fingerprint, starts_at, observed_at AS at, alertname, labels,
+    SELECT source, fingerprint, starts_at, observed_at AS at, alertname,
            's' AS src, kind AS what, CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS ends_at,
            arrayMap(r -> toString(r), receivers) AS recvs, generator_url, toUInt64(0) AS dkey
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
     UNION ALL
-    SELECT source, fingerprint, assumeNotNull(starts_at) AS starts_at, at, alertname, labels,
+    SELECT source, fingerprint, assumeNotNull(starts_at) AS starts_at, at, alertname,
            'e' AS src, toString(kind) AS what, CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS ends_at,
            if(receiver = '', CAST([], 'Array(String)'), [toString(receiver)]) AS recvs, '' AS generator_url, toUInt64(0) AS dkey
     FROM {{db}}.events
@@ -37,7 +37,6 @@
 agg AS (
     SELECT source, fingerprint, starts_at,
            argMin(alertname, at) AS first_alertname,
-           argMin(labels, at) AS first_labels,
            minIf(ends_at, src = 'n' AND what = 'resolved') AS end_n,
            minIf(toNullable(at), src = 's' AND what = 'resolved') AS end_p,
            minIf(toNullable(at), src = 'e' AND what = 'alert_resolved') AS end_e,
@@ -53,7 +52,6 @@ agg AS (
            groupUniqArrayArray(recvs) AS receivers,
            argMax(generator_url, at) AS last_generator_url
     FROM obs
-    WHERE {{.Match}}
     GROUP BY source, fingerprint, starts_at
 ),
 ended AS (
@@ -64,14 +62,27 @@ ended AS (
                                                        ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)]) AS ends
     FROM agg
 ),
+-- An alert's labels are the same in every row about it (its fingerprint is
+-- their hash): they come from alert_labels, kept at ingest, not from every
+-- row; the label matchers select alerts there.
+labelled AS (
+    SELECT source, fingerprint, latest AS labels
+    FROM (
+        SELECT source, fingerprint, argMax(labels, seen) AS latest
+        FROM {{db}}.alert_labels
+        WHERE {{template "source"}}
+        GROUP BY source, fingerprint
+    )
+    WHERE {{.Match}}
+),
 eps AS (
-    -- (the aggregates are named first_* so that the label filter above
-    -- reads the rows' labels, not an alias)
-    SELECT source, fingerprint, starts_at, first_alertname AS alertname, first_labels AS labels, notifications, receivers,
-           last_generator_url AS generator_url,
-           if(empty(ends), NULL, arrayMin(ends)) AS ends_at
-    FROM ended
-    WHERE starts_at < {to:DateTime64(3, 'UTC')}
+    SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.first_alertname AS alertname,
+           l.labels AS labels, e.notifications AS notifications, e.receivers AS receivers,
+           e.last_generator_url AS generator_url,
+           if(empty(e.ends), NULL, arrayMin(e.ends)) AS ends_at
+    FROM ended AS e
+    INNER JOIN labelled AS l ON l.source = e.source AND l.fingerprint = e.fingerprint
+    WHERE e.starts_at < {to:DateTime64(3, 'UTC')}
       AND (ends_at IS NULL OR ends_at >= {from:DateTime64(3, 'UTC')})
       AND {{template "routed_to"}}
 ){{end}}

@@ -248,6 +248,12 @@ var tables = map[string]tableInfo{
 	TableImports:            {func() any { return new(Import) }, "imported_at", "cityHash64(content)", 0},
 }
 
+// derivedShardKeys are the sharding keys of the tables the store fills
+// itself (materialized views), which nothing inserts into.
+var derivedShardKeys = map[string]string{
+	"alert_labels": "cityHash64(fingerprint)",
+}
+
 // Tables lists the data tables, sorted.
 func Tables() []string {
 	ts := make([]string, 0, len(tables))

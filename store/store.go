@@ -242,6 +242,9 @@ func (o Options) Render(text string) (string, error) {
 		"distributed": func(table string) (string, error) {
 			dt, ok := tables[table]
 			if !ok {
+				dt.shardKey, ok = derivedShardKeys[table]
+			}
+			if !ok {
 				return "", fmt.Errorf("no sharding key for table %s", table)
 			}
 			if o.Cluster == "" {

@@ -44,7 +44,8 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"alert_states", "alertmanager_status", "events", "imports", "notifications", "polls", "schema_migrations", "silences"}
+	want := []string{"alert_labels", "alert_labels_from_alert_states", "alert_labels_from_events", "alert_labels_from_notifications",
+		"alert_states", "alertmanager_status", "events", "imports", "notifications", "polls", "schema_migrations", "silences"}
 	var got []string
 	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		var r struct{ Name string }

@@ -46,7 +46,7 @@ func (s *Service) GenerateYear(tb testing.TB, scale int) {
 			tb.Fatalf("generating the synthetic year: %v\n%s", err, stmt)
 		}
 	}
-	for _, t := range []string{store.TableNotifications, store.TableAlertStates} {
+	for _, t := range []string{store.TableNotifications, store.TableAlertStates, "alert_labels"} {
 		if err := s.Store.Exec(ctx, "OPTIMIZE TABLE {{db}}."+t+" FINAL"); err != nil {
 			tb.Fatal(err)
 		}

@@ -163,3 +163,44 @@ TTL toDateTime(imported_at) + toIntervalSecond(2592000)
 SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS alertlens.imports ON CLUSTER main AS alertlens.imports_local ENGINE = Distributed(main, alertlens, imports_local, cityHash64(content));
+
+CREATE TABLE IF NOT EXISTS alertlens.alert_labels_local ON CLUSTER main
+(
+    source      LowCardinality(String),
+    fingerprint String,
+    labels      Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    seen        DateTime64(3, 'UTC')
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/alertlens/alert_labels_local', '{replica}', seen)
+ORDER BY (source, fingerprint)
+TTL toDateTime(seen) + toIntervalSecond(2592000);
+
+CREATE TABLE IF NOT EXISTS alertlens.alert_labels ON CLUSTER main AS alertlens.alert_labels_local ENGINE = Distributed(main, alertlens, alert_labels_local, cityHash64(fingerprint));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.alert_labels_from_notifications_local ON CLUSTER main
+TO alertlens.alert_labels_local AS
+SELECT source, fingerprint, any(labels) AS labels, max(received_at) AS seen
+FROM alertlens.notifications_local
+GROUP BY source, fingerprint;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.alert_labels_from_alert_states_local ON CLUSTER main
+TO alertlens.alert_labels_local AS
+SELECT source, fingerprint, any(labels) AS labels, max(observed_at) AS seen
+FROM alertlens.alert_states_local
+GROUP BY source, fingerprint;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.alert_labels_from_events_local ON CLUSTER main
+TO alertlens.alert_labels_local AS
+SELECT source, fingerprint, any(labels) AS labels, max(at) AS seen
+FROM alertlens.events_local
+WHERE fingerprint != ''
+GROUP BY source, fingerprint;
+
+INSERT INTO alertlens.alert_labels_local
+SELECT source, fingerprint, any(labels), max(received_at) FROM alertlens.notifications_local GROUP BY source, fingerprint;
+
+INSERT INTO alertlens.alert_labels_local
+SELECT source, fingerprint, any(labels), max(observed_at) FROM alertlens.alert_states_local GROUP BY source, fingerprint;
+
+INSERT INTO alertlens.alert_labels_local
+SELECT source, fingerprint, any(labels), max(at) FROM alertlens.events_local WHERE fingerprint != '' GROUP BY source, fingerprint;

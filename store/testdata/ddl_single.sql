@@ -149,3 +149,42 @@ ENGINE = ReplacingMergeTree
 ORDER BY content
 TTL toDateTime(imported_at) + toIntervalSecond(2592000)
 SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS alertlens.alert_labels 
+(
+    source      LowCardinality(String),
+    fingerprint String,
+    labels      Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    seen        DateTime64(3, 'UTC')
+)
+ENGINE = ReplacingMergeTree(seen)
+ORDER BY (source, fingerprint)
+TTL toDateTime(seen) + toIntervalSecond(2592000);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.alert_labels_from_notifications 
+TO alertlens.alert_labels AS
+SELECT source, fingerprint, any(labels) AS labels, max(received_at) AS seen
+FROM alertlens.notifications
+GROUP BY source, fingerprint;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.alert_labels_from_alert_states 
+TO alertlens.alert_labels AS
+SELECT source, fingerprint, any(labels) AS labels, max(observed_at) AS seen
+FROM alertlens.alert_states
+GROUP BY source, fingerprint;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.alert_labels_from_events 
+TO alertlens.alert_labels AS
+SELECT source, fingerprint, any(labels) AS labels, max(at) AS seen
+FROM alertlens.events
+WHERE fingerprint != ''
+GROUP BY source, fingerprint;
+
+INSERT INTO alertlens.alert_labels
+SELECT source, fingerprint, any(labels), max(received_at) FROM alertlens.notifications GROUP BY source, fingerprint;
+
+INSERT INTO alertlens.alert_labels
+SELECT source, fingerprint, any(labels), max(observed_at) FROM alertlens.alert_states GROUP BY source, fingerprint;
+
+INSERT INTO alertlens.alert_labels
+SELECT source, fingerprint, any(labels), max(at) FROM alertlens.events WHERE fingerprint != '' GROUP BY source, fingerprint;
