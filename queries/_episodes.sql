@@ -11,7 +11,40 @@
 -- Alertmanager re-sends firing alerts every repeat_interval).
 -- Filters: {source} and {receiver} ('' = any) and the label matchers
 -- (.Match, bound parameters only).
-{{define "episode_ctes"}}obs AS (
+{{define "episode_ctes"}}-- An alert's labels are the same in every row about it (its fingerprint is
+-- their hash): they come from alert_labels, kept at ingest, not from every
+-- row; the label matchers select alerts there. alert_labels is written by
+-- materialized views whose parts land apart from the raw rows' (a read in
+-- between, or a crash in between whose retry the store deduplicates, finds
+-- an alert's rows but not its labels): such alerts take their labels from
+-- their raw rows, read only for them.
+labelled AS (
+    SELECT source, fingerprint, latest AS labels
+    FROM (
+        SELECT source, fingerprint, argMax(labels, seen) AS latest
+        FROM {{db}}.alert_labels
+        WHERE {{template "source"}}
+        GROUP BY source, fingerprint
+        UNION ALL
+        SELECT source, fingerprint, any(labels) AS latest
+        FROM (
+            SELECT source, fingerprint, labels FROM {{db}}.notifications
+            WHERE received_at >= {scan_from:DateTime64(3, 'UTC')} AND {{template "source"}}
+              AND (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
+            UNION ALL
+            SELECT source, fingerprint, labels FROM {{db}}.alert_states
+            WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND {{template "source"}}
+              AND (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
+            UNION ALL
+            SELECT source, fingerprint, labels FROM {{db}}.events
+            WHERE at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint != '' AND {{template "source"}}
+              AND (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
+        )
+        GROUP BY source, fingerprint
+    )
+    WHERE {{.Match}}
+),
+obs AS (
     SELECT source, fingerprint, starts_at, received_at AS at, alertname,
            'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs, generator_url,
            cityHash64(receiver, group_key, status) AS dkey
@@ -62,19 +95,6 @@ ended AS (
                                                        ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)]) AS ends
     FROM agg
 ),
--- An alert's labels are the same in every row about it (its fingerprint is
--- their hash): they come from alert_labels, kept at ingest, not from every
--- row; the label matchers select alerts there.
-labelled AS (
-    SELECT source, fingerprint, latest AS labels
-    FROM (
-        SELECT source, fingerprint, argMax(labels, seen) AS latest
-        FROM {{db}}.alert_labels
-        WHERE {{template "source"}}
-        GROUP BY source, fingerprint
-    )
-    WHERE {{.Match}}
-),
 eps AS (
     SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.first_alertname AS alertname,
            l.labels AS labels, e.notifications AS notifications, e.receivers AS receivers,
@@ -86,3 +106,4 @@ eps AS (
       AND (ends_at IS NULL OR ends_at >= {from:DateTime64(3, 'UTC')})
       AND {{template "routed_to"}}
 ){{end}}
+
