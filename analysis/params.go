@@ -153,6 +153,10 @@ func (c Common) Params() (map[string]string, queries.Data) {
 
 var fingerprintRE = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
+// IsFingerprint says whether s is an alert fingerprint as the API takes
+// it: 16 lowercase hex digits.
+func IsFingerprint(s string) bool { return fingerprintRE.MatchString(s) }
+
 // parseParam reads one parameter of the given kind from its text (the
 // default when absent) into a Go value.
 func parseParam(p models.Param, v string, now time.Time) (any, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,14 +10,15 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
-	"github.com/prometheus/common/model"
 
+	"github.com/alertlens/alertlens/analysis"
 	"github.com/alertlens/alertlens/models"
 )
 
@@ -31,44 +33,33 @@ func readCommand(c *kingpin.CmdClause, d models.Descriptor) action {
 	if d.Window {
 		since = c.Flag("since", "shorthand for --from now-DURATION, e.g. 12h").PlaceHolder("DURATION").String()
 	}
-	values := map[string]*[]string{}
+	// Each flag and argument, read as the list of values it was given.
+	values := map[string]func() []string{}
 	for _, p := range d.AllParams() {
 		if p.InPath {
 			continue
 		}
 		f := c.Flag(strings.ReplaceAll(p.Name, "_", "-"), paramHelp(p)).PlaceHolder(strings.ToUpper(string(p.Kind)))
 		if p.Repeat {
-			values[p.Name] = f.Strings()
-			continue
+			values[p.Name] = listOf(f.Strings())
+		} else {
+			values[p.Name] = oneOf(f.String())
 		}
-		one := f.String()
-		values[p.Name] = &[]string{}
-		c.PreAction(func(*kingpin.ParseContext) error {
-			if *one != "" {
-				*values[p.Name] = []string{*one}
-			}
-			return nil
-		})
 	}
-	var positional *[]string
+	positional := func() []string { return nil }
 	switch {
 	case d.Arg == "match":
-		positional = c.Arg("matchers", `label matchers as amtool takes them, a bare first word being the alertname: HighLatency 'severity=~"P1|P2"'`).Strings()
+		positional = listOf(c.Arg("matchers", `label matchers as amtool takes them, a bare first word being the alertname: HighLatency 'severity=~"P1|P2"'`).Strings())
 	case d.Arg != "" && paramOf(d, d.Arg).Kind == models.ParamFingerprint:
-		positional = c.Arg(d.Arg, "the alert's fingerprint (lookup shows it), or matchers that select one alert").Strings()
+		positional = listOf(c.Arg(d.Arg, "the alert's fingerprint (lookup shows it), or matchers that select one alert").Strings())
 	case d.Arg != "":
-		one := c.Arg(d.Arg, paramOf(d, d.Arg).Help).Required().String()
-		positional = &[]string{}
-		c.PreAction(func(*kingpin.ParseContext) error {
-			*positional = []string{*one}
-			return nil
-		})
+		positional = oneOf(c.Arg(d.Arg, paramOf(d, d.Arg).Help).Required().String())
 	}
 	return func(ctx context.Context) error {
 		q := url.Values{}
 		for p, v := range values {
-			if len(*v) > 0 {
-				q[p] = *v
+			if l := v(); len(l) > 0 {
+				q[p] = l
 			}
 		}
 		if since != nil && *since != "" {
@@ -80,14 +71,13 @@ func readCommand(c *kingpin.CmdClause, d models.Descriptor) action {
 		if d.Markdown && (*output == "markdown" || *output == "table" && !d.Sections) {
 			q.Set("format", "markdown")
 		}
-		if positional != nil && len(*positional) > 0 {
-			args := *positional
+		if args := positional(); len(args) > 0 {
 			switch {
 			case d.Arg == "match":
 				q.Set("match", matchers(q.Get("match"), args))
-			case len(args) > 1 && isFingerprint(args[0]):
+			case len(args) > 1 && analysis.IsFingerprint(args[0]):
 				return fmt.Errorf("unexpected arguments %q: give one fingerprint, or matchers", args)
-			case paramOf(d, d.Arg).Kind == models.ParamFingerprint && (len(args) != 1 || !isFingerprint(args[0])):
+			case paramOf(d, d.Arg).Kind == models.ParamFingerprint && (len(args) != 1 || !analysis.IsFingerprint(args[0])):
 				fp, err := oneAlert(ctx, &cf, d, q, args)
 				if err != nil {
 					return err
@@ -116,6 +106,18 @@ func readCommand(c *kingpin.CmdClause, d models.Descriptor) action {
 			return err
 		}
 		return printAnswer(d, body, *output, q.Get("format") == "markdown")
+	}
+}
+
+// listOf and oneOf read a parsed flag or argument as its list of values.
+func listOf(l *[]string) func() []string { return func() []string { return *l } }
+
+func oneOf(s *string) func() []string {
+	return func() []string {
+		if *s == "" {
+			return nil
+		}
+		return []string{*s}
 	}
 }
 
@@ -148,18 +150,6 @@ func paramOf(d models.Descriptor, name string) models.Param {
 	return models.Param{}
 }
 
-func isFingerprint(s string) bool {
-	if len(s) != 16 {
-		return false
-	}
-	for _, r := range s {
-		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 // matchers joins matcher arguments as amtool does — several of them, and a
 // bare first word as the alertname — with a --match selector if given.
 func matchers(flagged string, args []string) string {
@@ -190,9 +180,9 @@ func oneAlert(ctx context.Context, cf *clientFlags, d models.Descriptor, q url.V
 	if !d.Window {
 		// The API's windows are half-open; a second from --at holds the
 		// episodes under way at that moment.
-		at, err := moment(q.Get("at"), time.Now())
+		at, err := analysis.ParseTime(cmp.Or(q.Get("at"), "now"), time.Now())
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("--at: %w", err)
 		}
 		lq.Set("from", at.Format(time.RFC3339))
 		lq.Set("to", at.Add(time.Second).Format(time.RFC3339))
@@ -212,41 +202,21 @@ func oneAlert(ctx context.Context, cf *clientFlags, d models.Descriptor, q url.V
 	if err := json.Unmarshal(body, &ans); err != nil {
 		return "", fmt.Errorf("reading the server's answer: %w", err)
 	}
-	var found []string
-	seen := map[string]bool{}
+	var fps, found []string
 	for _, e := range ans.Episodes {
-		if !seen[e.Fingerprint] {
-			seen[e.Fingerprint] = true
+		if !slices.Contains(fps, e.Fingerprint) {
+			fps = append(fps, e.Fingerprint)
 			found = append(found, fmt.Sprintf("%s %s (%s) {%s}", e.Fingerprint, e.Alertname, e.Source, models.LabelString(e.Labels)))
 		}
 	}
-	switch len(found) {
+	switch len(fps) {
 	case 1:
-		return strings.Fields(found[0])[0], nil
+		return fps[0], nil
 	case 0:
 		return "", fmt.Errorf("no alert matches %s in the window (a fingerprint is 16 hex digits; `alertlens lookup` lists them)", lq.Get("match"))
 	default:
 		return "", fmt.Errorf("%d alerts match %s; add a matcher or give one fingerprint:\n  %s", len(found), lq.Get("match"), strings.Join(found, "\n  "))
 	}
-}
-
-// moment reads --at as the API does: RFC 3339, now, or now-DURATION.
-func moment(at string, now time.Time) (time.Time, error) {
-	switch {
-	case at == "" || at == "now":
-		return now, nil
-	case strings.HasPrefix(at, "now-"):
-		d, err := model.ParseDuration(strings.TrimPrefix(at, "now-"))
-		if err != nil {
-			return time.Time{}, fmt.Errorf("--at %q: %w", at, err)
-		}
-		return now.Add(-time.Duration(d)), nil
-	}
-	t, err := time.Parse(time.RFC3339, at)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("--at %q is not RFC 3339, now or now-DURATION", at)
-	}
-	return t, nil
 }
 
 // printAnswer prints a read command's answer the way --output asks.
