@@ -91,25 +91,16 @@ func parseCommon(q url.Values, now time.Time, window, filters bool) (Common, err
 	if !filters {
 		return c, nil
 	}
-	for _, s := range q["source"] {
-		if s, err = parseSource(s); err != nil {
-			return c, err
-		}
-		if s != "" && !slices.Contains(c.Sources, s) {
-			c.Sources = append(c.Sources, s)
-		}
+	// (the same reading as any repeatable parameter)
+	sources, err := bindParam(models.FilterParams[0], q, now)
+	if err != nil {
+		return c, err
 	}
-	for _, r := range q["receiver"] {
-		if len(r) > 1024 {
-			return c, &ParamError{"receiver", "longer than 1024 bytes"}
-		}
-		if r != "" && !slices.Contains(c.Receivers, r) {
-			c.Receivers = append(c.Receivers, r)
-		}
+	receivers, err := bindParam(models.FilterParams[1], q, now)
+	if err != nil {
+		return c, err
 	}
-	if len(c.Sources) > maxRepeat || len(c.Receivers) > maxRepeat {
-		return c, &ParamError{"source", fmt.Sprintf("at most %d sources and %d receivers at once", maxRepeat, maxRepeat)}
-	}
+	c.Sources, c.Receivers = sources.([]string), receivers.([]string)
 	if v := q.Get("match"); v != "" {
 		if c.Match, err = queries.ParseMatchers(v); err != nil {
 			return c, &ParamError{"match", fmt.Sprintf("%q: %v", v, err)}
