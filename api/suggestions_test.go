@@ -54,8 +54,9 @@ func TestSuggestInhibitRules(t *testing.T) {
 	// nothing; DiskFull (30 s after NodeDown on i1) once: nothing suggested.
 	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+"&within=30s", `{"refused":[],"suggestions":[]}`)
 	// The rule rests on 6 co-occurrences: with api.max_rows 5 the answer is
-	// refused, naming the limit (from the support counts, before any pair of
-	// episodes is listed).
+	// refused, naming the limit. (The support counts refuse it before any
+	// pair is listed; the evidence statement would refuse its 6 rows too, so
+	// this checks the answer, not which of the two stopped it.)
 	cfg := apptest.Config(t)
 	cfg.API.MaxRows = 5
 	small := startWithConfig(t, "cooccur.ndjson", cfg)
