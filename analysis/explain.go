@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 	"github.com/alertlens/alertlens/store"
 )
 
@@ -326,7 +327,7 @@ func (a *Analyzer) explainSilencesEnding(ctx context.Context, ids []string, p ma
 		Matchers []store.Matcher `json:"matchers"`
 		EndsAt   models.Time     `json:"ends_at"`
 	}
-	q := map[string]string{"ids": toCHArray(ids), "at": p["at"], "sources": p["sources"]}
+	q := map[string]string{"ids": queries.StringArray(ids), "at": p["at"], "sources": p["sources"]}
 	rows, err := run[row](ctx, a, "explain_silences", noData, q)
 	if err != nil {
 		return nil, err
@@ -356,7 +357,7 @@ func (a *Analyzer) explainInhibitors(ctx context.Context, fps []string, p map[st
 	if len(fps) == 0 {
 		return out, nil
 	}
-	q := map[string]string{"fingerprints": toCHArray(fps), "at": p["at"], "sources": p["sources"]}
+	q := map[string]string{"fingerprints": queries.StringArray(fps), "at": p["at"], "sources": p["sources"]}
 	rows, err := run[models.ExplainInhibitor](ctx, a, "explain_inhibitors", noData, q)
 	if err != nil {
 		return nil, err
@@ -462,5 +463,5 @@ func oneSource(s string) string {
 	if s == "" {
 		return "[]"
 	}
-	return toCHArray([]string{s})
+	return queries.StringArray([]string{s})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 	"github.com/alertlens/alertlens/store"
 )
 
@@ -134,7 +135,7 @@ func (a *Analyzer) stillFiringStates(ctx context.Context, eps []models.FiringEpi
 		State       string `json:"state"`
 	}
 	rows, err := run[stateRow](ctx, a, "states_at", noData, map[string]string{
-		"fingerprints": toCHArray(keys), "scan_from": params["scan_from"], "to": params["to"]})
+		"fingerprints": queries.StringArray(keys), "scan_from": params["scan_from"], "to": params["to"]})
 	if err != nil {
 		return err
 	}

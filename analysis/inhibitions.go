@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 )
 
 // causeWindow is how long after a restart or reload a failed inhibition is
@@ -193,7 +194,7 @@ func (a *Analyzer) alertInfos(ctx context.Context, fps map[string]bool) (map[str
 		list = append(list, f)
 	}
 	sort.Strings(list)
-	rows, err := run[alertInfo](ctx, a, "alertnames", noData, map[string]string{"fingerprints": toCHArray(list)})
+	rows, err := run[alertInfo](ctx, a, "alertnames", noData, map[string]string{"fingerprints": queries.StringArray(list)})
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +214,7 @@ func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, u
 		list = append(list, src)
 	}
 	sort.Strings(list)
-	rows, err := run[statusRow](ctx, a, "status_history", noData, map[string]string{"sources": toCHArray(list), "until": until.UTC().Format(chTime)})
+	rows, err := run[statusRow](ctx, a, "status_history", noData, map[string]string{"sources": queries.StringArray(list), "until": until.UTC().Format(chTime)})
 	if err != nil {
 		return nil, err
 	}
@@ -264,29 +265,4 @@ func lastStatus(history []statusRow) *statusRow {
 		}
 	}
 	return nil
-}
-
-// toCHArray writes items as the text of a bound Array(String) parameter:
-// single-quoted, with ' and \ escaped. The engine parses it as a value; it
-// never becomes SQL.
-func toCHArray(items []string) string {
-	quoted := make([]string, len(items))
-	for i, it := range items {
-		quoted[i] = quoteCH(it)
-	}
-	return "[" + strings.Join(quoted, ",") + "]"
-}
-
-// toCHTuples writes string triples as a ClickHouse array of tuples.
-func toCHTuples(items [][3]string) string {
-	quoted := make([]string, len(items))
-	for i, it := range items {
-		quoted[i] = "(" + quoteCH(it[0]) + "," + quoteCH(it[1]) + "," + quoteCH(it[2]) + ")"
-	}
-	return "[" + strings.Join(quoted, ",") + "]"
-}
-
-// quoteCH writes s as a single-quoted ClickHouse string value.
-func quoteCH(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 )
 
 // signal is a start or an end of one episode of an alert.
@@ -37,7 +38,7 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 		}
 		list := slices.Compact(slices.Sorted(slices.Values(fps)))
 		sigs, err := run[signal](ctx, a, "inhibitor_signals", noData, map[string]string{
-			"source": src, "fingerprints": toCHArray(list), "scan_from": scanFrom, "to": to.Add(causeWindow).UTC().Format(chTime),
+			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "to": to.Add(causeWindow).UTC().Format(chTime),
 		})
 		if err != nil {
 			return nil, err

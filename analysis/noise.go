@@ -47,7 +47,7 @@ func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, 
 	params["by"] = by
 	params["short_ms"] = strconv.FormatInt(short.Milliseconds(), 10)
 	params["age_ms"] = strconv.FormatInt(age.Milliseconds(), 10)
-	params["null_receivers"] = toCHArray(a.opts.NullReceivers)
+	params["null_receivers"] = queries.StringArray(a.opts.NullReceivers)
 	params["limit"] = strconv.Itoa(limit)
 	params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, com.From, com.To)
 	return params, data, err
@@ -145,7 +145,7 @@ func intervalParams(wh config.WorkingHours, from, to time.Time) (perReceiver, de
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(quoteCH(r) + ":" + ivs)
+		b.WriteString(queries.Quote(r) + ":" + ivs)
 	}
 	b.WriteByte('}')
 	return b.String(), def, nil

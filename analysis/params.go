@@ -137,7 +137,7 @@ func (c Common) Params() (map[string]string, queries.Data) {
 	p := map[string]string{
 		"from": c.From.UTC().Format(chTime), "to": c.To.UTC().Format(chTime),
 		"scan_from": c.From.Add(-scanBack).UTC().Format(chTime),
-		"sources":   toCHArray(c.Sources), "receivers": toCHArray(c.Receivers),
+		"sources":   queries.StringArray(c.Sources), "receivers": queries.StringArray(c.Receivers),
 	}
 	return p, queries.Data{Match: queries.LabelFilter(c.Match, "labels", "m", p)}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/alertmanager/pkg/labels"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 	"github.com/alertlens/alertlens/store"
 )
 
@@ -63,7 +64,7 @@ func (a *Analyzer) StaleSilences(ctx context.Context, in StaleSilencesInput) (mo
 
 func (a *Analyzer) staleFor(ctx context.Context, at time.Time, sources []string, maxAge, idle time.Duration) ([]models.StaleSilence, error) {
 	rows, err := run[staleRow](ctx, a, "silences_stale", noData, map[string]string{
-		"at": at.UTC().Format(chTime), "sources": toCHArray(sources),
+		"at": at.UTC().Format(chTime), "sources": queries.StringArray(sources),
 		"max_age_ms": strconv.FormatInt(maxAge.Milliseconds(), 10), "idle_ms": strconv.FormatInt(idle.Milliseconds(), 10),
 	})
 	if err != nil {

@@ -121,7 +121,7 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 	if a.opts.MaxRows > 0 && evidence > a.opts.MaxRows {
 		return out, &store.LimitError{Limit: store.LimitRows, Err: fmt.Errorf("%d candidate inhibit rules rest on %d co-occurrences, more than %d rows", len(supported), evidence, a.opts.MaxRows)}
 	}
-	params["groups"] = toCHTuples(groups)
+	params["groups"] = queries.StringTriples(groups)
 	rows, err := run[minedPair](ctx, a, "suggestions_inhibit_rules", data, params)
 	if err != nil {
 		return out, err

@@ -50,10 +50,13 @@ func (c *ClickHouse) Exec(ctx context.Context, sql string) error {
 
 // Query implements Backend.
 func (c *ClickHouse) Query(ctx context.Context, sql string, params map[string]string) ([]byte, error) {
+	// 64-bit integers as JSON numbers, as the embedded engine writes them:
+	// the row types decode numbers.
+	opts := []clickhouse.QueryOption{clickhouse.WithSettings(clickhouse.Settings{"output_format_json_quote_64bit_integers": 0})}
 	if len(params) > 0 {
-		ctx = clickhouse.Context(ctx, clickhouse.WithParameters(clickhouse.Parameters(params)))
+		opts = append(opts, clickhouse.WithParameters(clickhouse.Parameters(params)))
 	}
-	rows, err := c.conn.Query(ctx, WrapJSONEachRow(sql))
+	rows, err := c.conn.Query(clickhouse.Context(ctx, opts...), WrapJSONEachRow(sql))
 	if err != nil {
 		return nil, wrapCH(err)
 	}
@@ -90,6 +93,9 @@ func (c *ClickHouse) Insert(ctx context.Context, table string, rows []byte, toke
 		return &RejectedError{Err: err}
 	}
 	settings := clickhouse.Settings{"insert_deduplication_token": token, "insert_deduplicate": 1}
+	if token == "" {
+		settings = clickhouse.Settings{"insert_deduplicate": 0}
+	}
 	if c.cluster {
 		// Synchronous distributed inserts forward the token to the shards,
 		// so a retried batch is deduplicated there too.

@@ -122,14 +122,17 @@ var paramEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\t", `\t`, "\r", 
 
 // insertSettings make the engine refuse rows it would otherwise patch up
 // (unknown fields dropped, times guessed), so bad rows surface as errors.
-const insertSettings = "input_format_skip_unknown_fields = 0, date_time_input_format = 'basic', insert_deduplicate = 1"
+const insertSettings = "input_format_skip_unknown_fields = 0, date_time_input_format = 'basic'"
 
 // Insert implements Backend. The token is checked by Store.Insert.
 func (e *Embedded) Insert(ctx context.Context, table string, rows []byte, token string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	q := fmt.Sprintf("INSERT INTO %s SETTINGS insert_deduplication_token = '%s', %s", table, token, insertSettings)
+	q := fmt.Sprintf("INSERT INTO %s SETTINGS insert_deduplicate = 0, %s", table, insertSettings)
+	if token != "" {
+		q = fmt.Sprintf("INSERT INTO %s SETTINGS insert_deduplication_token = '%s', insert_deduplicate = 1, %s", table, token, insertSettings)
+	}
 	_, err := e.conn.Insert(q, "JSONEachRow", rows)
 	return wrapChdb(err)
 }

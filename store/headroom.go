@@ -26,9 +26,7 @@ func (e *HeadroomError) ClientReason() string { return e.Error() }
 // write half done). An insert it holds back is an outage to the writer,
 // which retries with backoff and recovers by itself when space returns.
 type Headroom struct {
-	ins interface {
-		Insert(ctx context.Context, table string, rows []byte, token string) error
-	}
+	ins *Store
 	dir string
 	min uint64
 	// free reports the bytes available to an unprivileged writer in dir.
@@ -42,6 +40,21 @@ func NewHeadroom(st *Store, dir string, min uint64) *Headroom {
 
 // Insert inserts unless the disk is under its headroom.
 func (h *Headroom) Insert(ctx context.Context, table string, rows []byte, token string) error {
+	if err := h.check(); err != nil {
+		return err
+	}
+	return h.ins.Insert(ctx, table, rows, token)
+}
+
+// InsertMissing is Store.InsertMissing unless the disk is under its headroom.
+func (h *Headroom) InsertMissing(ctx context.Context, table string, rows []byte) (int, error) {
+	if err := h.check(); err != nil {
+		return 0, err
+	}
+	return h.ins.InsertMissing(ctx, table, rows)
+}
+
+func (h *Headroom) check() error {
 	free, err := h.free(h.dir)
 	if err != nil {
 		return fmt.Errorf("store: checking free space in the data directory: %w", err)
@@ -49,7 +62,7 @@ func (h *Headroom) Insert(ctx context.Context, table string, rows []byte, token 
 	if free < h.min {
 		return &HeadroomError{Free: free, Min: h.min}
 	}
-	return h.ins.Insert(ctx, table, rows, token)
+	return nil
 }
 
 func statfsFree(dir string) (uint64, error) {

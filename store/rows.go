@@ -230,22 +230,25 @@ const (
 type tableInfo struct {
 	row      func() any // a new row, for the clickhouse-go backend's batches
 	timeCol  string     // the column the TTL runs on
-	shardKey string     // on a cluster, what the Distributed table shards by
+	keyCol   string     // what a row is about: a String column the sharding key hashes
 	version  uint16     // the shape of queued rows (see versions.go); 0 = 1
 }
+
+// shardKey is what the Distributed table shards by on a cluster.
+func (t tableInfo) shardKey() string { return "cityHash64(" + t.keyCol + ")" }
 
 // tables is the one registry of data tables: the tables Insert accepts, how
 // their rows are shaped for a server, their retention column and sharding
 // key. The sharding key keeps one fingerprint's history on one shard, so
 // per-fingerprint window functions need no cross-shard ordering.
 var tables = map[string]tableInfo{
-	TableNotifications:      {func() any { return new(Notification) }, "received_at", "cityHash64(fingerprint)", 0},
-	TableAlertStates:        {func() any { return new(AlertState) }, "observed_at", "cityHash64(fingerprint)", 0},
-	TableSilences:           {func() any { return new(Silence) }, "updated_at", "cityHash64(id)", 0},
-	TablePolls:              {func() any { return new(Poll) }, "polled_at", "cityHash64(source)", 0},
-	TableAlertmanagerStatus: {func() any { return new(AlertmanagerStatus) }, "observed_at", "cityHash64(source)", 0},
-	TableEvents:             {func() any { return new(Event) }, "at", "cityHash64(fingerprint)", 0},
-	TableImports:            {func() any { return new(Import) }, "imported_at", "cityHash64(content)", 0},
+	TableNotifications:      {func() any { return new(Notification) }, "received_at", "fingerprint", 0},
+	TableAlertStates:        {func() any { return new(AlertState) }, "observed_at", "fingerprint", 0},
+	TableSilences:           {func() any { return new(Silence) }, "updated_at", "id", 0},
+	TablePolls:              {func() any { return new(Poll) }, "polled_at", "source", 0},
+	TableAlertmanagerStatus: {func() any { return new(AlertmanagerStatus) }, "observed_at", "source", 0},
+	TableEvents:             {func() any { return new(Event) }, "at", "fingerprint", 0},
+	TableImports:            {func() any { return new(Import) }, "imported_at", "content", 0},
 }
 
 // derivedShardKeys are the sharding keys of the tables the store fills

@@ -36,7 +36,8 @@ type Backend interface {
 	Query(ctx context.Context, sql string, params map[string]string) ([]byte, error)
 	// Insert writes JSONEachRow rows into the fully qualified table. A
 	// repeated insert with the same token is dropped by the engine, which is
-	// what makes a retried batch land once.
+	// what makes a retried batch land once; an empty token inserts without
+	// deduplication (Store.InsertMissing).
 	Insert(ctx context.Context, table string, rows []byte, token string) error
 	Close() error
 }
@@ -240,9 +241,9 @@ func (o Options) Render(text string) (string, error) {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))
 		},
 		"distributed": func(table string) (string, error) {
-			dt, ok := tables[table]
-			if !ok {
-				dt.shardKey, ok = derivedShardKeys[table]
+			shardKey, ok := derivedShardKeys[table]
+			if dt, known := tables[table]; known {
+				shardKey, ok = dt.shardKey(), true
 			}
 			if !ok {
 				return "", fmt.Errorf("no sharding key for table %s", table)
@@ -251,7 +252,7 @@ func (o Options) Render(text string) (string, error) {
 				return "", nil
 			}
 			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s %s AS %s ENGINE = Distributed(%s, %s, %s_local, %s);",
-				q(table), onCluster, local(table), o.Cluster, o.Database, table, dt.shardKey), nil
+				q(table), onCluster, local(table), o.Cluster, o.Database, table, shardKey), nil
 		},
 	}
 	t, err := template.New("schema").Funcs(funcs).Option("missingkey=error").Parse(text)

@@ -3,9 +3,12 @@
 // Exactly once: before a batch is inserted its range is persisted as the
 // queue's in-flight batch, and each table's rows are inserted with a
 // deduplication token derived from that range and the queue's ID (another
-// queue, e.g. another replica's, has the same positions). After a crash the
-// same range is re-read and re-inserted with the same tokens, and the store
-// drops what it already has. The cursor moves only after every table of the batch is in.
+// queue, e.g. another replica's, has the same positions), so a retry after
+// a failed insert is dropped if the first try landed. After a crash the same
+// range is re-read and each table gets the rows it does not hold yet,
+// compared by content: the engine can keep a token whose rows a kill
+// discarded, so tokens alone would lose that batch. The cursor moves only
+// after every table of the batch is in.
 package writer
 
 import (
@@ -29,6 +32,11 @@ import (
 // Inserter is the part of the store the writer needs.
 type Inserter interface {
 	Insert(ctx context.Context, table string, rows []byte, token string) error
+	// InsertMissing writes the rows the table does not hold yet: the batch
+	// in flight at the last stop is written again with it, because the
+	// engine may hold that batch's token without its rows (store.Store's
+	// InsertMissing says how).
+	InsertMissing(ctx context.Context, table string, rows []byte) (int, error)
 }
 
 // Options configure batching and retries.
@@ -163,7 +171,7 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("writer: re-reading in-flight batch: %w", err)
 		}
-		if err := w.writeBatch(drainCtx, recs, *inflight); err != nil {
+		if err := w.writeBatch(drainCtx, recs, *inflight, true); err != nil {
 			return err
 		}
 		pos = inflight.End
@@ -196,7 +204,7 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 			// restart can re-read it), then move past the segment.
 			w.log.LogAttrs(ctx, slog.LevelError, "writer: skipping corrupt rest of segment", slog.String("at", ce.Pos.String()), slog.String("error", ce.Err.Error()))
 			if len(pending) > 0 {
-				if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}); err != nil {
+				if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}, false); err != nil {
 					return err
 				}
 			}
@@ -210,7 +218,7 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 		full := pendingRows >= w.opts.BatchRows
 		old := len(pending) > 0 && time.Since(pending[0].AppendedAt) >= w.opts.FlushInterval
 		if full || old || (draining && len(pending) > 0) {
-			if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}); err != nil {
+			if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}, false); err != nil {
 				return err
 			}
 			pending, pendingRows, start = nil, 0, pos
@@ -243,7 +251,9 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 }
 
 // writeBatch stores the records of r, retrying store outages until ctx ends.
-func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Range) error {
+// A batch that was in flight at the last stop is written with the rows each
+// table still misses (recovering) instead of with its tokens.
+func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Range, recovering bool) error {
 	if err := w.q.SetInflight(r); err != nil {
 		return fmt.Errorf("writer: %w", err)
 	}
@@ -276,11 +286,11 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 		token := fmt.Sprintf("b-%s-%s-%s-%s", w.q.ID(), r.Start, r.End, t)
 		var err error
 		if oneByOne[t] {
-			err = w.insertEach(ctx, recs, t)
-		} else if err = w.insert(ctx, t, tables[t], token); store.IsRejected(err) {
+			err = w.insertEach(ctx, recs, t, recovering)
+		} else if err = w.insert(ctx, t, tables[t], token, recovering); store.IsRejected(err) {
 			// Find the bad rows: one record at a time, each with its own
 			// token, so a crash here is retried the same way.
-			err = w.insertEach(ctx, recs, t)
+			err = w.insertEach(ctx, recs, t, recovering)
 		}
 		if err != nil {
 			return err
@@ -292,7 +302,7 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 	return nil
 }
 
-func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table string) error {
+func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table string, recovering bool) error {
 	for _, rec := range recs {
 		for i, s := range rec.Sections {
 			if s.Table != table {
@@ -301,7 +311,7 @@ func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table stri
 			token := fmt.Sprintf("r-%s-%s-%d-%s", w.q.ID(), rec.Pos, i, table)
 			rows, err := store.UpgradeRows(s)
 			if err == nil {
-				err = w.insert(ctx, table, rows, token)
+				err = w.insert(ctx, table, rows, token, recovering)
 			}
 			if store.IsRejected(err) {
 				err = w.deadLetter(rec, s, err)
@@ -315,12 +325,23 @@ func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table stri
 }
 
 // insert retries everything but rejections, with capped exponential backoff,
-// until it succeeds or ctx ends.
-func (w *Writer) insert(ctx context.Context, table string, rows []byte, token string) error {
+// until it succeeds or ctx ends. Recovering, each try writes what the table
+// still misses, so a try that failed after storing rows is not repeated.
+func (w *Writer) insert(ctx context.Context, table string, rows []byte, token string, recovering bool) error {
 	backoff := w.opts.MinBackoff
 	for {
 		t0 := time.Now()
-		err := w.st.Insert(ctx, table, rows, token)
+		written := store.CountRows(rows)
+		var err error
+		if recovering {
+			written, err = w.st.InsertMissing(ctx, table, rows)
+			if err == nil {
+				w.log.LogAttrs(ctx, slog.LevelInfo, "writer: wrote what the store missed of the batch in flight at the last stop",
+					slog.String("table", table), slog.Int("rows", store.CountRows(rows)), slog.Int("missing", written))
+			}
+		} else {
+			err = w.st.Insert(ctx, table, rows, token)
+		}
 		if err == nil || store.IsRejected(err) {
 			w.failingSince.Store(0) // the store answers
 		} else {
@@ -334,7 +355,7 @@ func (w *Writer) insert(ctx context.Context, table string, rows []byte, token st
 		}
 		if err == nil {
 			w.m.latency.Observe(time.Since(t0).Seconds())
-			w.m.written.WithLabelValues(table).Add(float64(store.CountRows(rows)))
+			w.m.written.WithLabelValues(table).Add(float64(written))
 			return nil
 		}
 		if store.IsRejected(err) {

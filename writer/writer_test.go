@@ -490,6 +490,10 @@ func (downStore) Insert(context.Context, string, []byte, string) error {
 	return fmt.Errorf("store down")
 }
 
+func (downStore) InsertMissing(context.Context, string, []byte) (int, error) {
+	return 0, fmt.Errorf("store down")
+}
+
 // Rows queued with a row version this alertlens does not know (queued by a
 // newer one, then downgraded) are dead-lettered, not guessed at; rows of
 // the current version (1, also written as no version at all) in the same
@@ -521,5 +525,78 @@ func TestRowsOfUnknownVersionGoToDeadLetter(t *testing.T) {
 	}
 	if n := strings.Count(strings.TrimSpace(string(b)), "\n") + 1; n != 1 || !strings.Contains(string(b), "row version 9") {
 		t.Fatalf("dead-letter file: %s", b)
+	}
+}
+
+// losingStore stores a batch and then loses its rows, keeping the engine's
+// record of the batch's token — what a kill -9 between the two leaves — and
+// fails the insert so the writer stops before it commits the batch.
+type losingStore struct {
+	*store.Store
+	lost chan struct{}
+}
+
+func (s losingStore) Insert(ctx context.Context, table string, rows []byte, token string) error {
+	if err := s.Store.Insert(ctx, table, rows, token); err != nil {
+		return err
+	}
+	if err := s.Exec(ctx, "ALTER TABLE {{db}}."+table+" DELETE WHERE 1 SETTINGS mutations_sync = 2"); err != nil {
+		return err
+	}
+	select {
+	case s.lost <- struct{}{}:
+	default:
+	}
+	return fmt.Errorf("the process died here")
+}
+
+// TestInFlightBatchWhoseRowsWereLost: the first writer's batch reaches the
+// engine, which keeps its token and loses its rows, and the writer stops
+// with the batch in flight. The next writer must store all 50 rows: with
+// the batch's tokens alone the engine drops them as duplicates.
+func TestInFlightBatchWhoseRowsWereLost(t *testing.T) {
+	st := storetest.New(t)
+	qdir := t.TempDir()
+	ctx := context.Background()
+	reg := prometheus.NewRegistry()
+	q, err := queue.Open(queue.Options{Dir: qdir, MaxBytes: 64 << 20, SegmentBytes: 1 << 20, Fsync: queue.FsyncAlways}, nil, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 50
+	for i := range n {
+		if err := q.Append(ctx, queue.Section{Table: store.TablePolls, Rows: pollRow("p", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lossy := losingStore{Store: st, lost: make(chan struct{}, 1)}
+	w, err := writer.New(q, lossy, writer.Options{
+		BatchRows: 1000, FlushInterval: 10 * time.Millisecond, DeadLetter: filepath.Join(qdir, "dead.ndjson"),
+		MinBackoff: time.Hour, MaxBackoff: time.Hour,
+	}, nil, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(runCtx, runCtx) }()
+	<-lossy.lost
+	stop()
+	if err := <-done; err == nil {
+		t.Fatal("the first writer stopped cleanly; the batch must still be in flight")
+	}
+	_ = q.Close()
+	if got := storetest.Count(t, st, store.TablePolls, ""); got != 0 {
+		t.Fatalf("%d rows stored before the restart, want 0 (lost)", got)
+	}
+
+	h := start(t, st, qdir, 1000)
+	<-h.w.Drained()
+	h.stop(t)
+	if got := storetest.Count(t, st, store.TablePolls, ""); got != n {
+		t.Fatalf("%d rows stored after the restart, want the batch's %d", got, n)
+	}
+	if got := storetest.Count(t, st, store.TablePolls, fmt.Sprintf("alerts < %d", n)); got != n {
+		t.Fatal("rows stored that the batch did not hold")
 	}
 }
