@@ -91,13 +91,6 @@ func (e *Embedded) Query(ctx context.Context, sql string, params map[string]stri
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var escaped map[string]string
-	if len(params) > 0 {
-		escaped = make(map[string]string, len(params))
-		for k, v := range params {
-			escaped[k] = paramEscaper.Replace(v)
-		}
-	}
 	var c *chdb.Conn
 	select {
 	case c = <-e.reads:
@@ -105,6 +98,26 @@ func (e *Embedded) Query(ctx context.Context, sql string, params map[string]stri
 		return nil, fmt.Errorf("%w: %w", ErrReadsBusy, ctx.Err())
 	}
 	defer func() { e.reads <- c }()
+	return query(c, sql, params)
+}
+
+// WriterQuery runs a SELECT on the writer's connection, for the reads the
+// writer needs itself: behind the read pool they would wait for analyses.
+func (e *Embedded) WriterQuery(ctx context.Context, sql string, params map[string]string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return query(e.conn, sql, params)
+}
+
+func query(c *chdb.Conn, sql string, params map[string]string) ([]byte, error) {
+	var escaped map[string]string
+	if len(params) > 0 {
+		escaped = make(map[string]string, len(params))
+		for k, v := range params {
+			escaped[k] = paramEscaper.Replace(v)
+		}
+	}
 	r, err := c.Query(sql, "JSONEachRow", escaped)
 	if err != nil {
 		return nil, wrapChdb(err)

@@ -37,7 +37,15 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 	if len(batch.rows) == 0 {
 		return 0, nil
 	}
-	out, err := s.Query(ctx, queries.SQL("stored_rows"), map[string]string{
+	text, err := s.sql.Text(queries.SQL("stored_rows"))
+	if err != nil {
+		return 0, err
+	}
+	read := s.b.Query
+	if w, ok := s.b.(writerQuerier); ok {
+		read = w.WriterQuery
+	}
+	out, err := read(ctx, text, map[string]string{
 		"table": table, "time_col": ti.timeCol, "key_col": ti.keyCol,
 		"from": batch.from.UTC().Format(TimeLayout), "to": batch.to.UTC().Format(TimeLayout),
 		"keys": queries.StringArray(batch.keys),
@@ -71,6 +79,12 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 		return 0, err
 	}
 	return n, nil
+}
+
+// writerQuerier is a backend whose writer has a connection of its own;
+// the store reads what a recovering insert needs there.
+type writerQuerier interface {
+	WriterQuery(ctx context.Context, sql string, params map[string]string) ([]byte, error)
 }
 
 type batchRow struct {
