@@ -95,15 +95,23 @@ ended AS (
                                                        ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)]) AS ends
     FROM agg
 ),
-eps AS (
-    SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.first_alertname AS alertname,
-           l.labels AS labels, e.notifications AS notifications, e.receivers AS receivers,
-           e.last_generator_url AS generator_url,
-           if(empty(e.ends), NULL, arrayMin(e.ends)) AS ends_at
-    FROM ended AS e
-    INNER JOIN labelled AS l ON l.source = e.source AND l.fingerprint = e.fingerprint
-    WHERE e.starts_at < {to:DateTime64(3, 'UTC')}
+-- core is eps without the labels, before the label matchers: a statement
+-- that narrows the episodes by anything but their labels does so on core
+-- and joins labelled to what is left. eps = core joined to labelled.
+core AS (
+    SELECT source, fingerprint, starts_at, first_alertname AS alertname,
+           notifications, receivers, last_generator_url AS generator_url,
+           if(empty(ends), NULL, arrayMin(ends)) AS ends_at
+    FROM ended
+    WHERE starts_at < {to:DateTime64(3, 'UTC')}
       AND (ends_at IS NULL OR ends_at >= {from:DateTime64(3, 'UTC')})
       AND {{template "routed_to"}}
+),
+eps AS (
+    SELECT c.source AS source, c.fingerprint AS fingerprint, c.starts_at AS starts_at, c.alertname AS alertname,
+           l.labels AS labels, c.notifications AS notifications, c.receivers AS receivers,
+           c.generator_url AS generator_url, c.ends_at AS ends_at
+    FROM core AS c
+    INNER JOIN labelled AS l ON l.source = c.source AND l.fingerprint = c.fingerprint
 ){{end}}
 

@@ -10,6 +10,12 @@
 -- The same for rows routed to several receivers (a "receivers" array).
 {{define "routed_to"}}(empty({receivers:Array(String)}) OR hasAny(receivers, {receivers:Array(String)})){{end}}
 
+-- A bound Array(String) as the set an IN reads, given the parameter's name
+-- (x IN, then this template with "fingerprints"). The engine builds a
+-- subquery's hash set once; a bare array parameter after IN took it
+-- minutes with tens of thousands of values.
+{{define "listed"}}(SELECT arrayJoin({ {{- . -}} :Array(String)})){{end}}
+
 -- The notifications that count, as a table expression taking a Scan (the
 -- "scan" function: data, lower and upper bound parameter names, '' for
 -- none, and whether to read only {fingerprint}): HA duplicates left out.
@@ -67,9 +73,11 @@
 -- query's time and memory; GROUP BY and ORDER BY spill to disk at half the
 -- memory bound instead of failing. (The answer's row count is bounded by the caller:
 -- the engine's max_result_rows also counts subqueries' rows, which a big
--- GROUP BY feeding a LIMIT legitimately has.)
+-- GROUP BY feeding a LIMIT legitimately has.) A CTE marked MATERIALIZED is
+-- built once per statement; the engine rebuilds a plain one at every
+-- reference, which for the episodes is most of a statement's time.
 {{define "settings"}}
-SETTINGS join_use_nulls = 1, compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0,
+SETTINGS join_use_nulls = 1, enable_materialized_cte = 1, compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0,
   max_execution_time = {{.MaxSeconds}},
   max_memory_usage = {{.MaxMemory}}, max_bytes_before_external_group_by = {{.SpillAt}}, max_bytes_before_external_sort = {{.SpillAt}}{{end}}
 

@@ -4,14 +4,14 @@ WITH {{template "episode_ctes" .}},
 {{- if .Longest}}
 -- Only the episodes that ran longest in the window (cut at {to}), in the
 -- order the answer lists them.
-picked AS (
+picked AS MATERIALIZED (
     SELECT * FROM eps
     ORDER BY dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})) DESC,
              starts_at, source, fingerprint
     LIMIT {{.Longest}}
 ),
 {{- else}}
-picked AS (SELECT * FROM eps),
+picked AS MATERIALIZED (SELECT * FROM eps),
 {{- end}}
 -- Each poller row's state holds until the episode's next row; the last one
 -- until the episode's end (or now, while it is open).

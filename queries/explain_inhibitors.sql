@@ -3,13 +3,13 @@
 SELECT fingerprint, argMax(alertname, seen) AS alertname, argMax(labels, seen) AS labels
 FROM (
     SELECT fingerprint, alertname, labels, observed_at AS seen, source FROM {{db}}.alert_states
-    WHERE has({fingerprints:Array(String)}, fingerprint) AND observed_at <= {at:DateTime64(3, 'UTC')}
+    WHERE fingerprint IN {{template "listed" "fingerprints"}} AND observed_at <= {at:DateTime64(3, 'UTC')}
     UNION ALL
     SELECT fingerprint, alertname, labels, received_at AS seen, source FROM {{db}}.notifications
-    WHERE has({fingerprints:Array(String)}, fingerprint) AND received_at <= {at:DateTime64(3, 'UTC')}
+    WHERE fingerprint IN {{template "listed" "fingerprints"}} AND received_at <= {at:DateTime64(3, 'UTC')}
     UNION ALL
     SELECT fingerprint, alertname, labels, at AS seen, source FROM {{db}}.events
-    WHERE has({fingerprints:Array(String)}, fingerprint) AND at <= {at:DateTime64(3, 'UTC')} AND notEmpty(labels)
+    WHERE fingerprint IN {{template "listed" "fingerprints"}} AND at <= {at:DateTime64(3, 'UTC')} AND notEmpty(labels)
 )
 WHERE {{template "source"}}
 GROUP BY fingerprint

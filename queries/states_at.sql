@@ -4,6 +4,6 @@
 SELECT source, fingerprint,
        argMax(multiIf(kind = 'resolved', 'resolved', notEmpty(silenced_by), 'silenced', notEmpty(inhibited_by), 'inhibited', 'firing'), observed_at) AS state
 FROM {{db}}.alert_states
-WHERE has({fingerprints:Array(String)}, concat(source, '/', fingerprint))
+WHERE concat(source, '/', fingerprint) IN {{template "listed" "fingerprints"}}
   AND observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at <= {to:DateTime64(3, 'UTC')}
 GROUP BY source, fingerprint

@@ -4,4 +4,4 @@
 SELECT *
 FROM {{db}}.{table:Identifier}
 WHERE {time_col:Identifier} BETWEEN {from:DateTime64(3, 'UTC')} AND {to:DateTime64(3, 'UTC')}
-  AND {key_col:Identifier} IN {keys:Array(String)}
+  AND {key_col:Identifier} IN {{template "listed" "keys"}}

@@ -21,7 +21,7 @@ firsts AS (
       AND {{template "receiver"}}
     GROUP BY source, fingerprint, starts_at, receiver
 ),
-ep AS (
+ep AS MATERIALIZED (
     SELECT e.source AS source, e.fingerprint AS fingerprint, toString(e.alertname) AS alertname, e.labels AS labels,
            e.starts_at AS starts_at, e.ends_at AS ends_at, f.receiver AS receiver, f.group_key AS group_key,
            f.group_by AS group_by, f.times AS times, f.out_of_hours AS out_of_hours, f.sleep_hours AS sleep_hours,

@@ -13,7 +13,7 @@
 -- firing (what the rule would have saved), and of those the ones out of
 -- working hours and in sleep hours.
 WITH {{template "episode_ctes" .}},
-ep AS (
+ep AS MATERIALIZED (
     SELECT source, fingerprint, alertname, labels, starts_at, ends_at,
            intDiv(toUnixTimestamp64Milli(starts_at), {within_ms:Int64}) AS bucket
     FROM eps

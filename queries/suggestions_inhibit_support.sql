@@ -10,6 +10,10 @@
 -- the (A, B) meeting {min_support} and {min_confidence} come back; the
 -- caller asks for their best partners (suggestions_inhibit_rules).
 WITH {{template "episode_ctes" .}},
+-- Built once for the two uses below (a plain CTE is built for each).
+ep AS MATERIALIZED (
+    SELECT source, alertname, starts_at, ends_at FROM eps
+),
 ivs AS (
     SELECT source, alertname, s, e,
            max(e) OVER (PARTITION BY source, alertname ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max
@@ -17,7 +21,7 @@ ivs AS (
         SELECT source, alertname, starts_at AS s,
                if(ends_at IS NULL, starts_at + toIntervalMillisecond({within_ms:Int64} + 1),
                   least(starts_at + toIntervalMillisecond({within_ms:Int64} + 1), assumeNotNull(ends_at))) AS e
-        FROM eps
+        FROM ep
     )
     WHERE e > s
 ),
@@ -36,7 +40,7 @@ by_hour AS (
 ),
 b_eps AS (
     SELECT source, alertname, starts_at, toUInt64(intDiv(toUnixTimestamp64Milli(starts_at), 3600000)) AS hour
-    FROM eps
+    FROM ep
     WHERE starts_at >= {from:DateTime64(3, 'UTC')}
 ),
 totals AS (

@@ -3,7 +3,7 @@
 -- firing and resolved, and how many of each were out of working hours or
 -- in sleep hours. The what-if replay works on these.
 WITH {{template "episode_ctes" .}},
-ep AS (
+ep AS MATERIALIZED (
     SELECT source, fingerprint, starts_at, ends_at
     FROM eps
     WHERE starts_at >= {from:DateTime64(3, 'UTC')}
