@@ -19,7 +19,7 @@ last_states AS (
       AND {{template "source"}}
     GROUP BY source, fingerprint
 ),
-silencing AS (
+silencing AS MATERIALIZED (
     SELECT DISTINCT source, sid AS id
     FROM last_states
     ARRAY JOIN silenced_by AS sid

@@ -10,14 +10,14 @@
 -- change. Whether an inhibitor was still firing at t is checked by the
 -- caller (inhibitor_signals.sql).
 WITH
-notes AS ({{template "firing_notes" .}}),
-ok_polls AS (
+notes AS MATERIALIZED ({{template "firing_notes" .}}),
+ok_polls AS MATERIALIZED (
     SELECT source, polled_at,
            lagInFrame(toNullable(polled_at)) OVER (PARTITION BY source ORDER BY polled_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev_at
     FROM {{db}}.polls
     WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND source IN (SELECT source FROM notes)
 ),
-st AS (
+st AS MATERIALIZED (
     SELECT source, fingerprint, observed_at, kind, inhibited_by
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint IN (SELECT fingerprint FROM notes)

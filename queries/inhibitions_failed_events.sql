@@ -5,13 +5,13 @@
 -- a silence_muted_alert or inhibition_muted_alert event. The rule and the
 -- inhibitors come from the decision before t.
 WITH
-notes AS ({{template "firing_notes" .}}),
-src_events AS (
+notes AS MATERIALIZED ({{template "firing_notes" .}}),
+src_events AS MATERIALIZED (
     SELECT source, at
     FROM {{db}}.events
     WHERE at >= {scan_from:DateTime64(3, 'UTC')} AND source IN (SELECT source FROM notes)
 ),
-mutes AS (
+mutes AS MATERIALIZED (
     SELECT source, fingerprint, at, kind, rule_names, rule_source_matchers, rule_target_matchers, rule_equal, inhibiting
     FROM {{db}}.events
     WHERE at >= {scan_from:DateTime64(3, 'UTC')} AND kind IN ('silence_muted_alert', 'inhibition_muted_alert')

@@ -20,7 +20,7 @@ versions AS (
       AND {{template "source"}}
     GROUP BY source, id
 ),
-active AS (
+active AS MATERIALIZED (
     SELECT * FROM versions
     WHERE s_starts_at <= {at:DateTime64(3, 'UTC')} AND s_ends_at > {at:DateTime64(3, 'UTC')}
 ),
