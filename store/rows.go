@@ -228,10 +228,10 @@ const (
 
 // tableInfo is what the store knows of one data table besides its DDL.
 type tableInfo struct {
-	row      func() any // a new row, for the clickhouse-go backend's batches
-	timeCol  string     // the column the TTL runs on
-	keyCol   string     // what a row is about: a String column the sharding key hashes
-	version  uint16     // the shape of queued rows (see versions.go); 0 = 1
+	row     func() any // a new row, for the clickhouse-go backend's batches
+	timeCol string     // the column the TTL runs on
+	keyCol  string     // what a row is about: a String column the sharding key hashes
+	version uint16     // the shape of queued rows (see versions.go); 0 = 1
 }
 
 // shardKey is what the Distributed table shards by on a cluster.
