@@ -14,6 +14,7 @@ import (
 
 	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/store/storetest"
 )
 
 // benchEnd is the end of the synthetic year.
@@ -50,10 +51,15 @@ func benchSQL(b *testing.B, name string) string {
 // reuses it when it is there: generating the 10× year takes about 9
 // minutes, and comparing two versions wants the same store.
 func BenchmarkAnalysesSyntheticYear(b *testing.B) {
-	cfg := apptest.HeavyReads(apptest.Config(b))
 	keep := os.Getenv("ALERTLENS_BENCH_STORE")
 	if keep != "" {
-		cfg.Store.DataDir, cfg.Store.Database = keep, "bench"
+		if err := storetest.UseDataDir(keep); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := apptest.HeavyReads(apptest.Config(b))
+	if keep != "" {
+		cfg.Store.Database = "bench"
 	}
 	svc := apptest.Start(b, cfg)
 	ctx := context.Background()
@@ -95,11 +101,15 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 	// stop the service, start another on the same store, time until
 	// /-/ready is 200. (In this process the engine stays loaded: a cold
 	// process start adds loading the engine and its tables.)
+	outer := b
 	b.Run("restart", func(b *testing.B) {
 		for range b.N {
 			svc.Stop(b)
 			t0 := time.Now()
-			svc = apptest.Start(b, cfg)
+			// Started for the outer benchmark: the endpoints after this
+			// one use it (one started for this sub-benchmark would stop
+			// when it ends).
+			svc = apptest.Start(outer, cfg)
 			for {
 				if code, _ := svc.Get(b, "/-/ready"); code == 200 {
 					break

@@ -71,6 +71,19 @@ func DataDir(t testing.TB) string {
 	return dataDir
 }
 
+// UseDataDir makes dir this process's engine data directory, for a
+// benchmark that keeps its data between runs. It must come before the
+// engine's first use.
+func UseDataDir(dir string) error {
+	mu.Lock()
+	defer mu.Unlock()
+	if dataDir != "" && dataDir != dir {
+		return fmt.Errorf("storetest: the engine already uses %s", dataDir)
+	}
+	dataDir = dir
+	return nil
+}
+
 // sweepDead removes engine directories of earlier test processes that have
 // exited. A process cannot remove its own: the engine's threads still use it
 // until the very end, and pulling it from under them crashes the exit.
