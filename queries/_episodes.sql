@@ -97,7 +97,11 @@ ended AS (
 ),
 -- core is eps without the labels, before the label matchers: a statement
 -- that narrows the episodes by anything but their labels does so on core
--- and joins labelled to what is left. eps = core joined to labelled.
+-- and joins labelled to what is left. eps = core joined to labelled. A
+-- statement that reads no labels takes its episodes from the "unlabelled"
+-- template: core when there are no matchers (every alert in core is in
+-- labelled, which takes the alerts missing from alert_labels from the
+-- same raw rows core is built from), eps otherwise.
 core AS (
     SELECT source, fingerprint, starts_at, first_alertname AS alertname,
            notifications, receivers, last_generator_url AS generator_url,
@@ -115,3 +119,4 @@ eps AS (
     INNER JOIN labelled AS l ON l.source = c.source AND l.fingerprint = c.fingerprint
 ){{end}}
 
+{{define "unlabelled"}}{{if eq .Match "1"}}core{{else}}eps{{end}}{{end}}

@@ -12,7 +12,7 @@
 WITH {{template "episode_ctes" .}},
 -- Built once for the two uses below (a plain CTE is built for each).
 ep AS MATERIALIZED (
-    SELECT source, alertname, starts_at, ends_at FROM eps
+    SELECT source, alertname, starts_at, ends_at FROM {{template "unlabelled" .}}
 ),
 ivs AS (
     SELECT source, alertname, s, e,

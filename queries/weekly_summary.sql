@@ -7,4 +7,4 @@ SELECT uniqExact(source, fingerprint) AS alerts,
        countIf(ends_at IS NOT NULL) AS ended,
        quantileExactLowIf(0.5)(dateDiff('millisecond', starts_at, ends_at), ends_at IS NOT NULL) AS median_low_ms,
        quantileExactHighIf(0.5)(dateDiff('millisecond', starts_at, ends_at), ends_at IS NOT NULL) AS median_high_ms
-FROM eps
+FROM {{template "unlabelled" .}}

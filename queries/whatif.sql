@@ -5,7 +5,7 @@
 WITH {{template "episode_ctes" .}},
 ep AS MATERIALIZED (
     SELECT source, fingerprint, starts_at, ends_at
-    FROM eps
+    FROM {{template "unlabelled" .}}
     WHERE starts_at >= {from:DateTime64(3, 'UTC')}
 ),
 notes AS (
