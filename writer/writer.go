@@ -171,7 +171,7 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("writer: re-reading in-flight batch: %w", err)
 		}
-		if err := w.writeBatch(drainCtx, recs, *inflight, true); err != nil {
+		if err := w.writeBatch(drainCtx, recs, *inflight, w.putMissing); err != nil {
 			return err
 		}
 		pos = inflight.End
@@ -204,7 +204,7 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 			// restart can re-read it), then move past the segment.
 			w.log.LogAttrs(ctx, slog.LevelError, "writer: skipping corrupt rest of segment", slog.String("at", ce.Pos.String()), slog.String("error", ce.Err.Error()))
 			if len(pending) > 0 {
-				if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}, false); err != nil {
+				if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}, w.putByToken); err != nil {
 					return err
 				}
 			}
@@ -218,7 +218,7 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 		full := pendingRows >= w.opts.BatchRows
 		old := len(pending) > 0 && time.Since(pending[0].AppendedAt) >= w.opts.FlushInterval
 		if full || old || (draining && len(pending) > 0) {
-			if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}, false); err != nil {
+			if err := w.writeBatch(drainCtx, pending, queue.Range{Start: start, End: pos}, w.putByToken); err != nil {
 				return err
 			}
 			pending, pendingRows, start = nil, 0, pos
@@ -250,10 +250,31 @@ func (w *Writer) Run(ctx, drainCtx context.Context) error {
 	}
 }
 
-// writeBatch stores the records of r, retrying store outages until ctx ends.
-// A batch that was in flight at the last stop is written with the rows each
-// table still misses (recovering) instead of with its tokens.
-func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Range, recovering bool) error {
+// put stores rows of one table and says how many it wrote.
+type put func(ctx context.Context, table string, rows []byte, token string) (int, error)
+
+// putByToken is how a batch is written: a retry whose token the engine has
+// seen is dropped.
+func (w *Writer) putByToken(ctx context.Context, table string, rows []byte, token string) (int, error) {
+	return store.CountRows(rows), w.st.Insert(ctx, table, rows, token)
+}
+
+// putMissing is how the batch in flight at the last stop is written again:
+// each table gets the rows it does not hold yet (the engine may hold that
+// batch's token without its rows). Each try compares anew, so a try that
+// failed after storing rows is not repeated.
+func (w *Writer) putMissing(ctx context.Context, table string, rows []byte, _ string) (int, error) {
+	n, err := w.st.InsertMissing(ctx, table, rows)
+	if err == nil {
+		w.log.LogAttrs(ctx, slog.LevelInfo, "writer: wrote what the store missed of the batch in flight at the last stop",
+			slog.String("table", table), slog.Int("rows", store.CountRows(rows)), slog.Int("missing", n))
+	}
+	return n, err
+}
+
+// writeBatch stores the records of r with put, retrying store outages until
+// ctx ends.
+func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Range, put put) error {
 	if err := w.q.SetInflight(r); err != nil {
 		return fmt.Errorf("writer: %w", err)
 	}
@@ -286,11 +307,11 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 		token := fmt.Sprintf("b-%s-%s-%s-%s", w.q.ID(), r.Start, r.End, t)
 		var err error
 		if oneByOne[t] {
-			err = w.insertEach(ctx, recs, t, recovering)
-		} else if err = w.insert(ctx, t, tables[t], token, recovering); store.IsRejected(err) {
+			err = w.insertEach(ctx, recs, t, put)
+		} else if err = w.insert(ctx, put, t, tables[t], token); store.IsRejected(err) {
 			// Find the bad rows: one record at a time, each with its own
 			// token, so a crash here is retried the same way.
-			err = w.insertEach(ctx, recs, t, recovering)
+			err = w.insertEach(ctx, recs, t, put)
 		}
 		if err != nil {
 			return err
@@ -302,7 +323,7 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 	return nil
 }
 
-func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table string, recovering bool) error {
+func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table string, put put) error {
 	for _, rec := range recs {
 		for i, s := range rec.Sections {
 			if s.Table != table {
@@ -311,7 +332,7 @@ func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table stri
 			token := fmt.Sprintf("r-%s-%s-%d-%s", w.q.ID(), rec.Pos, i, table)
 			rows, err := store.UpgradeRows(s)
 			if err == nil {
-				err = w.insert(ctx, table, rows, token, recovering)
+				err = w.insert(ctx, put, table, rows, token)
 			}
 			if store.IsRejected(err) {
 				err = w.deadLetter(rec, s, err)
@@ -324,24 +345,13 @@ func (w *Writer) insertEach(ctx context.Context, recs []queue.Record, table stri
 	return nil
 }
 
-// insert retries everything but rejections, with capped exponential backoff,
-// until it succeeds or ctx ends. Recovering, each try writes what the table
-// still misses, so a try that failed after storing rows is not repeated.
-func (w *Writer) insert(ctx context.Context, table string, rows []byte, token string, recovering bool) error {
+// insert puts rows, retrying everything but rejections with capped
+// exponential backoff until it succeeds or ctx ends.
+func (w *Writer) insert(ctx context.Context, put put, table string, rows []byte, token string) error {
 	backoff := w.opts.MinBackoff
 	for {
 		t0 := time.Now()
-		written := store.CountRows(rows)
-		var err error
-		if recovering {
-			written, err = w.st.InsertMissing(ctx, table, rows)
-			if err == nil {
-				w.log.LogAttrs(ctx, slog.LevelInfo, "writer: wrote what the store missed of the batch in flight at the last stop",
-					slog.String("table", table), slog.Int("rows", store.CountRows(rows)), slog.Int("missing", written))
-			}
-		} else {
-			err = w.st.Insert(ctx, table, rows, token)
-		}
+		written, err := put(ctx, table, rows, token)
 		if err == nil || store.IsRejected(err) {
 			w.failingSince.Store(0) // the store answers
 		} else {
