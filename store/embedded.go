@@ -142,11 +142,11 @@ func (e *Embedded) Insert(ctx context.Context, table string, rows []byte, token 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	q := fmt.Sprintf("INSERT INTO %s SETTINGS insert_deduplicate = 0, %s", table, insertSettings)
+	dedup := "insert_deduplicate = 0"
 	if token != "" {
-		q = fmt.Sprintf("INSERT INTO %s SETTINGS insert_deduplication_token = '%s', insert_deduplicate = 1, %s", table, token, insertSettings)
+		dedup = fmt.Sprintf("insert_deduplication_token = '%s', insert_deduplicate = 1", token)
 	}
-	_, err := e.conn.Insert(q, "JSONEachRow", rows)
+	_, err := e.conn.Insert(fmt.Sprintf("INSERT INTO %s SETTINGS %s, %s", table, dedup, insertSettings), "JSONEachRow", rows)
 	return wrapChdb(err)
 }
 

@@ -251,10 +251,10 @@ var tables = map[string]tableInfo{
 	TableImports:            {func() any { return new(Import) }, "imported_at", "content", 0},
 }
 
-// derivedShardKeys are the sharding keys of the tables the store fills
-// itself (materialized views), which nothing inserts into.
-var derivedShardKeys = map[string]string{
-	"alert_labels": "cityHash64(fingerprint)",
+// derivedTables are the tables the store fills itself (materialized views),
+// which nothing inserts into: only their key column is known here.
+var derivedTables = map[string]tableInfo{
+	"alert_labels": {keyCol: "fingerprint"},
 }
 
 // Tables lists the data tables, sorted.

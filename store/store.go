@@ -241,9 +241,9 @@ func (o Options) Render(text string) (string, error) {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))
 		},
 		"distributed": func(table string) (string, error) {
-			shardKey, ok := derivedShardKeys[table]
-			if dt, known := tables[table]; known {
-				shardKey, ok = dt.shardKey(), true
+			dt, ok := tables[table]
+			if !ok {
+				dt, ok = derivedTables[table]
 			}
 			if !ok {
 				return "", fmt.Errorf("no sharding key for table %s", table)
@@ -252,7 +252,7 @@ func (o Options) Render(text string) (string, error) {
 				return "", nil
 			}
 			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s %s AS %s ENGINE = Distributed(%s, %s, %s_local, %s);",
-				q(table), onCluster, local(table), o.Cluster, o.Database, table, shardKey), nil
+				q(table), onCluster, local(table), o.Cluster, o.Database, table, dt.shardKey()), nil
 		},
 	}
 	t, err := template.New("schema").Funcs(funcs).Option("missingkey=error").Parse(text)
