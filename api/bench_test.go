@@ -20,19 +20,6 @@ import (
 // benchEnd is the end of the synthetic year.
 var benchEnd = apptest.YearEnd
 
-// storedNotifications counts the notifications in the service's store.
-func storedNotifications(b *testing.B, svc *apptest.Service) int {
-	out, err := svc.Store.Query(context.Background(), "SELECT count() AS n FROM {{db}}.notifications", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var r struct{ N int }
-	if err := json.Unmarshal(out, &r); err != nil {
-		b.Fatalf("counting notifications: %s: %v", out, err)
-	}
-	return r.N
-}
-
 func benchSQL(b *testing.B, name string) string {
 	s, err := os.ReadFile(filepath.Join("testdata", "bench", name))
 	if err != nil {
@@ -72,7 +59,7 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 			b.Fatalf("ALERTLENS_BENCH_SCALE=%q: want a whole number from 1", v)
 		}
 	}
-	if keep == "" || storedNotifications(b, svc) == 0 {
+	if keep == "" || storetest.Count(b, svc.Store, store.TableNotifications, "") == 0 {
 		svc.GenerateYear(b, scale)
 	}
 	generated := time.Since(t0)

@@ -3,7 +3,7 @@
 -- alertname is its alertname label; alert_labels keeps them once per alert.
 -- An alert not there yet (its view's part has not landed) takes them from
 -- its raw rows, which are read for those alerts only.
-WITH missing AS (
+WITH missing AS MATERIALIZED (
     SELECT f FROM (SELECT arrayJoin({fingerprints:Array(String)}) AS f)
     WHERE f NOT IN (SELECT fingerprint FROM {{db}}.alert_labels)
 )

@@ -61,7 +61,7 @@ evidence AS (
 -- An alert's labels are the same in all its episodes (its fingerprint is
 -- their hash): joined to the evidence rows once, not carried through every
 -- pair.
-alert_labels AS (
+ep_labels AS (
     SELECT source, fingerprint, any(labels) AS labels
     FROM ep
     GROUP BY source, fingerprint
@@ -81,7 +81,7 @@ SELECT e.source AS source, e.a_name AS a_name, e.b_name AS b_name, e.equal AS eq
        length(arrayFilter((t, o) -> o AND t >= e.p.2 AND (e.p.3 IS NULL OR t < e.p.3), coalesce(f.times, []), coalesce(f.out_of_hours, []))) AS b_firing_during_ooh,
        length(arrayFilter((t, z) -> z AND t >= e.p.2 AND (e.p.3 IS NULL OR t < e.p.3), coalesce(f.times, []), coalesce(f.sleep_hours, []))) AS b_firing_during_sleep
 FROM evidence AS e
-INNER JOIN alert_labels AS la ON la.source = e.source AND la.fingerprint = e.p.1
-INNER JOIN alert_labels AS lb ON lb.source = e.source AND lb.fingerprint = e.b_fp
+INNER JOIN ep_labels AS la ON la.source = e.source AND la.fingerprint = e.p.1
+INNER JOIN ep_labels AS lb ON lb.source = e.source AND lb.fingerprint = e.b_fp
 LEFT JOIN fired AS f ON f.source = e.source AND f.fingerprint = e.b_fp AND f.starts_at = e.b_start
 ORDER BY source, b_name, a_name, b_start
