@@ -16,7 +16,7 @@ func Reference() string {
 	b.WriteString("Windowed analyses take `from` and `to`; filtered ones take `source`, `receiver` and `match`. `source` and `receiver` may be repeated, meaning any of the values (`source=eu&source=prod`; `--source eu --source prod` in the CLI); any other parameter given twice is refused with a 400:\n\n")
 	writeParams(&b, append(append([]Param{}, WindowParams...), FilterParams...))
 	for _, d := range Analyses {
-		fmt.Fprintf(&b, "## %s\n\n%s.\n\n", d.Title, upperFirst(d.Summary))
+		fmt.Fprintf(&b, "## %s\n\n%s.\n\n", d.Title, d.Sentence())
 		fmt.Fprintf(&b, "- HTTP: `GET %s`", d.Path)
 		if d.Markdown {
 			b.WriteString(" (also `format=markdown`)")
@@ -82,9 +82,11 @@ func writeParams(b *strings.Builder, ps []Param) {
 	b.WriteString("\n")
 }
 
-func upperFirst(s string) string {
-	if s == "" {
-		return s
+// Sentence is the summary as a sentence's start: capitalized, unless it
+// starts with an identifier such as group_by, which keeps its spelling.
+func (d Descriptor) Sentence() string {
+	if first, _, _ := strings.Cut(d.Summary, " "); d.Summary == "" || strings.Contains(first, "_") {
+		return d.Summary
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return strings.ToUpper(d.Summary[:1]) + d.Summary[1:]
 }

@@ -34,3 +34,18 @@ func TestQueryField(t *testing.T) {
 		}
 	}
 }
+
+// A summary starts a sentence capitalized, unless its first word is an
+// identifier that must keep its spelling.
+func TestSentence(t *testing.T) {
+	for _, c := range []struct{ summary, want string }{
+		{"episodes matching label matchers", "Episodes matching label matchers"},
+		{"group_by changes for alerts", "group_by changes for alerts"},
+		{"a", "A"},
+		{"", ""},
+	} {
+		if got := (Descriptor{Summary: c.summary}).Sentence(); got != c.want {
+			t.Errorf("Sentence(%q) = %q, want %q", c.summary, got, c.want)
+		}
+	}
+}

@@ -69,11 +69,7 @@ func newCLI() (*kingpin.Application, map[string]action) {
 	run["import"] = importCommand(command("import", "Post recordings (NDJSON), or with --events the event recorder's JSONL files, to a running alertlens, one file at a time."))
 	for _, d := range models.Analyses {
 		if d.Command != "" {
-			help := d.Summary + " (GET " + d.Path + ")."
-			if first, _, _ := strings.Cut(d.Summary, " "); !strings.Contains(first, "_") { // group_by stays as spelled
-				help = strings.ToUpper(help[:1]) + help[1:]
-			}
-			run[d.Command] = readCommand(command(d.Command, help), d)
+			run[d.Command] = readCommand(command(d.Command, d.Sentence()+" (GET "+d.Path+")."), d)
 		}
 	}
 	run["rules suggest"] = rulesCommand(command("rules suggest", "Print a unified diff of Prometheus rule files that sets the for: and keep_firing_for: the flapping analysis suggests (--apply writes it)."))
