@@ -50,6 +50,9 @@ test: chdb tools ui
 	gofmt -l . | grep . && { echo "gofmt: files above need formatting"; exit 1; } || true
 	$(GO) vet ./...
 	$(GO) test -race -timeout 20m $(TESTFLAGS) ./...
+	# the analyses again, with episodes built from the raw rows instead of
+	# the day summaries: both must give the hand-derived answers
+	ALERTLENS_STORE_EPISODES_FROM_RAW=true $(GO) test -race -count=1 -timeout 10m $(TESTFLAGS) ./api/
 	cd grafana-plugin && $(GO) vet ./... && $(GO) test -race -timeout 10m $(TESTFLAGS) ./...
 	cd grafana-plugin && npm ci --no-audit --no-fund --loglevel=error && npm run --silent typecheck && npm test --silent
 	$(MAKE) --no-print-directory lint

@@ -44,6 +44,10 @@ type Options struct {
 	// DedupWindow is the HA dedup window: deliveries of one key within it
 	// of the delivery that counted count once.
 	DedupWindow time.Duration
+	// EpisodesFromRaw builds episodes from every raw row, not from the
+	// day summaries (which need a positive DedupWindow to give the same
+	// count of notifications).
+	EpisodesFromRaw bool
 }
 
 // Analyzer runs the analyses on a store.
@@ -83,6 +87,7 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 	}
 	data.Settings = queries.Settings(secs, mem)
 	data.DedupMillis = a.opts.DedupWindow.Milliseconds()
+	data.FromDays = data.DedupMillis > 0 && !a.opts.EpisodesFromRaw
 	sql, err := a.sql.Render(name, data)
 	if err != nil {
 		return nil, err

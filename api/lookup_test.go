@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -288,4 +289,23 @@ func TestTimelineShowsEvents(t *testing.T) {
 		{"at":"2026-11-03T10:05:30Z","kind":"notification","status":"firing","receiver":"team","silenced_by":[],"inhibited_by":[]}],
 		"fingerprint":"0000000000000024","alert":{"source":"ev","alertname":"TargetDown","labels":{"alertname":"TargetDown","instance":"d"},
 		"annotations":{},"generator_url":"http://prom/g","external_url":"http://am"}}`)
+}
+
+// testdata/scan_edge.ndjson: alert E starts 2026-11-02 09:00 and is
+// notified at 09:00:05 and 13:00:05 that day, at 09:00:05 on 11-03, and
+// resolved at 13:00:05 on 11-09 (endsAt 13:00). An episode's rows are read
+// from a week before the window: from 11-09 12:00 that is 11-02 12:00, a
+// time inside a day, so the first delivery is not read and the episode has
+// 3 notifications (13:00:05 read from the raw rows of the scan's first
+// partial day, the rest from the day summaries); from 11-09 00:00 the
+// scan starts at midnight and reads all 4. (The same answers come from the
+// raw rows alone: make test runs this suite both ways.)
+func TestEpisodesAreReadFromTheScanStart(t *testing.T) {
+	svc := startWith(t, "scan_edge.ndjson")
+	ep := func(n int) string {
+		return `{"episodes":[{"fingerprint":"eeeeeeeeeeeeeeee","alertname":"E","labels":{"alertname":"E"},"source":"prod","starts_at":"2026-11-02T09:00:00Z","ends_at":"2026-11-09T13:00:00Z","notifications":` +
+			strconv.Itoa(n) + `,"silenced_seconds":0,"inhibited_seconds":0}],"first_fired":{"fingerprint":"eeeeeeeeeeeeeeee","alertname":"E","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`
+	}
+	checkJSON(t, svc, episode+"from=2026-11-09T12:00:00Z&to=2026-11-09T14:00:00Z", ep(3))
+	checkJSON(t, svc, episode+"from=2026-11-09T00:00:00Z&to=2026-11-09T14:00:00Z", ep(4))
 }

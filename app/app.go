@@ -158,7 +158,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 
 	an, err := analysis.New(a.Store, analysis.Options{Database: cfg.Store.Database, QueryTimeout: time.Duration(cfg.API.QueryTimeout),
 		MaxRows: cfg.API.MaxRows, MaxQueryMemory: int64(cfg.API.MaxQueryMemory), PollInterval: time.Duration(cfg.PollInterval),
-		DedupWindow:  time.Duration(cfg.Webhook.DedupWindow),
+		DedupWindow: time.Duration(cfg.Webhook.DedupWindow), EpisodesFromRaw: cfg.Store.EpisodesFromRaw,
 		WorkingHours: cfg.WorkingHours, SleepHours: cfg.EffectiveSleepHours(), NullReceivers: cfg.NullReceivers}, log, nil)
 	if err != nil {
 		return nil, err

@@ -146,6 +146,10 @@ type Store struct {
 	Database     string     `yaml:"database"`
 	Retention    Duration   `yaml:"retention"`
 	ClickHouse   ClickHouse `yaml:"clickhouse"`
+	// EpisodesFromRaw builds every episode from the raw rows instead of
+	// the per-day summaries kept at ingest: the same answers, slower; for
+	// checking one against the other.
+	EpisodesFromRaw bool `yaml:"episodes_from_raw"`
 }
 
 // ClickHouse configures the server backend.
@@ -597,6 +601,14 @@ func byt(p func(*Config) *Bytes) func(*Config, string) error {
 	}
 }
 
+func boolean(p func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		*p(c) = b
+		return err
+	}
+}
+
 func num(p func(*Config) *int) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
@@ -618,6 +630,7 @@ var settings = []setting{
 	{"store.read_connections", "read-connections", "embedded engine connections for reads (the writer and readiness have their own)", num(func(c *Config) *int { return &c.Store.ReadConnections })},
 	{"store.min_free_bytes", "", "embedded engine: inserts wait while its disk has less free (0: never)", byt(func(c *Config) *Bytes { return &c.Store.MinFreeBytes })},
 	{"store.retention", "retention", "how long history is kept (TTL)", dur(func(c *Config) *Duration { return &c.Store.Retention })},
+	{"store.episodes_from_raw", "", "", boolean(func(c *Config) *bool { return &c.Store.EpisodesFromRaw })},
 	{"store.clickhouse.dsn", "clickhouse-dsn", "e.g. clickhouse://user:pass@host:9000/alertlens", secret(func(c *Config) *Secret { return &c.Store.ClickHouse.DSN })},
 	{"store.clickhouse.cluster", "clickhouse-cluster", "cluster name: DDL ON CLUSTER, Distributed tables", str(func(c *Config) *string { return &c.Store.ClickHouse.Cluster })},
 	{"queue.dir", "queue-dir", "ingest queue directory (default DATA_DIR/queue)", str(func(c *Config) *string { return &c.Queue.Dir })},

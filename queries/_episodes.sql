@@ -44,6 +44,31 @@ labelled AS (
     )
     WHERE {{.Match}}
 ),
+{{- if .FromDays}}
+-- The per-day summaries kept at ingest (see _episode_days.sql) from the
+-- first midnight after {scan_from} on, the raw rows before it summed up
+-- the same way, merged into one row per episode.
+agg AS (
+    SELECT source, fingerprint, starts_at,
+           argMinMerge(first_alertname) AS first_alertname,
+           min(end_n) AS end_n, min(end_p) AS end_p, min(end_e) AS end_e,
+           {{template "fold_deliveries" .}} AS notifications,
+           groupUniqArrayArray(receivers) AS receivers,
+           argMaxMerge(generator_url) AS last_generator_url
+    FROM (
+        SELECT source, fingerprint, starts_at, day, first_alertname, end_n, end_p, end_e, deliveries, receivers, generator_url
+        FROM {{db}}.episode_days
+        WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+        UNION ALL
+        {{- template "day_summaries" (edge "notifications")}}
+        UNION ALL
+        {{- template "day_summaries" (edge "alert_states")}}
+        UNION ALL
+        {{- template "day_summaries" (edge "events")}}
+    )
+    GROUP BY source, fingerprint, starts_at
+),
+{{- else}}
 obs AS (
     SELECT source, fingerprint, starts_at, received_at AS at, alertname,
            'n' AS src, status AS what, ends_at, [toString(receiver)] AS recvs, generator_url,
@@ -79,14 +104,13 @@ agg AS (
            -- key's or comes at least the dedup window after the last that
            -- counted. (HA duplicates repeat a start or an end, so the rest
            -- of the episode reads every row.)
-           arrayFold((acc, x) -> if(x.1 != acc.1 OR x.2 - acc.2 >= {{.DedupMillis}}, (x.1, x.2, acc.3 + 1), acc),
-                     arraySort(groupArrayIf((dkey, toUnixTimestamp64Milli(at)), src = 'n')),
-                     (toUInt64(0), toInt64(0), toUInt64(0))).3 AS notifications,
+           {{template "fold_deliveries" .}} AS notifications,
            groupUniqArrayArray(recvs) AS receivers,
            argMax(generator_url, at) AS last_generator_url
     FROM obs
     GROUP BY source, fingerprint, starts_at
 ),
+{{- end}}
 ended AS (
     -- An episode with no end seen ends where the next one (a new
     -- startsAt) begins.
@@ -118,5 +142,13 @@ eps AS (
     FROM core AS c
     INNER JOIN labelled AS l ON l.source = c.source AND l.fingerprint = c.fingerprint
 ){{end}}
+
+-- The HA-dedup fold over an episode's deliveries (receiver, group key and
+-- status hashed; time in ms), collected from the day summaries or the raw
+-- rows: per key in time order, a delivery counts when it is another key's
+-- or comes at least the dedup window after the last that counted.
+{{define "fold_deliveries"}}arrayFold((acc, x) -> if(x.1 != acc.1 OR x.2 - acc.2 >= {{.DedupMillis}}, (x.1, x.2, acc.3 + 1), acc),
+                     arraySort({{if .FromDays}}groupUniqArrayArray(deliveries){{else}}groupArrayIf((dkey, toUnixTimestamp64Milli(at)), src = 'n'){{end}}),
+                     (toUInt64(0), toInt64(0), toUInt64(0))).3{{end}}
 
 {{define "unlabelled"}}{{if eq .Match "1"}}core{{else}}eps{{end}}{{end}}

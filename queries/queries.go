@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 )
@@ -31,6 +32,47 @@ type Data struct {
 	// Longest, when above 0, narrows the episodes statement to the episodes
 	// that ran longest in the window, that many.
 	Longest int
+	// FromDays builds episodes from the day summaries kept at ingest
+	// (episode_days) instead of every raw row; the two give the same
+	// episodes when DedupMillis is positive (see _episode_days.sql).
+	FromDays bool
+}
+
+// DaySummaries is the argument of the "day_summaries" fragment: one data
+// table's rows summed up per episode and day.
+type DaySummaries struct {
+	// Table is notifications, alert_states or events.
+	Table string
+	// From is the qualified table read (a shard's local table in the
+	// views of a cluster).
+	From string
+	// Rows: "" every row, "edge" the scan's first partial day, "batch" the
+	// days of the alerts of a recovered batch.
+	Rows string
+}
+
+// DaySummaryTables are the tables whose rows make episodes.
+var DaySummaryTables = []string{"notifications", "alert_states", "events"}
+
+func (d DaySummaries) validate() error {
+	if !slices.Contains(DaySummaryTables, d.Table) {
+		return fmt.Errorf("day_summaries: no episodes in table %q", d.Table)
+	}
+	for _, part := range strings.Split(d.From, ".") {
+		if !ValidIdentifier(part) {
+			return fmt.Errorf("day_summaries: %q is not a table name", d.From)
+		}
+	}
+	if d.Rows != "" && d.Rows != "edge" && d.Rows != "batch" {
+		return fmt.Errorf("day_summaries: no rows called %q", d.Rows)
+	}
+	return nil
+}
+
+// dayRows is the argument of the "day_rows" fragment.
+type dayRows struct {
+	DaySummaries
+	TimeCol string
 }
 
 // DedupLookbackWindows is how many dedup windows before a scan the
@@ -92,6 +134,11 @@ func NewSet(db string) (*Set, error) {
 			}
 			return Scan{Data: d, Lower: lower, Upper: upper, Fingerprint: fingerprint}, nil
 		},
+		"edge": func(table string) (DaySummaries, error) {
+			d := DaySummaries{Table: table, From: db + "." + table, Rows: "edge"}
+			return d, d.validate()
+		},
+		"dayRows": func(d DaySummaries, timeCol string) dayRows { return dayRows{d, timeCol} },
 	})
 	names, err := fs.Glob(files, "*.sql")
 	if err != nil {
@@ -130,6 +177,20 @@ func (s *Set) Render(name string, data Data) (string, error) {
 		out += b.String()
 	}
 	return out, nil
+}
+
+// DaySummaries renders the SELECT summing up d's rows per episode and day
+// (the "day_summaries" fragment): what the store's views, its backfill and
+// its crash recovery write into episode_days.
+func (s *Set) DaySummaries(d DaySummaries) (string, error) {
+	if err := d.validate(); err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := s.t.ExecuteTemplate(&b, "day_summaries", d); err != nil {
+		return "", fmt.Errorf("rendering day_summaries: %w", err)
+	}
+	return strings.TrimSpace(b.String()), nil
 }
 
 // Names lists the statements.

@@ -48,6 +48,14 @@ func (c *ClickHouse) Exec(ctx context.Context, sql string) error {
 	return wrapCH(c.conn.Exec(ctx, sql))
 }
 
+// Write implements Backend.
+func (c *ClickHouse) Write(ctx context.Context, sql string, params map[string]string) error {
+	if len(params) > 0 {
+		ctx = clickhouse.Context(ctx, clickhouse.WithParameters(clickhouse.Parameters(params)))
+	}
+	return wrapCH(c.conn.Exec(ctx, sql))
+}
+
 // Query implements Backend.
 func (c *ClickHouse) Query(ctx context.Context, sql string, params map[string]string) ([]byte, error) {
 	// 64-bit integers as JSON numbers, as the embedded engine writes them:

@@ -110,6 +110,12 @@ func (e *Embedded) WriterQuery(ctx context.Context, sql string, params map[strin
 	return query(e.conn, sql, params)
 }
 
+// Write implements Backend, on the writer's connection.
+func (e *Embedded) Write(ctx context.Context, sql string, params map[string]string) error {
+	_, err := e.WriterQuery(ctx, sql, params)
+	return err
+}
+
 func query(c *chdb.Conn, sql string, params map[string]string) ([]byte, error) {
 	var escaped map[string]string
 	if len(params) > 0 {

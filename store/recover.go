@@ -72,13 +72,39 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 		missing = append(missing, '\n')
 		n++
 	}
-	if n == 0 {
-		return 0, nil
+	if n > 0 {
+		if err := s.b.Insert(ctx, s.opts.Database+"."+table, missing, ""); err != nil {
+			return 0, err
+		}
 	}
-	if err := s.b.Insert(ctx, s.opts.Database+"."+table, missing, ""); err != nil {
-		return 0, err
+	if err := s.summarizeAgain(ctx, table, batch); err != nil {
+		return n, err
 	}
 	return n, nil
+}
+
+// summarizeAgain sums up again, into episode_days, the days of the alerts
+// of a batch whose rows made episodes: the views' part lands apart from
+// the raw rows' part, so rows that were stored (before the crash, or by an
+// insert that failed in a view) may have no summaries, and the comparison
+// above, which finds them stored, writes nothing that would trigger the
+// views. Summing up a day again from every stored row of those alerts
+// adds nothing wrong to summaries that were there (they are idempotent).
+func (s *Store) summarizeAgain(ctx context.Context, table string, batch decodedBatch) error {
+	if !slices.Contains(queries.DaySummaryTables, table) {
+		return nil
+	}
+	sel, err := s.sql.DaySummaries(queries.DaySummaries{Table: table, From: s.opts.Database + "." + table, Rows: "batch"})
+	if err != nil {
+		return err
+	}
+	if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+TableEpisodeDays+"\n"+sel, map[string]string{
+		"from": batch.from.UTC().Format(TimeLayout), "to": batch.to.UTC().Format(TimeLayout),
+		"keys": queries.StringArray(batch.keys),
+	}); err != nil {
+		return fmt.Errorf("store: summing up the episodes of %s again: %w", table, err)
+	}
+	return nil
 }
 
 // writerQuerier is a backend whose writer has a connection of its own;

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,71 @@ func TestInsertMissingRejectsRowsItCannotRead(t *testing.T) {
 	}
 	if _, err := st.InsertMissing(context.Background(), "nope", []byte("{}\n")); err == nil || store.IsRejected(err) {
 		t.Errorf("an unknown table: %v, want an error that is not the rows' fault", err)
+	}
+}
+
+// TestInsertMissingSummarizesTheEpisodesAgain builds the other state a
+// crash (or an insert that failed in a view) can leave: the raw rows stored
+// and their day summaries not. InsertMissing finds every row stored and
+// writes none, and sums up the batch's alerts' days again.
+//
+// The batch: alert f1 fires at 10:00:00 and 10:00:05 (an HA peer's copy,
+// same receiver, group key and status) and resolves at 10:30 with endsAt
+// 10:29; its poller row at 10:10 routes it to "chat" as well. One episode
+// (startsAt 09:58), one day: deliveries {(firing, 10:00:00), (firing,
+// 10:00:05), (resolved, 10:30)} = 3 distinct, end_n = 10:29, end_p NULL
+// (no resolved poll), receivers {chat, oncall}, first alertname "Disk".
+func TestInsertMissingSummarizesTheEpisodesAgain(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	at := func(h, m, s int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second) }
+	note := func(received time.Time, status string, end time.Time) store.Notification {
+		return store.Notification{ReceivedAt: store.T(received), Source: "eu", Receiver: "oncall", GroupKey: "g", Status: status,
+			GroupLabels: map[string]string{}, RouteLabels: map[string]string{}, Annotations: map[string]string{},
+			Fingerprint: "f1", Alertname: "Disk", Labels: map[string]string{"alertname": "Disk"}, StartsAt: store.T(at(9, 58, 0)), EndsAt: store.TP(end)}
+	}
+	notes, err := store.EncodeRows(nil, []store.Notification{note(at(10, 0, 0), "firing", time.Time{}), note(at(10, 0, 5), "firing", time.Time{}), note(at(10, 30, 0), "resolved", at(10, 29, 0))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := store.EncodeRows(nil, []store.AlertState{{ObservedAt: store.T(at(10, 10, 0)), Source: "eu", Fingerprint: "f1", Kind: store.KindAppeared,
+		Alertname: "Disk", Labels: map[string]string{"alertname": "Disk"}, Annotations: map[string]string{},
+		SilencedBy: []string{}, InhibitedBy: []string{}, MutedBy: []string{}, Receivers: []string{"oncall", "chat"}, StartsAt: store.T(at(9, 58, 0))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const summary = `SELECT uniqExact(source, fingerprint, starts_at, day) AS episodes, argMinMerge(first_alertname) AS alertname,
+		min(end_n) AS end_n, min(end_p) AS end_p,
+		length(groupUniqArrayArray(deliveries)) AS deliveries, arraySort(groupUniqArrayArray(receivers)) AS receivers
+		FROM {{db}}.episode_days`
+	const want = `{"episodes":1,"alertname":"Disk","end_n":"2026-11-02 10:29:00.000","end_p":null,"deliveries":3,"receivers":["chat","oncall"]}`
+	check := func(when string) {
+		t.Helper()
+		out, err := st.Query(ctx, summary, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(string(out)); got != want {
+			t.Fatalf("%s: summaries\n%s\nwant\n%s", when, got, want)
+		}
+	}
+	if err := st.Insert(ctx, store.TableNotifications, notes, "n1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Insert(ctx, store.TableAlertStates, states, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	check("written by the views")
+	if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}.episode_days"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 { // twice: summing up again adds nothing wrong
+		for table, rows := range map[string][]byte{store.TableNotifications: notes, store.TableAlertStates: states} {
+			if n, err := st.InsertMissing(ctx, table, rows); err != nil || n != 0 {
+				t.Fatalf("InsertMissing %s: %d rows, %v; want 0 (all stored)", table, n, err)
+			}
+		}
+		check(fmt.Sprintf("summed up again (%d)", i+1))
 	}
 }

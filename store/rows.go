@@ -252,10 +252,18 @@ var tables = map[string]tableInfo{
 }
 
 // derivedTables are the tables the store fills itself (materialized views),
-// which nothing inserts into: only their key column is known here.
+// which nothing inserts into: only their retention column and key column
+// are known here.
 var derivedTables = map[string]tableInfo{
-	"alert_labels": {keyCol: "fingerprint"},
+	"alert_labels": {timeCol: "seen", keyCol: "fingerprint"},
+	// A day's summaries outlive the day's raw rows by a day (the
+	// retention drops raw rows one by one, summaries a day at once).
+	TableEpisodeDays: {timeCol: "day + 1", keyCol: "fingerprint"},
 }
+
+// TableEpisodeDays holds each episode summed up per day (see the schema's
+// 0005 migration), written by the engine's views and by InsertMissing.
+const TableEpisodeDays = "episode_days"
 
 // Tables lists the data tables, sorted.
 func Tables() []string {

@@ -34,6 +34,9 @@ type Backend interface {
 	// Query runs one SELECT with {name:Type} parameters bound by the engine
 	// and returns its rows as JSONEachRow.
 	Query(ctx context.Context, sql string, params map[string]string) ([]byte, error)
+	// Write runs one INSERT … SELECT with bound parameters, where the
+	// writer's inserts run.
+	Write(ctx context.Context, sql string, params map[string]string) error
 	// Insert writes JSONEachRow rows into the fully qualified table. A
 	// repeated insert with the same token is dropped by the engine, which is
 	// what makes a retried batch land once; an empty token inserts without
@@ -222,6 +225,10 @@ func (o Options) Render(text string) (string, error) {
 	if o.Cluster != "" {
 		onCluster = "ON CLUSTER " + o.Cluster
 	}
+	sqlSet, err := queries.NewSet(o.Database)
+	if err != nil {
+		return "", fmt.Errorf("store: %w", err)
+	}
 	funcs := template.FuncMap{
 		"local":     local,
 		"onCluster": func() string { return onCluster },
@@ -236,6 +243,11 @@ func (o Options) Render(text string) (string, error) {
 				zk += ", " + args
 			}
 			return "Replicated" + name + "(" + zk + ")"
+		},
+		// The SELECT summing up a table's rows per episode and day, from
+		// the queries package (the reads merge what it writes).
+		"summaries": func(table string) (string, error) {
+			return sqlSet.DaySummaries(queries.DaySummaries{Table: table, From: local(table)})
 		},
 		"ttl": func(col string) string {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))
@@ -328,8 +340,15 @@ func (o Options) ttlStatements() []string {
 	if o.Cluster != "" {
 		onCluster = "ON CLUSTER " + o.Cluster
 	}
-	names := make([]string, 0, len(tables))
-	for t := range tables {
+	all := map[string]tableInfo{}
+	for t, ti := range tables {
+		all[t] = ti
+	}
+	for t, ti := range derivedTables {
+		all[t] = ti
+	}
+	names := make([]string, 0, len(all))
+	for t := range all {
 		names = append(names, t)
 	}
 	sort.Strings(names)
@@ -343,7 +362,7 @@ func (o Options) ttlStatements() []string {
 			table += "_local"
 		}
 		out = append(out, fmt.Sprintf("ALTER TABLE %s %s MODIFY TTL toDateTime(%s) + toIntervalSecond(%d) SETTINGS materialize_ttl_after_modify = 0",
-			table, onCluster, tables[t].timeCol, int64(o.Retention.Seconds())))
+			table, onCluster, all[t].timeCol, int64(o.Retention.Seconds())))
 	}
 	return out
 }

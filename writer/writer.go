@@ -3,11 +3,13 @@
 // Exactly once: before a batch is inserted its range is persisted as the
 // queue's in-flight batch, and each table's rows are inserted with a
 // deduplication token derived from that range and the queue's ID (another
-// queue, e.g. another replica's, has the same positions), so a retry after
-// a failed insert is dropped if the first try landed. After a crash the same
+// queue, e.g. another replica's, has the same positions), so a batch
+// inserted twice lands once. After a crash the same
 // range is re-read and each table gets the rows it does not hold yet,
 // compared by content: the engine can keep a token whose rows a kill
-// discarded, so tokens alone would lose that batch. The cursor moves only
+// discarded, so tokens alone would lose that batch. A batch whose insert
+// failed is retried the same way (a failed insert may have stored its rows
+// without what the engine's views derive from them). The cursor moves only
 // after every table of the batch is in.
 package writer
 
@@ -259,14 +261,15 @@ func (w *Writer) putByToken(ctx context.Context, table string, rows []byte, toke
 	return store.CountRows(rows), w.st.Insert(ctx, table, rows, token)
 }
 
-// putMissing is how the batch in flight at the last stop is written again:
-// each table gets the rows it does not hold yet (the engine may hold that
-// batch's token without its rows). Each try compares anew, so a try that
-// failed after storing rows is not repeated.
+// putMissing is how the batch in flight at the last stop, and a batch
+// after a failed try, is written again: each table gets the rows it does
+// not hold yet (the engine may hold that batch's token without its rows)
+// and what the store derives from them. Each try compares anew, so a try
+// that failed after storing rows is not repeated.
 func (w *Writer) putMissing(ctx context.Context, table string, rows []byte, _ string) (int, error) {
 	n, err := w.st.InsertMissing(ctx, table, rows)
 	if err == nil {
-		w.log.LogAttrs(ctx, slog.LevelInfo, "writer: wrote what the store missed of the batch in flight at the last stop",
+		w.log.LogAttrs(ctx, slog.LevelInfo, "writer: wrote what the store was missing of a batch written before",
 			slog.String("table", table), slog.Int("rows", store.CountRows(rows)), slog.Int("missing", n))
 	}
 	return n, err
@@ -374,6 +377,11 @@ func (w *Writer) insert(ctx context.Context, put put, table string, rows []byte,
 		w.m.retried.Inc()
 		w.log.LogAttrs(ctx, slog.LevelWarn, "writer: store insert failed, will retry",
 			slog.String("table", table), slog.Duration("backoff", backoff), slog.String("error", err.Error()))
+		// A failed try may have stored part of what it was given: the
+		// raw rows without what the engine's views derive from them (an
+		// insert that failed in a view), or the token without the rows.
+		// The retries compare by content instead.
+		put = w.putMissing
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("writer: giving up on %s insert (rows stay queued): %w", table, errors.Join(ctx.Err(), err))

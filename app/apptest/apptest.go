@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -37,8 +38,17 @@ func Config(t testing.TB) config.Config {
 	c.PollInterval = config.Duration(time.Second)
 	c.PollTimeout = config.Duration(2 * time.Second)
 	c.CheckpointInterval = config.Duration(time.Minute)
+	// make test runs the analyses' suites a second time with episodes
+	// built from the raw rows: both ways must give the same answers.
+	if v, err := strconv.ParseBool(os.Getenv(EpisodesFromRawEnv)); err == nil {
+		c.Store.EpisodesFromRaw = v
+	}
 	return c
 }
+
+// EpisodesFromRawEnv set to true makes Config build episodes from the raw
+// rows (store.episodes_from_raw).
+const EpisodesFromRawEnv = "ALERTLENS_STORE_EPISODES_FROM_RAW"
 
 // Service is a running alertlens.
 type Service struct {

@@ -204,3 +204,112 @@ SELECT source, fingerprint, any(labels), max(observed_at) FROM alertlens.alert_s
 
 INSERT INTO alertlens.alert_labels_local
 SELECT source, fingerprint, any(labels), max(at) FROM alertlens.events_local WHERE fingerprint != '' GROUP BY source, fingerprint;
+
+CREATE TABLE IF NOT EXISTS alertlens.episode_days_local ON CLUSTER main
+(
+    source          LowCardinality(String),
+    fingerprint     String,
+    starts_at       DateTime64(3, 'UTC'),
+    day             Date,
+    first_alertname AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
+    end_n           SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
+    end_p           SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
+    end_e           SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
+    deliveries      SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(UInt64, Int64))),
+    receivers       SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+    generator_url   AggregateFunction(argMax, String, DateTime64(3, 'UTC')) CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/alertlens/episode_days_local', '{replica}')
+PARTITION BY toYYYYMM(day)
+ORDER BY (source, fingerprint, starts_at, day)
+TTL toDateTime(day + 1) + toIntervalSecond(2592000);
+
+CREATE TABLE IF NOT EXISTS alertlens.episode_days ON CLUSTER main AS alertlens.episode_days_local ENGINE = Distributed(main, alertlens, episode_days_local, cityHash64(fingerprint));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.episode_days_from_notifications_local ON CLUSTER main
+TO alertlens.episode_days_local AS
+SELECT source, fingerprint, starts_at, toDate(received_at) AS day,
+       argMinState(toString(alertname), received_at) AS first_alertname,
+       minIf(ends_at, status = 'resolved') AS end_n,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_p,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_e,
+       groupUniqArray((cityHash64(receiver, group_key, status), toUnixTimestamp64Milli(received_at))) AS deliveries,
+       groupUniqArray(toString(receiver)) AS receivers,
+       argMaxState(toString(generator_url), received_at) AS generator_url
+FROM alertlens.notifications_local
+WHERE 1
+GROUP BY source, fingerprint, starts_at, day;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.episode_days_from_alert_states_local ON CLUSTER main
+TO alertlens.episode_days_local AS
+SELECT source, fingerprint, starts_at, toDate(observed_at) AS day,
+       argMinState(toString(alertname), observed_at) AS first_alertname,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_n,
+       minIf(toNullable(observed_at), kind = 'resolved') AS end_p,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_e,
+       CAST([], 'Array(Tuple(UInt64, Int64))') AS deliveries,
+       groupUniqArrayArray(arrayMap(r -> toString(r), receivers)) AS receivers,
+       argMaxState(toString(generator_url), observed_at) AS generator_url
+FROM alertlens.alert_states_local
+WHERE 1
+GROUP BY source, fingerprint, starts_at, day;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.episode_days_from_events_local ON CLUSTER main
+TO alertlens.episode_days_local AS
+SELECT source, fingerprint, assumeNotNull(starts_at) AS starts_at, toDate(at) AS day,
+       argMinState(toString(alertname), at) AS first_alertname,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_n,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_p,
+       minIf(toNullable(at), kind = 'alert_resolved') AS end_e,
+       CAST([], 'Array(Tuple(UInt64, Int64))') AS deliveries,
+       groupUniqArrayArray(if(receiver = '', CAST([], 'Array(String)'), [toString(receiver)])) AS receivers,
+       argMaxState('', at) AS generator_url
+FROM alertlens.events_local
+WHERE 1
+  AND starts_at IS NOT NULL AND fingerprint != ''
+  AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification')
+GROUP BY source, fingerprint, starts_at, day;
+
+INSERT INTO alertlens.episode_days_local
+SELECT source, fingerprint, starts_at, toDate(received_at) AS day,
+       argMinState(toString(alertname), received_at) AS first_alertname,
+       minIf(ends_at, status = 'resolved') AS end_n,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_p,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_e,
+       groupUniqArray((cityHash64(receiver, group_key, status), toUnixTimestamp64Milli(received_at))) AS deliveries,
+       groupUniqArray(toString(receiver)) AS receivers,
+       argMaxState(toString(generator_url), received_at) AS generator_url
+FROM alertlens.notifications_local
+WHERE 1
+GROUP BY source, fingerprint, starts_at, day
+SETTINGS optimize_aggregation_in_order = 1;
+
+INSERT INTO alertlens.episode_days_local
+SELECT source, fingerprint, starts_at, toDate(observed_at) AS day,
+       argMinState(toString(alertname), observed_at) AS first_alertname,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_n,
+       minIf(toNullable(observed_at), kind = 'resolved') AS end_p,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_e,
+       CAST([], 'Array(Tuple(UInt64, Int64))') AS deliveries,
+       groupUniqArrayArray(arrayMap(r -> toString(r), receivers)) AS receivers,
+       argMaxState(toString(generator_url), observed_at) AS generator_url
+FROM alertlens.alert_states_local
+WHERE 1
+GROUP BY source, fingerprint, starts_at, day
+SETTINGS optimize_aggregation_in_order = 1;
+
+INSERT INTO alertlens.episode_days_local
+SELECT source, fingerprint, assumeNotNull(starts_at) AS starts_at, toDate(at) AS day,
+       argMinState(toString(alertname), at) AS first_alertname,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_n,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_p,
+       minIf(toNullable(at), kind = 'alert_resolved') AS end_e,
+       CAST([], 'Array(Tuple(UInt64, Int64))') AS deliveries,
+       groupUniqArrayArray(if(receiver = '', CAST([], 'Array(String)'), [toString(receiver)])) AS receivers,
+       argMaxState('', at) AS generator_url
+FROM alertlens.events_local
+WHERE 1
+  AND starts_at IS NOT NULL AND fingerprint != ''
+  AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification')
+GROUP BY source, fingerprint, starts_at, day
+SETTINGS optimize_aggregation_in_order = 1;

@@ -1,0 +1,75 @@
+-- An episode's rows summed up per day: the part of the episode definition
+-- (see _episodes.sql) that each row contributes to on its own, kept by the
+-- engine as rows arrive (table episode_days, filled by materialized views
+-- running these SELECTs) so that the analyses merge one row per episode and
+-- day instead of grouping every raw row. Every summary is idempotent (a
+-- minimum, a first or last value, a set): the same rows summed up twice
+-- merge into the same episode, which is what lets a crash recovery sum up
+-- again rows whose summaries may be lost. The HA-dedup fold reads each
+-- episode's deliveries as a set, which gives the raw rows' count whenever
+-- the dedup window is positive (a delivery repeated in the same
+-- millisecond never counts twice then); with no window the episodes come
+-- from the raw rows.
+--
+-- "day_summaries" takes a DaySummaries: which table (.Table: notifications,
+-- alert_states or events), read from where (.From: a qualified table
+-- name), and which rows: all of them (.Rows ""), the scan's first partial
+-- day ("edge": from {scan_from} to the first midnight after it; the days
+-- after it come from episode_days), or the days of the alerts a recovered
+-- batch holds ("batch": {from}, {to}, {keys}).
+{{define "day_summaries"}}
+{{- if eq .Table "notifications"}}
+SELECT source, fingerprint, starts_at, toDate(received_at) AS day,
+       argMinState(toString(alertname), received_at) AS first_alertname,
+       minIf(ends_at, status = 'resolved') AS end_n,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_p,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_e,
+       groupUniqArray((cityHash64(receiver, group_key, status), toUnixTimestamp64Milli(received_at))) AS deliveries,
+       groupUniqArray(toString(receiver)) AS receivers,
+       argMaxState(toString(generator_url), received_at) AS generator_url
+FROM {{.From}}
+{{- template "day_rows" (dayRows . "received_at")}}
+{{- else if eq .Table "alert_states"}}
+SELECT source, fingerprint, starts_at, toDate(observed_at) AS day,
+       argMinState(toString(alertname), observed_at) AS first_alertname,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_n,
+       minIf(toNullable(observed_at), kind = 'resolved') AS end_p,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_e,
+       CAST([], 'Array(Tuple(UInt64, Int64))') AS deliveries,
+       groupUniqArrayArray(arrayMap(r -> toString(r), receivers)) AS receivers,
+       argMaxState(toString(generator_url), observed_at) AS generator_url
+FROM {{.From}}
+{{- template "day_rows" (dayRows . "observed_at")}}
+{{- else if eq .Table "events"}}
+SELECT source, fingerprint, assumeNotNull(starts_at) AS starts_at, toDate(at) AS day,
+       argMinState(toString(alertname), at) AS first_alertname,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_n,
+       CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS end_p,
+       minIf(toNullable(at), kind = 'alert_resolved') AS end_e,
+       CAST([], 'Array(Tuple(UInt64, Int64))') AS deliveries,
+       groupUniqArrayArray(if(receiver = '', CAST([], 'Array(String)'), [toString(receiver)])) AS receivers,
+       argMaxState('', at) AS generator_url
+FROM {{.From}}
+{{- template "day_rows" (dayRows . "at")}}
+  AND starts_at IS NOT NULL AND fingerprint != ''
+  AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification')
+{{- end}}
+GROUP BY source, fingerprint, starts_at, day
+{{- end}}
+
+-- The WHERE of day_summaries, given a DayRows (the DaySummaries and its
+-- table's time column).
+{{define "day_rows"}}
+WHERE 1
+{{- if eq .Rows "edge"}}
+  AND {{.TimeCol}} >= {scan_from:DateTime64(3, 'UTC')} AND {{.TimeCol}} < toDateTime64({{template "scan_day"}}, 3, 'UTC')
+  AND {{template "source"}}
+{{- else if eq .Rows "batch"}}
+  AND {{.TimeCol}} >= toStartOfDay({from:DateTime64(3, 'UTC')}) AND {{.TimeCol}} < toStartOfDay({to:DateTime64(3, 'UTC')}) + toIntervalDay(1)
+  AND fingerprint IN {{template "listed" "keys"}}
+{{- end}}
+{{- end}}
+
+-- The first day whose midnight is not before {scan_from}: episode_days is
+-- read from that day on, the raw rows before it.
+{{define "scan_day"}}toDate({scan_from:DateTime64(3, 'UTC')} + toIntervalMillisecond(86399999)){{end}}
