@@ -193,7 +193,9 @@ func TestInsertMissingSummarizesTheEpisodesAgain(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
-	at := func(h, m, s int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second) }
+	at := func(h, m, s int) time.Time {
+		return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second)
+	}
 	note := func(received time.Time, status string, end time.Time) store.Notification {
 		return store.Notification{ReceivedAt: store.T(received), Source: "eu", Receiver: "oncall", GroupKey: "g", Status: status,
 			GroupLabels: map[string]string{}, RouteLabels: map[string]string{}, Annotations: map[string]string{},
