@@ -44,9 +44,10 @@ type soakWriter struct {
 // TestSoak runs the real binary under webhook load and reads, killing it
 // with SIGKILL every few seconds and starting it again on the same data.
 // Every read is compared with the clients' own counts: per writer w, a
-// read may never show more notifications than w sent (a phantom row), and
-// at the end every acknowledged alert is stored, once (one notification
-// per fingerprint: notifications = episodes).
+// read may never show more notifications than w sent (a phantom row) nor
+// more episodes than notifications, and at the end every acknowledged
+// alert is stored, once (one notification per fingerprint: notifications
+// = episodes).
 func TestSoak(t *testing.T) {
 	duration := soakDuration(t)
 	const writers, perHook = 4, 10
@@ -155,7 +156,12 @@ func TestSoak(t *testing.T) {
 					continue
 				}
 				// What was sent by the time the read ended bounds what it
-				// may show (counted before the request goes out).
+				// may show (counted before the request goes out). A read
+				// running while a batch is written may count the batch's
+				// notifications before its episodes (the day summaries
+				// episodes come from land a moment after the raw rows), never
+				// an episode without its notification; the last read, after
+				// the writes, must find them equal.
 				var bound [writers]int64
 				for w := range ws {
 					bound[w] = ws[w].sent.Load()
@@ -163,7 +169,7 @@ func TestSoak(t *testing.T) {
 				reads.Add(1)
 				for key, v := range got {
 					w, err := strconv.Atoi(strings.TrimPrefix(key, "w"))
-					if err != nil || w < 0 || w >= writers || int64(v[0]) > bound[w] || v[0] != v[1] {
+					if err != nil || w < 0 || w >= writers || int64(v[0]) > bound[w] || v[1] > v[0] {
 						mu.Lock()
 						phantoms = append(phantoms, fmt.Sprintf("%s: %d notifications, %d episodes, %v sent", key, v[0], v[1], bound))
 						mu.Unlock()
