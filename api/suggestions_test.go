@@ -53,6 +53,10 @@ func TestSuggestInhibitRules(t *testing.T) {
 	// With within 30s, TargetDown (a minute after NodeDown) co-occurs with
 	// nothing; DiskFull (30 s after NodeDown on i1) once: nothing suggested.
 	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+"&within=30s", `{"refused":[],"suggestions":[]}`)
+	// "At most within before it" is inclusive: within 60s still takes
+	// TargetDown, exactly 60 s after NodeDown; within 59s does not.
+	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+"&within=60s", want)
+	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w+"&within=59s", `{"refused":[],"suggestions":[]}`)
 	// The rule rests on 6 co-occurrences: with api.max_rows 5 the answer is
 	// refused, naming the limit. (The support counts refuse it before any
 	// pair is listed; the evidence statement would refuse its 6 rows too, so

@@ -1,5 +1,8 @@
--- The episode CTEs (obs, agg, eps), shared by every analysis that needs
--- episodes: the "episode_ctes" template after WITH. eps holds the episodes overlapping [from, to).
+-- The episode CTEs (labelled, agg, ended, core, eps), shared by every
+-- analysis that needs episodes: the "episode_ctes" template after WITH.
+-- eps holds the episodes overlapping [from, to). agg sums up each episode
+-- from the day summaries kept at ingest (.FromDays) or from the raw rows
+-- (obs); both give the same episodes.
 -- An episode is (source, fingerprint, startsAt), seen in notifications, in
 -- the poller's alert_states and in the event recorder's events. It ends at
 -- the earliest of: the endsAt of a resolved notification, the first poll
@@ -98,12 +101,9 @@ agg AS (
            minIf(ends_at, src = 'n' AND what = 'resolved') AS end_n,
            minIf(toNullable(at), src = 's' AND what = 'resolved') AS end_p,
            minIf(toNullable(at), src = 'e' AND what = 'alert_resolved') AS end_e,
-           -- HA duplicates once, as the "counted" fragment decides: per
-           -- delivery key (receiver, group key, status; the episode fixes
-           -- the rest) in time order, a delivery counts when it is another
-           -- key's or comes at least the dedup window after the last that
-           -- counted. (HA duplicates repeat a start or an end, so the rest
-           -- of the episode reads every row.)
+           -- HA duplicates once, as the "counted" fragment decides (the
+           -- episode fixes the rest of its key). (HA duplicates repeat a
+           -- start or an end, so the rest of the episode reads every row.)
            {{template "fold_deliveries" .}} AS notifications,
            groupUniqArrayArray(recvs) AS receivers,
            argMax(generator_url, at) AS last_generator_url

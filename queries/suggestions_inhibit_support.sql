@@ -3,10 +3,11 @@
 -- co-occurs with alert A when an episode of A started at most {within_ms}
 -- before it and still fired when it started, that is when B's start lies
 -- in [a_start, min(a_start + within + 1 ms, a_end)) for some episode of A.
--- Those intervals are merged per alert, and each episode of B starting in
--- the window is looked up among the merged intervals of the other alerts
--- (joined by the hour they touch): a burst of thousands of alerts costs
--- one row per (B episode, A) instead of one per pair of episodes. Only
+-- Those intervals are merged per alert, and the starts of B's episodes in
+-- the window are counted inside the merged intervals of the other alerts,
+-- hour by hour: a burst of thousands of alerts costs one row per (hour,
+-- B, A interval) instead of one per pair of episodes (or one per B
+-- episode and A, which at a big Alertmanager's scale was 5× slower). Only
 -- the (A, B) meeting {min_support} and {min_confidence} come back; the
 -- caller asks for their best partners (suggestions_inhibit_rules).
 WITH {{template "episode_ctes" .}},
@@ -47,14 +48,24 @@ totals AS (
     SELECT source, alertname AS b_name, count() AS b_episodes
     FROM b_eps
     GROUP BY source, alertname
+),
+-- The starts of each alert's B episodes per hour, to be counted inside
+-- each interval of another alert touching that hour (as many rows as
+-- pairs of alertnames per hour, not pairs of an episode and an alertname).
+b_hours AS (
+    SELECT source, alertname, hour, groupArray(starts_at) AS starts
+    FROM b_eps
+    GROUP BY source, alertname, hour
 )
 SELECT g.source AS source, g.a_name AS a_name, g.b_name AS b_name, g.support AS support, t.b_episodes AS b_episodes
 FROM (
-    SELECT b.source AS source, a.alertname AS a_name, b.alertname AS b_name, count() AS support
-    FROM b_eps AS b
+    SELECT b.source AS source, a.alertname AS a_name, b.alertname AS b_name,
+           sum(arrayCount(t -> t >= a.s AND t < a.e, b.starts)) AS support
+    FROM b_hours AS b
     INNER JOIN by_hour AS a ON a.source = b.source AND a.hour = b.hour
-    WHERE a.alertname != b.alertname AND b.starts_at >= a.s AND b.starts_at < a.e
+    WHERE a.alertname != b.alertname
     GROUP BY source, a_name, b_name
+    HAVING support > 0
 ) AS g
 INNER JOIN totals AS t ON t.source = g.source AND t.b_name = g.b_name
 WHERE g.support >= {min_support:UInt64} AND g.support / t.b_episodes >= {min_confidence:Float64}
