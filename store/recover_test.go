@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,20 +179,28 @@ func TestInsertMissingRejectsRowsItCannotRead(t *testing.T) {
 	}
 }
 
-// TestInsertMissingSummarizesTheEpisodesAgain builds the other state a
-// crash (or an insert that failed in a view) can leave: the raw rows stored
-// and their day summaries not. InsertMissing finds every row stored and
-// writes none, and sums up the batch's alerts' days again.
+// episodeFixture is one alert's rows and what its day summaries must hold.
 //
-// The batch: alert f1 fires at 10:00:00 and 10:00:05 (an HA peer's copy,
-// same receiver, group key and status) and resolves at 10:30 with endsAt
-// 10:29; its poller row at 10:10 routes it to "chat" as well. One episode
+// Alert f1 fires at 10:00:00 and 10:00:05 (an HA peer's copy, same
+// receiver, group key and status) and resolves at 10:30 with endsAt 10:29;
+// its poller row at 10:10 routes it to "chat" as well. One episode
 // (startsAt 09:58), one day: deliveries {(firing, 10:00:00), (firing,
 // 10:00:05), (resolved, 10:30)} = 3 distinct, end_n = 10:29, end_p NULL
 // (no resolved poll), receivers {chat, oncall}, first alertname "Disk".
-func TestInsertMissingSummarizesTheEpisodesAgain(t *testing.T) {
-	st := storetest.New(t)
-	ctx := context.Background()
+type episodeFixture struct {
+	rows map[string][]byte // by table
+}
+
+const (
+	episodeSummary = `SELECT uniqExact(source, fingerprint, starts_at, day) AS episodes, argMinMerge(first_alertname) AS alertname,
+		min(end_n) AS end_n, min(end_p) AS end_p,
+		length(groupUniqArrayArray(deliveries)) AS deliveries, arraySort(groupUniqArrayArray(receivers)) AS receivers
+		FROM {{db}}.episode_days`
+	wantEpisodeSummary = `{"episodes":1,"alertname":"Disk","end_n":"2026-11-02 10:29:00.000","end_p":null,"deliveries":3,"receivers":["chat","oncall"]}`
+)
+
+func newEpisodeFixture(t *testing.T) episodeFixture {
+	t.Helper()
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	at := func(h, m, s int) time.Time {
 		return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second)
@@ -211,37 +220,77 @@ func TestInsertMissingSummarizesTheEpisodesAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const summary = `SELECT uniqExact(source, fingerprint, starts_at, day) AS episodes, argMinMerge(first_alertname) AS alertname,
-		min(end_n) AS end_n, min(end_p) AS end_p,
-		length(groupUniqArrayArray(deliveries)) AS deliveries, arraySort(groupUniqArrayArray(receivers)) AS receivers
-		FROM {{db}}.episode_days`
-	const want = `{"episodes":1,"alertname":"Disk","end_n":"2026-11-02 10:29:00.000","end_p":null,"deliveries":3,"receivers":["chat","oncall"]}`
-	check := func(when string) {
-		t.Helper()
-		out, err := st.Query(ctx, summary, nil)
-		if err != nil {
+	return episodeFixture{rows: map[string][]byte{store.TableNotifications: notes, store.TableAlertStates: states}}
+}
+
+// insert writes the fixture's rows the ordinary way (the views run).
+func (f episodeFixture) insert(t *testing.T, st *store.Store) {
+	t.Helper()
+	for table, rows := range f.rows {
+		if err := st.Insert(context.Background(), table, rows, "fixture-"+table); err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.TrimSpace(string(out)); got != want {
-			t.Fatalf("%s: summaries\n%s\nwant\n%s", when, got, want)
-		}
 	}
-	if err := st.Insert(ctx, store.TableNotifications, notes, "n1"); err != nil {
+}
+
+// checkEpisodeSummary compares the merged day summaries with the
+// hand-derived ones.
+func checkEpisodeSummary(t *testing.T, st *store.Store, when string) {
+	t.Helper()
+	out, err := st.Query(context.Background(), episodeSummary, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Insert(ctx, store.TableAlertStates, states, "s1"); err != nil {
-		t.Fatal(err)
+	if got := strings.TrimSpace(string(out)); got != wantEpisodeSummary {
+		t.Fatalf("%s: summaries\n%s\nwant\n%s", when, got, wantEpisodeSummary)
 	}
-	check("written by the views")
+}
+
+// TestInsertMissingSummarizesTheEpisodesAgain builds the other state a
+// crash (or an insert that failed in a view) can leave: the raw rows stored
+// and their day summaries not. InsertMissing finds every row stored and
+// writes none, and sums up the batch's alerts' days again.
+func TestInsertMissingSummarizesTheEpisodesAgain(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	f := newEpisodeFixture(t)
+	f.insert(t, st)
+	checkEpisodeSummary(t, st, "written by the views")
 	if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}.episode_days"); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 { // twice: summing up again adds nothing wrong
-		for table, rows := range map[string][]byte{store.TableNotifications: notes, store.TableAlertStates: states} {
+		for table, rows := range f.rows {
 			if n, err := st.InsertMissing(ctx, table, rows); err != nil || n != 0 {
 				t.Fatalf("InsertMissing %s: %d rows, %v; want 0 (all stored)", table, n, err)
 			}
 		}
-		check(fmt.Sprintf("summed up again (%d)", i+1))
+		checkEpisodeSummary(t, st, fmt.Sprintf("summed up again (%d)", i+1))
 	}
+}
+
+// TestUpgradeSumsUpTheRowsStoredBefore: the migration that adds
+// episode_days sums up the rows a store already holds. Here the rows are
+// stored and the summaries emptied, and the migration's statements run
+// again (its tables and views exist, so only its backfill does anything).
+func TestUpgradeSumsUpTheRowsStoredBefore(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	newEpisodeFixture(t).insert(t, st)
+	if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}.episode_days"); err != nil {
+		t.Fatal(err)
+	}
+	stmts, versions, err := store.Options{Database: st.Database(), Retention: 400 * 24 * time.Hour}.MigrationStatements(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(versions, []int{5}) {
+		t.Fatalf("migrations after 4: %v, want [5] (this test reruns the one that adds episode_days)", versions)
+	}
+	for _, s := range stmts {
+		if err := st.Exec(ctx, s); err != nil {
+			t.Fatalf("%.80s: %v", s, err)
+		}
+	}
+	checkEpisodeSummary(t, st, "after the upgrade")
 }
