@@ -293,19 +293,34 @@ func TestTimelineShowsEvents(t *testing.T) {
 
 // testdata/scan_edge.ndjson: alert E starts 2026-11-02 09:00 and is
 // notified at 09:00:05 and 13:00:05 that day, at 09:00:05 on 11-03, and
-// resolved at 13:00:05 on 11-09 (endsAt 13:00). An episode's rows are read
-// from a week before the window: from 11-09 12:00 that is 11-02 12:00, a
-// time inside a day, so the first delivery is not read and the episode has
-// 3 notifications (13:00:05 read from the raw rows of the scan's first
-// partial day, the rest from the day summaries); from 11-09 00:00 the
-// scan starts at midnight and reads all 4. (The same answers come from the
-// raw rows alone: make test runs this suite both ways.)
+// resolved at 13:00:05 on 11-09 (endsAt 13:00). Alert F starts 11-02 13:00,
+// is notified at 13:00:05 and never again: still open. An episode's rows
+// are read from a week before the window: from 11-09 12:00 that is 11-02
+// 12:00, a time inside a day, so E's first delivery is not read and its
+// episode has 3 notifications (13:00:05 read from the raw rows of the
+// scan's first partial day, the rest from the day summaries), and F is
+// known only from that partial day (1 notification); from 11-09 00:00 the
+// scan starts at midnight and reads all 4 of E's. Both are listed (E
+// starts first). The same answers come when alert_labels has lost both
+// alerts (a crash between a batch's raw rows and the views' rows): their
+// labels are read from their raw rows. (The same answers come from the raw
+// rows alone: make test runs this suite both ways.)
 func TestEpisodesAreReadFromTheScanStart(t *testing.T) {
 	svc := startWith(t, "scan_edge.ndjson")
-	ep := func(n int) string {
+	answer := func(n int) string {
 		return `{"episodes":[{"fingerprint":"eeeeeeeeeeeeeeee","alertname":"E","labels":{"alertname":"E"},"source":"prod","starts_at":"2026-11-02T09:00:00Z","ends_at":"2026-11-09T13:00:00Z","notifications":` +
-			strconv.Itoa(n) + `,"silenced_seconds":0,"inhibited_seconds":0}],"first_fired":{"fingerprint":"eeeeeeeeeeeeeeee","alertname":"E","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`
+			strconv.Itoa(n) + `,"silenced_seconds":0,"inhibited_seconds":0},` +
+			`{"fingerprint":"f0f0f0f0f0f0f0f0","alertname":"F","labels":{"alertname":"F"},"source":"prod","starts_at":"2026-11-02T13:00:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],` +
+			`"first_fired":{"fingerprint":"eeeeeeeeeeeeeeee","alertname":"E","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`
 	}
-	checkJSON(t, svc, episode+"from=2026-11-09T12:00:00Z&to=2026-11-09T14:00:00Z", ep(3))
-	checkJSON(t, svc, episode+"from=2026-11-09T00:00:00Z&to=2026-11-09T14:00:00Z", ep(4))
+	check := func() {
+		t.Helper()
+		checkJSON(t, svc, episode+"from=2026-11-09T12:00:00Z&to=2026-11-09T14:00:00Z", answer(3))
+		checkJSON(t, svc, episode+"from=2026-11-09T00:00:00Z&to=2026-11-09T14:00:00Z", answer(4))
+	}
+	check()
+	if err := svc.Store.Exec(t.Context(), "TRUNCATE TABLE {{db}}.alert_labels"); err != nil {
+		t.Fatal(err)
+	}
+	check()
 }

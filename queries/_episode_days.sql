@@ -62,13 +62,17 @@ GROUP BY source, fingerprint, starts_at, day
 {{define "day_rows"}}
 WHERE 1
 {{- if eq .Rows "edge"}}
-  AND {{.TimeCol}} >= {scan_from:DateTime64(3, 'UTC')} AND {{.TimeCol}} < toDateTime64({{template "scan_day"}}, 3, 'UTC')
-  AND {{template "source"}}
+  AND {{template "edge_rows" .TimeCol}}
 {{- else if eq .Rows "batch"}}
   AND {{.TimeCol}} >= toStartOfDay({from:DateTime64(3, 'UTC')}) AND {{.TimeCol}} < toStartOfDay({to:DateTime64(3, 'UTC')}) + toIntervalDay(1)
   AND fingerprint IN {{template "listed" "keys"}}
 {{- end}}
 {{- end}}
+
+-- The rows of the scan's first partial day, of the requested sources,
+-- given the table's time column.
+{{define "edge_rows"}}{{.}} >= {scan_from:DateTime64(3, 'UTC')} AND {{.}} < toDateTime64({{template "scan_day"}}, 3, 'UTC')
+  AND {{template "source"}}{{end}}
 
 -- The first day whose midnight is not before {scan_from}: episode_days is
 -- read from that day on, the raw rows before it.

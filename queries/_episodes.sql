@@ -21,6 +21,28 @@
 -- between, or a crash in between whose retry the store deduplicates, finds
 -- an alert's rows but not its labels): such alerts take their labels from
 -- their raw rows, read only for them.
+{{- if .FromDays}}
+-- The alerts the episodes are built from (those with day summaries, and
+-- those in the raw rows of the scan's first partial day) that have no row
+-- in alert_labels: only their raw rows are read for labels (looking for
+-- them among every raw row of the scan was a third of a statement's time
+-- at a big Alertmanager's scale).
+labels_missing AS MATERIALIZED (
+    SELECT source, fingerprint
+    FROM (
+        SELECT source, fingerprint FROM {{db}}.episode_days
+        WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+        UNION ALL
+        SELECT source, fingerprint FROM {{db}}.notifications WHERE {{template "edge_rows" "received_at"}}
+        UNION ALL
+        SELECT source, fingerprint FROM {{db}}.alert_states WHERE {{template "edge_rows" "observed_at"}}
+        UNION ALL
+        SELECT source, fingerprint FROM {{db}}.events WHERE {{template "edge_rows" "at"}} AND fingerprint != ''
+    )
+    WHERE (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
+    GROUP BY source, fingerprint
+),
+{{- end}}
 labelled AS (
     SELECT source, fingerprint, latest AS labels
     FROM (
@@ -33,15 +55,15 @@ labelled AS (
         FROM (
             SELECT source, fingerprint, labels FROM {{db}}.notifications
             WHERE received_at >= {scan_from:DateTime64(3, 'UTC')} AND {{template "source"}}
-              AND (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
+              AND {{template "labels_missing" .}}
             UNION ALL
             SELECT source, fingerprint, labels FROM {{db}}.alert_states
             WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND {{template "source"}}
-              AND (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
+              AND {{template "labels_missing" .}}
             UNION ALL
             SELECT source, fingerprint, labels FROM {{db}}.events
             WHERE at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint != '' AND {{template "source"}}
-              AND (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
+              AND {{template "labels_missing" .}}
         )
         GROUP BY source, fingerprint
     )
@@ -150,5 +172,12 @@ eps AS (
 {{define "fold_deliveries"}}arrayFold((acc, x) -> if(x.1 != acc.1 OR x.2 - acc.2 >= {{.DedupMillis}}, (x.1, x.2, acc.3 + 1), acc),
                      arraySort({{if .FromDays}}groupUniqArrayArray(deliveries){{else}}groupArrayIf((dkey, toUnixTimestamp64Milli(at)), src = 'n'){{end}}),
                      (toUInt64(0), toInt64(0), toUInt64(0))).3{{end}}
+
+-- Which raw rows' alerts labelled reads labels from: those missing from
+-- alert_labels.
+{{define "labels_missing"}}
+{{- if .FromDays}}(source, fingerprint) IN (SELECT source, fingerprint FROM labels_missing)
+{{- else}}(source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels){{end}}
+{{- end}}
 
 {{define "unlabelled"}}{{if eq .Match "1"}}core{{else}}eps{{end}}{{end}}
