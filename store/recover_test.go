@@ -179,7 +179,8 @@ func TestInsertMissingRejectsRowsItCannotRead(t *testing.T) {
 	}
 }
 
-// episodeFixture is one alert's rows and what its day summaries must hold.
+// episodeRows are one alert's rows, by table; the summaries they make are
+// wantEpisodeSummary.
 //
 // Alert f1 fires at 10:00:00 and 10:00:05 (an HA peer's copy, same
 // receiver, group key and status) and resolves at 10:30 with endsAt 10:29;
@@ -187,10 +188,6 @@ func TestInsertMissingRejectsRowsItCannotRead(t *testing.T) {
 // (startsAt 09:58), one day: deliveries {(firing, 10:00:00), (firing,
 // 10:00:05), (resolved, 10:30)} = 3 distinct, end_n = 10:29, end_p NULL
 // (no resolved poll), receivers {chat, oncall}, first alertname "Disk".
-type episodeFixture struct {
-	rows map[string][]byte // by table
-}
-
 const (
 	episodeSummary = `SELECT uniqExact(source, fingerprint, starts_at, day) AS episodes, argMinMerge(first_alertname) AS alertname,
 		min(end_n) AS end_n, min(end_p) AS end_p,
@@ -199,7 +196,7 @@ const (
 	wantEpisodeSummary = `{"episodes":1,"alertname":"Disk","end_n":"2026-11-02 10:29:00.000","end_p":null,"deliveries":3,"receivers":["chat","oncall"]}`
 )
 
-func newEpisodeFixture(t *testing.T) episodeFixture {
+func episodeRows(t *testing.T) map[string][]byte {
 	t.Helper()
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	at := func(h, m, s int) time.Time {
@@ -220,13 +217,13 @@ func newEpisodeFixture(t *testing.T) episodeFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return episodeFixture{rows: map[string][]byte{store.TableNotifications: notes, store.TableAlertStates: states}}
+	return map[string][]byte{store.TableNotifications: notes, store.TableAlertStates: states}
 }
 
-// insert writes the fixture's rows the ordinary way (the views run).
-func (f episodeFixture) insert(t *testing.T, st *store.Store) {
+// insertAll writes rows, by table, the ordinary way (the views run).
+func insertAll(t *testing.T, st *store.Store, byTable map[string][]byte) {
 	t.Helper()
-	for table, rows := range f.rows {
+	for table, rows := range byTable {
 		if err := st.Insert(context.Background(), table, rows, "fixture-"+table); err != nil {
 			t.Fatal(err)
 		}
@@ -246,21 +243,27 @@ func checkEpisodeSummary(t *testing.T, st *store.Store, when string) {
 	}
 }
 
-// TestInsertMissingSummarizesTheEpisodesAgain builds the other state a
+// TestInsertMissingSummarizesTheEpisodesAgain: rows InsertMissing writes
+// are summed up by the views as they land. Then it builds the other state a
 // crash (or an insert that failed in a view) can leave: the raw rows stored
 // and their day summaries not. InsertMissing finds every row stored and
 // writes none, and sums up the batch's alerts' days again.
 func TestInsertMissingSummarizesTheEpisodesAgain(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	f := newEpisodeFixture(t)
-	f.insert(t, st)
-	checkEpisodeSummary(t, st, "written by the views")
+	rows := episodeRows(t)
+	want := map[string]int{store.TableNotifications: 3, store.TableAlertStates: 1}
+	for table, rows := range rows { // none stored yet: all written, the views with them
+		if n, err := st.InsertMissing(ctx, table, rows); err != nil || n != want[table] {
+			t.Fatalf("InsertMissing %s into an empty table: %d rows, %v; want %d", table, n, err, want[table])
+		}
+	}
+	checkEpisodeSummary(t, st, "written with the rows")
 	if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}.episode_days"); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 { // twice: summing up again adds nothing wrong
-		for table, rows := range f.rows {
+		for table, rows := range rows {
 			if n, err := st.InsertMissing(ctx, table, rows); err != nil || n != 0 {
 				t.Fatalf("InsertMissing %s: %d rows, %v; want 0 (all stored)", table, n, err)
 			}
@@ -276,7 +279,8 @@ func TestInsertMissingSummarizesTheEpisodesAgain(t *testing.T) {
 func TestUpgradeSumsUpTheRowsStoredBefore(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	newEpisodeFixture(t).insert(t, st)
+	insertAll(t, st, episodeRows(t))
+	checkEpisodeSummary(t, st, "written by the views")
 	if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}.episode_days"); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 )
@@ -259,6 +260,14 @@ var derivedTables = map[string]tableInfo{
 	// A day's summaries outlive the day's raw rows by a day (the
 	// retention drops raw rows one by one, summaries a day at once).
 	TableEpisodeDays: {timeCol: "day + 1", keyCol: "fingerprint"},
+}
+
+// allTables is tables and derivedTables in one map: what the DDL and the
+// retention know of every table.
+func allTables() map[string]tableInfo {
+	all := maps.Clone(tables)
+	maps.Copy(all, derivedTables)
+	return all
 }
 
 // TableEpisodeDays holds each episode summed up per day (see the schema's

@@ -225,10 +225,7 @@ func (o Options) Render(text string) (string, error) {
 	if o.Cluster != "" {
 		onCluster = "ON CLUSTER " + o.Cluster
 	}
-	sqlSet, err := queries.NewSet(o.Database)
-	if err != nil {
-		return "", fmt.Errorf("store: %w", err)
-	}
+	var sqlSet *queries.Set // parsed for the first migration that asks
 	funcs := template.FuncMap{
 		"local":     local,
 		"onCluster": func() string { return onCluster },
@@ -247,16 +244,20 @@ func (o Options) Render(text string) (string, error) {
 		// The SELECT summing up a table's rows per episode and day, from
 		// the queries package (the reads merge what it writes).
 		"summaries": func(table string) (string, error) {
+			if sqlSet == nil {
+				set, err := queries.NewSet(o.Database)
+				if err != nil {
+					return "", err
+				}
+				sqlSet = set
+			}
 			return sqlSet.DaySummaries(queries.DaySummaries{Table: table, From: local(table)})
 		},
 		"ttl": func(col string) string {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))
 		},
 		"distributed": func(table string) (string, error) {
-			dt, ok := tables[table]
-			if !ok {
-				dt, ok = derivedTables[table]
-			}
+			dt, ok := allTables()[table]
 			if !ok {
 				return "", fmt.Errorf("no sharding key for table %s", table)
 			}
@@ -340,13 +341,7 @@ func (o Options) ttlStatements() []string {
 	if o.Cluster != "" {
 		onCluster = "ON CLUSTER " + o.Cluster
 	}
-	all := map[string]tableInfo{}
-	for t, ti := range tables {
-		all[t] = ti
-	}
-	for t, ti := range derivedTables {
-		all[t] = ti
-	}
+	all := allTables()
 	names := make([]string, 0, len(all))
 	for t := range all {
 		names = append(names, t)

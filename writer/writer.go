@@ -8,8 +8,7 @@
 // range is re-read and each table gets the rows it does not hold yet,
 // compared by content: the engine can keep a token whose rows a kill
 // discarded, so tokens alone would lose that batch. A batch whose insert
-// failed is retried the same way (a failed insert may have stored its rows
-// without what the engine's views derive from them). The cursor moves only
+// failed is retried the same way, for the same reason. The cursor moves only
 // after every table of the batch is in.
 package writer
 
@@ -377,10 +376,11 @@ func (w *Writer) insert(ctx context.Context, put put, table string, rows []byte,
 		w.m.retried.Inc()
 		w.log.LogAttrs(ctx, slog.LevelWarn, "writer: store insert failed, will retry",
 			slog.String("table", table), slog.Duration("backoff", backoff), slog.String("error", err.Error()))
-		// A failed try may have stored part of what it was given: the
-		// raw rows without what the engine's views derive from them (an
-		// insert that failed in a view), or the token without the rows.
-		// The retries compare by content instead.
+		// A failed try may have left the engine holding the batch's token
+		// without its rows (a server that died between the two), and a
+		// retry with the token would be dropped: the retries compare by
+		// content instead (which also sums up again rows stored without
+		// their episode summaries).
 		put = w.putMissing
 		select {
 		case <-ctx.Done():

@@ -600,3 +600,47 @@ func TestInFlightBatchWhoseRowsWereLost(t *testing.T) {
 		t.Fatal("rows stored that the batch did not hold")
 	}
 }
+
+// TestFailedTryIsRetriedByContent: the first try reaches the engine, which
+// keeps its token and loses its rows (losingStore: a server that dies
+// between the two while alertlens keeps running), and fails. The same
+// writer's retry must store all 50 rows: with the batch's token the engine
+// drops them as duplicates, every time.
+func TestFailedTryIsRetriedByContent(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	qdir := t.TempDir()
+	reg := prometheus.NewRegistry()
+	q, err := queue.Open(queue.Options{Dir: qdir, MaxBytes: 64 << 20, SegmentBytes: 1 << 20, Fsync: queue.FsyncAlways}, nil, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = q.Close() }()
+	const n = 50
+	for i := range n {
+		if err := q.Append(ctx, queue.Section{Table: store.TablePolls, Rows: pollRow("p", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lossy := losingStore{Store: st, lost: make(chan struct{}, 1)}
+	w, err := writer.New(q, lossy, writer.Options{BatchRows: 1000, FlushInterval: 10 * time.Millisecond, DeadLetter: filepath.Join(qdir, "dead.ndjson"),
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 10 * time.Millisecond}, nil, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(runCtx, runCtx) }()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	<-lossy.lost
+	waitFor(t, "the batch after the failed try", func() bool { return storetest.Count(t, st, store.TablePolls, "") >= n })
+	<-w.Drained()
+	if got := storetest.Count(t, st, store.TablePolls, ""); got != n {
+		t.Fatalf("%d rows stored, want the batch's %d", got, n)
+	}
+}

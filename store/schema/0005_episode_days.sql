@@ -6,7 +6,8 @@
 -- part: a crash in between, or an insert that failed in the view, is
 -- repaired by the store's recovery, which sums up the days of the alerts
 -- of that batch again. Kept one day longer than the raw rows, so a day is
--- not dropped while some of its rows are still there.
+-- not dropped while some of its rows are still there. ZSTD throughout: a
+-- third smaller than the default LZ4 here, and as fast to read.
 CREATE TABLE IF NOT EXISTS {{local "episode_days"}} {{onCluster}}
 (
     source          LowCardinality(String),
@@ -17,7 +18,6 @@ CREATE TABLE IF NOT EXISTS {{local "episode_days"}} {{onCluster}}
     end_n           SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) CODEC(ZSTD(3)),
     end_p           SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) CODEC(ZSTD(3)),
     end_e           SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) CODEC(ZSTD(3)),
-    -- (ZSTD: a third smaller than the default LZ4 here, and as fast to read)
     deliveries      SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(UInt64, Int64))) CODEC(ZSTD(3)),
     receivers       SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(3)),
     generator_url   AggregateFunction(argMax, String, DateTime64(3, 'UTC')) CODEC(ZSTD(3))
