@@ -292,6 +292,15 @@ func KnownTable(table string) bool {
 
 // EncodeRows appends rows as JSONEachRow (one JSON object a line) to buf.
 func EncodeRows[T any](buf []byte, rows []T) ([]byte, error) {
+	if len(rows) > 0 {
+		if _, ok := any(&rows[0]).(rowAppender); ok {
+			for i := range rows {
+				buf = any(&rows[i]).(rowAppender).appendJSON(buf)
+				buf = append(buf, '\n')
+			}
+			return buf, nil
+		}
+	}
 	w := bytes.NewBuffer(buf)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

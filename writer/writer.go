@@ -126,7 +126,16 @@ type Writer struct {
 
 	drained     chan struct{}
 	drainedOnce sync.Once
+
+	// bufs holds each table's batch between batches: growing a fresh
+	// multi-megabyte slice for every batch cost the intake about a tenth
+	// of its CPU (copies, zeroing and page faults). Only Run's goroutine
+	// touches it.
+	bufs map[string][]byte
 }
+
+// maxKeptBuf bounds what bufs keeps of a batch's rows between batches.
+const maxKeptBuf = 64 << 20
 
 // Healthy returns an error while the store has refused every insert for at
 // least d (a full disk, a lost server): the service is then not ready,
@@ -157,7 +166,7 @@ func New(q *queue.Queue, st Inserter, opts Options, log *slog.Logger, reg promet
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Writer{q: q, st: st, opts: opts, log: log, m: newMetrics(reg, q), drained: make(chan struct{})}, nil
+	return &Writer{q: q, st: st, opts: opts, log: log, m: newMetrics(reg, q), drained: make(chan struct{}), bufs: map[string][]byte{}}, nil
 }
 
 // Run drains the queue until ctx is done; then it keeps draining what is
@@ -296,10 +305,21 @@ func (w *Writer) writeBatch(ctx context.Context, recs []queue.Record, r queue.Ra
 			case err != nil:
 				return fmt.Errorf("writer: %w", err)
 			default:
-				tables[s.Table] = append(tables[s.Table], rows...)
+				b, ok := tables[s.Table]
+				if !ok {
+					b = w.bufs[s.Table][:0]
+				}
+				tables[s.Table] = append(b, rows...)
 			}
 		}
 	}
+	defer func() {
+		for t, b := range tables {
+			if cap(b) <= maxKeptBuf {
+				w.bufs[t] = b
+			}
+		}
+	}()
 	names := make([]string, 0, len(tables))
 	for t := range tables {
 		names = append(names, t)
