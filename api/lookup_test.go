@@ -319,6 +319,23 @@ func TestEpisodesAreReadFromTheScanStart(t *testing.T) {
 		checkJSON(t, svc, episode+"from=2026-11-09T00:00:00Z&to=2026-11-09T14:00:00Z", answer(4))
 	}
 	check()
+	// Every day summary twice, as a crash recovery that sums a batch up
+	// again leaves them until the engine merges the parts (merges held
+	// off here so the copies stay): each delivery is then read twice, and
+	// counts once.
+	summaries := svc.Count(t, store.TableEpisodeDays, "fingerprint = 'eeeeeeeeeeeeeeee'")
+	for _, sql := range []string{
+		"SYSTEM STOP MERGES {{db}}.episode_days",
+		"INSERT INTO {{db}}.episode_days SELECT * FROM {{db}}.episode_days",
+	} {
+		if err := svc.Store.Exec(t.Context(), sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := svc.Count(t, store.TableEpisodeDays, "fingerprint = 'eeeeeeeeeeeeeeee'"); got != 2*summaries || summaries == 0 {
+		t.Fatalf("E's day summaries: %d after copying %d, want twice as many", got, summaries)
+	}
+	check()
 	if err := svc.Store.Exec(t.Context(), "TRUNCATE TABLE {{db}}.alert_labels"); err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,10 @@
 -- minimum, a first or last value, a set): the same rows summed up twice
 -- merge into the same episode, which is what lets a crash recovery sum up
 -- again rows whose summaries may be lost. The HA-dedup fold reads each
--- episode's deliveries as a set, which gives the raw rows' count whenever
--- the dedup window is positive (a delivery repeated in the same
--- millisecond never counts twice then); with no window the episodes come
--- from the raw rows.
+-- episode's deliveries from these sets, which gives the raw rows' count
+-- whenever the dedup window is positive (a delivery repeated in the same
+-- millisecond, or read from two summaries, never counts twice then); with
+-- no window the episodes come from the raw rows.
 --
 -- "day_summaries" takes a DaySummaries: which table (.Table: notifications,
 -- alert_states or events), read from where (.From: a qualified table
