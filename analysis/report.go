@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 	"github.com/alertlens/alertlens/store"
 )
 
@@ -229,6 +231,13 @@ func (a *Analyzer) ifSuggested(ctx context.Context, com Common, flapping []model
 	if err := a.bindHours(params, com.From, com.To); err != nil {
 		return out, err
 	}
+	tuned := make([]string, 0, len(tunings))
+	for k := range tunings {
+		tuned = append(tuned, k)
+	}
+	slices.Sort(tuned)
+	params["tuned"] = queries.StringArray(tuned)
+	data.SumUntuned = true
 	eps, err := run[whatIfEpisode](ctx, a, "whatif", data, params)
 	if err != nil {
 		return out, err

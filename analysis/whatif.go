@@ -25,6 +25,9 @@ type whatIfEpisode struct {
 	Resolved      int          `json:"resolved"`
 	ResolvedOOH   int          `json:"resolved_ooh"`
 	ResolvedSleep int          `json:"resolved_sleep"`
+	// Episodes is 1, or how many untuned episodes the row sums up (the
+	// statement's SumUntuned).
+	Episodes int `json:"episodes"`
 }
 
 func (e whatIfEpisode) add(c *models.WhatIfCounts, firing, resolved bool) {
@@ -64,7 +67,8 @@ func (a *Analyzer) WhatIf(ctx context.Context, in WhatIfInput) (models.WhatIf, e
 }
 
 // replay applies to each alert's episodes (in order per alert) the for:
-// and keep_firing_for: that tuning gives it (zero: unchanged).
+// and keep_firing_for: that tuning gives it (zero: unchanged). A row that
+// sums up several episodes must be of alerts tuning leaves unchanged.
 func replay(eps []whatIfEpisode, tuning func(source, fingerprint string) (forD, keepFiringFor time.Duration)) models.WhatIf {
 	var out models.WhatIf
 	type tuned struct {
@@ -73,7 +77,7 @@ func replay(eps []whatIfEpisode, tuning func(source, fingerprint string) (forD, 
 	}
 	var kept []tuned // after for:, in order per alert
 	for _, e := range eps {
-		out.Before.Episodes++
+		out.Before.Episodes += e.Episodes
 		e.add(&out.Before, true, true)
 		forD, kff := tuning(e.Source, e.Fingerprint)
 		if forD > 0 && e.EndsAt != nil && e.EndsAt.Sub(e.StartsAt.Time) < forD {
@@ -93,7 +97,7 @@ func replay(eps []whatIfEpisode, tuning func(source, fingerprint string) (forD, 
 			kept[j].EndsAt != nil && kept[j+1].StartsAt.Add(kept[i].forD).Sub(kept[j].EndsAt.Time) < kept[i].kff {
 			j++
 		}
-		out.After.Episodes++
+		out.After.Episodes += kept[i].Episodes
 		out.Merged += j - i
 		kept[i].add(&out.After, true, i == j)
 		if j > i {

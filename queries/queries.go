@@ -32,6 +32,10 @@ type Data struct {
 	// Longest, when above 0, narrows the episodes statement to the episodes
 	// that ran longest in the window, that many.
 	Longest int
+	// SumUntuned, in the what-if statement, sums the episodes of alerts
+	// not listed in {tuned} into one row (a replay leaves them as they
+	// are, so their sums are all it needs).
+	SumUntuned bool
 	// FromDays builds episodes from the day summaries kept at ingest
 	// (episode_days) instead of every raw row; the two give the same
 	// episodes when DedupMillis is positive (see _episode_days.sql).

@@ -1,7 +1,11 @@
 -- The episodes that start in [from, to), in order per alert, with their
 -- length (NULL while open) and their notifications (HA duplicates once),
 -- firing and resolved, and how many of each were out of working hours or
--- in sleep hours. The what-if replay works on these.
+-- in sleep hours. The what-if replay works on these. With .SumUntuned the
+-- episodes of the alerts not in {tuned} ("source/fingerprint") come as one
+-- row of sums, first (empty source and fingerprint, "episodes" how many):
+-- the weekly review tunes only its flapping alerts, and listing every
+-- other episode was most of what it read.
 WITH {{template "episode_ctes" .}},
 ep AS MATERIALIZED (
     SELECT source, fingerprint, starts_at, ends_at
@@ -26,9 +30,33 @@ counted AS (
     FROM notes
     GROUP BY source, fingerprint, starts_at
 )
-SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.ends_at AS ends_at,
+{{- if .SumUntuned}},
+listed AS MATERIALIZED (
+    SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.ends_at AS ends_at,
+           concat(e.source, '/', e.fingerprint) IN {{template "listed" "tuned"}} AS tuned,
+           coalesce(c.firing, 0) AS firing, coalesce(c.firing_ooh, 0) AS firing_ooh, coalesce(c.firing_sleep, 0) AS firing_sleep,
+           coalesce(c.resolved, 0) AS resolved, coalesce(c.resolved_ooh, 0) AS resolved_ooh, coalesce(c.resolved_sleep, 0) AS resolved_sleep
+    FROM ep AS e
+    LEFT JOIN counted AS c ON e.source = c.source AND e.fingerprint = c.fingerprint AND e.starts_at = c.starts_at
+)
+SELECT * FROM (
+    SELECT '' AS source, '' AS fingerprint, min(starts_at) AS starts_at, max(ends_at) AS ends_at, count() AS episodes,
+           sum(firing) AS firing, sum(firing_ooh) AS firing_ooh, sum(firing_sleep) AS firing_sleep,
+           sum(resolved) AS resolved, sum(resolved_ooh) AS resolved_ooh, sum(resolved_sleep) AS resolved_sleep
+    FROM listed
+    WHERE NOT tuned
+    HAVING count() > 0
+    UNION ALL
+    SELECT source, fingerprint, starts_at, ends_at, 1 AS episodes,
+           firing, firing_ooh, firing_sleep, resolved, resolved_ooh, resolved_sleep
+    FROM listed
+    WHERE tuned
+)
+{{- else}}
+SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.ends_at AS ends_at, 1 AS episodes,
        coalesce(c.firing, 0) AS firing, coalesce(c.firing_ooh, 0) AS firing_ooh, coalesce(c.firing_sleep, 0) AS firing_sleep,
        coalesce(c.resolved, 0) AS resolved, coalesce(c.resolved_ooh, 0) AS resolved_ooh, coalesce(c.resolved_sleep, 0) AS resolved_sleep
 FROM ep AS e
 LEFT JOIN counted AS c ON e.source = c.source AND e.fingerprint = c.fingerprint AND e.starts_at = c.starts_at
+{{- end}}
 ORDER BY source, fingerprint, starts_at
