@@ -54,3 +54,24 @@ func TestNoise(t *testing.T) {
 		"total_keys":1,"truncated":false,"unrouted":[],"long_running":[{"fingerprint":"cccccccccccccccc","alertname":"Cpu","labels":{"alertname":"Cpu"},"source":"prod","starts_at":"2026-11-02T12:00:00Z","ends_at":null,"firing_seconds":43200}],
 		"short_seconds":300,"long_running_seconds":21600}`)
 }
+
+// With "team" a receiver that notifies nobody, Disk's episodes reached only
+// it and are listed as unrouted, each with its notifications (the fold
+// over the few listed episodes): 08:00 fired at 08:00:05 and resolved at
+// 08:03:05 -> 2; 10:00 fired at 10:00:05, again at 10:00:30 (an HA
+// duplicate, 25 s later, within the 60 s window: not counted) and
+// resolved at 11:00:05 -> 2.
+func TestNoiseUnroutedCountsTheirNotifications(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.NullReceivers = []string{"null", "team"}
+	svc := startWithConfig(t, "noise.ndjson", cfg)
+	disk := func(starts, ends string) string {
+		return `{"fingerprint":"dddddddddddddddd","alertname":"Disk","labels":{"alertname":"Disk","team":"db"},"source":"prod","starts_at":"` + starts +
+			`","ends_at":"` + ends + `","notifications":2,"silenced_seconds":0,"inhibited_seconds":0,"receivers":["team"]}`
+	}
+	checkJSON(t, svc, "/api/v1/noise?match=%7Balertname%3D%22Disk%22%7D&"+noiseWin, `{"by":"alertname","rows":[
+		{"key":"Disk","notifications":4,"episodes":2,"firing_seconds":3780,"self_resolving":1,"out_of_hours":2}],
+		"total_keys":1,"truncated":false,
+		"unrouted":[`+disk("2026-11-02T08:00:00Z", "2026-11-02T08:03:00Z")+`,`+disk("2026-11-02T10:00:00Z", "2026-11-02T11:00:00Z")+`],
+		"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+}

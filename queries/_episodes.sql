@@ -181,6 +181,32 @@ eps AS (
                      arraySort({{if .FromDays}}groupArrayArray(deliveries){{else}}groupArrayIf((dkey, toUnixTimestamp64Milli(at)), src = 'n'){{end}}),
                      (toUInt64(0), toInt64(0), toUInt64(0))).3{{end}}
 
+-- The notifications (HA duplicates once) of only the episodes a CTE lists
+-- (source, fingerprint, starts_at), given an Only (the "only" function:
+-- data and the CTE's name): for a statement that lists a few episodes out
+-- of many, so that the fold runs for those few (it is most of the time
+-- building every episode takes). Episodes with no delivery have no row.
+{{define "notifications_of"}}(
+    SELECT source, fingerprint, starts_at, {{template "fold_deliveries" .Data}} AS notifications
+    FROM (
+{{- if .FromDays}}
+        SELECT source, fingerprint, starts_at, deliveries
+        FROM {{db}}.episode_days
+        WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+          AND (source, fingerprint) IN (SELECT source, fingerprint FROM {{.CTE}})
+        UNION ALL
+        SELECT source, fingerprint, starts_at, deliveries
+        FROM ({{template "day_summaries" (edge "notifications")}})
+{{- else}}
+        SELECT source, fingerprint, starts_at, at, src, dkey
+        FROM obs
+        WHERE (source, fingerprint) IN (SELECT source, fingerprint FROM {{.CTE}})
+{{- end}}
+    )
+    WHERE (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM {{.CTE}})
+    GROUP BY source, fingerprint, starts_at
+){{end}}
+
 -- Which raw rows' alerts labelled reads labels from: those missing from
 -- alert_labels.
 {{define "labels_missing"}}

@@ -1,15 +1,18 @@
 -- Episodes overlapping [from, to) with their notifications and the time
--- they spent silenced and inhibited (definition in episodes_cte.sql).
+-- they spent silenced and inhibited (definition in _episodes.sql).
 WITH {{template "episode_ctes" .}},
 {{- if .Longest}}
 -- Only the episodes that ran longest in the window (cut at {to}), in the
 -- order the answer lists them.
+-- Their notifications are counted after they are picked.
 picked AS MATERIALIZED (
-    SELECT * FROM eps
+    SELECT source, fingerprint, alertname, labels, starts_at, ends_at, generator_url
+    FROM eps
     ORDER BY dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})) DESC,
              starts_at, source, fingerprint
     LIMIT {{.Longest}}
 ),
+counts AS {{template "notifications_of" (only . "picked")}},
 {{- else}}
 picked AS MATERIALIZED (SELECT * FROM eps),
 {{- end}}
@@ -35,10 +38,14 @@ muted AS (
     GROUP BY s.source, s.fingerprint, s.starts_at
 )
 SELECT e.source AS source, e.fingerprint AS fingerprint, e.alertname AS alertname, e.labels AS labels,
-       e.starts_at AS starts_at, e.ends_at AS ends_at, e.notifications AS notifications,
+       e.starts_at AS starts_at, e.ends_at AS ends_at,
+       {{if .Longest}}coalesce(c.notifications, 0){{else}}e.notifications{{end}} AS notifications,
        coalesce(m.silenced_ms, 0) / 1000 AS silenced_seconds,
        coalesce(m.inhibited_ms, 0) / 1000 AS inhibited_seconds,
        e.generator_url AS generator_url
 FROM picked AS e
 LEFT JOIN muted AS m ON e.source = m.source AND e.fingerprint = m.fingerprint AND e.starts_at = m.starts_at
+{{- if .Longest}}
+LEFT JOIN counts AS c ON e.source = c.source AND e.fingerprint = c.fingerprint AND e.starts_at = c.starts_at
+{{- end}}
 ORDER BY starts_at, source, fingerprint

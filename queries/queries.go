@@ -73,6 +73,14 @@ func (d DaySummaries) validate() error {
 	return nil
 }
 
+// Only is the argument of the "notifications_of" fragment: the statement's
+// data and the CTE listing the episodes (source, fingerprint, starts_at)
+// whose notifications it counts.
+type Only struct {
+	Data
+	CTE string
+}
+
 // dayRows is the argument of the "day_rows" fragment.
 type dayRows struct {
 	DaySummaries
@@ -143,6 +151,12 @@ func NewSet(db string) (*Set, error) {
 			return d, d.validate()
 		},
 		"dayRows": func(d DaySummaries, timeCol string) dayRows { return dayRows{d, timeCol} },
+		"only": func(d Data, cte string) (Only, error) {
+			if !ValidIdentifier(cte) {
+				return Only{}, fmt.Errorf("only: %q is not a CTE name", cte)
+			}
+			return Only{Data: d, CTE: cte}, nil
+		},
 	})
 	names, err := fs.Glob(files, "*.sql")
 	if err != nil {
