@@ -16,17 +16,17 @@ import (
 	"github.com/alertlens/alertlens/queries"
 )
 
-// signal is a start or an end of one episode of an alert.
-type signal struct {
-	Fingerprint string      `json:"fingerprint"`
-	StartsAt    models.Time `json:"starts_at"`
-	What        string      `json:"what"` // start or end
-	At          models.Time `json:"at"`
+// history is what the store knows of one alert's episodes: their starts
+// (ms, ascending) and each one's earliest known end (nil: none).
+type history struct {
+	Fingerprint string   `json:"fingerprint"`
+	Starts      []int64  `json:"starts"`
+	Ends        []*int64 `json:"ends"`
 }
 
-// signals are the episode starts and ends of inhibitors, per source and
-// fingerprint, sorted by startsAt.
-type signals map[string]map[string][]signal
+// signals are the episode histories of inhibitors, per source and
+// fingerprint.
+type signals map[string]map[string]history
 
 // inhibitorSignals reads the episode history of the inhibitors wanted, per
 // source.
@@ -37,44 +37,43 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 			continue
 		}
 		list := slices.Compact(slices.Sorted(slices.Values(fps)))
-		sigs, err := run[signal](ctx, a, "inhibitor_signals", noData, map[string]string{
+		hs, err := run[history](ctx, a, "inhibitor_signals", noData, map[string]string{
 			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "to": to.Add(causeWindow).UTC().Format(chTime),
 		})
 		if err != nil {
 			return nil, err
 		}
-		out[src] = map[string][]signal{}
-		for _, s := range sigs {
-			out[src][s.Fingerprint] = append(out[src][s.Fingerprint], s)
+		out[src] = map[string]history{}
+		for _, h := range hs {
+			if len(h.Ends) != len(h.Starts) {
+				return nil, fmt.Errorf("inhibitor %s: %d starts and %d ends", h.Fingerprint, len(h.Starts), len(h.Ends))
+			}
+			out[src][h.Fingerprint] = h
 		}
 	}
 	return out, nil
 }
 
-// episodeAt returns the startsAt of the latest episode of fp that had
-// started by t (ok false when none had) and whether it had ended at or
-// before t. An episode that a later one replaced ended at the later one's
-// start, so only the latest start matters.
-func (s signals) episodeAt(source, fp string, t time.Time) (start time.Time, ended, ok bool) {
-	for _, sg := range s[source][fp] {
-		if sg.StartsAt.After(t) {
-			continue
-		}
-		if !ok || sg.StartsAt.After(start) {
-			start, ended, ok = sg.StartsAt.Time, false, true
-		}
-		if sg.StartsAt.Equal(start) && sg.What == "end" && !sg.At.After(t) {
-			ended = true
-		}
+// episodeAt returns the index of the latest episode of fp that had started
+// by t (ok false when none had) and whether it had ended at or before t.
+// An episode that a later one replaced ended at the later one's start, so
+// only the latest start matters.
+func (s signals) episodeAt(source, fp string, t time.Time) (i int, ended, ok bool) {
+	h := s[source][fp]
+	ms := t.UnixMilli()
+	// The first start after t; the one before it is the latest by t.
+	i = sort.Search(len(h.Starts), func(k int) bool { return h.Starts[k] > ms }) - 1
+	if i < 0 {
+		return 0, false, false
 	}
-	return start, ended, ok
+	return i, h.Ends[i] != nil && *h.Ends[i] <= ms, true
 }
 
 // firingAt reports whether the inhibitor fp had an episode that started by
 // t and had not ended at or before t. An inhibitor the history knows
 // nothing of counts as firing: the poller saw it named, and no end is known.
 func (s signals) firingAt(source, fp string, t time.Time) bool {
-	if len(s[source][fp]) == 0 {
+	if len(s[source][fp].Starts) == 0 {
 		return true
 	}
 	_, ended, ok := s.episodeAt(source, fp, t)
@@ -86,15 +85,15 @@ func (s signals) firingAt(source, fp string, t time.Time) bool {
 // Alertmanager's inhibition briefly had no source.
 func (s signals) refired(source string, fps []string, t time.Time) (cause, detail string) {
 	for _, fp := range fps {
-		start, _, ok := s.episodeAt(source, fp, t)
-		if !ok || t.Sub(start) > causeWindow {
+		i, _, ok := s.episodeAt(source, fp, t)
+		if !ok || i == 0 {
 			continue
 		}
-		for _, sg := range s[source][fp] {
-			if sg.StartsAt.Before(start) {
-				return "inhibitor_refired", fmt.Sprintf("inhibitor %s fired again at %s (%s before)", fp, start.UTC().Format(time.RFC3339), t.Sub(start).Round(time.Second))
-			}
+		start := time.UnixMilli(s[source][fp].Starts[i]).UTC()
+		if t.Sub(start) > causeWindow {
+			continue
 		}
+		return "inhibitor_refired", fmt.Sprintf("inhibitor %s fired again at %s (%s before)", fp, start.Format(time.RFC3339), t.Sub(start).Round(time.Second))
 	}
 	return "", ""
 }

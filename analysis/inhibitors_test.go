@@ -1,0 +1,55 @@
+package analysis
+
+import (
+	"testing"
+	"time"
+)
+
+// One inhibitor with three episodes: from 1 s to 2 s, from 5 s with no end
+// known (a later start ends it), from 9 s to 9.5 s (times in ms since the
+// epoch).
+func TestInhibitorHistory(t *testing.T) {
+	end := func(ms int64) *int64 { return &ms }
+	s := signals{"prod": {"aaaa": {Fingerprint: "aaaa", Starts: []int64{1000, 5000, 9000}, Ends: []*int64{end(2000), nil, end(9500)}}}}
+	at := func(ms int64) time.Time { return time.UnixMilli(ms) }
+	for _, c := range []struct {
+		ms     int64
+		fp     string
+		firing bool
+	}{
+		{999, "aaaa", false},  // before its first start
+		{1000, "aaaa", true},  // at a start: started
+		{1999, "aaaa", true},  // before its end
+		{2000, "aaaa", false}, // at its end: ended
+		{4999, "aaaa", false}, // between episodes
+		{5000, "aaaa", true},  // no end known
+		{8999, "aaaa", true},  // still no end
+		{9000, "aaaa", true},  // the next episode
+		{9500, "aaaa", false}, // ended
+		{1500, "bbbb", true},  // nothing known of it: firing, as the poller named it
+	} {
+		if got := s.firingAt("prod", c.fp, at(c.ms)); got != c.firing {
+			t.Errorf("firingAt(%s, %d ms) = %v, want %v", c.fp, c.ms, got, c.firing)
+		}
+	}
+	// Refired: the episode at t began within five minutes before t, after
+	// an earlier one. The latest start by t decides: at 8 s that is 5 s
+	// (3 s before); at 9 s + 5 min it is 9 s, exactly five minutes before,
+	// which still counts; 1 ms later it does not; the first episode has
+	// none before it.
+	for _, c := range []struct {
+		ms     int64
+		detail string
+	}{
+		{1500, ""},
+		{5000, "inhibitor aaaa fired again at 1970-01-01T00:00:05Z (0s before)"},
+		{8000, "inhibitor aaaa fired again at 1970-01-01T00:00:05Z (3s before)"},
+		{9000 + 300_000, "inhibitor aaaa fired again at 1970-01-01T00:00:09Z (5m0s before)"},
+		{9000 + 300_001, ""},
+	} {
+		cause, detail := s.refired("prod", []string{"bbbb", "aaaa"}, at(c.ms))
+		if detail != c.detail || (cause == "inhibitor_refired") != (c.detail != "") {
+			t.Errorf("refired at %d ms = %q, %q; want %q", c.ms, cause, detail, c.detail)
+		}
+	}
+}
