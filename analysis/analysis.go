@@ -80,15 +80,10 @@ func (a *Analyzer) Options() Options { return a.opts }
 // run executes the named statement with the given template data and the
 // API's limits, and decodes each row into a new T.
 func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data, params map[string]string) ([]T, error) {
-	secs := max(1, int(a.opts.QueryTimeout.Seconds()))
-	mem := a.opts.MaxQueryMemory
-	if mem <= 0 {
-		mem = 2 << 30
+	if data.Kept != "" && !sameCore(data.KeptFor, params) {
+		data.Kept = ""
 	}
-	data.Settings = queries.Settings(secs, mem)
-	data.DedupMillis = a.opts.DedupWindow.Milliseconds()
-	data.FromDays = data.DedupMillis > 0 && !a.opts.EpisodesFromRaw
-	sql, err := a.sql.Render(name, data)
+	sql, err := a.statement(name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +108,23 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// statement renders the named statement with the limits and the settings
+// the definitions depend on.
+func (a *Analyzer) statement(name string, data queries.Data) (string, error) {
+	secs := max(1, int(a.opts.QueryTimeout.Seconds()))
+	mem := a.opts.MaxQueryMemory
+	if mem <= 0 {
+		mem = 2 << 30
+	}
+	data.Settings = queries.Settings(secs, mem)
+	data.DedupMillis = a.opts.DedupWindow.Milliseconds()
+	data.FromDays = data.DedupMillis > 0 && !a.opts.EpisodesFromRaw
+	if !data.FromDays {
+		data.Kept = ""
+	}
+	return a.sql.Render(name, data)
 }
 
 // noData is the template data of statements with no label filter.

@@ -59,6 +59,10 @@ type Common struct {
 	Sources   []string // any of them; none: every source
 	Receivers []string // any of them; none: every receiver
 	Match     labels.Matchers
+
+	// kept is this window's episodes as keepEpisodes kept them (nil: each
+	// statement builds them).
+	kept *keptCore
 }
 
 // scanBack is how far before the window rows are read to find episodes
@@ -139,7 +143,11 @@ func (c Common) Params() (map[string]string, queries.Data) {
 		"scan_from": c.From.Add(-scanBack).UTC().Format(chTime),
 		"sources":   queries.StringArray(c.Sources), "receivers": queries.StringArray(c.Receivers),
 	}
-	return p, queries.Data{Match: queries.LabelFilter(c.Match, "labels", "m", p)}
+	d := queries.Data{Match: queries.LabelFilter(c.Match, "labels", "m", p)}
+	if c.kept != nil {
+		d.Kept, d.KeptFor = c.kept.table, c.kept.params
+	}
+	return p, d
 }
 
 var fingerprintRE = regexp.MustCompile(`^[0-9a-f]{16}$`)

@@ -117,6 +117,8 @@ func (a *Analyzer) longestRunning(ctx context.Context, com Common, n int) ([]mod
 func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *time.Location) (*models.WeeklyReport, error) {
 	r := &models.WeeklyReport{Week: week, Timezone: loc.String(), From: models.Time{Time: com.From}, To: models.Time{Time: com.To}, Receiver: strings.Join(com.Receivers, ", "),
 		TopNoisy: []models.NoiseRow{}, LongestRunning: []models.Episode{}}
+	com, release := a.keepEpisodes(ctx, com)
+	defer release()
 	var rows []models.NoiseRow
 	var sum weekSummary
 	var err error
@@ -124,7 +126,7 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		return nil, err
 	}
 	prev := com
-	prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From
+	prev.From, prev.To, prev.kept = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From, nil
 	if r.Previous, _, _, err = a.totals(ctx, prev); err != nil {
 		return nil, err
 	}

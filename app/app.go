@@ -113,6 +113,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	if err := a.Store.Migrate(ctx); err != nil {
 		return nil, err
 	}
+	// Tables an answer kept for itself when the process died.
+	dropped, err := a.Store.DropKept(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if dropped > 0 {
+		log.LogAttrs(ctx, slog.LevelInfo, "dropped tables answers kept before the last stop", slog.Int("tables", dropped))
+	}
 
 	a.Queue, err = queue.Open(queue.Options{
 		Dir: cfg.QueueDir(), MaxBytes: int64(cfg.Queue.MaxBytes), SegmentBytes: int64(cfg.Queue.SegmentBytes), Fsync: cfg.Queue.Fsync,

@@ -72,6 +72,11 @@ labelled AS (
     )
     WHERE {{.Match}}
 ),
+{{- if .Kept}}
+-- core as a statement before this one kept it, for this window and these
+-- filters (see episodes_kept.sql).
+core AS (SELECT * FROM {{db}}.{{.Kept}}),
+{{- else}}
 {{- if .FromDays}}
 -- The per-day summaries kept at ingest (see _episode_days.sql) from the
 -- first midnight after {scan_from} on, the raw rows before it summed up
@@ -162,6 +167,7 @@ core AS (
       AND (ends_at IS NULL OR ends_at >= {from:DateTime64(3, 'UTC')})
       AND {{template "routed_to"}}
 ),
+{{- end}}
 eps AS (
     SELECT c.source AS source, c.fingerprint AS fingerprint, c.starts_at AS starts_at, c.alertname AS alertname,
            l.labels AS labels, c.notifications AS notifications, c.receivers AS receivers,

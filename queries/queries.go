@@ -36,6 +36,14 @@ type Data struct {
 	// not listed in {tuned} into one row (a replay leaves them as they
 	// are, so their sums are all it needs).
 	SumUntuned bool
+	// Kept names a table holding core (see _episodes.sql) as the
+	// episodes_kept statement left it for the same window and filters:
+	// the episode CTEs read it instead of building the episodes again.
+	// Only with FromDays (notifications_of reads the summaries then).
+	Kept string
+	// KeptFor are the parameters Kept was made with: a statement whose own
+	// window or filters differ builds its episodes itself.
+	KeptFor map[string]string
 	// FromDays builds episodes from the day summaries kept at ingest
 	// (episode_days) instead of every raw row; the two give the same
 	// episodes when DedupMillis is positive (see _episode_days.sql).
@@ -181,6 +189,9 @@ func (s *Set) Render(name string, data Data) (string, error) {
 	}
 	if data.Match == "" {
 		data.Match = "1"
+	}
+	if data.Kept != "" && (!ValidIdentifier(data.Kept) || !data.FromDays) {
+		return "", fmt.Errorf("queries: kept episodes %q: not a table name, or not from day summaries", data.Kept)
 	}
 	var b bytes.Buffer
 	if err := s.t.ExecuteTemplate(&b, name, data); err != nil {

@@ -1,0 +1,71 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/alertlens/alertlens/store"
+)
+
+// keeper is a Querier that can keep a statement's rows in a table for the
+// rest of one answer (the store, on the embedded engine).
+type keeper interface {
+	Keep(ctx context.Context, sql string, params map[string]string) (string, error)
+	Drop(ctx context.Context, name string) error
+}
+
+// keptCore is a window's episodes (core) kept in a table.
+type keptCore struct {
+	table  string
+	params map[string]string
+}
+
+// coreParams are the parameters core depends on: a statement reads kept
+// episodes only when its own are the same.
+var coreParams = []string{"from", "to", "scan_from", "sources", "receivers"}
+
+func sameCore(kept, params map[string]string) bool {
+	for _, k := range coreParams {
+		if kept[k] != params[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// keepEpisodes builds com's episodes once, for an answer whose statements
+// share com's window and filters (the weekly review builds them in eight
+// statements): they read the kept table instead. release drops it. When
+// the store cannot keep them, or keeping fails, com comes back as it was
+// and every statement builds its episodes itself: slower, same answer.
+func (a *Analyzer) keepEpisodes(ctx context.Context, com Common) (Common, func()) {
+	k, ok := a.st.(keeper)
+	if !ok || a.opts.DedupWindow <= 0 || a.opts.EpisodesFromRaw {
+		return com, func() {}
+	}
+	params, data := com.Params()
+	data.Match = ""
+	sql, err := a.statement("episodes_kept", data)
+	if err != nil {
+		a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: episodes not kept", slog.String("error", err.Error()))
+		return com, func() {}
+	}
+	start := time.Now()
+	table, err := k.Keep(ctx, sql, params)
+	a.log.LogAttrs(ctx, slog.LevelDebug, "statement", slog.String("name", "episodes_kept"),
+		slog.Duration("took", time.Since(start)), slog.Bool("failed", err != nil))
+	if err != nil {
+		if !errors.Is(err, store.ErrNotKept) {
+			a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: episodes not kept", slog.String("error", err.Error()))
+		}
+		return com, func() {}
+	}
+	com.kept = &keptCore{table: table, params: params}
+	return com, func() {
+		if err := k.Drop(context.WithoutCancel(ctx), table); err != nil {
+			a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: dropping kept episodes", slog.String("table", table), slog.String("error", err.Error()))
+		}
+	}
+}
