@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Compares two alertlens binaries on one stored history: each serves the
+# store in turn and answers the same requests in the same order, for a
+# number of rounds; prints each request's seconds and checks that the two
+# binaries' answers are byte-identical.
+#
+#   scripts/bench-ab.sh BASE_BINARY HEAD_BINARY DATA_DIR [DATABASE] [ROUNDS]
+#
+# The requests are those of the 10× synthetic year's benchmarks (the week
+# before 2026-11-22 and the 90 days before it); DATABASE defaults to
+# "bench", the database the year benchmark keeps (ALERTLENS_BENCH_STORE).
+set -euo pipefail
+base=$1 head=$2 dir=$3 db=${4:-bench} rounds=${5:-3}
+out=$(mktemp -d)
+addr=127.0.0.1:9195
+week='from=2026-11-15T00:00:00Z&to=2026-11-22T00:00:00Z'
+quarter='from=2026-08-24T00:00:00Z&to=2026-11-22T00:00:00Z'
+team='match=%7Bteam%3D%22team-3%22%7D'
+requests=(
+  "alerts alerts?$week&$team"
+  "flapping flapping?$week"
+  "noise noise?$week"
+  "inhibitions-failed inhibitions/failed?$week"
+  "inhibitions-loops inhibitions/loops?$week"
+  "silences-stale silences/stale?at=2026-11-22T00:00:00Z"
+  "suggest-inhibit-rules suggestions/inhibit_rules?$week"
+  "weekly-review report/weekly?week=2026-W47"
+  "alerts-90d alerts?$quarter&$team"
+  "flapping-90d flapping?$quarter"
+)
+for round in $(seq "$rounds"); do
+  for side in base head; do
+    bin=$base
+    [ "$side" = head ] && bin=$head
+    "$bin" serve --data-dir "$dir" --database "$db" --listen "$addr" --query-timeout 10m \
+      --http-write-timeout 11m --max-rows 10000000 > "$out/$side.log" 2>&1 &
+    pid=$!
+    until curl -sf "$addr/-/ready" > /dev/null; do
+      kill -0 "$pid" 2> /dev/null || { cat "$out/$side.log"; exit 1; }
+      sleep 0.5
+    done
+    for r in "${requests[@]}"; do
+      name=${r%% *} path=${r#* }
+      t0=$(date +%s%N)
+      curl -sf -o "$out/$side-$name.json" "$addr/api/v1/$path"
+      cs=$((($(date +%s%N) - t0) / 10000000)) # hundredths of a second
+      printf '%s %s %s %d.%02d\n' "$round" "$side" "$name" $((cs / 100)) $((cs % 100))
+    done
+    kill "$pid"
+    wait "$pid" 2> /dev/null || true
+  done
+done
+for r in "${requests[@]}"; do
+  name=${r%% *}
+  cmp -s "$out/base-$name.json" "$out/head-$name.json" && echo "same answer: $name" || echo "DIFFERENT answer: $name"
+done
