@@ -13,12 +13,15 @@
 --   shorter than flap_gap);
 --   median_gap_seconds: the median of all gaps before episodes that start in
 --   the window, flaps or not.
+-- The episodes are sequenced without their labels (an alert's labels are
+-- the same in all its episodes); the flapping alerts take theirs at the
+-- end.
 WITH {{template "episode_ctes" .}},
 seq AS (
-    SELECT source, fingerprint, alertname, labels, starts_at, ends_at,
+    SELECT source, fingerprint, alertname, starts_at, ends_at,
            lagInFrame(ends_at) OVER w AS prev_end,
            row_number() OVER w AS n
-    FROM eps
+    FROM {{template "unlabelled" .}}
     WINDOW w AS (PARTITION BY source, fingerprint ORDER BY starts_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
 ),
 marked AS (
@@ -32,7 +35,6 @@ marked AS (
 per_alert AS (
     SELECT source, fingerprint,
            argMin(alertname, starts_at) AS first_alertname,
-           argMin(labels, starts_at) AS first_labels,
            countIf(in_window) AS episodes,
            countIf(in_window AND is_flap) AS flaps,
            arraySort(groupArrayIf(assumeNotNull(episode_seconds), in_window AND episode_seconds IS NOT NULL)) AS durations,
@@ -41,13 +43,14 @@ per_alert AS (
     FROM marked
     GROUP BY source, fingerprint
 )
-SELECT fingerprint, first_alertname AS alertname, first_labels AS labels, source, episodes, flaps,
+SELECT p.fingerprint AS fingerprint, first_alertname AS alertname, l.labels AS labels, p.source AS source, episodes, flaps,
        -- exact medians: the middle value, or the mean of the two middle ones
        if(empty(durations), NULL, (durations[intDiv(length(durations) + 1, 2)] + durations[intDiv(length(durations), 2) + 1]) / 2) AS median_episode_seconds,
        if(empty(all_gaps), NULL, (all_gaps[intDiv(length(all_gaps) + 1, 2)] + all_gaps[intDiv(length(all_gaps), 2) + 1]) / 2) AS median_gap_seconds,
        -- ceil(0.8 n) in integers: intDiv(4 n + 4, 5)
        if(empty(durations), NULL, (floor(durations[intDiv(4 * length(durations) + 4, 5)] / 60) + 1) * 60) AS suggested_for_seconds,
        if(empty(gaps), NULL, (floor(gaps[intDiv(4 * length(gaps) + 4, 5)] / 60) + 1) * 60) AS suggested_keep_firing_for_seconds
-FROM per_alert
+FROM per_alert AS p
+INNER JOIN labelled AS l ON l.source = p.source AND l.fingerprint = p.fingerprint
 WHERE flaps >= {min_flaps:UInt32}
 ORDER BY flaps DESC, source, fingerprint
