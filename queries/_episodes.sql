@@ -194,7 +194,8 @@ eps AS (
 -- (source, fingerprint, starts_at), given an Only (the "only" function:
 -- data and the CTE's name): for a statement that lists a few episodes out
 -- of many, so that the fold runs for those few (it is most of the time
--- building every episode takes). Episodes with no delivery have no row.
+-- building every episode takes). An episode none of whose rows is a
+-- delivery may have no row here: it has no notifications.
 {{define "notifications_of"}}(
     SELECT source, fingerprint, starts_at, {{template "fold_deliveries" .Data}} AS notifications
     FROM (
