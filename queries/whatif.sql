@@ -30,16 +30,19 @@ counted AS (
     FROM notes
     GROUP BY source, fingerprint, starts_at
 )
-{{- if .SumUntuned}},
-listed AS MATERIALIZED (
+,
+-- Each episode with its counts, and whether its alert is tuned (every
+-- alert is, unless .SumUntuned).
+listed AS {{if .SumUntuned}}MATERIALIZED {{end}}(
     SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.ends_at AS ends_at,
-           concat(e.source, '/', e.fingerprint) IN {{template "listed" "tuned"}} AS tuned,
+           {{if .SumUntuned}}concat(e.source, '/', e.fingerprint) IN {{template "listed" "tuned"}}{{else}}true{{end}} AS tuned,
            coalesce(c.firing, 0) AS firing, coalesce(c.firing_ooh, 0) AS firing_ooh, coalesce(c.firing_sleep, 0) AS firing_sleep,
            coalesce(c.resolved, 0) AS resolved, coalesce(c.resolved_ooh, 0) AS resolved_ooh, coalesce(c.resolved_sleep, 0) AS resolved_sleep
     FROM ep AS e
     LEFT JOIN counted AS c ON e.source = c.source AND e.fingerprint = c.fingerprint AND e.starts_at = c.starts_at
 )
 SELECT * FROM (
+{{- if .SumUntuned}}
     SELECT '' AS source, '' AS fingerprint, min(starts_at) AS starts_at, max(ends_at) AS ends_at, count() AS episodes,
            sum(firing) AS firing, sum(firing_ooh) AS firing_ooh, sum(firing_sleep) AS firing_sleep,
            sum(resolved) AS resolved, sum(resolved_ooh) AS resolved_ooh, sum(resolved_sleep) AS resolved_sleep
@@ -47,16 +50,10 @@ SELECT * FROM (
     WHERE NOT tuned
     HAVING count() > 0
     UNION ALL
+{{- end}}
     SELECT source, fingerprint, starts_at, ends_at, 1 AS episodes,
            firing, firing_ooh, firing_sleep, resolved, resolved_ooh, resolved_sleep
     FROM listed
     WHERE tuned
 )
-{{- else}}
-SELECT e.source AS source, e.fingerprint AS fingerprint, e.starts_at AS starts_at, e.ends_at AS ends_at, 1 AS episodes,
-       coalesce(c.firing, 0) AS firing, coalesce(c.firing_ooh, 0) AS firing_ooh, coalesce(c.firing_sleep, 0) AS firing_sleep,
-       coalesce(c.resolved, 0) AS resolved, coalesce(c.resolved_ooh, 0) AS resolved_ooh, coalesce(c.resolved_sleep, 0) AS resolved_sleep
-FROM ep AS e
-LEFT JOIN counted AS c ON e.source = c.source AND e.fingerprint = c.fingerprint AND e.starts_at = c.starts_at
-{{- end}}
 ORDER BY source, fingerprint, starts_at
