@@ -80,18 +80,13 @@ func (a *Analyzer) Options() Options { return a.opts }
 // run executes the named statement with the given template data and the
 // API's limits, and decodes each row into a new T.
 func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data, params map[string]string) ([]T, error) {
-	if data.Kept != "" && !sameCore(data.KeptFor, params) {
-		data.Kept = ""
-	}
-	sql, err := a.statement(name, data)
+	sql, err := a.statement(name, data, params)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	out, err := a.st.Query(ctx, sql, params)
-	// Which statement of an answer took the time, for whoever tunes one.
-	a.log.LogAttrs(ctx, slog.LevelDebug, "statement", slog.String("name", name),
-		slog.Duration("took", time.Since(start)), slog.Int("bytes", len(out)), slog.Bool("failed", err != nil))
+	a.logStatement(ctx, name, start, len(out), err)
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", name, err)
 	}
@@ -111,8 +106,9 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 }
 
 // statement renders the named statement with the limits and the settings
-// the definitions depend on.
-func (a *Analyzer) statement(name string, data queries.Data) (string, error) {
+// the definitions depend on. It reads kept episodes only when they were
+// kept for its own window and filters.
+func (a *Analyzer) statement(name string, data queries.Data, params map[string]string) (string, error) {
 	secs := max(1, int(a.opts.QueryTimeout.Seconds()))
 	mem := a.opts.MaxQueryMemory
 	if mem <= 0 {
@@ -120,11 +116,23 @@ func (a *Analyzer) statement(name string, data queries.Data) (string, error) {
 	}
 	data.Settings = queries.Settings(secs, mem)
 	data.DedupMillis = a.opts.DedupWindow.Milliseconds()
-	data.FromDays = data.DedupMillis > 0 && !a.opts.EpisodesFromRaw
-	if !data.FromDays {
+	data.FromDays = a.fromDays()
+	if !data.FromDays || !sameCore(data.KeptFor, params) {
 		data.Kept = ""
 	}
 	return a.sql.Render(name, data)
+}
+
+// fromDays says whether episodes are built from the day summaries: they
+// give the raw rows' count of notifications only with a positive dedup
+// window.
+func (a *Analyzer) fromDays() bool { return a.opts.DedupWindow > 0 && !a.opts.EpisodesFromRaw }
+
+// logStatement says which statement of an answer took the time, for
+// whoever tunes one.
+func (a *Analyzer) logStatement(ctx context.Context, name string, start time.Time, bytes int, err error) {
+	a.log.LogAttrs(ctx, slog.LevelDebug, "statement", slog.String("name", name),
+		slog.Duration("took", time.Since(start)), slog.Int("bytes", bytes), slog.Bool("failed", err != nil))
 }
 
 // noData is the template data of statements with no label filter.

@@ -42,20 +42,19 @@ func sameCore(kept, params map[string]string) bool {
 // and every statement builds its episodes itself: slower, same answer.
 func (a *Analyzer) keepEpisodes(ctx context.Context, com Common) (Common, func()) {
 	k, ok := a.st.(keeper)
-	if !ok || a.opts.DedupWindow <= 0 || a.opts.EpisodesFromRaw {
-		return com, func() {}
+	if !ok || !a.fromDays() {
+		return com, func() {} // the statements could not read them
 	}
 	params, data := com.Params()
 	data.Match = ""
-	sql, err := a.statement("episodes_kept", data)
+	sql, err := a.statement("episodes_kept", data, params)
 	if err != nil {
 		a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: episodes not kept", slog.String("error", err.Error()))
 		return com, func() {}
 	}
 	start := time.Now()
 	table, err := k.Keep(ctx, sql, params)
-	a.log.LogAttrs(ctx, slog.LevelDebug, "statement", slog.String("name", "episodes_kept"),
-		slog.Duration("took", time.Since(start)), slog.Bool("failed", err != nil))
+	a.logStatement(ctx, "episodes_kept", start, 0, err)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotKept) {
 			a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: episodes not kept", slog.String("error", err.Error()))

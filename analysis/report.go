@@ -126,7 +126,7 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		return nil, err
 	}
 	prev := com
-	prev.From, prev.To, prev.kept = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From, nil
+	prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From // its statements build their own episodes
 	if r.Previous, _, _, err = a.totals(ctx, prev); err != nil {
 		return nil, err
 	}
