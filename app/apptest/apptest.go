@@ -39,16 +39,13 @@ func Config(t testing.TB) config.Config {
 	c.PollTimeout = config.Duration(2 * time.Second)
 	c.CheckpointInterval = config.Duration(time.Minute)
 	// make test runs the analyses' suites a second time with episodes
-	// built from the raw rows: both ways must give the same answers.
-	if v, err := strconv.ParseBool(os.Getenv(EpisodesFromRawEnv)); err == nil {
+	// built from the raw rows (store.episodes_from_raw set through its
+	// environment variable): both ways must give the same answers.
+	if v, err := strconv.ParseBool(os.Getenv(config.EnvName("store.episodes_from_raw"))); err == nil {
 		c.Store.EpisodesFromRaw = v
 	}
 	return c
 }
-
-// EpisodesFromRawEnv set to true makes Config build episodes from the raw
-// rows (store.episodes_from_raw).
-const EpisodesFromRawEnv = "ALERTLENS_STORE_EPISODES_FROM_RAW"
 
 // Service is a running alertlens.
 type Service struct {
