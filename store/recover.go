@@ -87,12 +87,13 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 }
 
 // summarizeAgain sums up again, into episode_days, the days of the alerts
-// of a batch whose rows made episodes, some of which were stored already:
+// of a batch whose rows make episodes, some of which were stored already:
 // the views' part lands apart from the raw rows' part, so rows that were
-// stored (before the crash, or by an insert that failed in a view) may have
-// no summaries, and the comparison above, which finds them stored, does
-// not write them again, which would have run the views. Summing up a day again from every stored row of those alerts
-// adds nothing wrong to summaries that were there (they are idempotent).
+// stored (before a crash, or by an insert that failed in a view) may have
+// no summaries, and the comparison above finds them stored and does not
+// write them again (which would have run the views). Summing up a day
+// again from every stored row of those alerts adds nothing wrong to the
+// summaries that were there: they are idempotent.
 func (s *Store) summarizeAgain(ctx context.Context, table string, batch decodedBatch) error {
 	if !slices.Contains(queries.DaySummaryTables, table) {
 		return nil

@@ -4,12 +4,12 @@
 // queue's in-flight batch, and each table's rows are inserted with a
 // deduplication token derived from that range and the queue's ID (another
 // queue, e.g. another replica's, has the same positions), so a batch
-// inserted twice lands once. After a crash the same
-// range is re-read and each table gets the rows it does not hold yet,
-// compared by content: the engine can keep a token whose rows a kill
-// discarded, so tokens alone would lose that batch. A batch whose insert
-// failed is retried the same way, for the same reason. The cursor moves only
-// after every table of the batch is in.
+// inserted twice lands once. After a crash the same range is re-read and
+// each table gets the rows it does not hold yet, compared by content: the
+// engine can keep a token whose rows a kill discarded, so tokens alone
+// would lose that batch. A batch whose insert failed is retried the same
+// way, for the same reason. The cursor moves only after every table of the
+// batch is in.
 package writer
 
 import (
