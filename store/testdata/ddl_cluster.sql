@@ -313,3 +313,52 @@ WHERE 1
   AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification')
 GROUP BY source, fingerprint, starts_at, day
 SETTINGS optimize_aggregation_in_order = 1;
+
+ALTER TABLE alertlens.notifications_local ON CLUSTER main
+    MODIFY COLUMN received_at CODEC(Delta, ZSTD(3)),
+    MODIFY COLUMN receiver CODEC(ZSTD(3)),
+    MODIFY COLUMN group_key CODEC(ZSTD(7)),
+    MODIFY COLUMN group_labels CODEC(ZSTD(7)),
+    MODIFY COLUMN status CODEC(ZSTD(3)),
+    MODIFY COLUMN fingerprint CODEC(ZSTD(3)),
+    MODIFY COLUMN alertname CODEC(ZSTD(3)),
+    MODIFY COLUMN severity CODEC(ZSTD(3)),
+    MODIFY COLUMN labels CODEC(ZSTD(7)),
+    MODIFY COLUMN annotations CODEC(ZSTD(7)),
+    MODIFY COLUMN starts_at CODEC(Delta, ZSTD(3)),
+    MODIFY COLUMN ends_at CODEC(ZSTD(3)),
+    MODIFY COLUMN generator_url CODEC(ZSTD(7)),
+    MODIFY COLUMN external_url CODEC(ZSTD(3)),
+    MODIFY COLUMN ha_duplicate CODEC(ZSTD(3));
+
+ALTER TABLE alertlens.alert_states_local ON CLUSTER main
+    MODIFY COLUMN observed_at CODEC(Delta, ZSTD(3)),
+    MODIFY COLUMN fingerprint CODEC(ZSTD(3)),
+    MODIFY COLUMN kind CODEC(ZSTD(3)),
+    MODIFY COLUMN state CODEC(ZSTD(3)),
+    MODIFY COLUMN alertname CODEC(ZSTD(3)),
+    MODIFY COLUMN severity CODEC(ZSTD(3)),
+    MODIFY COLUMN labels CODEC(ZSTD(7)),
+    MODIFY COLUMN annotations CODEC(ZSTD(7)),
+    MODIFY COLUMN starts_at CODEC(Delta, ZSTD(3)),
+    MODIFY COLUMN ends_at CODEC(ZSTD(3)),
+    MODIFY COLUMN updated_at CODEC(ZSTD(3)),
+    MODIFY COLUMN generator_url CODEC(ZSTD(7));
+
+ALTER TABLE alertlens.events_local ON CLUSTER main
+    MODIFY COLUMN fingerprint CODEC(ZSTD(3)),
+    MODIFY COLUMN labels CODEC(ZSTD(7)),
+    MODIFY COLUMN group_key CODEC(ZSTD(7));
+
+ALTER TABLE alertlens.alert_labels_local ON CLUSTER main
+    MODIFY COLUMN fingerprint CODEC(ZSTD(3)),
+    MODIFY COLUMN labels CODEC(ZSTD(7)),
+    MODIFY COLUMN seen CODEC(ZSTD(3));
+
+ALTER TABLE alertlens.episode_days_local ON CLUSTER main
+    MODIFY COLUMN starts_at CODEC(Delta, ZSTD(3)),
+    MODIFY COLUMN first_alertname CODEC(ZSTD(7)),
+    MODIFY COLUMN end_n CODEC(ZSTD(7)),
+    MODIFY COLUMN deliveries CODEC(ZSTD(7)),
+    MODIFY COLUMN generator_url CODEC(ZSTD(7)),
+    MODIFY COLUMN receivers CODEC(ZSTD(7));
