@@ -346,9 +346,7 @@ ALTER TABLE alertlens.alert_states_local ON CLUSTER main
     MODIFY COLUMN generator_url CODEC(ZSTD(7));
 
 ALTER TABLE alertlens.events_local ON CLUSTER main
-    MODIFY COLUMN fingerprint CODEC(ZSTD(3)),
-    MODIFY COLUMN labels CODEC(ZSTD(7)),
-    MODIFY COLUMN group_key CODEC(ZSTD(7));
+    MODIFY COLUMN fingerprint CODEC(ZSTD(3));
 
 ALTER TABLE alertlens.alert_labels_local ON CLUSTER main
     MODIFY COLUMN fingerprint CODEC(ZSTD(3)),

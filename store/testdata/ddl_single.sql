@@ -328,9 +328,7 @@ ALTER TABLE alertlens.alert_states
     MODIFY COLUMN generator_url CODEC(ZSTD(7));
 
 ALTER TABLE alertlens.events 
-    MODIFY COLUMN fingerprint CODEC(ZSTD(3)),
-    MODIFY COLUMN labels CODEC(ZSTD(7)),
-    MODIFY COLUMN group_key CODEC(ZSTD(7));
+    MODIFY COLUMN fingerprint CODEC(ZSTD(3));
 
 ALTER TABLE alertlens.alert_labels 
     MODIFY COLUMN fingerprint CODEC(ZSTD(3)),
