@@ -5,7 +5,7 @@ CHDB_LIB  := .chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 GOLANGCI  := $(shell $(GO) env GOPATH)/bin/golangci-lint
 TESTFLAGS ?=
 
-.PHONY: build run test lint deps chdb tools bench bench-year soak screenshots dist clean plugin ui
+.PHONY: build run test lint deps chdb tools bench bench-year bench-storage soak screenshots dist clean plugin ui
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -80,6 +80,11 @@ bench: chdb
 SCALE ?= 1
 bench-year: chdb
 	ALERTLENS_BENCH_SCALE=$(SCALE) $(GO) test -run '^$$' -bench AnalysesSyntheticYear -benchtime 1x -timeout 180m ./api/
+
+# Bytes on disk per notification row with realistic (Kubernetes-shaped)
+# alerts: a month of HA deliveries imported, every table merged.
+bench-storage: chdb
+	$(GO) test -run '^$$' -bench StorageRealistic -benchtime 1x -v -timeout 30m ./importer/ | grep -v '^=== '
 
 # The soak test at length: the real binary under webhook load and reads,
 # killed with SIGKILL every few seconds; every read checked against the
