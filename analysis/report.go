@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/queries"
 	"github.com/alertlens/alertlens/store"
@@ -119,15 +121,42 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		TopNoisy: []models.NoiseRow{}, LongestRunning: []models.Episode{}}
 	com, release := a.keepEpisodes(ctx, com)
 	defer release()
+	// Two lanes of statements at once: the engine has two read connections
+	// by default, and one statement alone leaves part of the machine idle
+	// (its single-threaded stages, the decoding of its answer). Each lane
+	// writes only its own fields of r.
 	var rows []models.NoiseRow
 	var sum weekSummary
-	var err error
-	if r.Totals, rows, sum, err = a.totals(ctx, com); err != nil {
-		return nil, err
-	}
-	prev := com
-	prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From // its statements build their own episodes
-	if r.Previous, _, _, err = a.totals(ctx, prev); err != nil {
+	var eps []models.Episode
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { // this week
+		var err error
+		if r.Totals, rows, sum, err = a.totals(gctx, com); err != nil {
+			return err
+		}
+		if r.Flapping, _, err = a.flappingFor(gctx, com, time.Hour, 2); err != nil {
+			return err
+		}
+		if r.IfSuggested, err = a.ifSuggested(gctx, com, r.Flapping); err != nil {
+			return err
+		}
+		eps, err = a.longestRunning(gctx, com, 5)
+		return err
+	})
+	g.Go(func() error { // the previous week, the hours, the silences
+		prev := com
+		prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From // its statements build their own episodes
+		var err error
+		if r.Previous, _, _, err = a.totals(gctx, prev); err != nil {
+			return err
+		}
+		if err := a.hours(gctx, com, loc, r); err != nil {
+			return err
+		}
+		r.StaleSilences, err = a.staleFor(gctx, com.To, com.Sources, 7*24*time.Hour, 24*time.Hour)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	r.Change = models.Totals{Notifications: r.Totals.Notifications - r.Previous.Notifications, Episodes: r.Totals.Episodes - r.Previous.Episodes, Alerts: r.Totals.Alerts - r.Previous.Alerts}
@@ -145,16 +174,9 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		v := float64(selfRes) / float64(episodes)
 		r.SelfResolvingShare = &v
 	}
-	if r.Flapping, _, err = a.flappingFor(ctx, com, time.Hour, 2); err != nil {
-		return nil, err
-	}
 	if sum.Ended > 0 {
 		m := (msSeconds(sum.MedianLowMs) + msSeconds(sum.MedianHighMs)) / 2
 		r.MedianEpisodeSeconds = &m
-	}
-	eps, err := a.longestRunning(ctx, com, 5)
-	if err != nil {
-		return nil, err
 	}
 	type lasting struct {
 		e models.Episode
@@ -175,12 +197,19 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 	for _, l := range all {
 		r.LongestRunning = append(r.LongestRunning, l.e)
 	}
+	return r, nil
+}
+
+// hours fills in the week's hours per receiver (working, out of hours,
+// sleep) and its busiest hours.
+func (a *Analyzer) hours(ctx context.Context, com Common, loc *time.Location, r *models.WeeklyReport) error {
 	params, data := com.Params()
 	if err := a.bindHours(params, com.From, com.To); err != nil {
-		return nil, err
+		return err
 	}
+	var err error
 	if r.ByReceiver, err = run[models.ReceiverHours](ctx, a, "weekly_hours", data, params); err != nil {
-		return nil, err
+		return err
 	}
 	for _, h := range r.ByReceiver {
 		r.InSleepHours += h.SleepHours
@@ -193,20 +222,14 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 	}
 	busy, err := run[busyRow](ctx, a, "busiest_hours", data, params)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, b := range busy {
 		if b.Weekday >= 1 && b.Weekday <= 7 && b.Hour >= 0 && b.Hour < 24 {
 			r.BusiestHours[b.Weekday-1][b.Hour] = b.Notifications
 		}
 	}
-	if r.StaleSilences, err = a.staleFor(ctx, com.To, com.Sources, 7*24*time.Hour, 24*time.Hour); err != nil {
-		return nil, err
-	}
-	if r.IfSuggested, err = a.ifSuggested(ctx, com, r.Flapping); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return nil
 }
 
 // ifSuggested replays the week with its flapping alerts' suggested for: and
