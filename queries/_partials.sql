@@ -86,9 +86,14 @@
 -- the engine's max_result_rows also counts subqueries' rows, which a big
 -- GROUP BY feeding a LIMIT legitimately has.) A CTE marked MATERIALIZED is
 -- built once per statement; the engine rebuilds a plain one at every
--- reference, which for the episodes is most of a statement's time.
+-- reference, which for the episodes is most of a statement's time. The
+-- engine's threads answering a read run at nice 10, so that on a busy
+-- machine the intake (HTTP, the queue's fsync, the writer's inserts, all at
+-- the process's own priority) goes first: the engine applies it only when
+-- the process may change thread priorities (CAP_SYS_NICE, as root), and
+-- does nothing otherwise.
 {{define "settings"}}
-SETTINGS join_use_nulls = 1, enable_materialized_cte = 1, compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0,
+SETTINGS os_thread_priority = 10, join_use_nulls = 1, enable_materialized_cte = 1, compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0,
   max_execution_time = {{.MaxSeconds}},
   max_memory_usage = {{.MaxMemory}}, max_bytes_before_external_group_by = {{.SpillAt}}, max_bytes_before_external_sort = {{.SpillAt}}{{end}}
 
