@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -129,7 +130,7 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 	var sum weekSummary
 	var eps []models.Episode
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { // this week
+	g.Go(lane(func() error { // this week
 		var err error
 		if r.Totals, rows, sum, err = a.totals(gctx, com); err != nil {
 			return err
@@ -142,8 +143,8 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		}
 		eps, err = a.longestRunning(gctx, com, 5)
 		return err
-	})
-	g.Go(func() error { // the previous week, the hours, the silences
+	}))
+	g.Go(lane(func() error { // the previous week, the hours, the silences
 		prev := com
 		prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From // its statements build their own episodes
 		var err error
@@ -155,7 +156,7 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		}
 		r.StaleSilences, err = a.staleFor(gctx, com.To, com.Sources, 7*24*time.Hour, 24*time.Hour)
 		return err
-	})
+	}))
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -198,6 +199,21 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		r.LongestRunning = append(r.LongestRunning, l.e)
 	}
 	return r, nil
+}
+
+// lane runs f in an errgroup's goroutine: a panic there becomes f's error
+// (logged with its stack by the API, the request answered 503) instead of
+// ending the process, as the HTTP server's recovery does for the request's
+// own goroutine.
+func lane(f func() error) func() error {
+	return func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			}
+		}()
+		return f()
+	}
 }
 
 // hours fills in the week's hours per receiver (working, out of hours,
