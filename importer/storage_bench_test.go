@@ -22,7 +22,8 @@ import (
 	"github.com/alertlens/alertlens/store/storetest"
 )
 
-// k8sRule is one alerting rule of a kube-prometheus-like setup.
+// k8sRule is one alerting rule of a kube-prometheus-like setup; its
+// description takes the namespace, the pod, the container and the node.
 type k8sRule struct {
 	name, severity, job, expr, description string
 }
@@ -32,8 +33,8 @@ var k8sRules = []k8sRule{
 	{"KubePodNotReady", "warning", "kube-state-metrics", `sum by (namespace, pod, cluster) (max by (namespace, pod, cluster) (kube_pod_status_phase{job="kube-state-metrics",phase=~"Pending|Unknown|Failed"}) * on (namespace, pod, cluster) group_left (owner_kind) topk by (namespace, pod, cluster) (1, max by (namespace, pod, owner_kind, cluster) (kube_pod_owner{owner_kind!="Job"}))) > 0`, `Pod %s/%s (%s) has been in a non-ready state for longer than 15 minutes on node %s.`},
 	{"KubeContainerWaiting", "warning", "kube-state-metrics", `sum by (namespace, pod, container, cluster) (kube_pod_container_status_waiting_reason{job="kube-state-metrics"}) > 0`, `pod/%s in namespace %s on container %s has been in waiting state for longer than 1 hour (node %s).`},
 	{"CPUThrottlingHigh", "info", "kubelet", `sum without (id, metrics_path, name, image, endpoint, job, node) (increase(container_cpu_cfs_throttled_periods_total{container!=""}[5m])) / sum without (id, metrics_path, name, image, endpoint, job, node) (increase(container_cpu_cfs_periods_total[5m])) > (25 / 100)`, `42.5%% throttling of CPU in namespace %s for pod %s container %s on node %s.`},
-	{"KubeContainerOOMKilled", "critical", "kube-state-metrics", `(kube_pod_container_status_restarts_total - kube_pod_container_status_restarts_total offset 10m >= 1) and ignoring (reason) min_over_time(kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}[10m]) == 1`, `Container %s in pod %s/%s has been OOMKilled on node %s.`},
-	{"TargetDown", "warning", "prometheus", `100 * (count by (job, namespace, service) (up == 0) / count by (job, namespace, service) (up)) > 10`, `100%% of the %s/%s targets in %s namespace are down (node %s).`},
+	{"KubeContainerOOMKilled", "critical", "kube-state-metrics", `(kube_pod_container_status_restarts_total - kube_pod_container_status_restarts_total offset 10m >= 1) and ignoring (reason) min_over_time(kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}[10m]) == 1`, `A container of pod %s/%s (%s) has been OOMKilled on node %s.`},
+	{"TargetDown", "warning", "prometheus", `100 * (count by (job, namespace, service) (up == 0) / count by (job, namespace, service) (up)) > 10`, `100%% of the targets of %s/%s (%s) are down, last scraped on node %s.`},
 	{"KubeHpaMaxedOut", "warning", "kube-state-metrics", `kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics"} == kube_horizontalpodautoscaler_spec_max_replicas{job="kube-state-metrics"}`, `HPA %s/%s has been running at max replicas for longer than 15 minutes (%s, %s).`},
 	{"HighErrorRate", "critical", "istio-mesh", `sum by (destination_workload, namespace) (rate(istio_requests_total{response_code=~"5.."}[5m])) / sum by (destination_workload, namespace) (rate(istio_requests_total[5m])) > 0.05`, `More than 5%% of requests to %s/%s (%s) fail with 5xx, seen on %s.`},
 }
