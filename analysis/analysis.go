@@ -90,7 +90,15 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", name, err)
 	}
-	rows := []T{}
+	// One row a line: sized once, so that a large answer's rows are not
+	// copied again at every doubling (with its pointers under the garbage
+	// collector's write barriers, that was half a second for 70,000 failed
+	// inhibitions).
+	n := bytes.Count(out, []byte{'\n'})
+	if a.opts.MaxRows > 0 {
+		n = min(n, a.opts.MaxRows)
+	}
+	rows := make([]T, 0, n)
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
 		if a.opts.MaxRows > 0 && len(rows) == a.opts.MaxRows {

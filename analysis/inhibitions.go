@@ -68,7 +68,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		return nil, err
 	}
 	decided := map[string]bool{}
-	var rows []failedRow
+	rows := make([]failedRow, 0, len(byEvents)+len(byPolls))
 	for _, r := range byEvents {
 		decided[r.key()] = true
 		if r.Failed != nil && *r.Failed {
