@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/alertlens/alertlens/config"
@@ -141,6 +142,21 @@ func (a *Analyzer) fromDays() bool { return a.opts.DedupWindow > 0 && !a.opts.Ep
 func (a *Analyzer) logStatement(ctx context.Context, name string, start time.Time, bytes int, err error) {
 	a.log.LogAttrs(ctx, slog.LevelDebug, "statement", slog.String("name", name),
 		slog.Duration("took", time.Since(start)), slog.Int("bytes", bytes), slog.Bool("failed", err != nil))
+}
+
+// lane runs f in an errgroup's goroutine (an answer running statements at
+// once): a panic there becomes f's error (logged with its stack by the API,
+// the request answered 503) instead of ending the process, as the HTTP
+// server's recovery does for the request's own goroutine.
+func lane(f func() error) func() error {
+	return func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			}
+		}()
+		return f()
+	}
 }
 
 // noData is the template data of statements with no label filter.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -199,21 +198,6 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		r.LongestRunning = append(r.LongestRunning, l.e)
 	}
 	return r, nil
-}
-
-// lane runs f in an errgroup's goroutine: a panic there becomes f's error
-// (logged with its stack by the API, the request answered 503) instead of
-// ending the process, as the HTTP server's recovery does for the request's
-// own goroutine.
-func lane(f func() error) func() error {
-	return func() (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
-			}
-		}()
-		return f()
-	}
 }
 
 // hours fills in the week's hours per receiver (working, out of hours,
