@@ -203,9 +203,15 @@ eps AS (
 -- (source, fingerprint, starts_at), given an Only (the "only" function:
 -- data and the CTE's name): for a statement that lists a few episodes out
 -- of many, so that the fold runs for those few (it is most of the time
--- building every episode takes). An episode none of whose rows is a
--- delivery may have no row here: it has no notifications.
+-- building every episode takes). Kept episodes have theirs counted
+-- already. An episode none of whose rows is a delivery may have no row
+-- here: it has no notifications.
 {{define "notifications_of"}}(
+{{- if .Kept}}
+    SELECT source, fingerprint, starts_at, notifications
+    FROM core
+    WHERE (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM {{.CTE}})
+{{- else}}
     SELECT source, fingerprint, starts_at, {{template "fold_deliveries" .Data}} AS notifications
     FROM (
 {{- if .FromDays}}
@@ -224,6 +230,7 @@ eps AS (
     )
     WHERE (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM {{.CTE}})
     GROUP BY source, fingerprint, starts_at
+{{- end}}
 ){{end}}
 
 -- Which raw rows' alerts labelled reads labels from: those missing from
