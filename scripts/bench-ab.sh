@@ -2,7 +2,7 @@
 # Compares two alertlens binaries on one stored history: each serves the
 # store in turn and answers the same requests in the same order, for a
 # number of rounds; prints each request's seconds and checks that the two
-# binaries' answers are byte-identical.
+# binaries' answers are byte-identical (exit status 1 when one is not).
 #
 #   scripts/bench-ab.sh BASE_BINARY HEAD_BINARY DATA_DIR [DATABASE] [ROUNDS]
 #
@@ -55,7 +55,14 @@ for round in $(seq "$rounds"); do
     wait "$pid" 2> /dev/null || true
   done
 done
+differ=0
 for r in "${requests[@]}"; do
   name=${r%% *}
-  cmp -s "$out/base-$name.json" "$out/head-$name.json" && echo "same answer: $name" || echo "DIFFERENT answer: $name"
+  if cmp -s "$out/base-$name.json" "$out/head-$name.json"; then
+    echo "same answer: $name"
+  else
+    echo "DIFFERENT answer: $name ($out/base-$name.json, $out/head-$name.json)"
+    differ=1
+  fi
 done
+exit "$differ"
