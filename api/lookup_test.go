@@ -305,6 +305,34 @@ func TestTimelineShowsEvents(t *testing.T) {
 // alerts (a crash between a batch's raw rows and the views' rows): their
 // labels are read from their raw rows. (The same answers come from the raw
 // rows alone: make test runs this suite both ways.)
+// An episode that ends exactly at the window's start overlaps the window
+// (its end is not before it) and is listed with everything its rows hold;
+// one that ends a millisecond earlier is not. By hand, window 12:00–14:00
+// on 2026-11-09: G fired at 10:00 (notified at 10:00:05 and again 30 minutes
+// later, past the 1-minute dedup window: two firing notifications) and was
+// resolved with endsAt 12:00:00.000 (a third notification, another status);
+// H the same but with endsAt 11:59:59.999: not in the window. P fired at
+// 10:05 (one notification at 10:05:05), was seen by the 11:00 poll and was
+// gone at the 12:00 poll: it ended at 12:00:00.000, in the window too.
+// Checked as stored and after the engine merged each episode's day
+// summaries into one (its end then sits in the same summary as its
+// deliveries).
+func TestEpisodeEndingAtTheWindowStart(t *testing.T) {
+	svc := startWith(t, "window_edge.ndjson")
+	check := func() {
+		t.Helper()
+		checkJSON(t, svc, episode+"from=2026-11-09T12:00:00Z&to=2026-11-09T14:00:00Z",
+			`{"episodes":[{"fingerprint":"abababababababab","alertname":"G","labels":{"alertname":"G"},"source":"prod","starts_at":"2026-11-09T10:00:00Z","ends_at":"2026-11-09T12:00:00Z","notifications":3,"silenced_seconds":0,"inhibited_seconds":0},`+
+				`{"fingerprint":"efefefefefefefef","alertname":"P","labels":{"alertname":"P"},"source":"prod","starts_at":"2026-11-09T10:05:00Z","ends_at":"2026-11-09T12:00:00Z","notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],`+
+				`"first_fired":{"fingerprint":"abababababababab","alertname":"G","source":"prod","starts_at":"2026-11-09T10:00:00Z"}}`)
+	}
+	check()
+	if err := svc.Store.Exec(t.Context(), "OPTIMIZE TABLE {{db}}.episode_days FINAL"); err != nil {
+		t.Fatal(err)
+	}
+	check()
+}
+
 func TestEpisodesAreReadFromTheScanStart(t *testing.T) {
 	svc := startWith(t, "scan_edge.ndjson")
 	answer := func(n int) string {
