@@ -81,44 +81,25 @@ core AS (SELECT * FROM {{db}}.{{.Kept}}),
 -- The per-day summaries kept at ingest (see _episode_days.sql) from the
 -- first midnight after {scan_from} on, the raw rows before it summed up
 -- the same way, merged into one row per episode.
--- Half the episodes summed up are the week before {from}'s, read to find
--- those still open at {from}; most of them end before it. A summary that
--- carries an end before {from} (or belongs to an episode starting at or
--- after {to}) belongs to an episode core drops, whatever its other
--- summaries hold: the episode's end is the earliest of its ends. Such a
--- summary still gives its episode's key and ends (its start is the end of
--- the episode before it), but not its deliveries, receivers, name or
--- generator URL: collecting those for episodes core drops was a tenth of
--- building a week's episodes at a big Alertmanager's scale.
 agg AS (
     SELECT source, fingerprint, starts_at,
-           argMinMergeIf(first_alertname, needed) AS first_alertname,
+           argMinMerge(first_alertname) AS first_alertname,
            min(end_n) AS end_n, min(end_p) AS end_p, min(end_e) AS end_e,
            {{template "fold_deliveries" .}} AS notifications,
            -- Concatenated and made distinct, not merged as sets (half the
            -- time at scale), and sorted: the same list from either path.
            arraySort(arrayDistinct(groupArrayArray(receivers))) AS receivers,
-           argMaxMergeIf(generator_url, needed) AS last_generator_url
+           argMaxMerge(generator_url) AS last_generator_url
     FROM (
-        SELECT source, fingerprint, starts_at, first_alertname, end_n, end_p, end_e,
-               if(needed, deliveries, []) AS deliveries, if(needed, receivers, []) AS receivers, generator_url, needed
-        FROM (
-            SELECT *,
-                   starts_at < {to:DateTime64(3, 'UTC')}
-                   AND NOT (ifNull(end_n < {from:DateTime64(3, 'UTC')}, 0) OR ifNull(end_p < {from:DateTime64(3, 'UTC')}, 0)
-                            OR ifNull(end_e < {from:DateTime64(3, 'UTC')}, 0)) AS needed
-            FROM (
-                SELECT source, fingerprint, starts_at, day, first_alertname, end_n, end_p, end_e, deliveries, receivers, generator_url
-                FROM {{db}}.episode_days
-                WHERE day >= {{template "scan_day"}} AND {{template "source"}}
-                UNION ALL
-                {{- template "day_summaries" (edge "notifications")}}
-                UNION ALL
-                {{- template "day_summaries" (edge "alert_states")}}
-                UNION ALL
-                {{- template "day_summaries" (edge "events")}}
-            )
-        )
+        SELECT source, fingerprint, starts_at, day, first_alertname, end_n, end_p, end_e, deliveries, receivers, generator_url
+        FROM {{db}}.episode_days
+        WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+        UNION ALL
+        {{- template "day_summaries" (edge "notifications")}}
+        UNION ALL
+        {{- template "day_summaries" (edge "alert_states")}}
+        UNION ALL
+        {{- template "day_summaries" (edge "events")}}
     )
     GROUP BY source, fingerprint, starts_at
 ),
