@@ -86,14 +86,29 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	}
 
 	// The chain, from a recording (received times fixed), split between
-	// the replicas: deliveries of one key at +0 s, +30 s, +59 s, +61 s,
-	// +100 s and +125 s, and +200 s to both replicas in the same
-	// millisecond; A gets +0, +59, +100, +200 and B +30, +61, +125, +200.
-	// By hand, window 60 s: +0 counts; +30 (30 after +0) and +59 (59)
-	// do not; +61 counts (61 ≥ 60 after +0); +100 does not (39 after +61);
-	// +125 counts (64 after +61); +200 counts (75 after +125), once: 4.
-	// (Each replica alone would have counted +0, +100 and +200, and +30,
-	// +125 and +200: 6.)
+	// the replicas (see importChain). By hand, window 60 s: +0 counts; +30
+	// (30 after +0) and +59 (59) do not; +61 counts (61 ≥ 60 after +0);
+	// +100 does not (39 after +61); +125 counts (64 after +61); +200
+	// counts (75 after +125), once: 4. (Each replica alone would have
+	// counted +0, +100 and +200, and +30, +125 and +200: 6.)
+	importChain(t, a, b)
+	got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")
+	if got["Chain"] != 4 {
+		t.Errorf("Chain counts %d notifications, want 4 (+0, +61, +125, +200)", got["Chain"])
+	}
+	// The window's edge: asking from +61 s on still sees +61, +125 and +200
+	// as counted (the chain is followed back before the window): 3.
+	if got := noiseByAlertname(t, a, "2026-11-02T10:01:01Z", "2026-11-02T11:00:00Z")["Chain"]; got != 3 {
+		t.Errorf("Chain from +61 s counts %d, want 3", got)
+	}
+}
+
+// importChain imports, split between two replicas, deliveries of one key
+// (alert Chain) at +0 s, +30 s, +59 s, +61 s, +100 s and +125 s after
+// 2026-11-02 10:00, and +200 s to both replicas in the same millisecond:
+// A gets +0, +59, +100, +200 and B +30, +61, +125, +200.
+func importChain(t *testing.T, a, b *apptest.Service) {
+	t.Helper()
 	base := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 	line := func(sec int) string {
 		return fmt.Sprintf(`{"kind":"webhook","at":%q,"source":"prod","payload":%s}`+"\n",
@@ -112,13 +127,21 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 			t.Fatalf("import: %d %s", code, body)
 		}
 	}
-	got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")
-	if got["Chain"] != 4 {
-		t.Errorf("Chain counts %d notifications, want 4 (+0, +61, +125, +200)", got["Chain"])
-	}
-	// The window's edge: asking from +61 s on still sees +61, +125 and +200
-	// as counted (the chain is followed back before the window): 3.
-	if got := noiseByAlertname(t, a, "2026-11-02T10:01:01Z", "2026-11-02T11:00:00Z")["Chain"]; got != 3 {
-		t.Errorf("Chain from +61 s counts %d, want 3", got)
+}
+
+// With no dedup window (webhook.dedup_window: 0) every stored delivery
+// counts: the chain's eight rows, the two at +200 s in the same
+// millisecond included, are 8 notifications.
+func TestWithoutADedupWindowEveryDeliveryCounts(t *testing.T) {
+	cfg := apptest.Config(t)
+	cfg.Webhook.DedupWindow = 0
+	a := apptest.Start(t, cfg)
+	cfgB := cfg
+	cfgB.Queue.Dir = t.TempDir()
+	cfgB.Queue.DeadLetter = cfgB.Queue.Dir + "/dead-letter.ndjson"
+	b := apptest.Start(t, cfgB)
+	importChain(t, a, b)
+	if got := noiseByAlertname(t, a, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")["Chain"]; got != 8 {
+		t.Errorf("Chain counts %d notifications without a dedup window, want 8", got)
 	}
 }

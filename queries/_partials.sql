@@ -24,8 +24,8 @@
 -- delivery of its key that counted. Decided here, from the stored rows, so
 -- that it holds across restarts of alertlens and across replicas writing
 -- one store (a writer alone cannot know what another replica stored a
--- second ago). The inner query folds each key's delivery times, read from
--- a lookback before the scan, into the times that count, and lists the
+-- second ago). "dropped" folds each key's delivery times, read from a
+-- lookback before the scan, into the times that count, and lists the
 -- times that do not; a row counts unless its key and time are listed. Only
 -- a key with two deliveries less than the window apart can have a time
 -- that does not count (each delivery at least the window after the one
@@ -33,24 +33,27 @@
 -- those keys are folded, and the list is as long as the duplicates are
 -- (listing the times that count instead made the set as big as the scan:
 -- 2× slower at 90 days and over the memory bound at ten times the
--- synthetic year). Rows received in the same millisecond as one that
--- counts are the same delivery stored twice, kept once (LIMIT 1 BY). A key
--- re-delivered at intervals under the window, without a pause of a window,
--- for longer than the lookback is followed back only that far.
+-- synthetic year). A key re-delivered at intervals under the window,
+-- without a pause of a window, for longer than the lookback is followed
+-- back only that far. Rows received in the same millisecond as one that
+-- counts are the same delivery stored twice, kept once (LIMIT 1 BY): only
+-- the keys "dropped" marks with the time "same_ms" have such
+-- rows, and only their rows go through LIMIT 1 BY (the engine runs it in
+-- one thread over every column the caller reads; over every row it was a
+-- third of this fragment's time at a big Alertmanager's scale).
+-- With no dedup window every delivery counts.
 {{define "counted"}}(
-    SELECT * FROM {{db}}.notifications
-    WHERE {{template "source"}}
-      {{- if .Lower}} AND received_at >= { {{- .Lower -}} :DateTime64(3, 'UTC')}{{end}}
-      {{- if .Upper}} AND received_at < { {{- .Upper -}} :DateTime64(3, 'UTC')}{{end}}
-      {{- if .Fingerprint}} AND fingerprint = {fingerprint:String}{{end}}
-      AND (cityHash64(source, receiver, group_key, fingerprint, status, starts_at), toUnixTimestamp64Milli(received_at)) NOT IN (
-        SELECT key, arrayJoin(arrayFilter(t -> NOT has(counted, t), arrayDistinct(times))) AS ms
+{{- if .DedupMillis}}
+    WITH dropped AS MATERIALIZED (
+        SELECT key, arrayJoin(arrayConcat(arrayFilter(t -> NOT has(counted, t), arrayDistinct(times)),
+                                          if(same_ms, [{{template "same_ms"}}], []))) AS ms
         FROM (
             SELECT key, times,
                    arrayFold((acc, t) -> if(t - acc[-1] >= {{.DedupMillis}}, arrayPushBack(acc, t), acc),
-                             times, [toInt64(-1000000000000000)]) AS counted
+                             times, [toInt64(-1000000000000000)]) AS counted,
+                   arrayExists(d -> d = 0, arraySlice(arrayDifference(times), 2)) AS same_ms
             FROM (
-                SELECT cityHash64(source, receiver, group_key, fingerprint, status, starts_at) AS key,
+                SELECT {{template "delivery_key"}} AS key,
                        arraySort(groupArray(toUnixTimestamp64Milli(received_at))) AS times
                 FROM {{db}}.notifications
                 WHERE {{template "source"}}
@@ -61,11 +64,37 @@
                 HAVING arrayExists(d -> d < {{.DedupMillis}}, arraySlice(arrayDifference(times), 2))
             )
         )
-      )
-    {{- if .DedupMillis}}
-    LIMIT 1 BY cityHash64(source, receiver, group_key, fingerprint, status, starts_at), received_at
-    {{- end}}
+    )
+    SELECT * FROM {{db}}.notifications
+    WHERE {{template "scan_rows" .}}
+      AND ({{template "delivery_key"}}, toUnixTimestamp64Milli(received_at)) NOT IN (SELECT key, ms FROM dropped)
+      AND {{template "delivery_key"}} NOT IN (SELECT key FROM dropped WHERE ms = {{template "same_ms"}})
+    UNION ALL
+    SELECT * FROM (
+        SELECT * FROM {{db}}.notifications
+        WHERE {{template "scan_rows" .}}
+          AND ({{template "delivery_key"}}, toUnixTimestamp64Milli(received_at)) NOT IN (SELECT key, ms FROM dropped)
+          AND {{template "delivery_key"}} IN (SELECT key FROM dropped WHERE ms = {{template "same_ms"}})
+        LIMIT 1 BY {{template "delivery_key"}}, received_at
+    )
+{{- else}}
+    SELECT * FROM {{db}}.notifications
+    WHERE {{template "scan_rows" .}}
+{{- end}}
 ){{end}}
+
+-- The rows a Scan reads.
+{{define "scan_rows"}}{{template "source"}}
+      {{- if .Lower}} AND received_at >= { {{- .Lower -}} :DateTime64(3, 'UTC')}{{end}}
+      {{- if .Upper}} AND received_at < { {{- .Upper -}} :DateTime64(3, 'UTC')}{{end}}
+      {{- if .Fingerprint}} AND fingerprint = {fingerprint:String}{{end}}{{end}}
+
+-- The key HA duplicates of one delivery share.
+{{define "delivery_key"}}cityHash64(source, receiver, group_key, fingerprint, status, starts_at){{end}}
+
+-- The mark in "dropped" of a key with two rows in the same millisecond: a
+-- time no row has (DateTime64's earliest is in 1900).
+{{define "same_ms"}}toInt64(-9223372036854775808){{end}}
 
 -- Notifications received in [from, to) of the requested source and
 -- receiver (read from the "counted" fragment: HA duplicates once).
