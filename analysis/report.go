@@ -82,6 +82,23 @@ type weekSummary struct {
 	Ended        int   `json:"ended"`
 	MedianLowMs  int64 `json:"median_low_ms"`
 	MedianHighMs int64 `json:"median_high_ms"`
+	// With Data.Totals only.
+	Episodes      int `json:"episodes"`
+	Notifications int `json:"notifications"`
+}
+
+// previousTotals returns the totals of a window whose review needs only
+// them (the previous week): from the weekly summary alone, instead of
+// every noise key's figures summed up (the same sums, in a third of the
+// time at a big Alertmanager's scale).
+func (a *Analyzer) previousTotals(ctx context.Context, com Common) (models.Totals, error) {
+	params, data := com.Params()
+	data.Totals = true
+	sum, err := run[weekSummary](ctx, a, "weekly_summary", data, params)
+	if err != nil || len(sum) != 1 {
+		return models.Totals{}, fmt.Errorf("weekly summary with totals: %d rows: %w", len(sum), err)
+	}
+	return models.Totals{Notifications: sum[0].Notifications, Episodes: sum[0].Episodes, Alerts: sum[0].Alerts}, nil
 }
 
 func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []models.NoiseRow, weekSummary, error) {
@@ -147,7 +164,7 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		prev := com
 		prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From // its statements build their own episodes
 		var err error
-		if r.Previous, _, _, err = a.totals(gctx, prev); err != nil {
+		if r.Previous, err = a.previousTotals(gctx, prev); err != nil {
 			return err
 		}
 		if err := a.hours(gctx, com, loc, r); err != nil {

@@ -3,11 +3,13 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/workhours"
 )
 
@@ -66,6 +68,43 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 	for _, bad := range []string{"week=2026-47", "week=2026-W54", "week=2026-W47&format=html", "week=2026-W43&receiver=nobody"} {
 		if code, body := svc.Get(t, "/api/v1/report/weekly?"+bad); code != 400 {
 			t.Errorf("%s: %d %s, want 400", bad, code, body)
+		}
+	}
+}
+
+// The previous week's totals count what this week's do: HA duplicates
+// once, only the alerts the matchers select. Recording (UTC; week 2026-W45
+// is 11-02 – 11-09, the week before 10-26 – 11-02):
+//
+//	A {team="a"}  10-27 10:00–10:20: firing delivered at 10:00:05 and by
+//	              the HA peer at 10:00:07, resolved at 10:20:05 and by the
+//	              peer at 10:20:06: 2 notifications (each pair within the
+//	              1-minute window counts once), 1 episode.
+//	B {team="b"}  10-28 10:00–10:30 and 10-29 10:00–10:05: firing and
+//	              resolved each time, 4 notifications, 2 episodes.
+//	A             11-03 10:00–10:10: firing and resolved, 2 notifications.
+//
+// All alerts: this week 2 notifications, 1 episode, 1 alert; the week
+// before 6, 3, 2. Only {team="a"}: 2, 1, 1 against 2, 1, 1.
+func TestWeeklyReportPreviousWeek(t *testing.T) {
+	svc := startWith(t, "weekly_previous.ndjson")
+	for _, c := range []struct {
+		query                string
+		totals, prev, change models.Totals
+	}{
+		{"", models.Totals{Notifications: 2, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 6, Episodes: 3, Alerts: 2}, models.Totals{Notifications: -4, Episodes: -2, Alerts: -1}},
+		{"&match=" + url.QueryEscape(`{team="a"}`), models.Totals{Notifications: 2, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 2, Episodes: 1, Alerts: 1}, models.Totals{}},
+	} {
+		code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45"+c.query)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", c.query, code, body)
+		}
+		var r models.WeeklyReport
+		if err := json.Unmarshal(body, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Totals != c.totals || r.Previous != c.prev || r.Change != c.change {
+			t.Errorf("%q: totals %+v previous %+v change %+v, want %+v %+v %+v", c.query, r.Totals, r.Previous, r.Change, c.totals, c.prev, c.change)
 		}
 	}
 }

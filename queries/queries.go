@@ -36,6 +36,9 @@ type Data struct {
 	// not listed in {tuned} into one row (a replay leaves them as they
 	// are, so their sums are all it needs).
 	SumUntuned bool
+	// Totals, in the weekly summary, adds the window's episodes and
+	// notifications (what noise sums up over its keys).
+	Totals bool
 	// Kept names a table holding core (see _episodes.sql) as the
 	// episodes_kept statement left it for the same window and filters:
 	// the episode CTEs read it instead of building the episodes again.
