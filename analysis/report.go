@@ -224,26 +224,23 @@ func (a *Analyzer) hours(ctx context.Context, com Common, loc *time.Location, r 
 	if err := a.bindHours(params, com.From, com.To); err != nil {
 		return err
 	}
-	var err error
-	if r.ByReceiver, err = run[models.ReceiverHours](ctx, a, "weekly_hours", data, params); err != nil {
-		return err
-	}
-	for _, h := range r.ByReceiver {
-		r.InSleepHours += h.SleepHours
-	}
 	params["tz"] = loc.String()
-	type busyRow struct {
-		Weekday       int `json:"weekday"`
-		Hour          int `json:"hour"`
-		Notifications int `json:"notifications"`
+	type receiverRow struct {
+		models.ReceiverHours
+		Hours [][3]int `json:"hours"` // weekday (1 = Monday), hour, notifications
 	}
-	busy, err := run[busyRow](ctx, a, "busiest_hours", data, params)
+	rows, err := run[receiverRow](ctx, a, "weekly_hours", data, params)
 	if err != nil {
 		return err
 	}
-	for _, b := range busy {
-		if b.Weekday >= 1 && b.Weekday <= 7 && b.Hour >= 0 && b.Hour < 24 {
-			r.BusiestHours[b.Weekday-1][b.Hour] = b.Notifications
+	r.ByReceiver = make([]models.ReceiverHours, len(rows))
+	for i, row := range rows {
+		r.ByReceiver[i] = row.ReceiverHours
+		r.InSleepHours += row.SleepHours
+		for _, h := range row.Hours {
+			if h[0] >= 1 && h[0] <= 7 && h[1] >= 0 && h[1] < 24 {
+				r.BusiestHours[h[0]-1][h[1]] += h[2]
+			}
 		}
 	}
 	return nil

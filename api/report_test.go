@@ -73,7 +73,8 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 }
 
 // The previous week's totals count what this week's do: HA duplicates
-// once, only the alerts the matchers select. Recording (UTC; week 2026-W45
+// once, only the alerts the matchers select; the busiest hours add up
+// every receiver's. Recording (UTC; week 2026-W45
 // is 11-02 – 11-09, the week before 10-26 – 11-02):
 //
 //	A {team="a"}  10-27 10:00–10:20: firing delivered at 10:00:05 and by
@@ -82,18 +83,22 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 //	              1-minute window counts once), 1 episode.
 //	B {team="b"}  10-28 10:00–10:30 and 10-29 10:00–10:05: firing and
 //	              resolved each time, 4 notifications, 2 episodes.
-//	A             11-03 10:00–10:10: firing and resolved, 2 notifications.
+//	A             11-03 10:00–10:10: firing and resolved to receiver team,
+//	              the firing one also to receiver pager (another key, it
+//	              counts): 3 notifications, all on Tuesday at 10 (UTC).
 //
-// All alerts: this week 2 notifications, 1 episode, 1 alert; the week
-// before 6, 3, 2. Only {team="a"}: 2, 1, 1 against 2, 1, 1.
+// All alerts: this week 3 notifications, 1 episode, 1 alert; the week
+// before 6, 3, 2. Only {team="a"}: 3, 1, 1 against 2, 1, 1. Per receiver
+// this week: team 2, pager 1; the busiest hour is both receivers' Tuesday
+// 10:00 summed up, 3.
 func TestWeeklyReportPreviousWeek(t *testing.T) {
 	svc := startWith(t, "weekly_previous.ndjson")
 	for _, c := range []struct {
 		query                string
 		totals, prev, change models.Totals
 	}{
-		{"", models.Totals{Notifications: 2, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 6, Episodes: 3, Alerts: 2}, models.Totals{Notifications: -4, Episodes: -2, Alerts: -1}},
-		{"&match=" + url.QueryEscape(`{team="a"}`), models.Totals{Notifications: 2, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 2, Episodes: 1, Alerts: 1}, models.Totals{}},
+		{"", models.Totals{Notifications: 3, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 6, Episodes: 3, Alerts: 2}, models.Totals{Notifications: -3, Episodes: -2, Alerts: -1}},
+		{"&match=" + url.QueryEscape(`{team="a"}`), models.Totals{Notifications: 3, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 2, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 1}},
 	} {
 		code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45"+c.query)
 		if code != 200 {
@@ -105,6 +110,15 @@ func TestWeeklyReportPreviousWeek(t *testing.T) {
 		}
 		if r.Totals != c.totals || r.Previous != c.prev || r.Change != c.change {
 			t.Errorf("%q: totals %+v previous %+v change %+v, want %+v %+v %+v", c.query, r.Totals, r.Previous, r.Change, c.totals, c.prev, c.change)
+		}
+		var busiest [7][24]int
+		busiest[1][10] = 3
+		if r.Timezone != "UTC" || r.BusiestHours != busiest {
+			t.Errorf("%q: busiest hours in %s %v, want 3 on Tuesday at 10 in UTC", c.query, r.Timezone, r.BusiestHours)
+		}
+		if len(r.ByReceiver) != 2 || r.ByReceiver[0].Receiver != "team" || r.ByReceiver[0].Notifications != 2 ||
+			r.ByReceiver[1].Receiver != "pager" || r.ByReceiver[1].Notifications != 1 {
+			t.Errorf("%q: by receiver %+v, want team 2 and pager 1", c.query, r.ByReceiver)
 		}
 	}
 }
