@@ -1,6 +1,9 @@
 package api_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // testdata/silences.ndjson: hourly polls of source prod from 2026-11-08
 // 00:00 to 2026-11-10 12:00, all successful; source blind has one
@@ -47,5 +50,34 @@ func TestStaleSilences(t *testing.T) {
 		if code, body := svc.Get(t, "/api/v1/silences/stale?"+bad); code != 400 {
 			t.Errorf("%s: %d %s, want 400", bad, code, body)
 		}
+	}
+}
+
+// A silence's observed time to the millisecond, from
+// testdata/silences_observed.ndjson: hourly polls of prod from 11-08 00:00
+// to 11-10 12:00, the one at 11-09 12:00 failed (11:00–13:00 blind). Two
+// silences that match nothing: s-edge from 11-08 06:00 (a poll's time) and
+// s-half from 06:30 (between two polls: half of the 06:00–07:00 interval).
+// At 11-10 12:00, by hand: s-edge 54 h − 2 h blind = 52 h observed, s-half
+// 53.5 h − 2 h = 51.5 h. A silence matches nothing when its observed time
+// is at least idle.
+func TestStaleSilencesObservedTime(t *testing.T) {
+	svc := startWith(t, "silences_observed.ndjson")
+	stale := func(id, starts string) string {
+		return `{"id":"` + id + `","source":"prod","matchers":["team=\"none\""],"created_by":"dave","comment":"nothing to match","starts_at":"` + starts +
+			`","ends_at":"2026-12-01T00:00:00Z","reasons":["matches_nothing"],"last_matched_at":null}`
+	}
+	edge, half := stale("s-edge", "2026-11-08T06:00:00Z"), stale("s-half", "2026-11-08T06:30:00Z")
+	for _, c := range []struct {
+		idle, idleSeconds string
+		listed            []string
+	}{
+		{"51h30m", "185400", []string{edge, half}},
+		{"51h30m1s", "185401", []string{edge}},
+		{"52h", "187200", []string{edge}},
+		{"52h0m1s", "187201", nil},
+	} {
+		checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-10T12:00:00Z&idle="+c.idle,
+			`{"silences":[`+strings.Join(c.listed, ",")+`],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":`+c.idleSeconds+`}`)
 	}
 }

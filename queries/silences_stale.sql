@@ -25,14 +25,22 @@ active AS MATERIALIZED (
     WHERE s_starts_at <= {at:DateTime64(3, 'UTC')} AND s_ends_at > {at:DateTime64(3, 'UTC')}
 ),
 steps AS (
+    -- Each row's next row of the same alert, from one window over the rows
+    -- in the table's order (source, fingerprint, observed_at) rather than
+    -- one partition per alert: the engine then reads them in that order
+    -- instead of sorting them (a fifth of this statement's time).
     SELECT source, fingerprint, observed_at, kind, silenced_by,
-           leadInFrame(toNullable(observed_at)) OVER (
-               PARTITION BY source, fingerprint ORDER BY observed_at
-               ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_at
-    FROM {{db}}.alert_states
-    WHERE observed_at <= {at:DateTime64(3, 'UTC')}
-      AND observed_at >= (SELECT min(s_starts_at) FROM active)
-      AND source IN (SELECT source FROM active)
+           if(next_source = source AND next_fingerprint = fingerprint, next_observed, NULL) AS next_at
+    FROM (
+        SELECT source, fingerprint, observed_at, kind, silenced_by,
+               leadInFrame(source) OVER w AS next_source, leadInFrame(fingerprint) OVER w AS next_fingerprint,
+               leadInFrame(toNullable(observed_at)) OVER w AS next_observed
+        FROM {{db}}.alert_states
+        WHERE observed_at <= {at:DateTime64(3, 'UTC')}
+          AND observed_at >= (SELECT min(s_starts_at) FROM active)
+          AND source IN (SELECT source FROM active)
+        WINDOW w AS (ORDER BY source, fingerprint, observed_at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+    )
 ),
 matched AS (
     -- When each silence last silenced anything: the end of its last
@@ -54,13 +62,27 @@ intervals AS (
       AND source IN (SELECT source FROM active)
     WINDOW w AS (PARTITION BY source ORDER BY polled_at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
 ),
+-- The observed intervals (both polls successful) in order, each with the
+-- observed time from its start on (every later interval's length added):
+-- a silence's observed time is that of the first interval starting at or
+-- after it, plus the part after its start of the one it started in. (Two
+-- polls at the same time make an empty interval, left out: each interval
+-- kept starts at a time of its own.) Summing every interval for every
+-- silence was a quarter of this statement's time at a big
+-- Alertmanager's scale.
+observed_intervals AS MATERIALIZED (
+    SELECT source, p0, assumeNotNull(p1) AS p1,
+           sum(dateDiff('millisecond', p0, assumeNotNull(p1))) OVER (PARTITION BY source)
+           - sum(dateDiff('millisecond', p0, assumeNotNull(p1))) OVER (PARTITION BY source ORDER BY p0 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS from_here_ms
+    FROM intervals
+    WHERE ok0 AND ok1 AND p1 IS NOT NULL AND p1 > p0
+),
 observed AS (
     SELECT a.source AS source, a.id AS id,
-           sum(greatest(0, dateDiff('millisecond', greatest(i.p0, a.s_starts_at), least(assumeNotNull(i.p1), {at:DateTime64(3, 'UTC')})))) AS observed_ms
+           coalesce(after.from_here_ms, 0) + greatest(0, coalesce(dateDiff('millisecond', a.s_starts_at, before.p1), 0)) AS observed_ms
     FROM active AS a
-    INNER JOIN intervals AS i ON a.source = i.source
-    WHERE i.ok0 AND i.ok1 AND i.p1 IS NOT NULL
-    GROUP BY a.source, a.id
+    ASOF LEFT JOIN observed_intervals AS after ON a.source = after.source AND after.p0 >= a.s_starts_at
+    ASOF LEFT JOIN observed_intervals AS before ON a.source = before.source AND before.p0 < a.s_starts_at
 ),
 judged AS (
     SELECT a.id AS id, a.source AS source, a.matchers AS matchers, a.created_by AS created_by, a.comment AS comment,
