@@ -27,6 +27,15 @@ func TestInhibitionLoops(t *testing.T) {
 		{"source":"prod","fingerprints":["0000000000000a01","0000000000000b01"],"alertnames":["A","B"],"first_seen":"2026-11-02T10:04:00Z","last_seen":"2026-11-02T10:06:00Z"},
 		{"source":"prod","fingerprints":["0000000000000e01","0000000000000f01","0000000000000f02"],"alertnames":["E","F","G"],"first_seen":"2026-11-02T10:05:00Z","last_seen":"2026-11-02T10:08:00Z"}],
 		"rule_loops":`+ruleLoops+`}`)
+	// A window ending at 10:05:30, while both loops last: rows are written
+	// on change, so A's last row in it is the 10:02 one (inhibited by B)
+	// and B's the 10:04 one, E's 10:02, F's 10:03, G's 10:05; each of
+	// those stretches lasts until the window's end. C by D (10:01–10:03)
+	// and D by C (from 10:05) still never overlap.
+	checkJSON(t, svc, "/api/v1/inhibitions/loops?from=2026-11-02T10:00:00Z&to=2026-11-02T10:05:30Z", `{"loops":[
+		{"source":"prod","fingerprints":["0000000000000a01","0000000000000b01"],"alertnames":["A","B"],"first_seen":"2026-11-02T10:04:00Z","last_seen":"2026-11-02T10:05:30Z"},
+		{"source":"prod","fingerprints":["0000000000000e01","0000000000000f01","0000000000000f02"],"alertnames":["E","F","G"],"first_seen":"2026-11-02T10:05:00Z","last_seen":"2026-11-02T10:05:30Z"}],
+		"rule_loops":`+ruleLoops+`}`)
 	// A window ending at 10:03:30, before B is inhibited by A and G by E:
 	// no observed loop; the rules can still loop over the label sets seen.
 	checkJSON(t, svc, "/api/v1/inhibitions/loops?from=2026-11-02T10:00:00Z&to=2026-11-02T10:03:30Z", `{"loops":[],"rule_loops":`+ruleLoops+`}`)

@@ -3,13 +3,14 @@
 -- target's next row (or {to} while it lasts). Loops are cycles of these
 -- edges whose stretches overlap (api/loops.go).
 WITH steps AS (
-    SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by,
-           leadInFrame(toNullable(observed_at)) OVER (
-               PARTITION BY source, fingerprint ORDER BY observed_at
-               ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_at
-    FROM {{db}}.alert_states
-    WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
-      AND {{template "source"}}
+    SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_at"}} AS next_at
+    FROM (
+        SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_row"}}
+        FROM {{db}}.alert_states
+        WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
+          AND {{template "source"}}
+        {{template "by_alert"}}
+    )
 )
 SELECT source, fingerprint AS target, alertname AS target_alertname, inhibitor,
        observed_at AS start, coalesce(next_at, {to:DateTime64(3, 'UTC')}) AS end
