@@ -37,11 +37,11 @@
 -- without a pause of a window, for longer than the lookback is followed
 -- back only that far. Rows received in the same millisecond as one that
 -- counts are the same delivery stored twice, kept once (LIMIT 1 BY): only
--- the keys "dropped" marks with the time "same_ms" have such
--- rows, and only their rows go through LIMIT 1 BY (the engine runs it in
--- one thread over every column the caller reads; over every row it was a
--- third of this fragment's time at a big Alertmanager's scale).
--- With no dedup window every delivery counts.
+-- the keys "dropped" marks with the time "same_ms" have such rows, and
+-- only their rows go through LIMIT 1 BY (the engine runs it in one thread
+-- over every column the caller reads; over every row it was a third of
+-- this fragment's time at a big Alertmanager's scale). With no dedup
+-- window every stored row counts.
 {{define "counted"}}(
 {{- if .DedupMillis}}
     WITH dropped AS MATERIALIZED (
@@ -146,6 +146,7 @@ SETTINGS os_thread_priority = 10, join_use_nulls = 1, enable_materialized_cte = 
       AND {{template "receiver"}}
       AND {{.Match}}
 {{end}}
+
 -- Each alert_states row's next row of the same alert (its observed_at, NULL
 -- for the alert's last row), for a statement that reads the rows in the
 -- table's order: "next_row" in the SELECT list, "by_alert" after WHERE, and
