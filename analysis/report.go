@@ -136,19 +136,33 @@ func (a *Analyzer) longestRunning(ctx context.Context, com Common, n int) ([]mod
 func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *time.Location) (*models.WeeklyReport, error) {
 	r := &models.WeeklyReport{Week: week, Timezone: loc.String(), From: models.Time{Time: com.From}, To: models.Time{Time: com.To}, Receiver: strings.Join(com.Receivers, ", "),
 		TopNoisy: []models.NoiseRow{}, LongestRunning: []models.Episode{}}
+	com, release := a.keepEpisodes(ctx, com)
+	defer release()
 	// Two lanes of statements at once: the engine has two read connections
 	// by default, and one statement alone leaves part of the machine idle
 	// (its single-threaded stages, the decoding of its answer). Each lane
-	// writes only its own fields of r. The second lane reads no episodes of
-	// this week, so it starts while this week's are being kept for the
-	// first.
+	// writes only its own fields of r.
 	var rows []models.NoiseRow
 	var sum weekSummary
 	var eps []models.Episode
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(lane(func() error { // this week
+		var err error
+		if r.Totals, rows, sum, err = a.totals(gctx, com); err != nil {
+			return err
+		}
+		if r.Flapping, _, err = a.flappingFor(gctx, com, time.Hour, 2); err != nil {
+			return err
+		}
+		if r.IfSuggested, err = a.ifSuggested(gctx, com, r.Flapping); err != nil {
+			return err
+		}
+		eps, err = a.longestRunning(gctx, com, 5)
+		return err
+	}))
 	g.Go(lane(func() error { // the previous week, the hours, the silences
 		prev := com
-		prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From
+		prev.From, prev.To = com.From.In(loc).AddDate(0, 0, -7).UTC(), com.From // its statements build their own episodes
 		var err error
 		if r.Previous, err = a.previousTotals(gctx, prev); err != nil {
 			return err
@@ -157,22 +171,6 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 			return err
 		}
 		r.StaleSilences, err = a.staleFor(gctx, com.To, com.Sources, 7*24*time.Hour, 24*time.Hour)
-		return err
-	}))
-	kept, release := a.keepEpisodes(gctx, com)
-	defer release()
-	g.Go(lane(func() error { // this week
-		var err error
-		if r.Totals, rows, sum, err = a.totals(gctx, kept); err != nil {
-			return err
-		}
-		if r.Flapping, _, err = a.flappingFor(gctx, kept, time.Hour, 2); err != nil {
-			return err
-		}
-		if r.IfSuggested, err = a.ifSuggested(gctx, kept, r.Flapping); err != nil {
-			return err
-		}
-		eps, err = a.longestRunning(gctx, kept, 5)
 		return err
 	}))
 	if err := g.Wait(); err != nil {
