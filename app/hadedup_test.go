@@ -96,6 +96,25 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	if got["Chain"] != 4 {
 		t.Errorf("Chain counts %d notifications, want 4 (+0, +61, +125, +200)", got["Chain"])
 	}
+	// One alert's timeline reads its rows alone (another form of the same
+	// counting): the same four.
+	code, body := b.Get(t, "/api/v1/alerts/00000000000000c1/timeline?source=prod&from=2026-11-02T09:00:00Z&to=2026-11-02T11:00:00Z")
+	if code != 200 {
+		t.Fatalf("timeline: %d %s", code, body)
+	}
+	var tl models.Timeline
+	if err := json.Unmarshal(body, &tl); err != nil {
+		t.Fatal(err)
+	}
+	var notified []string
+	for _, e := range tl.Events {
+		if e.Kind == "notification" {
+			notified = append(notified, e.At.Format("15:04:05"))
+		}
+	}
+	if want := "10:00:00 10:01:01 10:02:05 10:03:20"; strings.Join(notified, " ") != want {
+		t.Errorf("Chain's timeline notifications %v, want %s", notified, want)
+	}
 	// The window's edge: asking from +61 s on still sees +61, +125 and +200
 	// as counted (the chain is followed back before the window): 3.
 	if got := noiseByAlertname(t, a, "2026-11-02T10:01:01Z", "2026-11-02T11:00:00Z")["Chain"]; got != 3 {

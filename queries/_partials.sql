@@ -40,11 +40,41 @@
 -- the keys "dropped" marks with the time "same_ms" have such rows, and
 -- only their rows go through LIMIT 1 BY (the engine runs it in one thread
 -- over every column the caller reads; over every row it was a third of
--- this fragment's time at a big Alertmanager's scale). With no dedup
--- window every stored row counts.
+-- this fragment's time at a big Alertmanager's scale). One alert's scan
+-- still takes LIMIT 1 BY over all its rows. With no dedup window every
+-- stored row counts.
 {{define "counted"}}(
-{{- if .DedupMillis}}
-    WITH dropped AS MATERIALIZED (
+{{- if not .DedupMillis}}
+    SELECT * FROM {{db}}.notifications
+    WHERE {{template "scan_rows" .}}
+{{- else if .Fingerprint}}
+    -- One alert's rows: few enough that LIMIT 1 BY over all of them costs
+    -- less than reading them twice.
+    SELECT * FROM {{db}}.notifications
+    WHERE {{template "scan_rows" .}}
+      AND ({{template "delivery_key"}}, toUnixTimestamp64Milli(received_at)) NOT IN ({{template "dropped" .}})
+    LIMIT 1 BY {{template "delivery_key"}}, received_at
+{{- else}}
+    WITH dropped AS MATERIALIZED ({{template "dropped" .}})
+    SELECT * FROM {{db}}.notifications
+    WHERE {{template "scan_rows" .}}
+      AND ({{template "delivery_key"}}, toUnixTimestamp64Milli(received_at)) NOT IN (SELECT key, ms FROM dropped)
+      AND {{template "delivery_key"}} NOT IN (SELECT key FROM dropped WHERE ms = {{template "same_ms"}})
+    UNION ALL
+    SELECT * FROM (
+        SELECT * FROM {{db}}.notifications
+        WHERE {{template "scan_rows" .}}
+          AND ({{template "delivery_key"}}, toUnixTimestamp64Milli(received_at)) NOT IN (SELECT key, ms FROM dropped)
+          AND {{template "delivery_key"}} IN (SELECT key FROM dropped WHERE ms = {{template "same_ms"}})
+        LIMIT 1 BY {{template "delivery_key"}}, received_at
+    )
+{{- end}}
+){{end}}
+
+-- The times that do not count, per key, as (key, ms) rows, and the keys
+-- with two rows in one millisecond marked with the time "same_ms", given
+-- a Scan (see "counted").
+{{define "dropped"}}
         SELECT key, arrayJoin(arrayConcat(arrayFilter(t -> NOT has(counted, t), arrayDistinct(times)),
                                           if(same_ms, [{{template "same_ms"}}], []))) AS ms
         FROM (
@@ -64,24 +94,7 @@
                 HAVING arrayExists(d -> d < {{.DedupMillis}}, arraySlice(arrayDifference(times), 2))
             )
         )
-    )
-    SELECT * FROM {{db}}.notifications
-    WHERE {{template "scan_rows" .}}
-      AND ({{template "delivery_key"}}, toUnixTimestamp64Milli(received_at)) NOT IN (SELECT key, ms FROM dropped)
-      AND {{template "delivery_key"}} NOT IN (SELECT key FROM dropped WHERE ms = {{template "same_ms"}})
-    UNION ALL
-    SELECT * FROM (
-        SELECT * FROM {{db}}.notifications
-        WHERE {{template "scan_rows" .}}
-          AND ({{template "delivery_key"}}, toUnixTimestamp64Milli(received_at)) NOT IN (SELECT key, ms FROM dropped)
-          AND {{template "delivery_key"}} IN (SELECT key FROM dropped WHERE ms = {{template "same_ms"}})
-        LIMIT 1 BY {{template "delivery_key"}}, received_at
-    )
-{{- else}}
-    SELECT * FROM {{db}}.notifications
-    WHERE {{template "scan_rows" .}}
-{{- end}}
-){{end}}
+{{end}}
 
 -- The rows a Scan reads.
 {{define "scan_rows"}}{{template "source"}}
