@@ -291,20 +291,6 @@ func TestTimelineShowsEvents(t *testing.T) {
 		"annotations":{},"generator_url":"http://prom/g","external_url":"http://am"}}`)
 }
 
-// testdata/scan_edge.ndjson: alert E starts 2026-11-02 09:00 and is
-// notified at 09:00:05 and 13:00:05 that day, at 09:00:05 on 11-03, and
-// resolved at 13:00:05 on 11-09 (endsAt 13:00). Alert F starts 11-02 13:00,
-// is notified at 13:00:05 and never again: still open. An episode's rows
-// are read from a week before the window: from 11-09 12:00 that is 11-02
-// 12:00, a time inside a day, so E's first delivery is not read and its
-// episode has 3 notifications (13:00:05 read from the raw rows of the
-// scan's first partial day, the rest from the day summaries), and F is
-// known only from that partial day (1 notification); from 11-09 00:00 the
-// scan starts at midnight and reads all 4 of E's. Both are listed (E
-// starts first). The same answers come when alert_labels has lost both
-// alerts (a crash between a batch's raw rows and the views' rows): their
-// labels are read from their raw rows. (The same answers come from the raw
-// rows alone: make test runs this suite both ways.)
 // An episode that ends exactly at the window's start overlaps the window
 // (its end is not before it) and is listed with everything its rows hold;
 // one that ends a millisecond earlier is not. By hand, window 12:00–14:00
@@ -315,8 +301,7 @@ func TestTimelineShowsEvents(t *testing.T) {
 // 10:05 (one notification at 10:05:05), was seen by the 11:00 poll and was
 // gone at the 12:00 poll: it ended at 12:00:00.000, in the window too.
 // Checked as stored and after the engine merged each episode's day
-// summaries into one (its end then sits in the same summary as its
-// deliveries).
+// summaries into one (what a store holds once its parts are merged).
 func TestEpisodeEndingAtTheWindowStart(t *testing.T) {
 	svc := startWith(t, "window_edge.ndjson")
 	check := func() {
@@ -333,6 +318,20 @@ func TestEpisodeEndingAtTheWindowStart(t *testing.T) {
 	check()
 }
 
+// testdata/scan_edge.ndjson: alert E starts 2026-11-02 09:00 and is
+// notified at 09:00:05 and 13:00:05 that day, at 09:00:05 on 11-03, and
+// resolved at 13:00:05 on 11-09 (endsAt 13:00). Alert F starts 11-02 13:00,
+// is notified at 13:00:05 and never again: still open. An episode's rows
+// are read from a week before the window: from 11-09 12:00 that is 11-02
+// 12:00, a time inside a day, so E's first delivery is not read and its
+// episode has 3 notifications (13:00:05 read from the raw rows of the
+// scan's first partial day, the rest from the day summaries), and F is
+// known only from that partial day (1 notification); from 11-09 00:00 the
+// scan starts at midnight and reads all 4 of E's. Both are listed (E
+// starts first). The same answers come when alert_labels has lost both
+// alerts (a crash between a batch's raw rows and the views' rows): their
+// labels are read from their raw rows. (The same answers come from the raw
+// rows alone: make test runs this suite both ways.)
 func TestEpisodesAreReadFromTheScanStart(t *testing.T) {
 	svc := startWith(t, "scan_edge.ndjson")
 	answer := func(n int) string {
