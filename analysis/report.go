@@ -87,6 +87,18 @@ type weekSummary struct {
 	Notifications int `json:"notifications"`
 }
 
+// summary runs the weekly_summary statement, which answers one row.
+func (a *Analyzer) summary(ctx context.Context, data queries.Data, params map[string]string) (weekSummary, error) {
+	sum, err := run[weekSummary](ctx, a, "weekly_summary", data, params)
+	if err != nil {
+		return weekSummary{}, err
+	}
+	if len(sum) != 1 {
+		return weekSummary{}, fmt.Errorf("weekly summary: %d rows, want 1", len(sum))
+	}
+	return sum[0], nil
+}
+
 // previousTotals returns the totals of a window whose review needs only
 // them (the previous week): from the weekly summary alone, instead of
 // every noise key's figures summed up (the same sums, in a third of the
@@ -94,11 +106,11 @@ type weekSummary struct {
 func (a *Analyzer) previousTotals(ctx context.Context, com Common) (models.Totals, error) {
 	params, data := com.Params()
 	data.Totals = true
-	sum, err := run[weekSummary](ctx, a, "weekly_summary", data, params)
-	if err != nil || len(sum) != 1 {
-		return models.Totals{}, fmt.Errorf("weekly summary with totals: %d rows: %w", len(sum), err)
+	sum, err := a.summary(ctx, data, params)
+	if err != nil {
+		return models.Totals{}, err
 	}
-	return models.Totals{Notifications: sum[0].Notifications, Episodes: sum[0].Episodes, Alerts: sum[0].Alerts}, nil
+	return models.Totals{Notifications: sum.Notifications, Episodes: sum.Episodes, Alerts: sum.Alerts}, nil
 }
 
 func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []models.NoiseRow, weekSummary, error) {
@@ -112,17 +124,16 @@ func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []mod
 	if err != nil {
 		return models.Totals{}, nil, weekSummary{}, err
 	}
-	sum, err := run[weekSummary](ctx, a, "weekly_summary", data, params)
-	if err != nil || len(sum) != 1 {
-		return models.Totals{}, nil, weekSummary{}, fmt.Errorf("weekly summary: %d rows: %w", len(sum), err)
+	sum, err := a.summary(ctx, data, params)
+	if err != nil {
+		return models.Totals{}, nil, weekSummary{}, err
 	}
-	var t models.Totals
+	t := models.Totals{Alerts: sum.Alerts}
 	for _, r := range rows {
 		t.Notifications += r.Notifications
 		t.Episodes += r.Episodes
 	}
-	t.Alerts = sum[0].Alerts
-	return t, rows, sum[0], nil
+	return t, rows, sum, nil
 }
 
 // longestRunning returns the n episodes that ran longest in the window,
