@@ -84,7 +84,7 @@ bench-year: chdb
 # Bytes on disk per notification row with realistic (Kubernetes-shaped)
 # alerts: a month of HA deliveries imported, every table merged.
 bench-storage: chdb
-	$(GO) test -run '^$$' -bench StorageRealistic -benchtime 1x -v -timeout 30m ./importer/ | grep -v '^=== '
+	$(GO) test -run '^$$' -bench StorageRealistic -benchtime 1x -timeout 30m ./importer/
 
 # The soak test at length: the real binary under webhook load and reads,
 # killed with SIGKILL every few seconds; every read checked against the
