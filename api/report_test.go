@@ -74,8 +74,8 @@ func TestWeeklyReportAcrossDaylightSaving(t *testing.T) {
 
 // The previous week's totals count what this week's do: HA duplicates
 // once, only the alerts the matchers select; the busiest hours add up
-// every receiver's. Recording (UTC; week 2026-W45
-// is 11-02 – 11-09, the week before 10-26 – 11-02):
+// every receiver's. Recording (UTC; week 2026-W45 is 11-02 – 11-09, the
+// week before 10-26 – 11-02):
 //
 //	A {team="a"}  10-27 10:00–10:20: firing delivered at 10:00:05 and by
 //	              the HA peer at 10:00:07, resolved at 10:20:05 and by the

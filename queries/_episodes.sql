@@ -192,11 +192,11 @@ eps AS (
                      arraySort({{if .FromDays}}groupArrayArray(arrayMap(d -> {{template "delivery" "d"}}, deliveries)){{else}}groupArrayIf({{template "delivery" "(dkey, toUnixTimestamp64Milli(at))"}}, src = 'n'){{end}}),
                      (toUInt128(0), toUInt64(0))).2{{end}}
 
--- A delivery, a (key, ms) tuple, as one UInt128 that sorts as the pair does: the key
--- in the high half, the time in the low half with its sign bit flipped
--- (signed order as unsigned). Within a key, times subtract in the low
--- half; the fold compares keys first, so a subtraction across keys is
--- never what decides.
+-- A delivery, a (key, ms) tuple, as one UInt128 that sorts as the pair
+-- does: the key in the high half, the time in the low half with its sign
+-- bit flipped (signed order as unsigned). Within a key, times subtract in
+-- the low half; the fold compares keys first, so a subtraction across keys
+-- is never what decides.
 {{define "delivery"}}bitOr(bitShiftLeft(toUInt128(tupleElement({{.}}, 1)), 64), toUInt128(bitXor(toUInt64(tupleElement({{.}}, 2)), 9223372036854775808))){{end}}
 
 -- The notifications (HA duplicates once) of only the episodes a CTE lists
