@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/models"
 )
 
@@ -46,11 +47,7 @@ func noiseByAlertname(t *testing.T, svc *apptest.Service, from, to string) map[s
 // dedup window counts again.
 func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	cfg := apptest.Config(t)
-	a := apptest.Start(t, cfg)
-	cfgB := cfg
-	cfgB.Queue.Dir = t.TempDir()
-	cfgB.Queue.DeadLetter = cfgB.Queue.Dir + "/dead-letter.ndjson"
-	b := apptest.Start(t, cfgB)
+	a, b := replicas(t, cfg)
 
 	// Live: peer 1's delivery reaches replica A, peer 2's the same one
 	// reaches replica B a moment later (well within the 1-minute window).
@@ -122,6 +119,16 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	}
 }
 
+// replicas starts two alertlens services on one store, each with its own
+// queue: A made with cfg, B with cfg but a queue directory of its own.
+func replicas(t *testing.T, cfg config.Config) (a, b *apptest.Service) {
+	t.Helper()
+	cfgB := cfg
+	cfgB.Queue.Dir = t.TempDir()
+	cfgB.Queue.DeadLetter = cfgB.Queue.Dir + "/dead-letter.ndjson"
+	return apptest.Start(t, cfg), apptest.Start(t, cfgB)
+}
+
 // importChain imports, split between two replicas, deliveries of one key
 // (alert Chain) at +0 s, +30 s, +59 s, +61 s, +100 s and +125 s after
 // 2026-11-02 10:00, and +200 s to both replicas in the same millisecond:
@@ -154,11 +161,7 @@ func importChain(t *testing.T, a, b *apptest.Service) {
 func TestWithoutADedupWindowEveryDeliveryCounts(t *testing.T) {
 	cfg := apptest.Config(t)
 	cfg.Webhook.DedupWindow = 0
-	a := apptest.Start(t, cfg)
-	cfgB := cfg
-	cfgB.Queue.Dir = t.TempDir()
-	cfgB.Queue.DeadLetter = cfgB.Queue.Dir + "/dead-letter.ndjson"
-	b := apptest.Start(t, cfgB)
+	a, b := replicas(t, cfg)
 	importChain(t, a, b)
 	if got := noiseByAlertname(t, a, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")["Chain"]; got != 8 {
 		t.Errorf("Chain counts %d notifications without a dedup window, want 8", got)
