@@ -38,9 +38,7 @@ func (a *Analyzer) Flapping(ctx context.Context, in FlappingInput) (models.Flapp
 func (a *Analyzer) flappingFor(ctx context.Context, com Common, gap time.Duration, minFlaps int) ([]models.FlappingAlert, []models.FlappingByAlertname, error) {
 	// Episodes are read from flap_gap before the window, to find the gap
 	// before the first episode in it.
-	ext := com
-	ext.From = com.From.Add(-gap)
-	params, data := ext.Params()
+	params, data := com.widen(gap).Params()
 	params["win_from"] = com.From.UTC().Format(chTime)
 	params["flap_gap_ms"] = strconv.FormatInt(gap.Milliseconds(), 10)
 	params["min_flaps"] = strconv.Itoa(minFlaps)

@@ -22,30 +22,40 @@ type keptCore struct {
 	params map[string]string
 }
 
-// coreParams are the parameters core depends on: a statement reads kept
-// episodes only when its own are the same.
-var coreParams = []string{"from", "to", "scan_from", "sources", "receivers"}
+// coreParams are the parameters core depends on besides "from": a
+// statement reads kept episodes only when its own are the same.
+var coreParams = []string{"to", "scan_from", "sources", "receivers"}
 
+// sameCore says whether episodes kept with the parameters kept are a
+// statement's with params: the same scan, end and filters, and a window
+// starting no later (core read from the kept table keeps the episodes
+// that overlap the statement's window, which is all a later start
+// changes).
 func sameCore(kept, params map[string]string) bool {
 	for _, k := range coreParams {
 		if kept[k] != params[k] {
 			return false
 		}
 	}
-	return true
+	keptFrom, err1 := time.Parse(chTime, kept["from"])
+	from, err2 := time.Parse(chTime, params["from"])
+	return err1 == nil && err2 == nil && !from.Before(keptFrom)
 }
 
 // keepEpisodes builds com's episodes once, for an answer whose statements
 // share com's window and filters (the weekly review builds them in eight
-// statements): they read the kept table instead. release drops it. When
-// the store cannot keep them, or keeping fails, com comes back as it was
-// and every statement builds its episodes itself: slower, same answer.
-func (a *Analyzer) keepEpisodes(ctx context.Context, com Common) (Common, func()) {
+// statements): they read the kept table instead. release drops it. The
+// episodes are those of com widened by before (see Common.widen), for a
+// statement that reads the episode before the first one in the window
+// (flapping, for its gap) and reads them too. When the store cannot keep
+// them, or keeping fails, com comes back as it was and every statement
+// builds its episodes itself: slower, same answer.
+func (a *Analyzer) keepEpisodes(ctx context.Context, com Common, before time.Duration) (Common, func()) {
 	k, ok := a.st.(keeper)
 	if !ok || !a.fromDays() {
 		return com, func() {} // the statements could not read them
 	}
-	params, data := com.Params()
+	params, data := com.widen(before).Params()
 	data.Match = ""
 	sql, err := a.statement("episodes_kept", data, params)
 	if err != nil {

@@ -63,6 +63,29 @@ type Common struct {
 	// kept is this window's episodes as keepEpisodes kept them (nil: each
 	// statement builds them).
 	kept *keptCore
+	// scanFrom, when set, is where rows are read from: a window widened
+	// before its start (see widen) keeps the scan of the window it widens.
+	scanFrom time.Time
+}
+
+// widen returns c with its window starting d earlier and its rows read
+// from where c's are: the episodes of the wider window that overlap c's
+// are then c's episodes exactly, whatever rows lie in the extra d of the
+// scan (a statement that reads the episode before the first one in c, and
+// one kept table for both, depend on that).
+func (c Common) widen(d time.Duration) Common {
+	w := c
+	w.scanFrom = c.scanStart()
+	w.From = c.From.Add(-d)
+	return w
+}
+
+// scanStart is where the rows of c's episodes are read from.
+func (c Common) scanStart() time.Time {
+	if !c.scanFrom.IsZero() {
+		return c.scanFrom
+	}
+	return c.From.Add(-scanBack)
 }
 
 // scanBack is how far before the window rows are read to find episodes
@@ -140,7 +163,7 @@ const chTime = store.TimeLayout
 func (c Common) Params() (map[string]string, queries.Data) {
 	p := map[string]string{
 		"from": c.From.UTC().Format(chTime), "to": c.To.UTC().Format(chTime),
-		"scan_from": c.From.Add(-scanBack).UTC().Format(chTime),
+		"scan_from": c.scanStart().UTC().Format(chTime),
 		"sources":   queries.StringArray(c.Sources), "receivers": queries.StringArray(c.Receivers),
 	}
 	d := queries.Data{Match: queries.LabelFilter(c.Match, "labels", "m", p)}

@@ -144,10 +144,15 @@ func (a *Analyzer) longestRunning(ctx context.Context, com Common, n int) ([]mod
 	return run[models.Episode](ctx, a, "episodes", data, params)
 }
 
+// reviewFlapGap is the flap gap of the weekly review's flapping alerts
+// (the analysis's default). Its episodes are kept from that long before
+// the week, so that flapping reads them too.
+const reviewFlapGap = time.Hour
+
 func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *time.Location) (*models.WeeklyReport, error) {
 	r := &models.WeeklyReport{Week: week, Timezone: loc.String(), From: models.Time{Time: com.From}, To: models.Time{Time: com.To}, Receiver: strings.Join(com.Receivers, ", "),
 		TopNoisy: []models.NoiseRow{}, LongestRunning: []models.Episode{}}
-	com, release := a.keepEpisodes(ctx, com)
+	com, release := a.keepEpisodes(ctx, com, reviewFlapGap)
 	defer release()
 	// Two lanes of statements at once: the engine has two read connections
 	// by default, and one statement alone leaves part of the machine idle
@@ -162,7 +167,7 @@ func (a *Analyzer) reportFor(ctx context.Context, com Common, week string, loc *
 		if r.Totals, rows, sum, err = a.totals(gctx, com); err != nil {
 			return err
 		}
-		if r.Flapping, _, err = a.flappingFor(gctx, com, time.Hour, 2); err != nil {
+		if r.Flapping, _, err = a.flappingFor(gctx, com, reviewFlapGap, 2); err != nil {
 			return err
 		}
 		if r.IfSuggested, err = a.ifSuggested(gctx, com, r.Flapping); err != nil {

@@ -123,6 +123,67 @@ func TestWeeklyReportPreviousWeek(t *testing.T) {
 	}
 }
 
+// The weekly review keeps its episodes from an hour before the week (its
+// flapping reads the episode before the first one in the week, for its
+// gap); every other part of it counts only the episodes overlapping the
+// week. testdata/weekly_edge.ndjson (UTC; 2026-W45 is 11-02 – 11-09), each
+// episode a firing notification 5 s after its start and a resolved one 5 s
+// after its end:
+//
+//	Long     11-01 08:00–23:30 (55,800 s): ends half an hour before the week
+//	Night    11-01 23:00–23:40, 11-02 00:10–00:20 and 00:30–00:40
+//	Morning  11-02 10:00–10:20 (1,200 s)
+//
+// This week: Night's last two episodes and Morning's overlap it: 3
+// episodes, 2 alerts, 6 notifications (four on Monday in the hour from
+// 00:00, two at 10:00). Ended episodes 600, 600, 1200 s: median 600,
+// longest 1200; the longest running Morning, then Night's two of 600 s by
+// start. The week before: Long and Night's first, 2 episodes, 2 alerts, 4
+// notifications. Night flaps twice in the week: 00:10 starts 30 min after
+// 23:40 (the episode an hour before the week), 00:30 10 min after 00:20;
+// both under the 1h flap gap. Its ended episodes 600, 600: k = ceil(0.8 ×
+// 2) = 2, the 2nd is 600 s: floor(600 / 60) + 1 = 11 min, for: 660 s; its
+// gaps 600, 1800: the 2nd is 1800 s, floor(1800 / 60) + 1 = 31 min,
+// keep_firing_for: 1860 s; median gap (600 + 1800) / 2 = 1200 s.
+func TestWeeklyReportEpisodesBeforeTheWeek(t *testing.T) {
+	svc := startWith(t, "weekly_edge.ndjson")
+	code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45")
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	var r models.WeeklyReport
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	if want := (models.Totals{Notifications: 6, Episodes: 3, Alerts: 2}); r.Totals != want {
+		t.Errorf("totals %+v, want %+v", r.Totals, want)
+	}
+	if want := (models.Totals{Notifications: 4, Episodes: 2, Alerts: 2}); r.Previous != want {
+		t.Errorf("previous week %+v, want %+v", r.Previous, want)
+	}
+	var busiest [7][24]int
+	busiest[0][0], busiest[0][10] = 4, 2
+	if r.BusiestHours != busiest {
+		t.Errorf("busiest hours %v, want 4 on Monday at 0 and 2 at 10", r.BusiestHours)
+	}
+	var running []string
+	for _, e := range r.LongestRunning {
+		running = append(running, e.Alertname+"@"+e.StartsAt.UTC().Format("01-02T15:04"))
+	}
+	if got, want := strings.Join(running, " "), "Morning@11-02T10:00 Night@11-02T00:10 Night@11-02T00:30"; got != want {
+		t.Errorf("longest running %s, want %s", got, want)
+	}
+	if got := string(mustJSON([]*float64{r.MedianEpisodeSeconds, r.LongestEpisodeSeconds})); got != "[600,1200]" {
+		t.Errorf("median and longest episode %s, want [600,1200]", got)
+	}
+	flapping, err := json.Marshal(r.Flapping)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "flapping", flapping, `[{"fingerprint":"2020202020202020","alertname":"Night","labels":{"alertname":"Night"},"source":"prod",
+		"episodes":2,"flaps":2,"median_episode_seconds":600,"median_gap_seconds":1200,"suggested_for_seconds":660,"suggested_keep_firing_for_seconds":1860}]`)
+}
+
 // untuned is if_suggested of a week with nothing to suggest: the replay
 // changes nothing.
 func untuned(notifications, episodes, outOfHours, sleep int) string {

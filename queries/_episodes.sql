@@ -73,9 +73,13 @@ labelled AS (
     WHERE {{.Match}}
 ),
 {{- if .Kept}}
--- core as a statement before this one kept it, for this window and these
--- filters (see episodes_kept.sql).
-core AS (SELECT * FROM {{db}}.{{.Kept}}),
+-- core as a statement before this one kept it, for these filters and
+-- this window or one starting earlier with the same scan (see
+-- episodes_kept.sql): those that overlap this window.
+core AS (
+    SELECT * FROM {{db}}.{{.Kept}}
+    WHERE ends_at IS NULL OR ends_at >= {from:DateTime64(3, 'UTC')}
+),
 {{- else}}
 {{- if .FromDays}}
 -- The per-day summaries kept at ingest (see _episode_days.sql) from the

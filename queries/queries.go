@@ -45,7 +45,8 @@ type Data struct {
 	// Only with FromDays (notifications_of reads the summaries then).
 	Kept string
 	// KeptFor are the parameters Kept was made with: a statement whose own
-	// window or filters differ builds its episodes itself.
+	// scan, end or filters differ, or whose window starts earlier, builds
+	// its episodes itself.
 	KeptFor map[string]string
 	// FromDays builds episodes from the day summaries kept at ingest
 	// (episode_days) instead of every raw row; the two give the same

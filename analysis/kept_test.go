@@ -1,0 +1,39 @@
+package analysis
+
+import "testing"
+
+// Kept episodes serve a statement with the same scan, end and filters
+// whose window starts no earlier than theirs.
+func TestSameCore(t *testing.T) {
+	kept := map[string]string{"from": "2026-11-01 23:00:00.000", "to": "2026-11-09 00:00:00.000",
+		"scan_from": "2026-10-26 00:00:00.000", "sources": "[]", "receivers": "[]"}
+	with := func(k, v string) map[string]string {
+		p := map[string]string{}
+		for kk, vv := range kept {
+			p[kk] = vv
+		}
+		p[k] = v
+		return p
+	}
+	for _, c := range []struct {
+		name   string
+		params map[string]string
+		want   bool
+	}{
+		{"the same window", with("from", "2026-11-01 23:00:00.000"), true},
+		{"a window starting later", with("from", "2026-11-02 00:00:00.000"), true},
+		{"a window starting earlier", with("from", "2026-11-01 22:59:59.999"), false},
+		{"another scan", with("scan_from", "2026-10-25 23:00:00.000"), false},
+		{"another end", with("to", "2026-11-08 00:00:00.000"), false},
+		{"another source", with("sources", "['prod']"), false},
+		{"another receiver", with("receivers", "['team']"), false},
+		{"no window", with("from", ""), false},
+	} {
+		if got := sameCore(kept, c.params); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	if sameCore(nil, kept) {
+		t.Error("nothing kept: true, want false")
+	}
+}
