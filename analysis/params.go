@@ -80,16 +80,20 @@ func (c Common) widen(d time.Duration) Common {
 	return w
 }
 
-// scanStart is where the rows of c's episodes are read from.
+// scanStart is where the rows of c's episodes are read from: the
+// midnight (UTC) at or before scanBack before the window. The day
+// summaries kept at ingest cover whole days; a scan starting inside a day
+// had that day's raw rows summed up at read time.
 func (c Common) scanStart() time.Time {
 	if !c.scanFrom.IsZero() {
 		return c.scanFrom
 	}
-	return c.From.Add(-scanBack)
+	return c.From.Add(-scanBack).UTC().Truncate(24 * time.Hour)
 }
 
-// scanBack is how far before the window rows are read to find episodes
-// that started earlier and are still open in it (see queries/_episodes.sql).
+// scanBack is how far before the window rows are read (from the midnight
+// before, see scanStart) to find episodes that started earlier and are
+// still open in it (see queries/_episodes.sql).
 const scanBack = 7 * 24 * time.Hour
 
 func parseCommon(q url.Values, now time.Time, window, filters bool) (Common, error) {

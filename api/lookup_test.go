@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -322,28 +321,35 @@ func TestEpisodeEndingAtTheWindowStart(t *testing.T) {
 // notified at 09:00:05 and 13:00:05 that day, at 09:00:05 on 11-03, and
 // resolved at 13:00:05 on 11-09 (endsAt 13:00). Alert F starts 11-02 13:00,
 // is notified at 13:00:05 and never again: still open. An episode's rows
-// are read from a week before the window: from 11-09 12:00 that is 11-02
-// 12:00, a time inside a day, so E's first delivery is not read and its
-// episode has 3 notifications (13:00:05 read from the raw rows of the
-// scan's first partial day, the rest from the day summaries), and F is
-// known only from that partial day (1 notification); from 11-09 00:00 the
-// scan starts at midnight and reads all 4 of E's. Both are listed (E
-// starts first). The same answers come when alert_labels has lost both
-// alerts (a crash between a batch's raw rows and the views' rows): their
-// labels are read from their raw rows. (The same answers come from the raw
-// rows alone: make test runs this suite both ways.)
+// are read from the midnight (UTC) at or before a week before the window:
+//
+//   - from 11-09 12:00 that is 11-02 00:00, not 12:00: E's first delivery
+//     is read too, 4 notifications; F has 1. Both are listed (E starts
+//     first).
+//   - from 11-09 23:59:59.999 (E has ended) still 11-02 00:00: F alone.
+//   - from 11-10 00:00 it is 11-03 00:00: F's only row is before it, so F
+//     is not found, and nothing is listed.
+//
+// The same answers come when alert_labels has lost both alerts (a crash
+// between a batch's raw rows and the views' rows): their labels are read
+// from their raw rows. (The same answers come from the raw rows alone:
+// make test runs this suite both ways.)
 func TestEpisodesAreReadFromTheScanStart(t *testing.T) {
 	svc := startWith(t, "scan_edge.ndjson")
-	answer := func(n int) string {
-		return `{"episodes":[{"fingerprint":"eeeeeeeeeeeeeeee","alertname":"E","labels":{"alertname":"E"},"source":"prod","starts_at":"2026-11-02T09:00:00Z","ends_at":"2026-11-09T13:00:00Z","notifications":` +
-			strconv.Itoa(n) + `,"silenced_seconds":0,"inhibited_seconds":0},` +
-			`{"fingerprint":"f0f0f0f0f0f0f0f0","alertname":"F","labels":{"alertname":"F"},"source":"prod","starts_at":"2026-11-02T13:00:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],` +
-			`"first_fired":{"fingerprint":"eeeeeeeeeeeeeeee","alertname":"E","source":"prod","starts_at":"2026-11-02T09:00:00Z"}}`
+	const (
+		e = `{"fingerprint":"eeeeeeeeeeeeeeee","alertname":"E","labels":{"alertname":"E"},"source":"prod","starts_at":"2026-11-02T09:00:00Z","ends_at":"2026-11-09T13:00:00Z","notifications":4,"silenced_seconds":0,"inhibited_seconds":0}`
+		f = `{"fingerprint":"f0f0f0f0f0f0f0f0","alertname":"F","labels":{"alertname":"F"},"source":"prod","starts_at":"2026-11-02T13:00:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}`
+	)
+	firstFired := func(fp, name, start string) string {
+		return `"first_fired":{"fingerprint":"` + fp + `","alertname":"` + name + `","source":"prod","starts_at":"` + start + `"}}`
 	}
 	check := func() {
 		t.Helper()
-		checkJSON(t, svc, episode+"from=2026-11-09T12:00:00Z&to=2026-11-09T14:00:00Z", answer(3))
-		checkJSON(t, svc, episode+"from=2026-11-09T00:00:00Z&to=2026-11-09T14:00:00Z", answer(4))
+		checkJSON(t, svc, episode+"from=2026-11-09T12:00:00Z&to=2026-11-09T14:00:00Z",
+			`{"episodes":[`+e+`,`+f+`],`+firstFired("eeeeeeeeeeeeeeee", "E", "2026-11-02T09:00:00Z"))
+		checkJSON(t, svc, episode+"from=2026-11-09T23:59:59.999Z&to=2026-11-10T02:00:00Z",
+			`{"episodes":[`+f+`],`+firstFired("f0f0f0f0f0f0f0f0", "F", "2026-11-02T13:00:00Z"))
+		checkJSON(t, svc, episode+"from=2026-11-10T00:00:00Z&to=2026-11-10T02:00:00Z", `{"episodes":[],"first_fired":null}`)
 	}
 	check()
 	// Every day summary twice, as a crash recovery that sums a batch up

@@ -13,10 +13,8 @@
 --
 -- "day_summaries" takes a DaySummaries: which table (.Table: notifications,
 -- alert_states or events), read from where (.From: a qualified table
--- name), and which rows: all of them (.Rows ""), the scan's first partial
--- day ("edge": from {scan_from} to the first midnight after it; the days
--- after it come from episode_days), or the days of the alerts a recovered
--- batch holds ("batch": {from}, {to}, {keys}).
+-- name), and which rows: all of them (.Rows ""), or the days of the alerts
+-- a recovered batch holds ("batch": {from}, {to}, {keys}).
 {{define "day_summaries"}}
 {{- if eq .Table "notifications"}}
 SELECT source, fingerprint, starts_at, toDate(received_at) AS day,
@@ -61,19 +59,13 @@ GROUP BY source, fingerprint, starts_at, day
 -- table's time column).
 {{define "day_rows"}}
 WHERE 1
-{{- if eq .Rows "edge"}}
-  AND {{template "edge_rows" .TimeCol}}
-{{- else if eq .Rows "batch"}}
+{{- if eq .Rows "batch"}}
   AND {{.TimeCol}} >= toStartOfDay({from:DateTime64(3, 'UTC')}) AND {{.TimeCol}} < toStartOfDay({to:DateTime64(3, 'UTC')}) + toIntervalDay(1)
   AND fingerprint IN {{template "listed" "keys"}}
 {{- end}}
 {{- end}}
 
--- The rows of the scan's first partial day, of the requested sources,
--- given the table's time column.
-{{define "edge_rows"}}{{.}} >= {scan_from:DateTime64(3, 'UTC')} AND {{.}} < toDateTime64({{template "scan_day"}}, 3, 'UTC')
-  AND {{template "source"}}{{end}}
-
--- The first day whose midnight is not before {scan_from}: episode_days is
--- read from that day on, the raw rows before it.
-{{define "scan_day"}}toDate({scan_from:DateTime64(3, 'UTC')} + toIntervalMillisecond(86399999)){{end}}
+-- The first day of the scan: the analyses start their scans at a midnight
+-- (UTC), so that whole days are read from episode_days and no raw row is
+-- summed up at read time.
+{{define "scan_day"}}toDate({scan_from:DateTime64(3, 'UTC')}){{end}}

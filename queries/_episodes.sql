@@ -9,9 +9,10 @@
 -- that found the alert gone (the poller writes that as a 'resolved' row,
 -- also when endsAt had passed), an alert_resolved event, and the start of
 -- the alert's next episode (a new startsAt); otherwise it is open.
--- Rows are read from {scan_from} on: an episode still open in the window has
--- a row there (the poller checkpoints every open alert at least hourly, and
--- Alertmanager re-sends firing alerts every repeat_interval).
+-- Rows are read from {scan_from} on, a midnight (UTC) a week or so before
+-- the window: an episode still open in the window has a row there (the
+-- poller checkpoints every open alert at least hourly, and Alertmanager
+-- re-sends firing alerts every repeat_interval).
 -- Filters: {source} and {receiver} ('' = any) and the label matchers
 -- (.Match, bound parameters only).
 {{define "episode_ctes"}}-- An alert's labels are the same in every row about it (its fingerprint is
@@ -22,24 +23,15 @@
 -- an alert's rows but not its labels): such alerts take their labels from
 -- their raw rows, read only for them.
 {{- if .FromDays}}
--- The alerts the episodes are built from (those with day summaries, and
--- those in the raw rows of the scan's first partial day) that have no row
--- in alert_labels: only their raw rows are read for labels (looking for
--- them among every raw row of the scan was a third of a statement's time
--- at a big Alertmanager's scale).
+-- The alerts the episodes are built from (those with day summaries) that
+-- have no row in alert_labels: only their raw rows are read for labels
+-- (looking for them among every raw row of the scan was a third of a
+-- statement's time at a big Alertmanager's scale).
 labels_missing AS MATERIALIZED (
     SELECT source, fingerprint
-    FROM (
-        SELECT source, fingerprint FROM {{db}}.episode_days
-        WHERE day >= {{template "scan_day"}} AND {{template "source"}}
-        UNION ALL
-        SELECT source, fingerprint FROM {{db}}.notifications WHERE {{template "edge_rows" "received_at"}}
-        UNION ALL
-        SELECT source, fingerprint FROM {{db}}.alert_states WHERE {{template "edge_rows" "observed_at"}}
-        UNION ALL
-        SELECT source, fingerprint FROM {{db}}.events WHERE {{template "edge_rows" "at"}} AND fingerprint != ''
-    )
-    WHERE (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
+    FROM {{db}}.episode_days
+    WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+      AND (source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels)
     GROUP BY source, fingerprint
 ),
 {{- end}}
@@ -82,9 +74,8 @@ core AS (
 ),
 {{- else}}
 {{- if .FromDays}}
--- The per-day summaries kept at ingest (see _episode_days.sql) from the
--- first midnight after {scan_from} on, the raw rows before it summed up
--- the same way, merged into one row per episode.
+-- The per-day summaries kept at ingest (see _episode_days.sql) from
+-- {scan_from} on, merged into one row per episode.
 agg AS (
     SELECT source, fingerprint, starts_at,
            argMinMerge(first_alertname) AS first_alertname,
@@ -94,17 +85,8 @@ agg AS (
            -- time at scale), and sorted: the same list from either path.
            arraySort(arrayDistinct(groupArrayArray(receivers))) AS receivers,
            argMaxMerge(generator_url) AS last_generator_url
-    FROM (
-        SELECT source, fingerprint, starts_at, day, first_alertname, end_n, end_p, end_e, deliveries, receivers, generator_url
-        FROM {{db}}.episode_days
-        WHERE day >= {{template "scan_day"}} AND {{template "source"}}
-        UNION ALL
-        {{- template "day_summaries" (edge "notifications")}}
-        UNION ALL
-        {{- template "day_summaries" (edge "alert_states")}}
-        UNION ALL
-        {{- template "day_summaries" (edge "events")}}
-    )
+    FROM {{db}}.episode_days
+    WHERE day >= {{template "scan_day"}} AND {{template "source"}}
     GROUP BY source, fingerprint, starts_at
 ),
 {{- else}}
@@ -223,9 +205,6 @@ eps AS (
         FROM {{db}}.episode_days
         WHERE day >= {{template "scan_day"}} AND {{template "source"}}
           AND (source, fingerprint) IN (SELECT source, fingerprint FROM {{.CTE}})
-        UNION ALL
-        SELECT source, fingerprint, starts_at, deliveries
-        FROM ({{template "day_summaries" (edge "notifications")}})
 {{- else}}
         SELECT source, fingerprint, starts_at, at, src, dkey
         FROM obs

@@ -62,8 +62,8 @@ type DaySummaries struct {
 	// From is the qualified table read (a shard's local table in the
 	// views of a cluster).
 	From string
-	// Rows: "" every row, "edge" the scan's first partial day, "batch" the
-	// days of the alerts of a recovered batch.
+	// Rows: "" every row, "batch" the days of the alerts of a recovered
+	// batch.
 	Rows string
 }
 
@@ -79,7 +79,7 @@ func (d DaySummaries) validate() error {
 			return fmt.Errorf("day_summaries: %q is not a table name", d.From)
 		}
 	}
-	if d.Rows != "" && d.Rows != "edge" && d.Rows != "batch" {
+	if d.Rows != "" && d.Rows != "batch" {
 		return fmt.Errorf("day_summaries: no rows called %q", d.Rows)
 	}
 	return nil
@@ -157,10 +157,6 @@ func NewSet(db string) (*Set, error) {
 				}
 			}
 			return Scan{Data: d, Lower: lower, Upper: upper, Fingerprint: fingerprint}, nil
-		},
-		"edge": func(table string) (DaySummaries, error) {
-			d := DaySummaries{Table: table, From: db + "." + table, Rows: "edge"}
-			return d, d.validate()
 		},
 		"dayRows": func(d DaySummaries, timeCol string) dayRows { return dayRows{d, timeCol} },
 		"only": func(d Data, cte string) (Only, error) {
