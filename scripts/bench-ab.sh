@@ -9,12 +9,14 @@
 # The requests are those of the 10× synthetic year's benchmarks (the week
 # before 2026-11-22 and the 90 days before it); DATABASE defaults to
 # "bench", the database the year benchmark keeps (ALERTLENS_BENCH_STORE).
+# WEEK and QUARTER replace the windows (as from=…&to=…), e.g. windows
+# starting inside a day, as relative windows do.
 set -euo pipefail
 base=$1 head=$2 dir=$3 db=${4:-bench} rounds=${5:-3}
 out=$(mktemp -d)
 addr=127.0.0.1:9195
-week='from=2026-11-15T00:00:00Z&to=2026-11-22T00:00:00Z'
-quarter='from=2026-08-24T00:00:00Z&to=2026-11-22T00:00:00Z'
+week=${WEEK:-from=2026-11-15T00:00:00Z&to=2026-11-22T00:00:00Z}
+quarter=${QUARTER:-from=2026-08-24T00:00:00Z&to=2026-11-22T00:00:00Z}
 team='match=%7Bteam%3D%22team-3%22%7D'
 requests=(
   "alerts alerts?$week&$team"
