@@ -59,9 +59,17 @@ func (r failedRow) key() string {
 func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedInhibition, error) {
 	params, data := com.Params()
 	params["poll_interval_ms"] = fmt.Sprint(a.opts.PollInterval.Milliseconds())
-	byEvents, err := run[failedRow](ctx, a, "inhibitions_failed_events", data, params)
+	var byEvents []failedRow
+	gate, err := run[struct {
+		HasEvents bool `json:"has_events"`
+	}](ctx, a, "event_sources", data, params)
 	if err != nil {
 		return nil, err
+	}
+	if len(gate) == 1 && gate[0].HasEvents {
+		if byEvents, err = run[failedRow](ctx, a, "inhibitions_failed_events", data, params); err != nil {
+			return nil, err
+		}
 	}
 	byPolls, err := run[failedRow](ctx, a, "inhibitions_failed", data, params)
 	if err != nil {
