@@ -1,6 +1,11 @@
 package api_test
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"github.com/alertlens/alertlens/store"
+)
 
 // testdata/inhibitions.ndjson: polls of prod every minute 10:00–10:20 on
 // 2026-11-02 (the 10:12 poll failed), poll interval 1 s in apptest's config
@@ -76,4 +81,59 @@ func TestFailedInhibitionsFromEventsAndEndedInhibitors(t *testing.T) {
 		 "cause":"restart","known_cause":"Alertmanager restarted at 2026-11-03T10:00:00Z (30s before)"},
 		{"fingerprint":"0000000000000042","alertname":"TargetDown","labels":{"alertname":"TargetDown","instance":"k"},"receiver":"team","source":"pp",
 		 "notified_at":"2026-11-03T10:00:30Z","inhibited_by":[{"fingerprint":"0000000000000032","alertname":"NodeDown"}],"basis":"polls","rule":null,"cause":null}]}`)
+}
+
+// testdata/inhibitions_refired.ndjson, 2026-11-04, polls of prod every
+// minute 10:00–10:05; Source (5555…51) and Other (5555…50) fire
+// throughout. Two alerts fire again between the 10:01 and 10:02 polls (a
+// new startsAt), so at 10:02 the poller stores two rows for each at the
+// same time: its old episode resolved (a copy of its last row, inhibitors
+// included) and its new one appeared. The state at 10:02 and later is the
+// new episode's:
+//
+//	Refired   inhibited by Source before, by Other after; its new episode
+//	          is notified at 10:02:30 and gone from the 10:03 poll: the
+//	          10:02 poll saw it inhibited by Other, 30 s before, within the
+//	          1-minute interval -> failure; no status or events, so no
+//	          known cause. (The resolved row of 10:02 names Source; read
+//	          last, it would make the alert not inhibited then.) Notified
+//	          again at 10:04:30, a late repeat: at the 10:04 and 10:05
+//	          polls it was gone (the resolved row of 10:03 still names
+//	          Other, and is no firing state) -> no failure.
+//	Released  inhibited by Source before, active after; notified at
+//	          10:02:30: at 10:02 and 10:03 active (the resolved row of
+//	          10:02 names Source, and is not the state) -> no failure.
+//
+// Tied (7777…73) is never polled; notified at 10:03:30. Two firing rows of
+// it at 10:03:00 are stored below, the one naming Source first, then one
+// naming no inhibitor (rows another writer left in that order): one of
+// the rows of that time names an inhibitor, so at the 10:03 and 10:04
+// polls it was inhibited -> failure. (Read in the order stored, the last
+// row names none, and it would not be.)
+func TestFailedInhibitionsWhenAnAlertRefiredBetweenPolls(t *testing.T) {
+	svc := startWithPollInterval(t, "inhibitions_refired.ndjson", "1m")
+	for _, fp := range []string{"7777777777777771", "7777777777777772"} {
+		if n := svc.Count(t, "alert_states", "fingerprint = '"+fp+"' AND observed_at = '2026-11-04 10:02:00'"); n != 2 {
+			t.Fatalf("%s: %d rows at the 10:02 poll, want 2 (resolved and appeared)", fp, n)
+		}
+	}
+	tied := func(kind string, inhibitors []string) store.AlertState {
+		at := store.T(time.Date(2026, 11, 4, 10, 3, 0, 0, time.UTC))
+		return store.AlertState{ObservedAt: at, Source: "prod", Fingerprint: "7777777777777773", Kind: kind, State: "suppressed", Alertname: "Tied",
+			Labels: map[string]string{"alertname": "Tied", "cluster": "a"}, Annotations: map[string]string{},
+			SilencedBy: []string{}, InhibitedBy: inhibitors, MutedBy: []string{}, Receivers: []string{"team"}, StartsAt: at}
+	}
+	rows, err := store.EncodeRows(nil, []store.AlertState{tied("changed", []string{"5555555555555551"}), tied("checkpoint", []string{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Store.Insert(t.Context(), store.TableAlertStates, rows, "tied-rows"); err != nil {
+		t.Fatal(err)
+	}
+	by := `[{"fingerprint":"5555555555555551","alertname":"Source"}]`
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-04T10:00:00Z&to=2026-11-04T11:00:00Z", `{"failures":[
+		{"fingerprint":"7777777777777771","alertname":"Refired","labels":{"alertname":"Refired","cluster":"a"},"receiver":"team","source":"prod",
+		 "notified_at":"2026-11-04T10:02:30Z","inhibited_by":[{"fingerprint":"5555555555555550","alertname":"Other"}],"basis":"polls","rule":null,"cause":null},
+		{"fingerprint":"7777777777777773","alertname":"Tied","labels":{"alertname":"Tied","cluster":"a"},"receiver":"team","source":"prod",
+		 "notified_at":"2026-11-04T10:03:30Z","inhibited_by":`+by+`,"basis":"polls","rule":null,"cause":null}]}`)
 }

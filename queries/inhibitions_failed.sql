@@ -7,7 +7,10 @@
 -- poll). An observation is a successful poll of the notification's source (a
 -- failed poll observes nothing); F's state at a poll is its last
 -- alert_states row at or before that poll, since rows are written only on
--- change. Whether an inhibitor was still firing at t is checked by the
+-- change. Of several rows at one time (the poller's record of an alert
+-- that re-fired between two polls: the old episode resolved, the new one
+-- appeared), the state is a firing one's, inhibited when one of them names
+-- inhibitors. Whether an inhibitor was still firing at t is checked by the
 -- caller (inhibitor_signals.sql).
 WITH
 notes AS MATERIALIZED ({{template "firing_notes" .}}),
@@ -17,10 +20,26 @@ ok_polls AS MATERIALIZED (
     FROM {{db}}.polls
     WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND source IN (SELECT source FROM notes)
 ),
-st AS MATERIALIZED (
-    SELECT source, fingerprint, observed_at, kind, inhibited_by
-    FROM {{db}}.alert_states
-    WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint IN (SELECT fingerprint FROM notes)
+-- F's inhibited stretches, from each row that names inhibitors and is not
+-- 'resolved' until F's next row (NULL: none yet): the state at a poll is
+-- inhibited when a stretch holds the poll, so the states are looked up
+-- among these few rows instead of every row. Rows of one time are read
+-- resolved first, then by their inhibitors, so the last of them (the one
+-- whose stretch is not empty) is a firing one, with inhibitors when one
+-- has them.
+stretches AS MATERIALIZED (
+    SELECT source, fingerprint, observed_at AS start, end, inhibited_by
+    FROM (
+        SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_at"}} AS end
+        FROM (
+            SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_row"}}
+            FROM {{db}}.alert_states
+            WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint IN (SELECT fingerprint FROM notes)
+            WINDOW by_alert AS (ORDER BY source, fingerprint, observed_at, kind != 'resolved', inhibited_by
+                                ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+        )
+    )
+    WHERE kind != 'resolved' AND notEmpty(inhibited_by) AND (end IS NULL OR end > observed_at)
 ),
 with_polls AS (
     SELECT n.source AS source, n.fingerprint AS fingerprint, n.alertname AS alertname, n.labels AS labels,
@@ -34,17 +53,18 @@ with_states AS (
     SELECT w.source AS source, w.fingerprint AS fingerprint, w.alertname AS alertname, w.labels AS labels,
            w.receiver AS receiver, w.t AS t, w.before_at AS before_at, w.after_at AS after_at,
            w.before_prev AS before_prev, w.after_prev AS after_prev,
-           sb.kind AS before_kind, sb.inhibited_by AS before_inh, sa.kind AS after_kind, sa.inhibited_by AS after_inh
+           sb.start AS before_start, sb.end AS before_end, sb.inhibited_by AS before_inh,
+           sa.start AS after_start, sa.end AS after_end, sa.inhibited_by AS after_inh
     FROM with_polls AS w
-    ASOF LEFT JOIN st AS sb ON w.source = sb.source AND w.fingerprint = sb.fingerprint
-        AND sb.observed_at <= coalesce(w.before_at, toDateTime64(0, 3, 'UTC'))
-    ASOF LEFT JOIN st AS sa ON w.source = sa.source AND w.fingerprint = sa.fingerprint
-        AND sa.observed_at <= coalesce(w.after_at, toDateTime64(0, 3, 'UTC'))
+    ASOF LEFT JOIN stretches AS sb ON w.source = sb.source AND w.fingerprint = sb.fingerprint
+        AND sb.start <= coalesce(w.before_at, toDateTime64(0, 3, 'UTC'))
+    ASOF LEFT JOIN stretches AS sa ON w.source = sa.source AND w.fingerprint = sa.fingerprint
+        AND sa.start <= coalesce(w.after_at, toDateTime64(0, 3, 'UTC'))
 ),
 judged AS (
     SELECT *,
-           before_at IS NOT NULL AND coalesce(before_kind, 'resolved') != 'resolved' AND notEmpty(coalesce(before_inh, [])) AS inh_before,
-           after_at IS NOT NULL AND coalesce(after_kind, 'resolved') != 'resolved' AND notEmpty(coalesce(after_inh, [])) AS inh_after
+           before_at IS NOT NULL AND before_start IS NOT NULL AND (before_end IS NULL OR before_at < before_end) AS inh_before,
+           after_at IS NOT NULL AND after_start IS NOT NULL AND (after_end IS NULL OR after_at < after_end) AS inh_after
     FROM with_states
 )
 SELECT fingerprint, alertname, labels, receiver, source, t AS notified_at,
