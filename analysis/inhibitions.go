@@ -62,7 +62,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	var byEvents []failedRow
 	gate, err := run[struct {
 		HasEvents bool `json:"has_events"`
-	}](ctx, a, "event_sources", data, params)
+	}](ctx, a, "events_seen", data, params)
 	if err != nil {
 		return nil, err
 	}
