@@ -102,6 +102,16 @@ func (s signals) refired(source string, fps []string, t time.Time) (cause, detai
 // configuration, made by Alertmanager's own code.
 type configuredRules map[string][]configuredRule
 
+// any says whether some source has a configured rule.
+func (c configuredRules) any() bool {
+	for _, rs := range c {
+		if len(rs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 type configuredRule struct {
 	rule *inhibit.InhibitRule
 	name string

@@ -151,11 +151,11 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 	if err != nil {
 		return nil, err
 	}
-	bySource, err := a.labelSets(ctx, params)
-	if err != nil {
-		return nil, err
+	type sourceRules struct {
+		source string
+		rules  []*inhibit.InhibitRule
 	}
-	out := []models.RuleLoop{}
+	var all []sourceRules
 	for _, c := range cfgs {
 		conf, err := amconfig.Load(c.Config)
 		if err != nil {
@@ -163,10 +163,27 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 				slog.String("source", c.Source), slog.String("error", err.Error()))
 			continue
 		}
+		if len(conf.InhibitRules) == 0 {
+			continue
+		}
 		rules := make([]*inhibit.InhibitRule, len(conf.InhibitRules))
 		for i, r := range conf.InhibitRules {
 			rules[i] = inhibit.NewInhibitRule(r)
 		}
+		all = append(all, sourceRules{c.Source, rules})
+	}
+	out := []models.RuleLoop{}
+	if len(all) == 0 {
+		// No rule can feed another: the window's label sets (a read of
+		// every alert seen in it) would be read for nothing.
+		return out, nil
+	}
+	bySource, err := a.labelSets(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range all {
+		rules := c.rules
 		// Rule i feeds rule j when a label set seen matches i's targets and
 		// j's sources: an alert inhibited by i can itself inhibit under j.
 		g := map[string][]string{}
@@ -174,7 +191,7 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 		for i, ri := range rules {
 			g[ruleNode(i)] = nil
 			for j, rj := range rules {
-				for _, ls := range bySource[c.Source] {
+				for _, ls := range bySource[c.source] {
 					if ri.TargetMatchers.Matches(ls) && rj.SourceMatchers.Matches(ls) {
 						g[ruleNode(i)] = append(g[ruleNode(i)], ruleNode(j))
 						example[[2]int{i, j}] = ls
@@ -184,7 +201,7 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 			}
 		}
 		for _, cyc := range cycles(g) {
-			rl := models.RuleLoop{Source: c.Source}
+			rl := models.RuleLoop{Source: c.source}
 			for k, n := range cyc {
 				i, j := nodeRule(n), nodeRule(cyc[(k+1)%len(cyc)])
 				r := rules[i]

@@ -134,10 +134,13 @@ func (a *Analyzer) SuggestInhibitRules(ctx context.Context, in SuggestInput) (mo
 	if err != nil {
 		return models.InhibitRuleSuggestions{}, err
 	}
-	// The alerts a chain of configured rules may pass through.
-	seen, err := a.labelSets(ctx, params)
-	if err != nil {
-		return models.InhibitRuleSuggestions{}, err
+	// The alerts a chain of configured rules may pass through (read only
+	// when there are rules: without, no suggestion can close a loop).
+	var seen map[string][]model.LabelSet
+	if configured.any() {
+		if seen, err = a.labelSets(ctx, params); err != nil {
+			return models.InhibitRuleSuggestions{}, err
+		}
 	}
 	type groupKey struct{ source, a, b string }
 	byGroup := map[groupKey][]minedPair{}
