@@ -103,9 +103,9 @@ func (s signals) refired(source string, fps []string, t time.Time) (cause, detai
 type configuredRules map[string][]configuredRule
 
 // any says whether some source has a configured rule.
-func (c configuredRules) any() bool {
-	for _, rs := range c {
-		if len(rs) > 0 {
+func (rs configuredRules) any() bool {
+	for _, src := range rs {
+		if len(src) > 0 {
 			return true
 		}
 	}
