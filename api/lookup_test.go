@@ -59,7 +59,19 @@ func startWithConfig(t *testing.T, recording string, cfg config.Config) *apptest
 	return svc
 }
 
-// getJSON fetches path and compares its JSON with want (written by hand).
+// getJSON fetches path, which must answer 200, and decodes its JSON into v.
+func getJSON(t *testing.T, svc *apptest.Service, path string, v any) {
+	t.Helper()
+	code, body := svc.Get(t, path)
+	if code != 200 {
+		t.Fatalf("GET %s: %d %s", path, code, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+// checkJSON fetches path and compares its JSON with want (written by hand).
 func checkJSON(t *testing.T, svc *apptest.Service, path, want string) {
 	t.Helper()
 	code, body := svc.Get(t, path)

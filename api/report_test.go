@@ -100,14 +100,8 @@ func TestWeeklyReportPreviousWeek(t *testing.T) {
 		{"", models.Totals{Notifications: 3, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 6, Episodes: 3, Alerts: 2}, models.Totals{Notifications: -3, Episodes: -2, Alerts: -1}},
 		{"&match=" + url.QueryEscape(`{team="a"}`), models.Totals{Notifications: 3, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 2, Episodes: 1, Alerts: 1}, models.Totals{Notifications: 1}},
 	} {
-		code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45"+c.query)
-		if code != 200 {
-			t.Fatalf("%s: %d %s", c.query, code, body)
-		}
 		var r models.WeeklyReport
-		if err := json.Unmarshal(body, &r); err != nil {
-			t.Fatal(err)
-		}
+		getJSON(t, svc, "/api/v1/report/weekly?week=2026-W45"+c.query, &r)
 		if r.Totals != c.totals || r.Previous != c.prev || r.Change != c.change {
 			t.Errorf("%q: totals %+v previous %+v change %+v, want %+v %+v %+v", c.query, r.Totals, r.Previous, r.Change, c.totals, c.prev, c.change)
 		}
@@ -147,14 +141,8 @@ func TestWeeklyReportPreviousWeek(t *testing.T) {
 // keep_firing_for: 1860 s; median gap (600 + 1800) / 2 = 1200 s.
 func TestWeeklyReportEpisodesBeforeTheWeek(t *testing.T) {
 	svc := startWith(t, "weekly_edge.ndjson")
-	code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45")
-	if code != 200 {
-		t.Fatalf("%d %s", code, body)
-	}
 	var r models.WeeklyReport
-	if err := json.Unmarshal(body, &r); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, svc, "/api/v1/report/weekly?week=2026-W45", &r)
 	if want := (models.Totals{Notifications: 6, Episodes: 3, Alerts: 2}); r.Totals != want {
 		t.Errorf("totals %+v, want %+v", r.Totals, want)
 	}
@@ -214,17 +202,11 @@ func TestWeeklyReportCurrentWeekStopsAtNow(t *testing.T) {
 	}
 	svc.WaitDrained(t)
 	y, w := time.Now().UTC().ISOWeek()
-	code, body := svc.Get(t, fmt.Sprintf("/api/v1/report/weekly?week=%04d-W%02d&match=%%7Balertname%%3D%%22Now%%22%%7D", y, w))
-	if code != 200 {
-		t.Fatalf("%d %s", code, body)
-	}
 	var r struct {
 		Longest *float64 `json:"longest_episode_seconds"`
 		To      string   `json:"to"`
 	}
-	if err := json.Unmarshal(body, &r); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, svc, fmt.Sprintf("/api/v1/report/weekly?week=%04d-W%02d&match=%%7Balertname%%3D%%22Now%%22%%7D", y, w), &r)
 	if r.Longest == nil || *r.Longest < 900 || *r.Longest > 900+120 {
 		t.Fatalf("longest episode %v s, want 900 s and a little (to %s)", r.Longest, r.To)
 	}
@@ -247,16 +229,10 @@ func TestWeeklyReportCurrentWeekStopsAtNow(t *testing.T) {
 // reaches support 5.
 func TestWeeklyReportIfSuggested(t *testing.T) {
 	svc := startWith(t, "flapping.ndjson")
-	code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45")
-	if code != 200 {
-		t.Fatalf("%d %s", code, body)
-	}
 	var r struct {
 		IfSuggested json.RawMessage `json:"if_suggested"`
 	}
-	if err := json.Unmarshal(body, &r); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, svc, "/api/v1/report/weekly?week=2026-W45", &r)
 	sameJSON(t, "if_suggested", r.IfSuggested, `{"tuned_alerts":1,"tuning":{
 		"after":{"notifications":13,"episodes":7,"out_of_hours":0,"sleep_hours":0},
 		"before":{"notifications":21,"episodes":11,"out_of_hours":0,"sleep_hours":0},
@@ -279,10 +255,6 @@ func TestWeeklyReportIfSuggested(t *testing.T) {
 // in order of start: Hesitant at 10:00, Flappy at 10:35 — five in all.
 func TestWeeklyReportLongestRunning(t *testing.T) {
 	svc := startWith(t, "flapping.ndjson")
-	code, body := svc.Get(t, "/api/v1/report/weekly?week=2026-W45")
-	if code != 200 {
-		t.Fatalf("%d %s", code, body)
-	}
 	var r struct {
 		Median  float64 `json:"median_episode_seconds"`
 		Longest float64 `json:"longest_episode_seconds"`
@@ -291,9 +263,7 @@ func TestWeeklyReportLongestRunning(t *testing.T) {
 			StartsAt  string `json:"starts_at"`
 		} `json:"longest_running"`
 	}
-	if err := json.Unmarshal(body, &r); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, svc, "/api/v1/report/weekly?week=2026-W45", &r)
 	var got []string
 	for _, e := range r.Running {
 		got = append(got, e.Alertname+"@"+e.StartsAt[11:16])
