@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -59,15 +60,23 @@ func (r failedRow) key() string {
 func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedInhibition, error) {
 	params, data := com.Params()
 	params["poll_interval_ms"] = fmt.Sprint(a.opts.PollInterval.Milliseconds())
-	var byEvents []failedRow
-	gate, err := run[struct {
-		HasEvents bool `json:"has_events"`
-	}](ctx, a, "events_seen", data, params)
+	// The events path reads only the sources that sent events in the scan:
+	// none, and it is not run.
+	withEvents, err := run[struct {
+		Source string `json:"source"`
+	}](ctx, a, "event_sources", data, params)
 	if err != nil {
 		return nil, err
 	}
-	if len(gate) == 1 && gate[0].HasEvents {
-		if byEvents, err = run[failedRow](ctx, a, "inhibitions_failed_events", data, params); err != nil {
+	var byEvents []failedRow
+	if len(withEvents) > 0 {
+		evParams := maps.Clone(params)
+		list := make([]string, len(withEvents))
+		for i, s := range withEvents {
+			list[i] = s.Source
+		}
+		evParams["sources"] = queries.StringArray(list)
+		if byEvents, err = run[failedRow](ctx, a, "inhibitions_failed_events", data, evParams); err != nil {
 			return nil, err
 		}
 	}

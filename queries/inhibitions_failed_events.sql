@@ -4,14 +4,11 @@
 -- within 5 minutes of t) were both inhibitionMutedAlert. A mute decision is
 -- a silence_muted_alert or inhibition_muted_alert event. The rule and the
 -- inhibitors come from the decision before t.
--- Only the notifications of sources with events in the scan can have one
--- within 5 minutes: the others are not looked at (with no events at all,
--- that is every notification, most of this statement's time).
+-- {sources} are the sources that sent events in the scan (event_sources.sql):
+-- only their notifications can have one within 5 minutes, and reading the
+-- others' was most of this statement's time.
 WITH
-notes AS MATERIALIZED (
-    SELECT * FROM ({{template "firing_notes" .}})
-    WHERE source IN (SELECT source FROM {{db}}.events WHERE at >= {scan_from:DateTime64(3, 'UTC')})
-),
+notes AS MATERIALIZED ({{template "firing_notes" .}}),
 src_events AS MATERIALIZED (
     SELECT source, at
     FROM {{db}}.events
