@@ -3,6 +3,9 @@ package api_test
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/alertlens/alertlens/store"
 )
 
 // testdata/silences.ndjson: hourly polls of source prod from 2026-11-08
@@ -80,4 +83,39 @@ func TestStaleSilencesObservedTime(t *testing.T) {
 		checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-10T12:00:00Z&idle="+c.idle,
 			`{"silences":[`+strings.Join(c.listed, ",")+`],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":`+c.idleSeconds+`}`)
 	}
+}
+
+// A silence's stretch on an alert ends at the alert's next row recorded
+// later, not at another row of the same time. Into the store of
+// testdata/silences.ndjson go three rows of a new alert W that s-resolved
+// silences, as a poller writes them when W fires again between two polls,
+// in the order another writer might leave them: at 11-09 08:00 W's new
+// episode firing (silenced by s-resolved), then its old episode resolved (a
+// copy of its last state, naming s-resolved too); at 09:00 the new episode
+// gone. By hand, at 11-10 12:00: s-resolved silenced Y until 11-09 06:00
+// and W until 09:00 (the 08:00 resolved row is no later row), so its
+// last_matched_at is 09:00, 27 h before: stale (alerts_resolved) with idle
+// up to 27 h, not with 27 h 1 s. (Ended at the 08:00 resolved row, it
+// would be 08:00, 28 h.)
+func TestStaleSilencesStretchEndsAtALaterRow(t *testing.T) {
+	svc := startWith(t, "silences.ndjson")
+	row := func(hour int, kind string, startedHour int) store.AlertState {
+		at := store.T(time.Date(2026, 11, 9, hour, 0, 0, 0, time.UTC))
+		return store.AlertState{ObservedAt: at, Source: "prod", Fingerprint: "3333333333333333", Kind: kind, State: "suppressed", Alertname: "W",
+			Labels: map[string]string{"alertname": "W"}, Annotations: map[string]string{},
+			SilencedBy: []string{"s-resolved"}, InhibitedBy: []string{}, MutedBy: []string{}, Receivers: []string{"team"},
+			StartsAt: store.T(time.Date(2026, 11, 9, startedHour, 0, 0, 0, time.UTC))}
+	}
+	rows, err := store.EncodeRows(nil, []store.AlertState{row(8, store.KindAppeared, 7), row(8, store.KindResolved, 5), row(9, store.KindResolved, 7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Store.Insert(t.Context(), store.TableAlertStates, rows, "refired-w"); err != nil {
+		t.Fatal(err)
+	}
+	resolved := strings.Replace(sResolved, `"last_matched_at":"2026-11-09T06:00:00Z"`, `"last_matched_at":"2026-11-09T09:00:00Z"`, 1)
+	checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-10T12:00:00Z&idle=27h",
+		`{"silences":[`+sOld+`,`+resolved+`,`+sNothing+`],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":97200}`)
+	checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-10T12:00:00Z&idle=27h0m1s",
+		`{"silences":[`+sOld+`,`+sNothing+`],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":97201}`)
 }

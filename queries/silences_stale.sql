@@ -24,26 +24,42 @@ active AS MATERIALIZED (
     SELECT * FROM versions
     WHERE s_starts_at <= {at:DateTime64(3, 'UTC')} AND s_ends_at > {at:DateTime64(3, 'UTC')}
 ),
-steps AS (
-    SELECT source, fingerprint, observed_at, kind, silenced_by, {{template "next_at"}} AS next_at
-    FROM (
-        SELECT source, fingerprint, observed_at, kind, silenced_by, {{template "next_row"}}
-        FROM {{db}}.alert_states
-        WHERE observed_at <= {at:DateTime64(3, 'UTC')}
-          AND observed_at >= (SELECT min(s_starts_at) FROM active)
-          AND source IN (SELECT source FROM active)
-        {{template "by_alert"}}
-    )
+-- When each silence last silenced each alert: its latest row naming the
+-- silence (resolved rows, copies of the alert's last state, left out).
+last_silenced AS MATERIALIZED (
+    SELECT source, fingerprint, sid, max(observed_at) AS t
+    FROM {{db}}.alert_states
+    ARRAY JOIN silenced_by AS sid
+    WHERE observed_at <= {at:DateTime64(3, 'UTC')}
+      AND observed_at >= (SELECT min(s_starts_at) FROM active)
+      AND source IN (SELECT source FROM active)
+      AND kind != 'resolved' AND notEmpty(silenced_by)
+    GROUP BY source, fingerprint, sid
+),
+-- The times of each such alert's rows after the earliest of those: where
+-- each of its silences stopped silencing it. Only these rows are read in
+-- order (one window over every row of the silences' span was most of
+-- this statement's time at a big Alertmanager's scale).
+later AS (
+    SELECT r.source AS source, r.fingerprint AS fingerprint, arraySort(groupArray(r.observed_at)) AS times
+    FROM {{db}}.alert_states AS r
+    INNER JOIN (SELECT source, fingerprint, min(t) AS since FROM last_silenced GROUP BY source, fingerprint) AS f
+      ON r.source = f.source AND r.fingerprint = f.fingerprint
+    WHERE r.observed_at <= {at:DateTime64(3, 'UTC')}
+      AND r.observed_at >= (SELECT min(t) FROM last_silenced)
+      AND r.observed_at > f.since
+    GROUP BY r.source, r.fingerprint
 ),
 matched AS (
     -- When each silence last silenced anything: the end of its last
-    -- stretch on any alert (still silencing at {at}: {at} itself).
-    SELECT source, sid AS id,
-           max(if(next_at IS NULL, {at:DateTime64(3, 'UTC')}, least(assumeNotNull(next_at), {at:DateTime64(3, 'UTC')}))) AS last_matched_at
-    FROM steps
-    ARRAY JOIN silenced_by AS sid
-    WHERE kind != 'resolved'
-    GROUP BY source, sid
+    -- stretch on any alert, the alert's next row recorded after it
+    -- (still silencing at {at}: {at} itself).
+    SELECT l.source AS source, l.sid AS id,
+           max(if(arrayExists(x -> x > l.t, n.times), least(arrayFirst(x -> x > l.t, n.times), {at:DateTime64(3, 'UTC')}),
+                  {at:DateTime64(3, 'UTC')})) AS last_matched_at
+    FROM last_silenced AS l
+    LEFT JOIN later AS n ON l.source = n.source AND l.fingerprint = n.fingerprint
+    GROUP BY l.source, l.sid
 ),
 intervals AS (
     SELECT source, polled_at AS p0, ok AS ok0,
