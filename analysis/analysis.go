@@ -115,8 +115,8 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 }
 
 // statement renders the named statement with the limits and the settings
-// the definitions depend on. It reads kept episodes only when they were
-// kept for its own window and filters.
+// the definitions depend on. It reads kept episodes and notifications only
+// when they were kept for its own window and filters.
 func (a *Analyzer) statement(name string, data queries.Data, params map[string]string) (string, error) {
 	secs := max(1, int(a.opts.QueryTimeout.Seconds()))
 	mem := a.opts.MaxQueryMemory
@@ -128,6 +128,9 @@ func (a *Analyzer) statement(name string, data queries.Data, params map[string]s
 	data.FromDays = a.fromDays()
 	if !data.FromDays || !sameCore(data.KeptFor, params) {
 		data.Kept = ""
+	}
+	if !sameNotes(data.KeptNotesFor, params) {
+		data.KeptNotes = ""
 	}
 	return a.sql.Render(name, data)
 }

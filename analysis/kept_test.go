@@ -37,3 +37,51 @@ func TestSameCore(t *testing.T) {
 		t.Error("nothing kept: true, want false")
 	}
 }
+
+// Kept notifications serve a statement with the same window, sources and
+// label matchers, and one grouping by a label only when it groups by
+// alertname (the one label they carry).
+func TestSameNotes(t *testing.T) {
+	kept := map[string]string{"from": "2026-11-02 00:00:00.000", "to": "2026-11-09 00:00:00.000",
+		"sources": "[]", "receivers": "[]", "m_n0": "team", "m_v0": "a"}
+	with := func(kv ...string) map[string]string {
+		p := map[string]string{}
+		for k, v := range kept {
+			p[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			p[kv[i]] = kv[i+1]
+		}
+		return p
+	}
+	without := func(ks ...string) map[string]string {
+		p := with()
+		for _, k := range ks {
+			delete(p, k)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name   string
+		params map[string]string
+		want   bool
+	}{
+		{"the same", with(), true},
+		{"another receiver (each statement narrows them)", with("receivers", "['pager']"), true},
+		{"grouped by alertname", with("by", "alertname"), true},
+		{"grouped by another label", with("by", "team"), false},
+		{"another start", with("from", "2026-11-02 00:00:00.001"), false},
+		{"another end", with("to", "2026-11-08 00:00:00.000"), false},
+		{"another source", with("sources", "['prod']"), false},
+		{"another matcher value", with("m_v0", "b"), false},
+		{"one more matcher", with("m_n1", "env", "m_v1", "prod"), false},
+		{"no matchers", without("m_n0", "m_v0"), false},
+	} {
+		if got := sameNotes(kept, c.params); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	if sameNotes(nil, kept) {
+		t.Error("nothing kept: true, want false")
+	}
+}

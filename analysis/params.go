@@ -62,7 +62,10 @@ type Common struct {
 
 	// kept is this window's episodes as keepEpisodes kept them (nil: each
 	// statement builds them).
-	kept *keptCore
+	kept *keptTable
+	// keptNotes is this window's notifications as keepNotes kept them
+	// (nil: each statement counts them).
+	keptNotes *keptTable
 	// scanFrom, when set, is where rows are read from: a window widened
 	// before its start (see widen) keeps the scan of the window it widens.
 	scanFrom time.Time
@@ -173,6 +176,9 @@ func (c Common) Params() (map[string]string, queries.Data) {
 	d := queries.Data{Match: queries.LabelFilter(c.Match, "labels", "m", p)}
 	if c.kept != nil {
 		d.Kept, d.KeptFor = c.kept.table, c.kept.params
+	}
+	if c.keptNotes != nil {
+		d.KeptNotes, d.KeptNotesFor = c.keptNotes.table, c.keptNotes.params
 	}
 	return p, d
 }

@@ -117,6 +117,61 @@ func TestWeeklyReportPreviousWeek(t *testing.T) {
 	}
 }
 
+// The weekly review counts the week's notifications once for noise, the
+// busiest hours and what-if (HA duplicates decided once); each still sees
+// the notifications it counts on its own. Into testdata/weekly_previous.ndjson
+// (above) goes Late {team="b"}: started Sunday 11-08 23:50, notified firing
+// at 23:50:05, again at 11-09 00:30:05 and resolved at 01:00:05, the last
+// two after the week. What-if replays the episodes starting in the week with
+// all their notifications, also those after it; noise counts those
+// received in the week. By hand (no alert flaps, so nothing is tuned and
+// "after" is "before"; working hours Mon–Fri 09–18, sleep 23–07, UTC):
+//
+//	all:        totals 3 (A) + 1 (Late's first) = 4 notifications, 2
+//	            episodes, 2 alerts; what-if 3 (A, Tuesday 10:00, in working
+//	            hours) + 3 (Late, Sunday night into Monday: out of working
+//	            hours, in sleep hours) = 6, 2 episodes, 3 out of hours, 3
+//	            in sleep hours.
+//	{team="a"}: totals 3, 1, 1; what-if 3, 1, 0, 0.
+//	{team="b"}: totals 1, 1, 1; what-if 3, 1, 3, 3.
+func TestWeeklyReportCountsNotificationsOnce(t *testing.T) {
+	svc := startWith(t, "weekly_previous.ndjson")
+	var lines strings.Builder
+	for _, n := range []struct{ at, status, endsAt string }{
+		{"2026-11-08T23:50:05Z", "firing", "0001-01-01T00:00:00Z"},
+		{"2026-11-09T00:30:05Z", "firing", "0001-01-01T00:00:00Z"},
+		{"2026-11-09T01:00:05Z", "resolved", "2026-11-09T01:00:00Z"},
+	} {
+		fmt.Fprintf(&lines, `{"kind":"webhook","at":"%s","source":"prod","payload":{"version":"4","receiver":"team","status":"%s","groupKey":"{}:{alertname=\"Late\"}",`+
+			`"truncatedAlerts":0,"groupLabels":{"alertname":"Late"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"Late","team":"b"},"annotations":{},`+
+			`"startsAt":"2026-11-08T23:50:00Z","endsAt":"%s","generatorURL":"","fingerprint":"b2b2b2b2b2b2b2b2"}]}}`+"\n", n.at, n.status, n.status, n.endsAt)
+	}
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(lines.String())); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	svc.WaitDrained(t)
+	for _, c := range []struct {
+		match                  string
+		totals                 models.Totals
+		notes, eps, ooh, sleep int
+	}{
+		{"", models.Totals{Notifications: 4, Episodes: 2, Alerts: 2}, 6, 2, 3, 3},
+		{`{team="a"}`, models.Totals{Notifications: 3, Episodes: 1, Alerts: 1}, 3, 1, 0, 0},
+		{`{team="b"}`, models.Totals{Notifications: 1, Episodes: 1, Alerts: 1}, 3, 1, 3, 3},
+	} {
+		var r models.WeeklyReport
+		getJSON(t, svc, "/api/v1/report/weekly?week=2026-W45&match="+url.QueryEscape(c.match), &r)
+		b := r.IfSuggested.Tuning.Before
+		if r.Totals != c.totals || b.Notifications != c.notes || b.Episodes != c.eps || b.OutOfHours != c.ooh || b.SleepHours != c.sleep {
+			t.Errorf("%q: totals %+v, what-if before %+v; want %+v and %d notifications, %d episodes, %d out of hours, %d in sleep hours",
+				c.match, r.Totals, b, c.totals, c.notes, c.eps, c.ooh, c.sleep)
+		}
+		if r.IfSuggested.Tuning.After != b {
+			t.Errorf("%q: what-if after %+v, want before's %+v (nothing tuned)", c.match, r.IfSuggested.Tuning.After, b)
+		}
+	}
+}
+
 // The weekly review keeps its episodes from an hour before the week (its
 // flapping reads the episode before the first one in the week, for its
 // gap); every other part of it counts only the episodes overlapping the

@@ -71,6 +71,16 @@
 {{- end}}
 ){{end}}
 
+-- The notifications (HA duplicates once) received from {from} on that
+-- match the label matchers, given a Scan whose Lower is "from": the table
+-- notes_kept.sql left for the same window and filters (.KeptNotes), else
+-- decided from the stored rows. The kept rows received after {to} are only
+-- those of episodes that started in the window, all a statement reading
+-- past {to} (what-if) asks for.
+{{define "notes_from"}}
+{{- if .KeptNotes}}{{db}}.{{.KeptNotes}}
+{{- else}}(SELECT * FROM {{template "counted" .}} WHERE {{.Match}}){{end}}{{end}}
+
 -- The times that do not count, per key, as (key, ms) rows, and the keys
 -- with two rows in one millisecond marked with the time "same_ms", given
 -- a Scan (see "counted").

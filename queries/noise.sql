@@ -19,15 +19,16 @@ by_episodes AS (
     FROM keyed
     GROUP BY key
 ),
+-- (Kept notifications carry the alertname as their only label: they are
+-- read when {by} is alertname.)
 by_notifications AS (
-    SELECT labels[{by:String}] AS key, count() AS notifications,
+    SELECT {{if .KeptNotes}}alertname{{else}}labels[{by:String}]{{end}} AS key, count() AS notifications,
            countIf(NOT arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
                if(mapContains({wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
                   {wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
                   {wh_default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))}))) AS out_of_hours
-    FROM {{template "counted" (scan . "from" "to" false)}}
+    FROM {{template "notes_from" (scan . "from" "to" false)}}
     WHERE {{template "notified_in_window"}}
-      AND {{.Match}}
     GROUP BY key
 )
 -- The {limit} loudest keys, and how many keys there were in all (a label

@@ -48,6 +48,12 @@ type Data struct {
 	// scan, end or filters differ, or whose window starts earlier, builds
 	// its episodes itself.
 	KeptFor map[string]string
+	// KeptNotes names a table holding the notifications the notes_kept
+	// statement left for the same window and filters: the "notes_from"
+	// fragment reads it instead of deciding the HA duplicates again.
+	KeptNotes string
+	// KeptNotesFor are the parameters KeptNotes was made with.
+	KeptNotesFor map[string]string
 	// FromDays builds episodes from the day summaries kept at ingest
 	// (episode_days) instead of every raw row; the two give the same
 	// episodes when DedupMillis is positive (see _episode_days.sql).
@@ -192,6 +198,9 @@ func (s *Set) Render(name string, data Data) (string, error) {
 	}
 	if data.Kept != "" && (!ValidIdentifier(data.Kept) || !data.FromDays) {
 		return "", fmt.Errorf("queries: kept episodes %q: not a table name, or not from day summaries", data.Kept)
+	}
+	if data.KeptNotes != "" && !ValidIdentifier(data.KeptNotes) {
+		return "", fmt.Errorf("queries: kept notifications %q: not a table name", data.KeptNotes)
 	}
 	var b bytes.Buffer
 	if err := s.t.ExecuteTemplate(&b, name, data); err != nil {

@@ -12,9 +12,8 @@ FROM (
            count() AS n,
            countIf(NOT {{template "in_hours" "wh"}}) AS out_n,
            countIf({{template "in_hours" "sh"}}) AS sleep_n
-    FROM {{template "counted" (scan . "from" "to" false)}}
+    FROM {{template "notes_from" (scan . "from" "to" false)}}
     WHERE {{template "notified_in_window"}}
-      AND {{.Match}}
     GROUP BY receiver, weekday, hour
 )
 GROUP BY receiver

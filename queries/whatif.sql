@@ -16,7 +16,7 @@ notes AS (
     SELECT source, fingerprint, starts_at, status,
            NOT {{template "in_hours" "wh"}} AS out_of_hours,
            {{template "in_hours" "sh"}} AS sleep_hours
-    FROM {{template "counted" (scan . "from" "" false)}}
+    FROM {{template "notes_from" (scan . "from" "" false)}}
     WHERE received_at >= {from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
       AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM ep)
