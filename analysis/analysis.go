@@ -124,6 +124,7 @@ func (a *Analyzer) statement(name string, data queries.Data, params map[string]s
 		mem = 2 << 30
 	}
 	data.Settings = queries.Settings(secs, mem)
+	data.Settings.InOrder = inOrder[name]
 	data.DedupMillis = a.opts.DedupWindow.Milliseconds()
 	data.FromDays = a.fromDays()
 	if !data.FromDays || !sameCore(data.KeptFor, params) {
@@ -133,6 +134,18 @@ func (a *Analyzer) statement(name string, data queries.Data, params map[string]s
 		data.KeptNotes = ""
 	}
 	return a.sql.Render(name, data)
+}
+
+// inOrder are the statements that run faster when the engine aggregates
+// the day summaries in their table's order (see queries.Limits): their
+// episodes come out sorted per alert, and the windows over each alert's
+// episodes (their ends, flapping's gaps) then sort nothing. Measured at a
+// big Alertmanager's scale: flapping over 90 days 11 s -> 7 s, over 7 days
+// and noise by a quarter; alerts over 90 days, stale silences, loops and
+// building kept episodes ran slower, so they are not here.
+var inOrder = map[string]bool{
+	"flapping": true, "noise": true, "noise_episodes": true,
+	"weekly_summary": true, "suggestions_inhibit_support": true,
 }
 
 // fromDays says whether episodes are built from the day summaries: they

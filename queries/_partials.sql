@@ -143,9 +143,10 @@
 -- machine the intake (HTTP, the queue's fsync, the writer's inserts, all at
 -- the process's own priority) goes first: the engine applies it only when
 -- the process may change thread priorities (CAP_SYS_NICE, as root), and
--- does nothing otherwise.
+-- does nothing otherwise. With .InOrder, GROUP BYs on a prefix of a
+-- table's sorting key aggregate in that order (see Limits).
 {{define "settings"}}
-SETTINGS os_thread_priority = 10, join_use_nulls = 1, enable_materialized_cte = 1, compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0,
+SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_priority = 10, join_use_nulls = 1, enable_materialized_cte = 1, compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0,
   max_execution_time = {{.MaxSeconds}},
   max_memory_usage = {{.MaxMemory}}, max_bytes_before_external_group_by = {{.SpillAt}}, max_bytes_before_external_sort = {{.SpillAt}}{{end}}
 

@@ -123,10 +123,15 @@ type Scan struct {
 // LookbackMillis is how far before Lower the scan reads.
 func (s Scan) LookbackMillis() int64 { return s.DedupMillis * DedupLookbackWindows }
 
-// Limits bound one query in the engine.
+// Limits bound one query in the engine, with how it runs.
 type Limits struct {
 	MaxSeconds int
 	MaxMemory  int64 // bytes
+	// InOrder has the engine aggregate rows in the order of the table's
+	// sorting key where a GROUP BY follows it (a stream instead of one hash
+	// table), which also leaves them sorted for a window partitioned the
+	// same way. Faster for some statements, slower for others: each asks.
+	InOrder bool
 }
 
 // SpillAt is where GROUP BY and ORDER BY start spilling to disk.

@@ -31,6 +31,23 @@ func TestEveryStatementRenders(t *testing.T) {
 	}
 }
 
+// A statement asks for aggregation in the tables' order; the others run
+// as the engine chooses.
+func TestSettingsAggregateInOrderOnlyWhenAsked(t *testing.T) {
+	s := newSet(t, "mydb")
+	for _, inOrder := range []bool{false, true} {
+		lim := Settings(7, 1000)
+		lim.InOrder = inOrder
+		out, err := s.Render("flapping", Data{Settings: lim})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(out, "SETTINGS optimize_aggregation_in_order = 1, os_thread_priority = 10,"); got != inOrder {
+			t.Errorf("InOrder %v: setting rendered %v", inOrder, got)
+		}
+	}
+}
+
 func TestRenderRefusesFragmentsAndUnknownNames(t *testing.T) {
 	s := newSet(t, "alertlens")
 	for _, n := range []string{"_partials", "source", "episode_ctes", "nope"} {
