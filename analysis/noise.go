@@ -109,6 +109,19 @@ func (a *Analyzer) noiseFlagged(ctx context.Context, data queries.Data, params m
 	return unrouted, long, nil
 }
 
+// hoursThrough is where the hours bound for a statement that also counts
+// notifications received after the window (those of the episodes that
+// started in it: what-if, the savings of inhibit-rule suggestions) must
+// reach: now, when the window ended before. Bound up to to only, a
+// notification after it was out of working hours and in no sleep hours
+// whenever it came.
+func (a *Analyzer) hoursThrough(to time.Time) time.Time {
+	if now := a.now(); now.After(to) {
+		return now
+	}
+	return to
+}
+
 // bindHours binds the working hours (wh, wh_default) and the sleep hours
 // (sh, sh_default) of [from, to), which the "in_hours" fragment reads.
 func (a *Analyzer) bindHours(params map[string]string, from, to time.Time) error {

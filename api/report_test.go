@@ -121,26 +121,27 @@ func TestWeeklyReportPreviousWeek(t *testing.T) {
 // busiest hours and what-if (HA duplicates decided once); each still sees
 // the notifications it counts on its own. Into testdata/weekly_previous.ndjson
 // (above) goes Late {team="b"}: started Sunday 11-08 23:50, notified firing
-// at 23:50:05, again at 11-09 00:30:05 and resolved at 01:00:05, the last
+// at 23:50:05, again at 11-09 00:30:05 and resolved at 10:00:05, the last
 // two after the week. What-if replays the episodes starting in the week with
-// all their notifications, also those after it; noise counts those
-// received in the week. By hand (no alert flaps, so nothing is tuned and
-// "after" is "before"; working hours Mon–Fri 09–18, sleep 23–07, UTC):
+// all their notifications, also those after it, each out of working hours
+// or in sleep hours by when it came; noise counts those received in the
+// week. By hand (no alert flaps, so nothing is tuned and "after" is
+// "before"; working hours Mon–Fri 09–18, sleep 23–07, UTC):
 //
 //	all:        totals 3 (A) + 1 (Late's first) = 4 notifications, 2
 //	            episodes, 2 alerts; what-if 3 (A, Tuesday 10:00, in working
-//	            hours) + 3 (Late, Sunday night into Monday: out of working
-//	            hours, in sleep hours) = 6, 2 episodes, 3 out of hours, 3
-//	            in sleep hours.
+//	            hours) + 3 (Late: Sunday 23:50 and Monday 00:30 out of
+//	            working hours and in sleep hours, Monday 10:00 in working
+//	            hours) = 6, 2 episodes, 2 out of hours, 2 in sleep hours.
 //	{team="a"}: totals 3, 1, 1; what-if 3, 1, 0, 0.
-//	{team="b"}: totals 1, 1, 1; what-if 3, 1, 3, 3.
+//	{team="b"}: totals 1, 1, 1; what-if 3, 1, 2, 2.
 func TestWeeklyReportCountsNotificationsOnce(t *testing.T) {
 	svc := startWith(t, "weekly_previous.ndjson")
 	var lines strings.Builder
 	for _, n := range []struct{ at, status, endsAt string }{
 		{"2026-11-08T23:50:05Z", "firing", "0001-01-01T00:00:00Z"},
 		{"2026-11-09T00:30:05Z", "firing", "0001-01-01T00:00:00Z"},
-		{"2026-11-09T01:00:05Z", "resolved", "2026-11-09T01:00:00Z"},
+		{"2026-11-09T10:00:05Z", "resolved", "2026-11-09T10:00:00Z"},
 	} {
 		fmt.Fprintf(&lines, `{"kind":"webhook","at":"%s","source":"prod","payload":{"version":"4","receiver":"team","status":"%s","groupKey":"{}:{alertname=\"Late\"}",`+
 			`"truncatedAlerts":0,"groupLabels":{"alertname":"Late"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"Late","team":"b"},"annotations":{},`+
@@ -155,9 +156,9 @@ func TestWeeklyReportCountsNotificationsOnce(t *testing.T) {
 		totals                 models.Totals
 		notes, eps, ooh, sleep int
 	}{
-		{"", models.Totals{Notifications: 4, Episodes: 2, Alerts: 2}, 6, 2, 3, 3},
+		{"", models.Totals{Notifications: 4, Episodes: 2, Alerts: 2}, 6, 2, 2, 2},
 		{`{team="a"}`, models.Totals{Notifications: 3, Episodes: 1, Alerts: 1}, 3, 1, 0, 0},
-		{`{team="b"}`, models.Totals{Notifications: 1, Episodes: 1, Alerts: 1}, 3, 1, 3, 3},
+		{`{team="b"}`, models.Totals{Notifications: 1, Episodes: 1, Alerts: 1}, 3, 1, 2, 2},
 	} {
 		var r models.WeeklyReport
 		getJSON(t, svc, "/api/v1/report/weekly?week=2026-W45&match="+url.QueryEscape(c.match), &r)
@@ -168,6 +169,12 @@ func TestWeeklyReportCountsNotificationsOnce(t *testing.T) {
 		}
 		if r.IfSuggested.Tuning.After != b {
 			t.Errorf("%q: what-if after %+v, want before's %+v (nothing tuned)", c.match, r.IfSuggested.Tuning.After, b)
+		}
+		// What if, asked on its own, replays the same episodes.
+		var w models.WhatIf
+		getJSON(t, svc, "/api/v1/whatif?from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z&match="+url.QueryEscape(c.match), &w)
+		if w.Before != b {
+			t.Errorf("%q: what-if on its own before %+v, want the review's %+v", c.match, w.Before, b)
 		}
 	}
 }
