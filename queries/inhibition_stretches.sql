@@ -1,7 +1,7 @@
 -- Every stretch of time in which the poller saw {target} inhibited by
 -- {inhibitor}, overlapping [from, to): from the row that showed it until the
 -- target's next row (or {to} while it lasts). Loops are cycles of these
--- edges whose stretches overlap (api/loops.go).
+-- edges whose stretches overlap (analysis/loops.go).
 WITH steps AS (
     SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_at"}} AS next_at
     FROM (
