@@ -1,20 +1,16 @@
 package analysis
 
-import "testing"
+import (
+	"maps"
+	"testing"
+)
 
 // Kept episodes serve a statement with the same scan, end and filters
 // whose window starts no earlier than theirs.
 func TestSameCore(t *testing.T) {
 	kept := map[string]string{"from": "2026-11-01 23:00:00.000", "to": "2026-11-09 00:00:00.000",
 		"scan_from": "2026-10-26 00:00:00.000", "sources": "[]", "receivers": "[]"}
-	with := func(k, v string) map[string]string {
-		p := map[string]string{}
-		for kk, vv := range kept {
-			p[kk] = vv
-		}
-		p[k] = v
-		return p
-	}
+	with := func(kv ...string) map[string]string { return changed(kept, kv...) }
 	for _, c := range []struct {
 		name   string
 		params map[string]string
@@ -44,16 +40,7 @@ func TestSameCore(t *testing.T) {
 func TestSameNotes(t *testing.T) {
 	kept := map[string]string{"from": "2026-11-02 00:00:00.000", "to": "2026-11-09 00:00:00.000",
 		"sources": "[]", "receivers": "[]", "m_n0": "team", "m_v0": "a"}
-	with := func(kv ...string) map[string]string {
-		p := map[string]string{}
-		for k, v := range kept {
-			p[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			p[kv[i]] = kv[i+1]
-		}
-		return p
-	}
+	with := func(kv ...string) map[string]string { return changed(kept, kv...) }
 	without := func(ks ...string) map[string]string {
 		p := with()
 		for _, k := range ks {
@@ -84,4 +71,14 @@ func TestSameNotes(t *testing.T) {
 	if sameNotes(nil, kept) {
 		t.Error("nothing kept: true, want false")
 	}
+}
+
+// changed returns a copy of params with the given keys set (key, value,
+// key, value, …).
+func changed(params map[string]string, kv ...string) map[string]string {
+	p := maps.Clone(params)
+	for i := 0; i+1 < len(kv); i += 2 {
+		p[kv[i]] = kv[i+1]
+	}
+	return p
 }
