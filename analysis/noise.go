@@ -109,17 +109,29 @@ func (a *Analyzer) noiseFlagged(ctx context.Context, data queries.Data, params m
 	return unrouted, long, nil
 }
 
-// hoursThrough is where the hours bound for a statement that also counts
-// notifications received after the window (those of the episodes that
-// started in it: what-if, the savings of inhibit-rule suggestions) must
-// reach: now, when the window ended before. Bound up to to only, a
-// notification after it was out of working hours and in no sleep hours
-// whenever it came.
-func (a *Analyzer) hoursThrough(to time.Time) time.Time {
-	if now := a.now(); now.After(to) {
-		return now
+// bindHoursThrough binds the hours of [from, to) as bindHours does, and
+// those from to until now (wh_later, sh_later, …), for a statement that
+// also counts notifications received after the window (those of the
+// episodes that started in it: what-if, the savings of the suggestions;
+// the "in_hours_through" fragment). Bound up to to only, a notification
+// after it was out of working hours and in no sleep hours whenever it came;
+// one list through now made every notification look through every interval
+// since the window began (half a second of a weekly review at a big
+// Alertmanager's scale).
+func (a *Analyzer) bindHoursThrough(params map[string]string, from, to time.Time) error {
+	if err := a.bindHours(params, from, to); err != nil {
+		return err
 	}
-	return to
+	through := to
+	if now := a.now(); now.After(to) {
+		through = now
+	}
+	var err error
+	if params["wh_later"], params["wh_later_default"], err = intervalParams(a.opts.WorkingHours, to, through); err != nil {
+		return err
+	}
+	params["sh_later"], params["sh_later_default"], err = intervalParams(a.opts.SleepHours, to, through)
+	return err
 }
 
 // bindHours binds the working hours (wh, wh_default) and the sleep hours

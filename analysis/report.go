@@ -311,7 +311,7 @@ func (a *Analyzer) ifSuggested(ctx context.Context, com Common, flapping []model
 	var out models.IfSuggested
 	out.TunedAlerts = len(tunings)
 	params, data := com.Params()
-	if err := a.bindHours(params, com.From, a.hoursThrough(com.To)); err != nil {
+	if err := a.bindHoursThrough(params, com.From, com.To); err != nil {
 		return out, err
 	}
 	tuned := make([]string, 0, len(tunings))

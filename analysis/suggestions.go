@@ -67,7 +67,7 @@ type minedPair struct {
 func (a *Analyzer) coParams(in SuggestInput) (map[string]string, queries.Data, error) {
 	params, data := in.Params()
 	params["within_ms"] = strconv.FormatInt(in.Within.Milliseconds(), 10)
-	return params, data, a.bindHours(params, in.From, a.hoursThrough(in.To))
+	return params, data, a.bindHoursThrough(params, in.From, in.To)
 }
 
 // target names the pair's B episode (fingerprint and start).

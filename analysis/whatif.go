@@ -54,7 +54,7 @@ func (e whatIfEpisode) add(c *models.WhatIfCounts, firing, resolved bool) {
 // (and is delayed).
 func (a *Analyzer) WhatIf(ctx context.Context, in WhatIfInput) (models.WhatIf, error) {
 	params, data := in.Params()
-	if err := a.bindHours(params, in.From, a.hoursThrough(in.To)); err != nil {
+	if err := a.bindHoursThrough(params, in.From, in.To); err != nil {
 		return models.WhatIf{}, err
 	}
 	eps, err := run[whatIfEpisode](ctx, a, "whatif", data, params)

@@ -158,6 +158,13 @@ SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_prio
        { {{- . -}} :Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
        { {{- . -}} _default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))})){{end}}
 
+-- The same for a statement that also reads notifications received after
+-- {to} (those of episodes that started in the window): each is judged by
+-- the hours bound for its own span, [from, to) or after it ({name}_later,
+-- see bindHoursThrough), so that a row looks through that span's intervals
+-- only.
+{{define "in_hours_through"}}if(received_at < {to:DateTime64(3, 'UTC')}, {{template "in_hours" .}}, {{template "in_hours" (print . "_later")}}){{end}}
+
 -- The firing notifications of [from, to) (HA duplicates once) of the
 -- requested source, receiver and alerts: what a failed inhibition is judged
 -- for, t being when it was received.

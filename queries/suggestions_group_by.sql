@@ -14,8 +14,8 @@ firsts AS (
            argMin(group_key, received_at) AS group_key,
            argMin(arrayMap(k -> toString(k), mapKeys(group_labels)), received_at) AS group_by,
            groupArray(received_at) AS times,
-           groupArray(NOT {{template "in_hours" "wh"}}) AS out_of_hours,
-           groupArray({{template "in_hours" "sh"}}) AS sleep_hours
+           groupArray(NOT {{template "in_hours_through" "wh"}}) AS out_of_hours,
+           groupArray({{template "in_hours_through" "sh"}}) AS sleep_hours
     FROM {{template "counted" (scan . "scan_from" "" false)}}
     WHERE received_at >= {scan_from:DateTime64(3, 'UTC')} AND status = 'firing'
       AND {{template "receiver"}}

@@ -68,8 +68,8 @@ ep_labels AS (
 ),
 fired AS (
     SELECT source, fingerprint, starts_at, groupArray(received_at) AS times,
-           groupArray(NOT {{template "in_hours" "wh"}}) AS out_of_hours,
-           groupArray({{template "in_hours" "sh"}}) AS sleep_hours
+           groupArray(NOT {{template "in_hours_through" "wh"}}) AS out_of_hours,
+           groupArray({{template "in_hours_through" "sh"}}) AS sleep_hours
     FROM {{template "counted" (scan . "from" "" false)}}
     WHERE received_at >= {from:DateTime64(3, 'UTC')} AND status = 'firing'
       AND {{template "source"}}

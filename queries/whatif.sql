@@ -14,8 +14,8 @@ ep AS MATERIALIZED (
 ),
 notes AS (
     SELECT source, fingerprint, starts_at, status,
-           NOT {{template "in_hours" "wh"}} AS out_of_hours,
-           {{template "in_hours" "sh"}} AS sleep_hours
+           NOT {{template "in_hours_through" "wh"}} AS out_of_hours,
+           {{template "in_hours_through" "sh"}} AS sleep_hours
     FROM {{template "notes_from" (scan . "from" "" false)}}
     WHERE received_at >= {from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
