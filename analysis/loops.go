@@ -16,13 +16,15 @@ import (
 	"github.com/alertlens/alertlens/models"
 )
 
-type stretch struct {
-	Source          string      `json:"source"`
-	Target          string      `json:"target"`
-	TargetAlertname string      `json:"target_alertname"`
-	Inhibitor       string      `json:"inhibitor"`
-	Start           models.Time `json:"start"`
-	End             models.Time `json:"end"`
+// edge is one target's stretches inhibited by one inhibitor, in order
+// (inhibition_stretches.sql).
+type edge struct {
+	Source          string  `json:"source"`
+	Target          string  `json:"target"`
+	TargetAlertname string  `json:"target_alertname"`
+	Inhibitor       string  `json:"inhibitor"`
+	Starts          []int64 `json:"starts"` // ms
+	Ends            []int64 `json:"ends"`   // ms, one per start
 }
 
 type span struct{ from, to time.Time }
@@ -41,7 +43,7 @@ type LoopsInput struct{ Common }
 func (a *Analyzer) Loops(ctx context.Context, in LoopsInput) (models.Loops, error) {
 	com := in.Common
 	params, _ := com.Params()
-	rows, err := run[stretch](ctx, a, "inhibition_stretches", noData, params)
+	rows, err := run[edge](ctx, a, "inhibition_stretches", noData, params)
 	if err != nil {
 		return models.Loops{}, err
 	}
@@ -50,14 +52,18 @@ func (a *Analyzer) Loops(ctx context.Context, in LoopsInput) (models.Loops, erro
 	names := map[string]string{}
 	graph := map[string]map[string][]string{} // source -> fingerprint -> inhibitors
 	for _, r := range rows {
-		k := edgeKey{r.Source, r.Target, r.Inhibitor}
-		if _, ok := edges[k]; !ok {
-			if graph[r.Source] == nil {
-				graph[r.Source] = map[string][]string{}
-			}
-			graph[r.Source][r.Target] = append(graph[r.Source][r.Target], r.Inhibitor)
+		if len(r.Ends) != len(r.Starts) {
+			return models.Loops{}, fmt.Errorf("inhibition stretches of %s by %s: %d starts and %d ends", r.Target, r.Inhibitor, len(r.Starts), len(r.Ends))
 		}
-		edges[k] = append(edges[k], span{r.Start.Time, r.End.Time})
+		if graph[r.Source] == nil {
+			graph[r.Source] = map[string][]string{}
+		}
+		graph[r.Source][r.Target] = append(graph[r.Source][r.Target], r.Inhibitor)
+		spans := make([]span, len(r.Starts))
+		for i := range r.Starts {
+			spans[i] = span{time.UnixMilli(r.Starts[i]).UTC(), time.UnixMilli(r.Ends[i]).UTC()}
+		}
+		edges[edgeKey{r.Source, r.Target, r.Inhibitor}] = spans
 		names[r.Target] = r.TargetAlertname
 	}
 	loops := []models.Loop{}
