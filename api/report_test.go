@@ -1,15 +1,21 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alertlens/alertlens/analysis"
+	"github.com/alertlens/alertlens/app"
 	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 	"github.com/alertlens/alertlens/workhours"
 )
 
@@ -136,21 +142,7 @@ func TestWeeklyReportPreviousWeek(t *testing.T) {
 //	{team="a"}: totals 3, 1, 1; what-if 3, 1, 0, 0.
 //	{team="b"}: totals 1, 1, 1; what-if 3, 1, 2, 2.
 func TestWeeklyReportCountsNotificationsOnce(t *testing.T) {
-	svc := startWith(t, "weekly_previous.ndjson")
-	var lines strings.Builder
-	for _, n := range []struct{ at, status, endsAt string }{
-		{"2026-11-08T23:50:05Z", "firing", "0001-01-01T00:00:00Z"},
-		{"2026-11-09T00:30:05Z", "firing", "0001-01-01T00:00:00Z"},
-		{"2026-11-09T10:00:05Z", "resolved", "2026-11-09T10:00:00Z"},
-	} {
-		fmt.Fprintf(&lines, `{"kind":"webhook","at":"%s","source":"prod","payload":{"version":"4","receiver":"team","status":"%s","groupKey":"{}:{alertname=\"Late\"}",`+
-			`"truncatedAlerts":0,"groupLabels":{"alertname":"Late"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"Late","team":"b"},"annotations":{},`+
-			`"startsAt":"2026-11-08T23:50:00Z","endsAt":"%s","generatorURL":"","fingerprint":"b2b2b2b2b2b2b2b2"}]}}`+"\n", n.at, n.status, n.status, n.endsAt)
-	}
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(lines.String())); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
-	svc.WaitDrained(t)
+	svc := startWithLate(t)
 	for _, c := range []struct {
 		match                  string
 		totals                 models.Totals
@@ -175,6 +167,85 @@ func TestWeeklyReportCountsNotificationsOnce(t *testing.T) {
 		getJSON(t, svc, "/api/v1/whatif?from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z&match="+url.QueryEscape(c.match), &w)
 		if w.Before != b {
 			t.Errorf("%q: what-if on its own before %+v, want the review's %+v", c.match, w.Before, b)
+		}
+	}
+}
+
+// startWithLate starts a service with testdata/weekly_previous.ndjson and
+// Late (see TestWeeklyReportCountsNotificationsOnce): an episode starting in
+// 2026-W45 and notified after it.
+func startWithLate(t *testing.T) *apptest.Service {
+	t.Helper()
+	svc := startWith(t, "weekly_previous.ndjson")
+	var lines strings.Builder
+	for _, n := range []struct{ at, status, endsAt string }{
+		{"2026-11-08T23:50:05Z", "firing", "0001-01-01T00:00:00Z"},
+		{"2026-11-09T00:30:05Z", "firing", "0001-01-01T00:00:00Z"},
+		{"2026-11-09T10:00:05Z", "resolved", "2026-11-09T10:00:00Z"},
+	} {
+		fmt.Fprintf(&lines, `{"kind":"webhook","at":"%s","source":"prod","payload":{"version":"4","receiver":"team","status":"%s","groupKey":"{}:{alertname=\"Late\"}",`+
+			`"truncatedAlerts":0,"groupLabels":{"alertname":"Late"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"Late","team":"b"},"annotations":{},`+
+			`"startsAt":"2026-11-08T23:50:00Z","endsAt":"%s","generatorURL":"","fingerprint":"b2b2b2b2b2b2b2b2"}]}}`+"\n", n.at, n.status, n.status, n.endsAt)
+	}
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(lines.String())); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	svc.WaitDrained(t)
+	return svc
+}
+
+// queryOnly hides everything of a store but its queries: no kept tables,
+// as on a ClickHouse server.
+type queryOnly struct{ analysis.Querier }
+
+// The weekly review answers the same with its kept tables (episodes and
+// notifications) and without them, where each statement builds its
+// episodes and counts its notifications itself, as on a ClickHouse server:
+// the review tests' recordings and weeks, with and without matchers and a
+// receiver.
+func TestWeeklyReportWithoutKeptTables(t *testing.T) {
+	late := startWithLate(t)
+	cases := []struct {
+		svc      *apptest.Service
+		week     string
+		match    string
+		receiver string
+	}{
+		{late, "2026-W45", "", ""},
+		{late, "2026-W45", `{team="a"}`, ""},
+		{late, "2026-W45", `{team="b"}`, ""},
+		{late, "2026-W45", "", "pager"},
+		{late, "2026-W44", "", ""},
+		{startWith(t, "flapping.ndjson"), "2026-W45", "", ""},
+		{startWith(t, "weekly_edge.ndjson"), "2026-W45", "", ""},
+	}
+	if _, ok := any(late.Store).(interface {
+		Keep(context.Context, string, map[string]string) (string, error)
+	}); !ok {
+		t.Fatal("the embedded store keeps no tables: nothing to compare")
+	}
+	for _, c := range cases {
+		in := analysis.WeeklyInput{Week: c.week}
+		ms, err := queries.ParseMatchers(c.match)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Match = ms
+		if c.receiver != "" {
+			in.Receivers = []string{c.receiver}
+		}
+		var got [2]models.WeeklyReport
+		for i, st := range []analysis.Querier{c.svc.Store, queryOnly{c.svc.Store}} {
+			an, err := analysis.New(st, app.AnalysisOptions(c.svc.Cfg), slog.New(slog.DiscardHandler), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[i], err = an.WeeklyReview(t.Context(), in); err != nil {
+				t.Fatalf("%s %s %s: %v", c.week, c.match, c.receiver, err)
+			}
+		}
+		if !reflect.DeepEqual(got[0], got[1]) {
+			t.Errorf("%s %s %s: kept\n%+v\nnot kept\n%+v", c.week, c.match, c.receiver, got[0], got[1])
 		}
 	}
 }

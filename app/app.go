@@ -164,10 +164,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	importer.New(a.Queue, a.Store, hooks, limits, time.Duration(cfg.Webhook.DedupWindow), time.Duration(cfg.CheckpointInterval),
 		int64(cfg.API.MaxImportBytes), log).Register(a.echo, cfg.API.Auth)
 
-	an, err := analysis.New(a.Store, analysis.Options{Database: cfg.Store.Database, QueryTimeout: time.Duration(cfg.API.QueryTimeout),
-		MaxRows: cfg.API.MaxRows, MaxQueryMemory: int64(cfg.API.MaxQueryMemory), PollInterval: time.Duration(cfg.PollInterval),
-		DedupWindow: time.Duration(cfg.Webhook.DedupWindow), EpisodesFromRaw: cfg.Store.EpisodesFromRaw,
-		WorkingHours: cfg.WorkingHours, SleepHours: cfg.EffectiveSleepHours(), NullReceivers: cfg.NullReceivers}, log, nil)
+	an, err := analysis.New(a.Store, AnalysisOptions(cfg), log, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -334,3 +331,11 @@ func (a *App) Stop(ctx context.Context) error {
 // WriterDone is closed when the writer stops: at Stop, or by itself on a
 // fatal queue error (then Stop reports that error).
 func (a *App) WriterDone() <-chan struct{} { return a.writerDone }
+
+// AnalysisOptions are the analyses' options under cfg.
+func AnalysisOptions(cfg config.Config) analysis.Options {
+	return analysis.Options{Database: cfg.Store.Database, QueryTimeout: time.Duration(cfg.API.QueryTimeout),
+		MaxRows: cfg.API.MaxRows, MaxQueryMemory: int64(cfg.API.MaxQueryMemory), PollInterval: time.Duration(cfg.PollInterval),
+		DedupWindow: time.Duration(cfg.Webhook.DedupWindow), EpisodesFromRaw: cfg.Store.EpisodesFromRaw,
+		WorkingHours: cfg.WorkingHours, SleepHours: cfg.EffectiveSleepHours(), NullReceivers: cfg.NullReceivers}
+}
