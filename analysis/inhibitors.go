@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -117,23 +118,31 @@ type configuredRule struct {
 	name string
 }
 
+// configuredInhibitRules are the inhibit rules of each of sources' stored
+// configuration as of to (see inhibitRules); none without sources.
 func (a *Analyzer) configuredInhibitRules(ctx context.Context, sources map[string]bool, to time.Time) (configuredRules, error) {
-	out := configuredRules{}
 	if len(sources) == 0 {
-		return out, nil
+		return configuredRules{}, nil
 	}
+	list := slices.Sorted(maps.Keys(sources))
+	return a.inhibitRules(ctx, to.UTC().Format(chTime), queries.StringArray(list))
+}
+
+// inhibitRules are the inhibit rules, in the configuration's order, of the
+// Alertmanager configuration last stored before to (a bound DateTime64
+// text) for each of sources (a bound array; empty: every source). A
+// configuration that does not parse is logged and left out.
+func (a *Analyzer) inhibitRules(ctx context.Context, to, sources string) (configuredRules, error) {
 	type cfgRow struct {
 		Source string `json:"source"`
 		Config string `json:"config"`
 	}
-	cfgs, err := run[cfgRow](ctx, a, "inhibit_config", noData, map[string]string{"to": to.UTC().Format(chTime), "sources": "[]"})
+	cfgs, err := run[cfgRow](ctx, a, "inhibit_config", noData, map[string]string{"to": to, "sources": sources})
 	if err != nil {
 		return nil, err
 	}
+	out := configuredRules{}
 	for _, c := range cfgs {
-		if !sources[c.Source] {
-			continue
-		}
 		conf, err := amconfig.Load(c.Config)
 		if err != nil {
 			a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: stored Alertmanager config does not parse; its inhibit rules are unknown",

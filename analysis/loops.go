@@ -3,14 +3,12 @@ package analysis
 import (
 	"context"
 	"fmt"
-	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
 	"time"
 
-	amconfig "github.com/prometheus/alertmanager/config"
-	"github.com/prometheus/alertmanager/inhibit"
 	"github.com/prometheus/common/model"
 
 	"github.com/alertlens/alertlens/models"
@@ -149,37 +147,12 @@ func intersect(a, b []span) []span {
 }
 
 func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]models.RuleLoop, error) {
-	type cfgRow struct {
-		Source string `json:"source"`
-		Config string `json:"config"`
-	}
-	cfgs, err := run[cfgRow](ctx, a, "inhibit_config", noData, params)
+	configured, err := a.inhibitRules(ctx, params["to"], params["sources"])
 	if err != nil {
 		return nil, err
 	}
-	type sourceRules struct {
-		source string
-		rules  []*inhibit.InhibitRule
-	}
-	var all []sourceRules
-	for _, c := range cfgs {
-		conf, err := amconfig.Load(c.Config)
-		if err != nil {
-			a.log.LogAttrs(ctx, slog.LevelWarn, "api: stored Alertmanager config does not parse; skipping its inhibit rules",
-				slog.String("source", c.Source), slog.String("error", err.Error()))
-			continue
-		}
-		if len(conf.InhibitRules) == 0 {
-			continue
-		}
-		rules := make([]*inhibit.InhibitRule, len(conf.InhibitRules))
-		for i, r := range conf.InhibitRules {
-			rules[i] = inhibit.NewInhibitRule(r)
-		}
-		all = append(all, sourceRules{c.Source, rules})
-	}
 	out := []models.RuleLoop{}
-	if len(all) == 0 {
+	if !configured.any() {
 		// No rule can feed another: the window's label sets (a read of
 		// every alert seen in it) would be read for nothing.
 		return out, nil
@@ -188,8 +161,8 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range all {
-		rules := c.rules
+	for _, source := range slices.Sorted(maps.Keys(configured)) {
+		rules := configured[source]
 		// Rule i feeds rule j when a label set seen matches i's targets and
 		// j's sources: an alert inhibited by i can itself inhibit under j.
 		g := map[string][]string{}
@@ -197,8 +170,8 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 		for i, ri := range rules {
 			g[ruleNode(i)] = nil
 			for j, rj := range rules {
-				for _, ls := range bySource[c.source] {
-					if ri.TargetMatchers.Matches(ls) && rj.SourceMatchers.Matches(ls) {
+				for _, ls := range bySource[source] {
+					if ri.rule.TargetMatchers.Matches(ls) && rj.rule.SourceMatchers.Matches(ls) {
 						g[ruleNode(i)] = append(g[ruleNode(i)], ruleNode(j))
 						example[[2]int{i, j}] = ls
 						break
@@ -207,10 +180,10 @@ func (a *Analyzer) ruleLoops(ctx context.Context, params map[string]string) ([]m
 			}
 		}
 		for _, cyc := range cycles(g) {
-			rl := models.RuleLoop{Source: c.source}
+			rl := models.RuleLoop{Source: source}
 			for k, n := range cyc {
 				i, j := nodeRule(n), nodeRule(cyc[(k+1)%len(cyc)])
-				r := rules[i]
+				r := rules[i].rule
 				equal := make([]string, 0, len(r.Equal))
 				for l := range r.Equal {
 					equal = append(equal, string(l))
