@@ -47,7 +47,7 @@ func sameCore(kept, params map[string]string) bool {
 
 // sameNotes says whether notifications kept with the parameters kept (see
 // queries/notes_kept.sql) are those a statement with params counts: the
-// same window, sources and label matchers (bound as m_… parameters). The
+// same window, sources and label matchers (their bound parameters). The
 // kept rows carry the alertname as the only label, so a statement that
 // groups by a label ("by") reads them only when it groups by alertname.
 func sameNotes(kept, params map[string]string) bool {
@@ -61,7 +61,7 @@ func sameNotes(kept, params map[string]string) bool {
 	}
 	for _, m := range []map[string]string{kept, params} {
 		for k := range m {
-			if strings.HasPrefix(k, "m_") && kept[k] != params[k] {
+			if strings.HasPrefix(k, matcherParams+"_") && kept[k] != params[k] {
 				return false
 			}
 		}

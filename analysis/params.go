@@ -165,6 +165,10 @@ func parseSource(s string) (string, error) {
 
 const chTime = store.TimeLayout
 
+// matcherParams prefixes the bound parameters of the label matchers
+// (m_n0, m_v0, …; see queries.LabelFilter).
+const matcherParams = "m"
+
 // Params returns the bound parameters for c, with the label filter for the
 // matchers, ready for a statement template.
 func (c Common) Params() (map[string]string, queries.Data) {
@@ -173,7 +177,7 @@ func (c Common) Params() (map[string]string, queries.Data) {
 		"scan_from": c.scanStart().UTC().Format(chTime),
 		"sources":   queries.StringArray(c.Sources), "receivers": queries.StringArray(c.Receivers),
 	}
-	d := queries.Data{Match: queries.LabelFilter(c.Match, "labels", "m", p)}
+	d := queries.Data{Match: queries.LabelFilter(c.Match, "labels", matcherParams, p)}
 	if c.kept != nil {
 		d.Kept, d.KeptFor = c.kept.table, c.kept.params
 	}
