@@ -23,10 +23,7 @@ by_episodes AS (
 -- read when {by} is alertname.)
 by_notifications AS (
     SELECT {{if .KeptNotes}}alertname{{else}}labels[{by:String}]{{end}} AS key, count() AS notifications,
-           countIf(NOT arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
-               if(mapContains({wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
-                  {wh:Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
-                  {wh_default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))}))) AS out_of_hours
+           countIf(NOT {{template "in_hours" "wh"}}) AS out_of_hours
     FROM {{template "notes_from" (scan . "from" "to" false)}}
     WHERE {{template "notified_in_window"}}
     GROUP BY key

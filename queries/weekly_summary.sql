@@ -13,8 +13,7 @@ SELECT uniqExact(source, fingerprint) AS alerts,
 {{- if .Totals}},
        count() AS episodes,
        (SELECT count()
-        FROM {{template "counted" (scan . "from" "to" false)}}
-        WHERE {{template "notified_in_window"}}
-          AND {{.Match}}) AS notifications
+        FROM {{template "notes_from" (scan . "from" "to" false)}}
+        WHERE {{template "notified_in_window"}}) AS notifications
 {{- end}}
 FROM {{template "unlabelled" .}}
