@@ -26,6 +26,9 @@ active AS MATERIALIZED (
 ),
 -- When each silence last silenced each alert: its latest row naming the
 -- silence (resolved rows, copies of the alert's last state, left out).
+-- notEmpty adds nothing to what ARRAY JOIN keeps; as a filter it skips the
+-- rows naming no silence before their arrays are unfolded (0.97-1.19 s
+-- without it, 0.78-0.87 s with it, at a big Alertmanager's scale).
 last_silenced AS MATERIALIZED (
     SELECT source, fingerprint, sid, max(observed_at) AS t
     FROM {{db}}.alert_states
