@@ -123,13 +123,7 @@ func TestFailedInhibitionsWhenAnAlertRefiredBetweenPolls(t *testing.T) {
 			Labels: map[string]string{"alertname": "Tied", "cluster": "a"}, Annotations: map[string]string{},
 			SilencedBy: []string{}, InhibitedBy: inhibitors, MutedBy: []string{}, Receivers: []string{"team"}, StartsAt: at}
 	}
-	rows, err := store.EncodeRows(nil, []store.AlertState{tied("changed", []string{"5555555555555551"}), tied("checkpoint", []string{})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Store.Insert(t.Context(), store.TableAlertStates, rows, "tied-rows"); err != nil {
-		t.Fatal(err)
-	}
+	insertStates(t, svc, "tied-rows", tied("changed", []string{"5555555555555551"}), tied("checkpoint", []string{}))
 	by := `[{"fingerprint":"5555555555555551","alertname":"Source"}]`
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-04T10:00:00Z&to=2026-11-04T11:00:00Z", `{"failures":[
 		{"fingerprint":"7777777777777771","alertname":"Refired","labels":{"alertname":"Refired","cluster":"a"},"receiver":"team","source":"prod",

@@ -71,6 +71,19 @@ func getJSON(t *testing.T, svc *apptest.Service, path string, v any) {
 	}
 }
 
+// insertStates stores poller rows directly, in the order given, under an
+// insert token: rows a recording cannot make (another writer's order).
+func insertStates(t *testing.T, svc *apptest.Service, token string, rows ...store.AlertState) {
+	t.Helper()
+	b, err := store.EncodeRows(nil, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Store.Insert(t.Context(), store.TableAlertStates, b, token); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // checkJSON fetches path and compares its JSON with want (written by hand).
 func checkJSON(t *testing.T, svc *apptest.Service, path, want string) {
 	t.Helper()

@@ -106,13 +106,7 @@ func TestStaleSilencesStretchEndsAtALaterRow(t *testing.T) {
 			SilencedBy: []string{"s-resolved"}, InhibitedBy: []string{}, MutedBy: []string{}, Receivers: []string{"team"},
 			StartsAt: store.T(time.Date(2026, 11, 9, startedHour, 0, 0, 0, time.UTC))}
 	}
-	rows, err := store.EncodeRows(nil, []store.AlertState{row(8, store.KindAppeared, 7), row(8, store.KindResolved, 5), row(9, store.KindResolved, 7)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Store.Insert(t.Context(), store.TableAlertStates, rows, "refired-w"); err != nil {
-		t.Fatal(err)
-	}
+	insertStates(t, svc, "refired-w", row(8, store.KindAppeared, 7), row(8, store.KindResolved, 5), row(9, store.KindResolved, 7))
 	resolved := strings.Replace(sResolved, `"last_matched_at":"2026-11-09T06:00:00Z"`, `"last_matched_at":"2026-11-09T09:00:00Z"`, 1)
 	checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-10T12:00:00Z&idle=27h",
 		`{"silences":[`+sOld+`,`+resolved+`,`+sNothing+`],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":97200}`)
