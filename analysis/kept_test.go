@@ -11,11 +11,7 @@ func TestSameCore(t *testing.T) {
 	kept := map[string]string{"from": "2026-11-01 23:00:00.000", "to": "2026-11-09 00:00:00.000",
 		"scan_from": "2026-10-26 00:00:00.000", "sources": "[]", "receivers": "[]"}
 	with := func(kv ...string) map[string]string { return changed(kept, kv...) }
-	for _, c := range []struct {
-		name   string
-		params map[string]string
-		want   bool
-	}{
+	checkSame(t, sameCore, kept, []sameCase{
 		{"the same window", with("from", "2026-11-01 23:00:00.000"), true},
 		{"a window starting later", with("from", "2026-11-02 00:00:00.000"), true},
 		{"a window starting earlier", with("from", "2026-11-01 22:59:59.999"), false},
@@ -24,14 +20,7 @@ func TestSameCore(t *testing.T) {
 		{"another source", with("sources", "['prod']"), false},
 		{"another receiver", with("receivers", "['team']"), false},
 		{"no window", with("from", ""), false},
-	} {
-		if got := sameCore(kept, c.params); got != c.want {
-			t.Errorf("%s: %v, want %v", c.name, got, c.want)
-		}
-	}
-	if sameCore(nil, kept) {
-		t.Error("nothing kept: true, want false")
-	}
+	})
 }
 
 // Kept notifications serve a statement with the same window, sources and
@@ -48,11 +37,7 @@ func TestSameNotes(t *testing.T) {
 		}
 		return p
 	}
-	for _, c := range []struct {
-		name   string
-		params map[string]string
-		want   bool
-	}{
+	checkSame(t, sameNotes, kept, []sameCase{
 		{"the same", with(), true},
 		{"another receiver (each statement narrows them)", with("receivers", "['pager']"), true},
 		{"grouped by alertname", with("by", "alertname"), true},
@@ -63,12 +48,27 @@ func TestSameNotes(t *testing.T) {
 		{"another matcher value", with("m_v0", "b"), false},
 		{"one more matcher", with("m_n1", "env", "m_v1", "prod"), false},
 		{"no matchers", without("m_n0", "m_v0"), false},
-	} {
-		if got := sameNotes(kept, c.params); got != c.want {
+	})
+}
+
+// sameCase is a statement's parameters and whether rows kept with others
+// serve it.
+type sameCase struct {
+	name   string
+	params map[string]string
+	want   bool
+}
+
+// checkSame asks same of each case against kept, and of nothing kept
+// (never the same).
+func checkSame(t *testing.T, same func(kept, params map[string]string) bool, kept map[string]string, cases []sameCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got := same(kept, c.params); got != c.want {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
-	if sameNotes(nil, kept) {
+	if same(nil, kept) {
 		t.Error("nothing kept: true, want false")
 	}
 }
