@@ -128,9 +128,12 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		}
 		return rows[i].Fingerprint < rows[j].Fingerprint
 	})
+	// The failing alerts' names and labels and their inhibitors' in one
+	// read (the statements leave them out).
 	fps := map[string]bool{}
 	sources := map[string]bool{}
 	for _, r := range rows {
+		fps[r.Fingerprint] = true
 		for _, f := range r.Inhibitors {
 			fps[f] = true
 		}
@@ -151,6 +154,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	out := make([]models.FailedInhibition, len(rows))
 	for i, r := range rows {
 		out[i] = r.FailedInhibition
+		out[i].Alertname, out[i].Labels = infos[r.Fingerprint].Alertname, infos[r.Fingerprint].Labels
 		out[i].InhibitedBy = make([]models.Inhibitor, len(r.Inhibitors))
 		for j, f := range r.Inhibitors {
 			out[i].InhibitedBy[j] = models.Inhibitor{Fingerprint: f, Alertname: infos[f].Alertname}
@@ -160,7 +164,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 			for _, f := range r.Inhibitors {
 				inhibitors = append(inhibitors, infos[f].Labels)
 			}
-			out[i].Rule = rules.match(r.Source, r.Labels, inhibitors)
+			out[i].Rule = rules.match(r.Source, out[i].Labels, inhibitors)
 		}
 		cause, detail := knownCause(history[r.Source], r.NotifiedAt.Time)
 		if cause == "" {

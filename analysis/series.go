@@ -69,6 +69,7 @@ func (a *Analyzer) Series(ctx context.Context, in SeriesInput) (models.Series, e
 	}
 	params, data := in.Params()
 	params["by"] = in.By
+	data.ByLabel = in.By != "alertname"
 	params["step_s"] = strconv.Itoa(int(step.Seconds()))
 	pts, err := run[models.SeriesPoint](ctx, a, "notifications_series", data, params)
 	if err != nil {

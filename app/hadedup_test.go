@@ -23,7 +23,13 @@ func delivery(alertname, fingerprint, status, startsAt, endsAt string) string {
 // noiseByAlertname returns notifications per alertname in [from, to).
 func noiseByAlertname(t *testing.T, svc *apptest.Service, from, to string) map[string]int {
 	t.Helper()
-	code, body := svc.Get(t, "/api/v1/noise?by=alertname&from="+url.QueryEscape(from)+"&to="+url.QueryEscape(to))
+	return noiseBy(t, svc, "alertname", from, to)
+}
+
+// noiseBy returns notifications per value of the label by in [from, to).
+func noiseBy(t *testing.T, svc *apptest.Service, by, from, to string) map[string]int {
+	t.Helper()
+	code, body := svc.Get(t, "/api/v1/noise?by="+by+"&from="+url.QueryEscape(from)+"&to="+url.QueryEscape(to))
 	if code != 200 {
 		t.Fatalf("noise: %d %s", code, body)
 	}
@@ -93,6 +99,18 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	if got["Chain"] != 4 {
 		t.Errorf("Chain counts %d notifications, want 4 (+0, +61, +125, +200)", got["Chain"])
 	}
+	// By a label other than alertname (read from the labels, not the
+	// alertname column): Chain has no "team" label, so the same four count
+	// under the empty value.
+	if got := noiseBy(t, b, "team", "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z"); got[""] != 4 {
+		t.Errorf("by team, Chain's empty value counts %v, want 4", got)
+	}
+	// A delivery exactly the window after the last that counted counts:
+	// Edge at +0 and +60 s is 2 notifications.
+	importDeliveries(t, a, "Edge", "00000000000000c2", 0, 60)
+	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")["Edge"]; got != 2 {
+		t.Errorf("Edge counts %d notifications, want 2 (+0, +60)", got)
+	}
 	// One alert's timeline reads its rows alone (another form of the same
 	// counting): the same four.
 	code, body := b.Get(t, "/api/v1/alerts/00000000000000c1/timeline?source=prod&from=2026-11-02T09:00:00Z&to=2026-11-02T11:00:00Z")
@@ -135,23 +153,23 @@ func replicas(t *testing.T, cfg config.Config) (a, b *apptest.Service) {
 // A gets +0, +59, +100, +200 and B +30, +61, +125, +200.
 func importChain(t *testing.T, a, b *apptest.Service) {
 	t.Helper()
+	importDeliveries(t, a, "Chain", "00000000000000c1", 0, 59, 100, 200)
+	importDeliveries(t, b, "Chain", "00000000000000c1", 30, 61, 125, 200)
+}
+
+// importDeliveries imports deliveries of one key (alert alertname) at secs
+// seconds after 2026-11-02 10:00.
+func importDeliveries(t *testing.T, svc *apptest.Service, alertname, fingerprint string, secs ...int) {
+	t.Helper()
 	base := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	line := func(sec int) string {
-		return fmt.Sprintf(`{"kind":"webhook","at":%q,"source":"prod","payload":%s}`+"\n",
+	var rec strings.Builder
+	for _, sec := range secs {
+		fmt.Fprintf(&rec, `{"kind":"webhook","at":%q,"source":"prod","payload":%s}`+"\n",
 			base.Add(time.Duration(sec)*time.Second).Format(time.RFC3339),
-			delivery("Chain", "00000000000000c1", "firing", "2026-11-02T09:59:00Z", "0001-01-01T00:00:00Z"))
+			delivery(alertname, fingerprint, "firing", "2026-11-02T09:59:00Z", "0001-01-01T00:00:00Z"))
 	}
-	for _, imp := range []struct {
-		svc  *apptest.Service
-		secs []int
-	}{{a, []int{0, 59, 100, 200}}, {b, []int{30, 61, 125, 200}}} {
-		var rec strings.Builder
-		for _, s := range imp.secs {
-			rec.WriteString(line(s))
-		}
-		if code, body := imp.svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(rec.String())); code != 200 {
-			t.Fatalf("import: %d %s", code, body)
-		}
+	if code, body := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(rec.String())); code != 200 {
+		t.Fatalf("import: %d %s", code, body)
 	}
 }
 
@@ -165,5 +183,8 @@ func TestWithoutADedupWindowEveryDeliveryCounts(t *testing.T) {
 	importChain(t, a, b)
 	if got := noiseByAlertname(t, a, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")["Chain"]; got != 8 {
 		t.Errorf("Chain counts %d notifications without a dedup window, want 8", got)
+	}
+	if got := noiseBy(t, a, "team", "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")[""]; got != 8 {
+		t.Errorf("by team, Chain counts %d notifications without a dedup window, want 8", got)
 	}
 }

@@ -42,16 +42,14 @@ stretches AS MATERIALIZED (
     WHERE kind != 'resolved' AND notEmpty(inhibited_by) AND (end IS NULL OR end > observed_at)
 ),
 with_polls AS (
-    SELECT n.source AS source, n.fingerprint AS fingerprint, n.alertname AS alertname, n.labels AS labels,
-           n.receiver AS receiver, n.t AS t, b.polled_at AS before_at, a.polled_at AS after_at,
+    SELECT n.source AS source, n.fingerprint AS fingerprint, n.receiver AS receiver, n.t AS t, b.polled_at AS before_at, a.polled_at AS after_at,
            b.prev_at AS before_prev, a.prev_at AS after_prev
     FROM notes AS n
     ASOF LEFT JOIN ok_polls AS b ON n.source = b.source AND b.polled_at <= n.t
     ASOF LEFT JOIN ok_polls AS a ON n.source = a.source AND a.polled_at > n.t
 ),
 with_states AS (
-    SELECT w.source AS source, w.fingerprint AS fingerprint, w.alertname AS alertname, w.labels AS labels,
-           w.receiver AS receiver, w.t AS t, w.before_at AS before_at, w.after_at AS after_at,
+    SELECT w.source AS source, w.fingerprint AS fingerprint, w.receiver AS receiver, w.t AS t, w.before_at AS before_at, w.after_at AS after_at,
            w.before_prev AS before_prev, w.after_prev AS after_prev,
            sb.start AS before_start, sb.end AS before_end, sb.inhibited_by AS before_inh,
            sa.start AS after_start, sa.end AS after_end, sa.inhibited_by AS after_inh
@@ -67,7 +65,7 @@ judged AS (
            after_at IS NOT NULL AND after_start IS NOT NULL AND (after_end IS NULL OR after_at < after_end) AS inh_after
     FROM with_states
 )
-SELECT fingerprint, alertname, labels, receiver, source, t AS notified_at,
+SELECT fingerprint, receiver, source, t AS notified_at,
        if(inh_before, coalesce(before_inh, []), coalesce(after_inh, [])) AS inhibitors
 FROM judged
 WHERE (inh_before AND inh_after)

@@ -21,15 +21,13 @@ mutes AS MATERIALIZED (
       AND fingerprint IN (SELECT fingerprint FROM notes)
 ),
 near AS (
-    SELECT n.source AS source, n.fingerprint AS fingerprint, n.alertname AS alertname, n.labels AS labels,
-           n.receiver AS receiver, n.t AS t, eb.at AS ev_before, ea.at AS ev_after
+    SELECT n.source AS source, n.fingerprint AS fingerprint, n.receiver AS receiver, n.t AS t, eb.at AS ev_before, ea.at AS ev_after
     FROM notes AS n
     ASOF LEFT JOIN src_events AS eb ON n.source = eb.source AND eb.at <= n.t
     ASOF LEFT JOIN src_events AS ea ON n.source = ea.source AND ea.at > n.t
 ),
 judged AS (
-    SELECT n.source AS source, n.fingerprint AS fingerprint, n.alertname AS alertname, n.labels AS labels,
-           n.receiver AS receiver, n.t AS t, n.ev_before AS ev_before, n.ev_after AS ev_after,
+    SELECT n.source AS source, n.fingerprint AS fingerprint, n.receiver AS receiver, n.t AS t, n.ev_before AS ev_before, n.ev_after AS ev_after,
            mb.at AS mb_at, mb.kind AS mb_kind, ma.at AS ma_at, ma.kind AS ma_kind,
            mb.rule_names AS rule_names, mb.rule_source_matchers AS rule_source_matchers,
            mb.rule_target_matchers AS rule_target_matchers, mb.rule_equal AS rule_equal, mb.inhibiting AS inhibiting
@@ -37,7 +35,7 @@ judged AS (
     ASOF LEFT JOIN mutes AS mb ON n.source = mb.source AND n.fingerprint = mb.fingerprint AND mb.at < n.t
     ASOF LEFT JOIN mutes AS ma ON n.source = ma.source AND n.fingerprint = ma.fingerprint AND ma.at > n.t
 )
-SELECT fingerprint, alertname, labels, receiver, source, t AS notified_at,
+SELECT fingerprint, receiver, source, t AS notified_at,
        toBool(coalesce(mb_kind = 'inhibition_muted_alert' AND ma_kind = 'inhibition_muted_alert'
                 AND dateDiff('millisecond', mb_at, t) <= 300000 AND dateDiff('millisecond', t, ma_at) <= 300000, false)) AS failed,
        coalesce(inhibiting, []) AS inhibitors,

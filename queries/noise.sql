@@ -19,10 +19,10 @@ by_episodes AS (
     FROM keyed
     GROUP BY key
 ),
--- (Kept notifications carry the alertname as their only label: they are
--- read when {by} is alertname.)
+-- (By alertname, the alertname column: kept notifications carry it as
+-- their only label, and they are read only when {by} is alertname.)
 by_notifications AS (
-    SELECT {{if .KeptNotes}}alertname{{else}}labels[{by:String}]{{end}} AS key, count() AS notifications,
+    SELECT {{if .ByLabel}}label{{else}}alertname{{end}} AS key, count() AS notifications,
            countIf(NOT {{template "in_hours" "wh"}}) AS out_of_hours
     FROM {{template "notes_from" (scan . "from" "to" false)}}
     WHERE {{template "notified_in_window"}}

@@ -9,9 +9,6 @@
 -- deliveries of its key before it only, so the rows before {to} are
 -- theirs whatever comes after.
 SELECT source, fingerprint, starts_at, status, receiver, received_at, alertname
-FROM {{template "counted" (scan . "from" "" false)}}
-WHERE received_at >= {from:DateTime64(3, 'UTC')}
-  AND {{template "source"}}
-  AND {{.Match}}
-  AND (received_at < {to:DateTime64(3, 'UTC')}
-       OR (starts_at >= {from:DateTime64(3, 'UTC')} AND starts_at < {to:DateTime64(3, 'UTC')}))
+FROM {{template "deliveries" (scan . "from" "" false)}}
+WHERE received_at < {to:DateTime64(3, 'UTC')}
+   OR (starts_at >= {from:DateTime64(3, 'UTC')} AND starts_at < {to:DateTime64(3, 'UTC')})

@@ -54,6 +54,10 @@ type Data struct {
 	KeptNotes string
 	// KeptNotesFor are the parameters KeptNotes was made with.
 	KeptNotesFor map[string]string
+	// ByLabel: the statement groups notifications by the label {by},
+	// which is not alertname, so the "deliveries" fragment carries that
+	// label's value (by alertname it reads the alertname column).
+	ByLabel bool
 	// FromDays builds episodes from the day summaries kept at ingest
 	// (episode_days) instead of every raw row; the two give the same
 	// episodes when DedupMillis is positive (see _episode_days.sql).

@@ -24,8 +24,7 @@ FROM (
       AND {{.Match}}
     UNION ALL
     SELECT received_at AS at, source, fingerprint, alertname, if(status = 'resolved', 'resolved', 'firing') AS state
-    FROM {{template "counted" (scan . "from" "to" false)}}
+    FROM {{template "deliveries" (scan . "from" "to" false)}}
     WHERE {{template "notified_in_window"}}
-      AND {{.Match}}
 )
 ORDER BY at, source, fingerprint, state

@@ -70,9 +70,8 @@ fired AS (
     SELECT source, fingerprint, starts_at, groupArray(received_at) AS times,
            groupArray(NOT {{template "in_hours_through" "wh"}}) AS out_of_hours,
            groupArray({{template "in_hours_through" "sh"}}) AS sleep_hours
-    FROM {{template "counted" (scan . "from" "" false)}}
-    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND status = 'firing'
-      AND {{template "source"}}
+    FROM {{template "deliveries" (scan . "from" "" false)}}
+    WHERE status = 'firing'
     GROUP BY source, fingerprint, starts_at
 )
 SELECT e.source AS source, e.a_name AS a_name, e.b_name AS b_name, e.equal AS equal,
