@@ -11,6 +11,7 @@ import (
 
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/queries"
+	"golang.org/x/sync/errgroup"
 )
 
 // causeWindow is how long after a restart or reload a failed inhibition is
@@ -102,14 +103,45 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 			rows = append(rows, r)
 		}
 	}
-	// An inhibitor that had ended at or before t explains the notification:
-	// on the poll path a failure needs one inhibitor still firing.
+	// What judges and describes the candidates, read at once on two of the
+	// engine's read connections: the inhibitors' histories (an inhibitor
+	// that had ended at or before t explains the notification: on the poll
+	// path a failure needs one inhibitor still firing), and, for every
+	// candidate, the alerts' names and labels (the statements leave them
+	// out), the sources' restarts and reloads, and their inhibit rules.
 	want := map[string][]string{}
+	fps := map[string]bool{}
+	sources := map[string]bool{}
 	for _, r := range rows {
 		want[r.Source] = append(want[r.Source], r.Inhibitors...)
+		fps[r.Fingerprint] = true
+		for _, f := range r.Inhibitors {
+			fps[f] = true
+		}
+		sources[r.Source] = true
 	}
-	signals, err := a.inhibitorSignals(ctx, want, params["scan_from"], com.To)
-	if err != nil {
+	var (
+		signals signals
+		infos   map[string]alertInfo
+		history map[string][]statusRow
+		rules   configuredRules
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(lane(func() (err error) {
+		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.To)
+		return err
+	}))
+	g.Go(lane(func() (err error) {
+		if infos, err = a.alertInfos(gctx, fps); err != nil {
+			return err
+		}
+		if history, err = a.statusHistory(gctx, sources, com.To.Add(2*causeWindow)); err != nil {
+			return err
+		}
+		rules, err = a.configuredInhibitRules(gctx, sources, com.To)
+		return err
+	}))
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	kept := rows[:0]
@@ -128,29 +160,6 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		}
 		return rows[i].Fingerprint < rows[j].Fingerprint
 	})
-	// The failing alerts' names and labels and their inhibitors' in one
-	// read (the statements leave them out).
-	fps := map[string]bool{}
-	sources := map[string]bool{}
-	for _, r := range rows {
-		fps[r.Fingerprint] = true
-		for _, f := range r.Inhibitors {
-			fps[f] = true
-		}
-		sources[r.Source] = true
-	}
-	infos, err := a.alertInfos(ctx, fps)
-	if err != nil {
-		return nil, err
-	}
-	history, err := a.statusHistory(ctx, sources, com.To.Add(2*causeWindow))
-	if err != nil {
-		return nil, err
-	}
-	rules, err := a.configuredInhibitRules(ctx, sources, com.To)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]models.FailedInhibition, len(rows))
 	for i, r := range rows {
 		out[i] = r.FailedInhibition

@@ -88,21 +88,26 @@
 -- rows, so the stored rows are read once ("counted" reads them twice and
 -- looks every row up in the list of times that do not count: 1.8 s against
 -- 0.45 s for a week's firing notifications at a big Alertmanager's scale).
--- Every key column is grouped on, not a hash of them, so two keys never
--- merge. The label matchers are applied before the fold: an alert's labels
--- are the same in all its rows (its fingerprint is their hash), so they
--- keep or drop whole keys. With .ByLabel each row also carries the value
--- of the label {by} (as "label"), which is the same in all rows of a key
--- for the same reason.
+-- Grouped by the delivery key, as "dropped" groups them: grouping by the
+-- key's columns took a quarter longer, and half as long again when the
+-- statement aggregates in the table's order. The label matchers are
+-- applied before the fold: an alert's labels are the same in all its rows
+-- (its fingerprint is their hash), so they keep or drop whole keys. With
+-- .ByLabel each row also carries the value of the label {by} (as "label"),
+-- the same in all rows of a key for the same reason.
 {{define "deliveries"}}(
 {{- if not .DedupMillis}}
-    SELECT source, receiver, group_key, fingerprint, status, starts_at, alertname,{{template "label" .}} received_at
+    SELECT source, receiver, group_key, fingerprint, status, starts_at, alertname,{{if .ByLabel}} labels[{by:String}] AS label,{{end}} received_at
     FROM {{db}}.notifications
     WHERE {{template "scan_rows" .}} AND {{.Match}}
 {{- else}}
-    SELECT source, receiver, group_key, fingerprint, status, starts_at, alertname,{{if .ByLabel}} label,{{end}} fromUnixTimestamp64Milli(ms, 'UTC') AS received_at
+    SELECT key_source AS source, key_receiver AS receiver, key_group AS group_key, key_fingerprint AS fingerprint,
+           key_status AS status, key_starts_at AS starts_at, key_alertname AS alertname,{{if .ByLabel}} key_label AS label,{{end}}
+           fromUnixTimestamp64Milli(ms, 'UTC') AS received_at
     FROM (
-        SELECT source, receiver, group_key, fingerprint, status, starts_at, alertname,{{template "label" .}}
+        SELECT any(source) AS key_source, any(receiver) AS key_receiver, any(group_key) AS key_group,
+               any(fingerprint) AS key_fingerprint, any(status) AS key_status, any(starts_at) AS key_starts_at,
+               any(alertname) AS key_alertname,{{if .ByLabel}} any(labels[{by:String}]) AS key_label,{{end}}
                arrayFold((acc, t) -> if(t - acc[-1] >= {{.DedupMillis}}, arrayPushBack(acc, t), acc),
                          arraySort(groupArray(toUnixTimestamp64Milli(received_at))), [toInt64(-1000000000000000)]) AS counted
         FROM {{db}}.notifications
@@ -111,7 +116,7 @@
           {{- if .Upper}} AND received_at < { {{- .Upper -}} :DateTime64(3, 'UTC')}{{end}}
           {{- if .Fingerprint}} AND fingerprint = {fingerprint:String}{{end}}
           AND {{.Match}}
-        GROUP BY source, receiver, group_key, fingerprint, status, starts_at, alertname{{if .ByLabel}}, label{{end}}
+        GROUP BY {{template "delivery_key"}}
     )
     ARRAY JOIN arrayPopFront(counted) AS ms
     {{- if .Lower}}
@@ -119,8 +124,6 @@
     {{- end}}
 {{- end}}
 ){{end}}
-
-{{define "label"}}{{if .ByLabel}} labels[{by:String}] AS label,{{end}}{{end}}
 
 -- The times that do not count, per key, as (key, ms) rows, and the keys
 -- with two rows in one millisecond marked with the time "same_ms", given
