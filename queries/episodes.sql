@@ -17,7 +17,12 @@ counts AS {{template "notifications_of" (only . "picked")}},
 picked AS MATERIALIZED (SELECT * FROM eps),
 {{- end}}
 -- Each poller row's state holds until the episode's next row; the last one
--- until the episode's end (or now, while it is open).
+-- until the episode's end (or now, while it is open). When only some
+-- alerts' episodes are listed (label matchers, or the longest few), their
+-- fingerprints alone narrow the rows first: the table's index finds them
+-- (fingerprint is its second sorting column) where the episode check reads
+-- every row (90 days of one team's alerts at a big Alertmanager's scale:
+-- 4.6–4.9 s against 3.7 s).
 steps AS (
     SELECT source, fingerprint, starts_at, observed_at AS at, kind,
            notEmpty(silenced_by) AS silenced, notEmpty(inhibited_by) AS inhibited,
@@ -27,6 +32,9 @@ steps AS (
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
+{{- if or .Longest (ne .Match "1")}}
+      AND fingerprint IN (SELECT fingerprint FROM picked)
+{{- end}}
       AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM picked)
 ),
 muted AS (
