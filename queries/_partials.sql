@@ -212,10 +212,10 @@ SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_prio
 -- The firing notifications of [from, to) (HA duplicates once) of the
 -- requested source, receiver and alerts: what a failed inhibition is judged
 -- for, t being when it was received. Without the alerts' names and labels:
--- the caller reads those once per alert for the few notifications that
--- failed (alertnames.sql). Carried through the statements' joins for every
--- notification, they were half of the polls statement's time at a big
--- Alertmanager's scale.
+-- the caller reads those once per alert, for the statements' few
+-- candidates (alertnames.sql). Carried through the statements' joins for
+-- every notification, they were half of the polls statement's time at a
+-- big Alertmanager's scale.
 {{define "firing_notes"}}
     SELECT source, fingerprint, toString(receiver) AS receiver, received_at AS t
     FROM {{template "deliveries" (scan . "from" "to" false)}}
