@@ -72,6 +72,9 @@ func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handove
 		g.Alerts = len(alerts[name])
 		h.Fired = append(h.Fired, *g)
 	}
+	if err := labelEpisodes(ctx, a, h.StillFiring, func(f *models.FiringEpisode) *models.EpisodeRef { return &f.EpisodeRef }); err != nil {
+		return nil, err
+	}
 	if err := a.stillFiringStates(ctx, h.StillFiring, params); err != nil {
 		return nil, err
 	}

@@ -26,7 +26,32 @@ func (a *Analyzer) Episodes(ctx context.Context, in EpisodesInput) (models.Alert
 
 func (a *Analyzer) episodes(ctx context.Context, com Common) ([]models.Episode, error) {
 	params, data := com.Params()
-	return run[models.Episode](ctx, a, "episodes", data, params)
+	eps, err := run[models.Episode](ctx, a, "episodes", data, params)
+	if err != nil {
+		return nil, err
+	}
+	return eps, labelEpisodes(ctx, a, eps, func(e *models.Episode) *models.EpisodeRef { return &e.EpisodeRef })
+}
+
+// labelEpisodes gives the episodes the episodes statement listed their
+// alerts' labels, read once per alert: the statement leaves them out.
+// Episodes of one alert share its labels' map.
+func labelEpisodes[T any](ctx context.Context, a *Analyzer, eps []T, ref func(*T) *models.EpisodeRef) error {
+	fps := map[string]bool{}
+	for i := range eps {
+		fps[ref(&eps[i]).Fingerprint] = true
+	}
+	infos, err := a.alertInfos(ctx, fps)
+	if err != nil {
+		return err
+	}
+	for i := range eps {
+		r := ref(&eps[i])
+		if r.Labels = infos[r.Fingerprint].Labels; r.Labels == nil {
+			r.Labels = map[string]string{}
+		}
+	}
+	return nil
 }
 
 // TimelineInput names one alert and a window.

@@ -1,12 +1,16 @@
 -- Episodes overlapping [from, to) with their notifications and the time
--- they spent silenced and inhibited (definition in _episodes.sql).
+-- they spent silenced and inhibited (definition in _episodes.sql). Without
+-- their labels: the caller reads those once per alert (alertnames.sql);
+-- written out for every episode they were most of the answer's bytes (an
+-- alert has many episodes over months), and decoding them most of the
+-- caller's time.
 WITH {{template "episode_ctes" .}},
 {{- if .Longest}}
 -- Only the episodes that ran longest in the window (cut at {to}), in the
 -- order the answer lists them.
 -- Their notifications are counted after they are picked.
 picked AS MATERIALIZED (
-    SELECT source, fingerprint, alertname, labels, starts_at, ends_at, generator_url
+    SELECT source, fingerprint, alertname, starts_at, ends_at, generator_url
     FROM eps
     ORDER BY dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})) DESC,
              starts_at, source, fingerprint
@@ -14,7 +18,7 @@ picked AS MATERIALIZED (
 ),
 counts AS {{template "notifications_of" (only . "picked")}},
 {{- else}}
-picked AS MATERIALIZED (SELECT * FROM eps),
+picked AS MATERIALIZED (SELECT * EXCEPT (labels) FROM eps),
 {{- end}}
 -- Each poller row's state holds until the episode's next row; the last one
 -- until the episode's end (or now, while it is open). When only some
@@ -45,7 +49,7 @@ muted AS (
     INNER JOIN picked AS e ON s.source = e.source AND s.fingerprint = e.fingerprint AND s.starts_at = e.starts_at
     GROUP BY s.source, s.fingerprint, s.starts_at
 )
-SELECT e.source AS source, e.fingerprint AS fingerprint, e.alertname AS alertname, e.labels AS labels,
+SELECT e.source AS source, e.fingerprint AS fingerprint, e.alertname AS alertname,
        e.starts_at AS starts_at, e.ends_at AS ends_at,
        {{if .Longest}}coalesce(c.notifications, 0){{else}}e.notifications{{end}} AS notifications,
        coalesce(m.silenced_ms, 0) / 1000 AS silenced_seconds,
