@@ -9,9 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/queries"
-	"golang.org/x/sync/errgroup"
 )
 
 // causeWindow is how long after a restart or reload a failed inhibition is
