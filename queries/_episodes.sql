@@ -156,7 +156,7 @@ core AS (
 {{- end}}
 eps AS (
     SELECT c.source AS source, c.fingerprint AS fingerprint, c.starts_at AS starts_at, c.alertname AS alertname,
-           l.labels AS labels, c.notifications AS notifications, c.receivers AS receivers,
+           l.labels AS labels,{{if not .Kept}} c.notifications AS notifications,{{end}} c.receivers AS receivers,
            c.generator_url AS generator_url, c.ends_at AS ends_at
     FROM core AS c
     INNER JOIN labelled AS l ON l.source = c.source AND l.fingerprint = c.fingerprint
@@ -189,15 +189,10 @@ eps AS (
 -- (source, fingerprint, starts_at), given an Only (the "only" function:
 -- data and the CTE's name): for a statement that lists a few episodes out
 -- of many, so that the fold runs for those few (it is most of the time
--- building every episode takes). Kept episodes have theirs counted
--- already. An episode none of whose rows is a delivery may have no row
--- here: it has no notifications.
+-- building every episode takes), kept episodes too (they are kept
+-- without theirs). An episode none of whose rows is a delivery may have no
+-- row here: it has no notifications.
 {{define "notifications_of"}}(
-{{- if .Kept}}
-    SELECT source, fingerprint, starts_at, notifications
-    FROM core
-    WHERE (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM {{.CTE}})
-{{- else}}
     SELECT source, fingerprint, starts_at, {{template "fold_deliveries" .Data}} AS notifications
     FROM (
 {{- if .FromDays}}
@@ -213,7 +208,6 @@ eps AS (
     )
     WHERE (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM {{.CTE}})
     GROUP BY source, fingerprint, starts_at
-{{- end}}
 ){{end}}
 
 -- Which raw rows' alerts labelled reads labels from: those missing from

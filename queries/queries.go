@@ -40,9 +40,11 @@ type Data struct {
 	// notifications (what noise sums up over its keys).
 	Totals bool
 	// Kept names a table holding core (see _episodes.sql) as the
-	// episodes_kept statement left it for the same window and filters:
-	// the episode CTEs read it instead of building the episodes again.
-	// Only with FromDays (notifications_of reads the summaries then).
+	// episodes_kept statement left it for the same window and filters,
+	// without the episodes' notifications: the episode CTEs read it
+	// instead of building the episodes again. Only with FromDays
+	// (notifications_of reads the summaries then), and not for a
+	// statement listing every episode's notifications (eps has none).
 	Kept string
 	// KeptFor are the parameters Kept was made with: a statement whose own
 	// scan, end or filters differ, or whose window starts earlier, builds
