@@ -33,9 +33,9 @@ func (a *Analyzer) episodes(ctx context.Context, com Common) ([]models.Episode, 
 	return eps, labelEpisodes(ctx, a, eps, func(e *models.Episode) *models.EpisodeRef { return &e.EpisodeRef })
 }
 
-// labelEpisodes gives the episodes the episodes statement listed their
-// alerts' labels, read once per alert: the statement leaves them out.
-// Episodes of one alert share its labels' map.
+// labelEpisodes sets the labels of episodes the episodes statement listed
+// (it leaves them out): read once per alert, one map shared by the
+// alert's episodes.
 func labelEpisodes[T any](ctx context.Context, a *Analyzer, eps []T, ref func(*T) *models.EpisodeRef) error {
 	fps := map[string]bool{}
 	for i := range eps {

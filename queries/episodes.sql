@@ -1,9 +1,10 @@
 -- Episodes overlapping [from, to) with their notifications and the time
 -- they spent silenced and inhibited (definition in _episodes.sql). Without
--- their labels: the caller reads those once per alert (alertnames.sql);
--- written out for every episode they were most of the answer's bytes (an
--- alert has many episodes over months), and decoding them most of the
--- caller's time.
+-- their labels: the caller reads those once per alert (alertnames.sql).
+-- Written out for every episode (an alert has many over months) they were
+-- a third of the result's bytes (90 days of one team at a big
+-- Alertmanager's scale: 82 MB with them, 56 MB without), and as many maps
+-- for the caller to decode.
 WITH {{template "episode_ctes" .}},
 {{- if .Longest}}
 -- Only the episodes that ran longest in the window (cut at {to}), in the
