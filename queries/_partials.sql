@@ -109,14 +109,9 @@
         SELECT any(source) AS key_source, any(receiver) AS key_receiver, any(group_key) AS key_group,
                any(fingerprint) AS key_fingerprint, any(status) AS key_status, any(starts_at) AS key_starts_at,
                any(alertname) AS key_alertname,{{if .ByLabel}} any(labels[{by:String}]) AS key_label,{{end}}
-               arrayFold((acc, t) -> if(t - acc[-1] >= {{.DedupMillis}}, arrayPushBack(acc, t), acc),
-                         arraySort(groupArray(toUnixTimestamp64Milli(received_at))), [toInt64(-1000000000000000)]) AS counted
+               {{template "key_times"}} AS times, {{template "fold_times" .}} AS counted
         FROM {{db}}.notifications
-        WHERE {{template "source"}}
-          {{- if .Lower}} AND received_at >= { {{- .Lower -}} :DateTime64(3, 'UTC')} - toIntervalMillisecond({{.LookbackMillis}}){{end}}
-          {{- if .Upper}} AND received_at < { {{- .Upper -}} :DateTime64(3, 'UTC')}{{end}}
-          {{- if .Fingerprint}} AND fingerprint = {fingerprint:String}{{end}}
-          AND {{.Match}}
+        WHERE {{template "fold_rows" .}} AND {{.Match}}
         GROUP BY {{template "delivery_key"}}
     )
     ARRAY JOIN arrayPopFront(counted) AS ms
@@ -133,18 +128,12 @@
         SELECT key, arrayJoin(arrayConcat(arrayFilter(t -> NOT has(counted, t), arrayDistinct(times)),
                                           if(same_ms, [{{template "same_ms"}}], []))) AS ms
         FROM (
-            SELECT key, times,
-                   arrayFold((acc, t) -> if(t - acc[-1] >= {{.DedupMillis}}, arrayPushBack(acc, t), acc),
-                             times, [toInt64(-1000000000000000)]) AS counted,
+            SELECT key, times, {{template "fold_times" .}} AS counted,
                    arrayExists(d -> d = 0, arraySlice(arrayDifference(times), 2)) AS same_ms
             FROM (
-                SELECT {{template "delivery_key"}} AS key,
-                       arraySort(groupArray(toUnixTimestamp64Milli(received_at))) AS times
+                SELECT {{template "delivery_key"}} AS key, {{template "key_times"}} AS times
                 FROM {{db}}.notifications
-                WHERE {{template "source"}}
-                  {{- if .Lower}} AND received_at >= { {{- .Lower -}} :DateTime64(3, 'UTC')} - toIntervalMillisecond({{.LookbackMillis}}){{end}}
-                  {{- if .Upper}} AND received_at < { {{- .Upper -}} :DateTime64(3, 'UTC')}{{end}}
-                  {{- if .Fingerprint}} AND fingerprint = {fingerprint:String}{{end}}
+                WHERE {{template "fold_rows" .}}
                 GROUP BY key
                 HAVING arrayExists(d -> d < {{.DedupMillis}}, arraySlice(arrayDifference(times), 2))
             )
@@ -156,6 +145,21 @@
       {{- if .Lower}} AND received_at >= { {{- .Lower -}} :DateTime64(3, 'UTC')}{{end}}
       {{- if .Upper}} AND received_at < { {{- .Upper -}} :DateTime64(3, 'UTC')}{{end}}
       {{- if .Fingerprint}} AND fingerprint = {fingerprint:String}{{end}}{{end}}
+
+-- The rows whose delivery times a Scan folds: its rows and, before them,
+-- the lookback that follows a key's chain of counted deliveries back.
+{{define "fold_rows"}}{{template "source"}}
+      {{- if .Lower}} AND received_at >= { {{- .Lower -}} :DateTime64(3, 'UTC')} - toIntervalMillisecond({{.LookbackMillis}}){{end}}
+      {{- if .Upper}} AND received_at < { {{- .Upper -}} :DateTime64(3, 'UTC')}{{end}}
+      {{- if .Fingerprint}} AND fingerprint = {fingerprint:String}{{end}}{{end}}
+
+-- A delivery key's times (ms), in order, as an aggregate over its rows.
+{{define "key_times"}}arraySort(groupArray(toUnixTimestamp64Milli(received_at))){{end}}
+
+-- The times of a key's "times" that count, in order, after a first element
+-- that is no time: each at least the dedup window after the last that
+-- counted.
+{{define "fold_times"}}arrayFold((acc, t) -> if(t - acc[-1] >= {{.DedupMillis}}, arrayPushBack(acc, t), acc), times, [toInt64(-1000000000000000)]){{end}}
 
 -- The key HA duplicates of one delivery share.
 {{define "delivery_key"}}cityHash64(source, receiver, group_key, fingerprint, status, starts_at){{end}}
