@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/alertlens/alertlens/models"
+	"github.com/alertlens/alertlens/queries"
 )
 
 // EpisodesInput selects episodes by window and filters.
@@ -26,6 +27,12 @@ func (a *Analyzer) Episodes(ctx context.Context, in EpisodesInput) (models.Alert
 
 func (a *Analyzer) episodes(ctx context.Context, com Common) ([]models.Episode, error) {
 	params, data := com.Params()
+	return a.listEpisodes(ctx, data, params)
+}
+
+// listEpisodes runs the episodes statement and gives its episodes their
+// labels.
+func (a *Analyzer) listEpisodes(ctx context.Context, data queries.Data, params map[string]string) ([]models.Episode, error) {
 	eps, err := run[models.Episode](ctx, a, "episodes", data, params)
 	if err != nil {
 		return nil, err

@@ -141,11 +141,7 @@ func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []mod
 func (a *Analyzer) longestRunning(ctx context.Context, com Common, n int) ([]models.Episode, error) {
 	params, data := com.Params()
 	data.Longest = n
-	eps, err := run[models.Episode](ctx, a, "episodes", data, params)
-	if err != nil {
-		return nil, err
-	}
-	return eps, labelEpisodes(ctx, a, eps, func(e *models.Episode) *models.EpisodeRef { return &e.EpisodeRef })
+	return a.listEpisodes(ctx, data, params)
 }
 
 // reviewFlapGap is the flap gap of the weekly review's flapping alerts
