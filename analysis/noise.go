@@ -58,6 +58,7 @@ func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, 
 	params, data := com.Params()
 	params["by"] = by
 	data.ByLabel = by != "alertname"
+	data.NullReceivers = len(a.opts.NullReceivers) > 0
 	params["short_ms"] = strconv.FormatInt(short.Milliseconds(), 10)
 	params["age_ms"] = strconv.FormatInt(age.Milliseconds(), 10)
 	params["null_receivers"] = queries.StringArray(a.opts.NullReceivers)

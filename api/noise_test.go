@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/workhours"
 )
 
@@ -74,4 +76,66 @@ func TestNoiseUnroutedCountsTheirNotifications(t *testing.T) {
 		"total_keys":1,"truncated":false,
 		"unrouted":[`+disk("2026-11-02T08:00:00Z", "2026-11-02T08:03:00Z")+`,`+disk("2026-11-02T10:00:00Z", "2026-11-02T11:00:00Z")+`],
 		"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+}
+
+// An episode is unrouted when the union of every row's receivers is not
+// empty and holds only black holes (the default: "null" and "blackhole").
+// Window 12:00–13:00 on 2026-11-02, every alert fired at 12:00 and is open:
+//
+//	Mix:    notified to team at 12:00:05, polled at 12:01 with [null]:
+//	        {null, team} -> routed.
+//	Holes:  notified to null at 12:00:05 and to blackhole at 12:00:10 (two
+//	        receivers: both count), polled with no receiver: {blackhole,
+//	        null} -> unrouted, 2 notifications.
+//	Nobody: only polled, with no receiver: {} -> routed (nothing reached).
+//
+// Without black holes configured nothing is unrouted.
+func TestNoiseUnroutedIsEveryRowsReceivers(t *testing.T) {
+	hook := func(at, receiver, name, fp string) string {
+		return `{"kind":"webhook","at":"2026-11-02T` + at + `Z","source":"prod","payload":{"version":"4","receiver":"` + receiver + `","status":"firing","groupKey":"g","externalURL":"",` +
+			`"alerts":[{"status":"firing","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"2026-11-02T12:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+	}
+	polled := func(name, fp, receivers string) string {
+		return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"2026-11-02T12:00:00Z","endsAt":"2026-11-02T14:00:00Z",` +
+			`"updatedAt":"2026-11-02T12:00:00Z","receivers":[` + receivers + `],"status":{"state":"active","silencedBy":[],"inhibitedBy":[]}}`
+	}
+	recording := hook("12:00:05", "team", "Mix", "00000000000000a1") +
+		hook("12:00:05", "null", "Holes", "00000000000000a2") + hook("12:00:10", "blackhole", "Holes", "00000000000000a2") +
+		`{"kind":"poll","at":"2026-11-02T12:01:00Z","source":"prod","alerts":[` + polled("Mix", "00000000000000a1", `{"name":"null"}`) + `,` +
+		polled("Holes", "00000000000000a2", "") + `,` + polled("Nobody", "00000000000000a3", "") + `],"silences":[]}` + "\n"
+	const win = "from=2026-11-02T12:00:00Z&to=2026-11-02T13:00:00Z"
+	type unrouted struct {
+		Unrouted []struct {
+			Alertname     string   `json:"alertname"`
+			Notifications int      `json:"notifications"`
+			Receivers     []string `json:"receivers"`
+		} `json:"unrouted"`
+	}
+	for _, tc := range []struct {
+		name  string
+		nulls []string
+		want  string
+	}{
+		{"default black holes", config.Default().NullReceivers, `[{"alertname":"Holes","notifications":2,"receivers":["blackhole","null"]}]`},
+		{"none", []string{}, `[]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := apptest.Config(t)
+			cfg.NullReceivers = tc.nulls
+			svc := apptest.Start(t, cfg)
+			if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(recording)); code != 200 {
+				t.Fatalf("import: %d %s", code, b)
+			}
+			svc.WaitDrained(t)
+			var got unrouted
+			getJSON(t, svc, "/api/v1/noise?"+win, &got)
+			b, err := json.Marshal(got.Unrouted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tc.want {
+				t.Errorf("unrouted: got %s, want %s", b, tc.want)
+			}
+		})
+	}
 }

@@ -78,14 +78,12 @@ core AS (
 -- {scan_from} on, merged into one row per episode.
 agg AS (
     SELECT source, fingerprint, starts_at,
-           argMinMerge(first_alertname) AS first_alertname,
+           {{template "first_alertname" .}} AS first_alertname,
            min(end_n) AS end_n, min(end_p) AS end_p, min(end_e) AS end_e,
            {{template "fold_deliveries" .}} AS notifications,
-           -- Concatenated and made distinct, not merged as sets (half the
-           -- time at scale), and sorted: the same list from either path.
-           arraySort(arrayDistinct(groupArrayArray(receivers))) AS receivers,
-           argMaxMerge(generator_url) AS last_generator_url
-    FROM {{db}}.episode_days
+           {{template "receivers_merged" .}} AS receivers,
+           argMaxMerge(generator_url) AS last_generator_url{{template "unrouted" .}}
+    FROM {{db}}.episode_days AS days
     WHERE day >= {{template "scan_day"}} AND {{template "source"}}
     GROUP BY source, fingerprint, starts_at
 ),
@@ -115,7 +113,7 @@ obs AS (
 ),
 agg AS (
     SELECT source, fingerprint, starts_at,
-           argMin(alertname, at) AS first_alertname,
+           {{template "first_alertname" .}} AS first_alertname,
            minIf(ends_at, src = 'n' AND what = 'resolved') AS end_n,
            minIf(toNullable(at), src = 's' AND what = 'resolved') AS end_p,
            minIf(toNullable(at), src = 'e' AND what = 'alert_resolved') AS end_e,
@@ -123,8 +121,8 @@ agg AS (
            -- episode fixes the rest of its key). (HA duplicates repeat a
            -- start or an end, so the rest of the episode reads every row.)
            {{template "fold_deliveries" .}} AS notifications,
-           arraySort(arrayDistinct(groupArrayArray(recvs))) AS receivers,
-           argMax(generator_url, at) AS last_generator_url
+           {{template "receivers_merged" .}} AS receivers,
+           argMax(generator_url, at) AS last_generator_url{{template "unrouted" .}}
     FROM obs
     GROUP BY source, fingerprint, starts_at
 ),
@@ -146,7 +144,7 @@ ended AS (
 -- same raw rows core is built from), eps otherwise.
 core AS (
     SELECT source, fingerprint, starts_at, first_alertname AS alertname,
-           notifications, receivers, last_generator_url AS generator_url,
+           notifications, receivers, last_generator_url AS generator_url,{{if .NullReceivers}} unrouted,{{end}}
            if(empty(ends), NULL, arrayMin(ends)) AS ends_at
     FROM ended
     WHERE starts_at < {to:DateTime64(3, 'UTC')}
@@ -185,23 +183,26 @@ eps AS (
 -- is never what decides.
 {{define "delivery"}}bitOr(bitShiftLeft(toUInt128(tupleElement({{.}}, 1)), 64), toUInt128(bitXor(toUInt64(tupleElement({{.}}, 2)), 9223372036854775808))){{end}}
 
--- The notifications (HA duplicates once) of only the episodes a CTE lists
--- (source, fingerprint, starts_at), given an Only (the "only" function:
--- data and the CTE's name): for a statement that lists a few episodes out
--- of many, so that the fold runs for those few (it is most of the time
--- building every episode takes), kept episodes too (they are kept
--- without theirs). An episode none of whose rows is a delivery may have no
--- row here: it has no notifications.
-{{define "notifications_of"}}(
-    SELECT source, fingerprint, starts_at, {{template "fold_deliveries" .Data}} AS notifications
+-- The sums of only the episodes a CTE lists (source, fingerprint,
+-- starts_at), given an Only (the "only" function: data and the CTE's
+-- name): their notifications (HA duplicates once), receivers and first
+-- alertname, each as agg sums it up, from the same rows. For a statement
+-- that lists a few episodes out of many: the fold is most of the time
+-- building every episode takes, and merging every episode's receivers and
+-- names most of the rest; kept episodes are kept without their
+-- notifications. Every listed episode has a row here (it was built from
+-- these rows); a column the statement does not read is not computed.
+{{define "sums_of"}}(
+    SELECT source, fingerprint, starts_at, {{template "fold_deliveries" .Data}} AS notifications,
+           {{template "receivers_merged" .Data}} AS receivers, {{template "first_alertname" .Data}} AS first_alertname
     FROM (
 {{- if .FromDays}}
-        SELECT source, fingerprint, starts_at, deliveries
+        SELECT source, fingerprint, starts_at, deliveries, receivers, first_alertname
         FROM {{db}}.episode_days
         WHERE day >= {{template "scan_day"}} AND {{template "source"}}
           AND (source, fingerprint) IN (SELECT source, fingerprint FROM {{.CTE}})
 {{- else}}
-        SELECT source, fingerprint, starts_at, at, src, dkey
+        SELECT source, fingerprint, starts_at, at, src, dkey, recvs, alertname
         FROM obs
         WHERE (source, fingerprint) IN (SELECT source, fingerprint FROM {{.CTE}})
 {{- end}}
@@ -209,6 +210,25 @@ eps AS (
     WHERE (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM {{.CTE}})
     GROUP BY source, fingerprint, starts_at
 ){{end}}
+
+-- An episode's receivers: concatenated and made distinct, not merged as
+-- sets (half the time at scale), and sorted: the same list from either
+-- path.
+{{define "receivers_merged"}}arraySort(arrayDistinct(groupArrayArray({{if .FromDays}}receivers{{else}}recvs{{end}}))){{end}}
+
+-- Whether an episode reached only black-hole receivers ({null_receivers}),
+-- for noise, only when there are some (queries.Data.NullReceivers): a row
+-- names a receiver, and every row's receivers are black holes. Two numbers
+-- per episode, not its merged list (merging every episode's receivers
+-- was half of flagging a week's episodes at a big Alertmanager's scale).
+-- (days.receivers: the summaries' column, not agg's merged list.)
+{{define "unrouted"}}{{if .NullReceivers}},
+           max(notEmpty({{template "row_receivers" .}})) AND min(hasAll({null_receivers:Array(String)}, {{template "row_receivers" .}})) AS unrouted
+{{- end}}{{end}}
+{{define "row_receivers"}}{{if .FromDays}}days.receivers{{else}}recvs{{end}}{{end}}
+
+-- The alertname of an episode's earliest row.
+{{define "first_alertname"}}{{if .FromDays}}argMinMerge(first_alertname){{else}}argMin(alertname, at){{end}}{{end}}
 
 -- Which raw rows' alerts labelled reads labels from: those missing from
 -- alert_labels.

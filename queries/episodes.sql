@@ -17,7 +17,7 @@ picked AS MATERIALIZED (
              starts_at, source, fingerprint
     LIMIT {{.Longest}}
 ),
-counts AS {{template "notifications_of" (only . "picked")}},
+counts AS {{template "sums_of" (only . "picked")}},
 {{- else}}
 picked AS MATERIALIZED (SELECT * EXCEPT (labels) FROM eps),
 {{- end}}

@@ -43,7 +43,7 @@ type Data struct {
 	// episodes_kept statement left it for the same window and filters,
 	// without the episodes' notifications: the episode CTEs read it
 	// instead of building the episodes again. Only with FromDays
-	// (notifications_of reads the summaries then), and not for a
+	// (sums_of reads the summaries then), and not for a
 	// statement listing every episode's notifications (eps has none).
 	Kept string
 	// KeptFor are the parameters Kept was made with: a statement whose own
@@ -60,6 +60,10 @@ type Data struct {
 	// which is not alertname, so the "deliveries" fragment carries that
 	// label's value (by alertname it reads the alertname column).
 	ByLabel bool
+	// NullReceivers: black-hole receivers ({null_receivers}) are
+	// configured, and core carries whether each episode reached only
+	// those (unrouted, the "unrouted" fragment), which noise flags.
+	NullReceivers bool
 	// FromDays builds episodes from the day summaries kept at ingest
 	// (episode_days) instead of every raw row; the two give the same
 	// episodes when DedupMillis is positive (see _episode_days.sql).
@@ -97,9 +101,9 @@ func (d DaySummaries) validate() error {
 	return nil
 }
 
-// Only is the argument of the "notifications_of" fragment: the statement's
-// data and the CTE listing the episodes (source, fingerprint, starts_at)
-// whose notifications it counts.
+// Only is the argument of the "sums_of" fragment: the statement's data and
+// the CTE listing the episodes (source, fingerprint, starts_at) whose sums
+// it reads.
 type Only struct {
 	Data
 	CTE string
