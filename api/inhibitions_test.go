@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertlens/alertlens/app/apptest"
 	"github.com/alertlens/alertlens/store"
 )
 
@@ -130,4 +131,44 @@ func TestFailedInhibitionsWhenAnAlertRefiredBetweenPolls(t *testing.T) {
 		 "notified_at":"2026-11-04T10:02:30Z","inhibited_by":[{"fingerprint":"5555555555555550","alertname":"Other"}],"basis":"polls","rule":null,"cause":null},
 		{"fingerprint":"7777777777777773","alertname":"Tied","labels":{"alertname":"Tied","cluster":"a"},"receiver":"team","source":"prod",
 		 "notified_at":"2026-11-04T10:03:30Z","inhibited_by":`+by+`,"basis":"polls","rule":null,"cause":null}]}`)
+}
+
+// An inhibitor's episodes before the window are read only as far as a
+// moment in the window needs: the last of them, and the one before it,
+// which says the last was not its first. 2026-11-05, source prod: NodeDown
+// (…a1) fired at 09:00 (resolved 09:10), 09:20 (resolved 09:30) and again
+// at 09:58 (resolved 10:30: still firing at 10:01). TargetDown (…b1),
+// firing since 09:00, was inhibited by it
+// at the 10:00:30 and 10:01:30 polls and notified at 10:01:00: a failure.
+// No restart or reload is known, and NodeDown's episode at 10:01 began 3
+// minutes before, after an earlier one: it refired. Window 10:00–11:00.
+func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	hook := func(at, status, name, fp, starts, ends string) string {
+		return `{"kind":"webhook","at":"2026-11-05T` + at + `Z","source":"prod","payload":{"version":"4","receiver":"team","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
+			`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"2026-11-05T` + starts + `Z","endsAt":"` + ends +
+			`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+	}
+	const open, node, target = "0001-01-01T00:00:00Z", "00000000000000a1", "00000000000000b1"
+	poll := func(at string) string {
+		alert := func(name, fp, starts, state, inhibitors string) string {
+			return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"2026-11-05T` + starts + `Z","endsAt":"2026-11-05T12:00:00Z",` +
+				`"updatedAt":"2026-11-05T` + starts + `Z","receivers":[{"name":"team"}],"status":{"state":"` + state + `","silencedBy":[],"inhibitedBy":[` + inhibitors + `]}}`
+		}
+		return `{"kind":"poll","at":"2026-11-05T` + at + `Z","source":"prod","alerts":[` + alert("NodeDown", node, "09:58:00", "active", "") + `,` +
+			alert("TargetDown", target, "09:00:00", "suppressed", `"`+node+`"`) + `],"silences":[]}` + "\n"
+	}
+	body := hook("09:00:05", "firing", "NodeDown", node, "09:00:00", open) + hook("09:10:05", "resolved", "NodeDown", node, "09:00:00", "2026-11-05T09:10:00Z") +
+		hook("09:20:05", "firing", "NodeDown", node, "09:20:00", open) + hook("09:30:05", "resolved", "NodeDown", node, "09:20:00", "2026-11-05T09:30:00Z") +
+		hook("09:58:05", "firing", "NodeDown", node, "09:58:00", open) +
+		poll("10:00:30") + hook("10:01:00", "firing", "TargetDown", target, "09:00:00", open) + poll("10:01:30") +
+		hook("10:30:05", "resolved", "NodeDown", node, "09:58:00", "2026-11-05T10:30:00Z")
+	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(body)); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	svc.WaitDrained(t)
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?source=prod&from=2026-11-05T10:00:00Z&to=2026-11-05T11:00:00Z", `{"failures":[
+		{"fingerprint":"`+target+`","alertname":"TargetDown","labels":{"alertname":"TargetDown"},"receiver":"team","source":"prod",
+		 "notified_at":"2026-11-05T10:01:00Z","inhibited_by":[{"fingerprint":"`+node+`","alertname":"NodeDown"}],"basis":"polls","rule":null,
+		 "cause":"inhibitor_refired","known_cause":"inhibitor `+node+` fired again at 2026-11-05T09:58:00Z (3m0s before)"}]}`)
 }
