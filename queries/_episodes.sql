@@ -237,15 +237,4 @@ eps AS (
 {{- else}}(source, fingerprint) NOT IN (SELECT source, fingerprint FROM {{db}}.alert_labels){{end}}
 {{- end}}
 
--- The alerts with episodes in eps, each with its labels and how many
--- episodes it has there: for a statement that counts episodes by label,
--- counted per alert before the labels are joined (an alert's labels are
--- the same in all its episodes; joining them to every episode is the
--- longer part of such a statement at a big Alertmanager's scale).
-{{define "labelled_alerts"}}(
-    SELECT l.labels AS labels, a.episodes AS episodes
-    FROM (SELECT source, fingerprint, count() AS episodes FROM core GROUP BY source, fingerprint) AS a
-    INNER JOIN labelled AS l ON l.source = a.source AND l.fingerprint = a.fingerprint
-){{end}}
-
 {{define "unlabelled"}}{{if eq .Match "1"}}core{{else}}eps{{end}}{{end}}

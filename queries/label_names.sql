@@ -1,7 +1,7 @@
 -- The label names of the alerts with episodes overlapping [from, to).
 WITH {{template "episode_ctes" .}}
-SELECT arrayJoin(mapKeys(labels)) AS value, toUInt32(sum(episodes)) AS episodes
-FROM {{template "labelled_alerts"}}
+SELECT arrayJoin(mapKeys(labels)) AS value, toUInt32(count()) AS episodes
+FROM eps
 GROUP BY value
 ORDER BY value
 LIMIT {limit:UInt32}

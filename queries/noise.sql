@@ -7,24 +7,16 @@
 -- Working hours arrive as UTC intervals computed per receiver from its
 -- schedule and time zone ({wh}, {wh_default}: bound values, see workhours).
 WITH {{template "episode_ctes" .}},
--- Summed up per alert first, then keyed by its labels: an alert's labels
--- are the same in all its episodes, and joining the labels to every
--- episode was a third of the statement at a big Alertmanager's scale.
-per_alert AS (
-    SELECT source, fingerprint, count() AS episodes, sum(firing_ms) AS firing_ms, countIf(self_resolving) AS self_resolving
-    FROM (
-        SELECT source, fingerprint,
-               greatest(dateDiff('millisecond', greatest(starts_at, {from:DateTime64(3, 'UTC')}),
-                                 least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})), 0) AS firing_ms,
-               ends_at IS NOT NULL AND dateDiff('millisecond', starts_at, assumeNotNull(ends_at)) < {short_ms:Int64} AS self_resolving
-        FROM core
-    )
-    GROUP BY source, fingerprint
+keyed AS (
+    SELECT labels[{by:String}] AS key,
+           greatest(dateDiff('millisecond', greatest(starts_at, {from:DateTime64(3, 'UTC')}),
+                             least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})), 0) AS firing_ms,
+           ends_at IS NOT NULL AND dateDiff('millisecond', starts_at, assumeNotNull(ends_at)) < {short_ms:Int64} AS self_resolving
+    FROM eps
 ),
 by_episodes AS (
-    SELECT l.labels[{by:String}] AS key, sum(a.episodes) AS episodes, sum(a.firing_ms) AS firing_ms, sum(a.self_resolving) AS self_resolving
-    FROM per_alert AS a
-    INNER JOIN labelled AS l ON l.source = a.source AND l.fingerprint = a.fingerprint
+    SELECT key, count() AS episodes, sum(firing_ms) AS firing_ms, countIf(self_resolving) AS self_resolving
+    FROM keyed
     GROUP BY key
 ),
 -- (By alertname, the alertname column: kept notifications carry it as
