@@ -129,7 +129,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(lane(func() (err error) {
-		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.From, com.To)
+		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.To)
 		return err
 	}))
 	g.Go(lane(func() (err error) {

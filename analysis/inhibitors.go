@@ -25,27 +25,13 @@ type history struct {
 	Ends        []*int64 `json:"ends"`
 }
 
-// addUp turns the history as the statement writes it (each start after the
-// first as its step from the one before, each end as its distance to its
-// episode's start) into times.
-func (h history) addUp() {
-	for i := range h.Starts {
-		if i > 0 {
-			h.Starts[i] += h.Starts[i-1]
-		}
-		if h.Ends[i] != nil {
-			*h.Ends[i] += h.Starts[i]
-		}
-	}
-}
-
 // signals are the episode histories of inhibitors, per source and
 // fingerprint.
 type signals map[string]map[string]history
 
 // inhibitorSignals reads the episode history of the inhibitors wanted, per
-// source, for the moments from from to to.
-func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, from, to time.Time) (signals, error) {
+// source.
+func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, to time.Time) (signals, error) {
 	out := signals{}
 	for src, fps := range want {
 		if len(fps) == 0 {
@@ -53,8 +39,7 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 		}
 		list := slices.Compact(slices.Sorted(slices.Values(fps)))
 		hs, err := run[history](ctx, a, "inhibitor_signals", noData, map[string]string{
-			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom,
-			"from": from.UTC().Format(chTime), "to": to.Add(causeWindow).UTC().Format(chTime),
+			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "to": to.Add(causeWindow).UTC().Format(chTime),
 		})
 		if err != nil {
 			return nil, err
@@ -64,7 +49,6 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 			if len(h.Ends) != len(h.Starts) {
 				return nil, fmt.Errorf("inhibitor %s: %d starts and %d ends", h.Fingerprint, len(h.Starts), len(h.Ends))
 			}
-			h.addUp()
 			out[src][h.Fingerprint] = h
 		}
 	}

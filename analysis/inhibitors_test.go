@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"slices"
 	"testing"
 	"time"
 )
@@ -52,21 +51,5 @@ func TestInhibitorHistory(t *testing.T) {
 		if detail != c.detail || (cause == "inhibitor_refired") != (c.detail != "") {
 			t.Errorf("refired at %d ms = %q, %q; want %q", c.ms, cause, detail, c.detail)
 		}
-	}
-}
-
-// The statement writes each start after the first as its step from the one
-// before and each end as its distance to its start: starts 1000, +4000,
-// +4000 are 1000, 5000, 9000; ends +1000 and +500 are 2000 and 9500; no
-// end stays none.
-func TestInhibitorHistoryAddsUp(t *testing.T) {
-	end := func(ms int64) *int64 { return &ms }
-	h := history{Fingerprint: "aaaa", Starts: []int64{1000, 4000, 4000}, Ends: []*int64{end(1000), nil, end(500)}}
-	h.addUp()
-	if want := []int64{1000, 5000, 9000}; !slices.Equal(h.Starts, want) {
-		t.Errorf("starts %v, want %v", h.Starts, want)
-	}
-	if h.Ends[0] == nil || *h.Ends[0] != 2000 || h.Ends[1] != nil || h.Ends[2] == nil || *h.Ends[2] != 9500 {
-		t.Errorf("ends %v %v %v, want 2000, none, 9500", h.Ends[0], h.Ends[1], h.Ends[2])
 	}
 }

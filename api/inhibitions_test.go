@@ -133,9 +133,8 @@ func TestFailedInhibitionsWhenAnAlertRefiredBetweenPolls(t *testing.T) {
 		 "notified_at":"2026-11-04T10:03:30Z","inhibited_by":`+by+`,"basis":"polls","rule":null,"cause":null}]}`)
 }
 
-// An inhibitor's episodes before the window are read only as far as a
-// moment in the window needs: the last of them, and the one before it,
-// which says the last was not its first. 2026-11-05, source prod: NodeDown
+// An inhibitor that fired again shortly before the window, after earlier
+// episodes, explains a failure early in it. 2026-11-05, source prod: NodeDown
 // (…a1) fired at 09:00 (resolved 09:10), 09:20 (resolved 09:30) and again
 // at 09:58 (resolved 10:30: still firing at 10:01). TargetDown (…b1),
 // firing since 09:00, was inhibited by it

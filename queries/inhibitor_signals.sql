@@ -1,57 +1,43 @@
 -- What the history says of the episodes of the alerts {fingerprints} of
 -- {source} up to {to}: per alert, its episodes' starts (startsAt, in ms,
--- ascending) and, aligned with them, each episode's earliest end (or null
--- when none is known): the endsAt of a resolved notification, the poll
--- that found the alert resolved, an alert_resolved event, a resolved
+-- ascending) and, aligned with them, each episode's earliest end (ms, or
+-- null when none is known): the endsAt of a resolved notification, the
+-- poll that found the alert resolved, an alert_resolved event, a resolved
 -- notification event's endsAt. Any row of an episode (a notification, a
 -- poll, an event) says it started. The caller decides from them whether an
--- inhibitor was still firing at a moment from {from} on: whether an
--- episode had started, and whether it had ended, by then. One row per
--- alert with its episodes as arrays: an inhibitor's rows can be most of the
--- history, and one row per episode start and end made the answer a hundred
--- megabytes at a big Alertmanager's scale. (HA duplicates are read too:
--- they repeat a start or an end, never add one.)
--- Of the episodes that started before {from} only the last two are
--- listed: a moment from {from} on falls in the last of them or a later
--- one, and the one before it says that it was not the alert's first. The
--- starts are written as steps (the first one in ms, each next one as the
--- difference to the one before) and each end as its distance to its
--- episode's start: the caller adds them up. Written out in full, a week's
--- histories of every alert were 24 MB, and writing and reading them was
--- most of the statement's time.
-SELECT fingerprint, arrayConcat([at_ms[1]], arrayPopFront(arrayDifference(at_ms))) AS starts,
-       arrayMap((e, s) -> e - s, end_ms, at_ms) AS ends
+-- inhibitor was still firing at a moment: whether an episode had started,
+-- and whether it had ended, by then. One row per alert with its episodes
+-- as arrays: an inhibitor's rows can be most of the history, and one row
+-- per episode start and end made the answer a hundred megabytes at a big
+-- Alertmanager's scale. (HA duplicates are read too: they repeat a start
+-- or an end, never add one.)
+SELECT fingerprint, arrayMap(e -> e.1, eps) AS starts, arrayMap(e -> e.2, eps) AS ends
 FROM (
-    SELECT fingerprint, arrayMap(e -> e.1, listed) AS at_ms, arrayMap(e -> e.2, listed) AS end_ms
+    SELECT fingerprint, arraySort(groupArray((toUnixTimestamp64Milli(starts_at), end_ms))) AS eps
     FROM (
-        SELECT fingerprint, arraySort(groupArray((toUnixTimestamp64Milli(starts_at), end_ms))) AS eps,
-               arrayFirstIndex(e -> e.1 >= toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}), eps) AS first_from,
-               arraySlice(eps, if(first_from = 0, greatest(length(eps) - 1, 1), greatest(first_from - 2, 1))) AS listed
+        SELECT fingerprint, starts_at, min(toUnixTimestamp64Milli(end_at)) AS end_ms
         FROM (
-            SELECT fingerprint, starts_at, min(toUnixTimestamp64Milli(end_at)) AS end_ms
-            FROM (
-                SELECT fingerprint, starts_at, if(status = 'resolved', ends_at, NULL) AS end_at
-                FROM {{db}}.notifications
-                WHERE source = {source:String} AND fingerprint IN {{template "listed" "fingerprints"}}
-                  AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-                UNION ALL
-                SELECT fingerprint, starts_at,
-                       if(kind = 'resolved', toNullable(observed_at), CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))')) AS end_at
-                FROM {{db}}.alert_states
-                WHERE source = {source:String} AND fingerprint IN {{template "listed" "fingerprints"}}
-                  AND observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
-                UNION ALL
-                SELECT fingerprint, assumeNotNull(starts_at) AS starts_at,
-                       multiIf(kind = 'alert_resolved', toNullable(at), status = 'resolved', coalesce(ends_at, at),
-                               CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))')) AS end_at
-                FROM {{db}}.events
-                WHERE source = {source:String} AND fingerprint IN {{template "listed" "fingerprints"}}
-                  AND at >= {scan_from:DateTime64(3, 'UTC')} AND at < {to:DateTime64(3, 'UTC')}
-                  AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification') AND starts_at IS NOT NULL
-            )
-            GROUP BY fingerprint, starts_at
+            SELECT fingerprint, starts_at, if(status = 'resolved', ends_at, NULL) AS end_at
+            FROM {{db}}.notifications
+            WHERE source = {source:String} AND fingerprint IN {{template "listed" "fingerprints"}}
+              AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
+            UNION ALL
+            SELECT fingerprint, starts_at,
+                   if(kind = 'resolved', toNullable(observed_at), CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))')) AS end_at
+            FROM {{db}}.alert_states
+            WHERE source = {source:String} AND fingerprint IN {{template "listed" "fingerprints"}}
+              AND observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
+            UNION ALL
+            SELECT fingerprint, assumeNotNull(starts_at) AS starts_at,
+                   multiIf(kind = 'alert_resolved', toNullable(at), status = 'resolved', coalesce(ends_at, at),
+                           CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))')) AS end_at
+            FROM {{db}}.events
+            WHERE source = {source:String} AND fingerprint IN {{template "listed" "fingerprints"}}
+              AND at >= {scan_from:DateTime64(3, 'UTC')} AND at < {to:DateTime64(3, 'UTC')}
+              AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification') AND starts_at IS NOT NULL
         )
-        GROUP BY fingerprint
+        GROUP BY fingerprint, starts_at
     )
+    GROUP BY fingerprint
 )
 ORDER BY fingerprint
