@@ -38,6 +38,10 @@ func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handove
 	if err != nil {
 		return nil, err
 	}
+	// Named (and labelled) before they are grouped by name.
+	if err := labelEpisodes(ctx, a, eps, func(e *episodeWithURL) *models.EpisodeRef { return &e.EpisodeRef }); err != nil {
+		return nil, err
+	}
 	groups := map[string]*models.FiredGroup{}
 	alerts := map[string]map[string]bool{}
 	for _, e := range eps {
@@ -71,9 +75,6 @@ func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handove
 	for name, g := range groups {
 		g.Alerts = len(alerts[name])
 		h.Fired = append(h.Fired, *g)
-	}
-	if err := labelEpisodes(ctx, a, h.StillFiring, func(f *models.FiringEpisode) *models.EpisodeRef { return &f.EpisodeRef }); err != nil {
-		return nil, err
 	}
 	if err := a.stillFiringStates(ctx, h.StillFiring, params); err != nil {
 		return nil, err

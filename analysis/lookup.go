@@ -40,9 +40,9 @@ func (a *Analyzer) listEpisodes(ctx context.Context, data queries.Data, params m
 	return eps, labelEpisodes(ctx, a, eps, func(e *models.Episode) *models.EpisodeRef { return &e.EpisodeRef })
 }
 
-// labelEpisodes sets the labels of episodes the episodes statement listed
-// (it leaves them out): read once per alert, one map shared by the
-// alert's episodes.
+// labelEpisodes sets the labels and names of episodes the episodes
+// statement listed (it leaves them out): read once per alert, one map
+// shared by the alert's episodes.
 func labelEpisodes[T any](ctx context.Context, a *Analyzer, eps []T, ref func(*T) *models.EpisodeRef) error {
 	fps := map[string]bool{}
 	for i := range eps {
@@ -54,6 +54,7 @@ func labelEpisodes[T any](ctx context.Context, a *Analyzer, eps []T, ref func(*T
 	}
 	for i := range eps {
 		r := ref(&eps[i])
+		r.Alertname = infos[r.Fingerprint].Alertname
 		if r.Labels = infos[r.Fingerprint].Labels; r.Labels == nil {
 			r.Labels = map[string]string{}
 		}

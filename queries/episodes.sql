@@ -1,17 +1,19 @@
 -- Episodes overlapping [from, to) with their notifications and the time
 -- they spent silenced and inhibited (definition in _episodes.sql). Without
--- their labels: the caller reads those once per alert (alertnames.sql).
--- Written out for every episode (an alert has many over months) they were
--- a third of the result's bytes (90 days of one team at a big
--- Alertmanager's scale: 82 MB with them, 56 MB without), and as many maps
--- for the caller to decode.
+-- their labels and names: the caller reads those once per alert
+-- (alertnames.sql; an alert's alertname is its alertname label). Written
+-- out for every episode (an alert has many over months) the labels were a
+-- third of the result's bytes (90 days of one team at a big Alertmanager's
+-- scale: 82 MB with them, 56 MB without), and as many maps for the caller
+-- to decode; naming every episode from its day summaries was a fifth of
+-- the statement's time.
 WITH {{template "episode_ctes" .}},
 {{- if .Longest}}
 -- Only the episodes that ran longest in the window (cut at {to}), in the
 -- order the answer lists them.
 -- Their notifications are counted after they are picked.
 picked AS MATERIALIZED (
-    SELECT source, fingerprint, alertname, starts_at, ends_at, generator_url
+    SELECT source, fingerprint, starts_at, ends_at, generator_url
     FROM eps
     ORDER BY dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})) DESC,
              starts_at, source, fingerprint
@@ -19,7 +21,7 @@ picked AS MATERIALIZED (
 ),
 counts AS {{template "sums_of" (only . "picked")}},
 {{- else}}
-picked AS MATERIALIZED (SELECT * EXCEPT (labels) FROM eps),
+picked AS MATERIALIZED (SELECT * EXCEPT (labels, alertname) FROM eps),
 {{- end}}
 -- Each poller row's state holds until the episode's next row; the last one
 -- until the episode's end (or now, while it is open). When only some
@@ -50,7 +52,7 @@ muted AS (
     INNER JOIN picked AS e ON s.source = e.source AND s.fingerprint = e.fingerprint AND s.starts_at = e.starts_at
     GROUP BY s.source, s.fingerprint, s.starts_at
 )
-SELECT e.source AS source, e.fingerprint AS fingerprint, e.alertname AS alertname,
+SELECT e.source AS source, e.fingerprint AS fingerprint,
        e.starts_at AS starts_at, e.ends_at AS ends_at,
        {{if .Longest}}coalesce(c.notifications, 0){{else}}e.notifications{{end}} AS notifications,
        coalesce(m.silenced_ms, 0) / 1000 AS silenced_seconds,

@@ -15,10 +15,12 @@
 --   the window, flaps or not.
 -- The episodes are sequenced without their labels (an alert's labels are
 -- the same in all its episodes); the flapping alerts take theirs at the
--- end.
+-- end, and their name from them (an alert's alertname is its alertname
+-- label): naming every episode was a third of the statement's time at a
+-- big Alertmanager's scale.
 WITH {{template "episode_ctes" .}},
 seq AS (
-    SELECT source, fingerprint, alertname, starts_at, ends_at,
+    SELECT source, fingerprint, starts_at, ends_at,
            lagInFrame(ends_at) OVER w AS prev_end,
            row_number() OVER w AS n
     FROM {{template "unlabelled" .}}
@@ -34,7 +36,6 @@ marked AS (
 ),
 per_alert AS (
     SELECT source, fingerprint,
-           argMin(alertname, starts_at) AS first_alertname,
            countIf(in_window) AS episodes,
            countIf(in_window AND is_flap) AS flaps,
            arraySort(groupArrayIf(assumeNotNull(episode_seconds), in_window AND episode_seconds IS NOT NULL)) AS durations,
@@ -43,7 +44,7 @@ per_alert AS (
     FROM marked
     GROUP BY source, fingerprint
 )
-SELECT p.fingerprint AS fingerprint, first_alertname AS alertname, l.labels AS labels, p.source AS source, episodes, flaps,
+SELECT p.fingerprint AS fingerprint, l.labels['alertname'] AS alertname, l.labels AS labels, p.source AS source, episodes, flaps,
        -- exact medians: the middle value, or the mean of the two middle ones
        if(empty(durations), NULL, (durations[intDiv(length(durations) + 1, 2)] + durations[intDiv(length(durations), 2) + 1]) / 2) AS median_episode_seconds,
        if(empty(all_gaps), NULL, (all_gaps[intDiv(length(all_gaps) + 1, 2)] + all_gaps[intDiv(length(all_gaps), 2) + 1]) / 2) AS median_gap_seconds,
