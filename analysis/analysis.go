@@ -144,7 +144,7 @@ func (a *Analyzer) statement(name string, data queries.Data, params map[string]s
 // and noise by a quarter; alerts over 90 days, stale silences, loops and
 // building kept episodes ran slower, so they are not here.
 var inOrder = map[string]bool{
-	"flapping": true, "noise": true, "noise_episodes": true,
+	"flapping": true, "noise": true,
 	"weekly_summary": true, "suggestions_inhibit_support": true,
 }
 

@@ -2,16 +2,18 @@ package analysis
 
 import (
 	"context"
+	"maps"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/workhours"
 )
 
 // NoiseInput groups the load by a label.
@@ -30,31 +32,55 @@ func (a *Analyzer) Noise(ctx context.Context, in NoiseInput) (models.Noise, erro
 	if err != nil {
 		return models.Noise{}, err
 	}
-	// Both statements at once, on two of the engine's read connections
-	// (each builds the window's episodes; neither needs the other).
-	var rows []models.NoiseRow
-	var total int
-	var unrouted []models.RoutedEpisode
-	var long []models.LongRunning
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(lane(func() (err error) {
-		rows, total, err = a.noiseRows(gctx, data, params)
-		return err
-	}))
-	g.Go(lane(func() (err error) {
-		unrouted, long, err = a.noiseFlagged(gctx, data, params)
-		return err
-	}))
-	if err := g.Wait(); err != nil {
+	// One statement for the loudest keys and the flagged episodes: the
+	// answer's rows together count against api.max_rows.
+	data.Flagged = true
+	type row struct {
+		Kind          string            `json:"kind"`
+		Key           string            `json:"key"`
+		Notifications int               `json:"notifications"`
+		Episodes      int               `json:"episodes"`
+		FiringSeconds float64           `json:"firing_seconds"`
+		SelfResolving int               `json:"self_resolving"`
+		OutOfHours    int               `json:"out_of_hours"`
+		TotalKeys     int               `json:"total_keys"`
+		Fingerprint   string            `json:"fingerprint"`
+		Alertname     string            `json:"alertname"`
+		Labels        map[string]string `json:"labels"`
+		Source        string            `json:"source"`
+		StartsAt      models.Time       `json:"starts_at"`
+		EndsAt        *models.Time      `json:"ends_at"`
+		Receivers     []string          `json:"receivers"`
+		Unrouted      bool              `json:"unrouted"`
+		LongRunning   bool              `json:"long_running"`
+	}
+	got, err := run[row](ctx, a, "noise", data, params)
+	if err != nil {
 		return models.Noise{}, err
 	}
+	rows, total := []models.NoiseRow{}, 0
+	unrouted, long := []models.RoutedEpisode{}, []models.LongRunning{}
+	for _, r := range got {
+		if r.Kind == "key" {
+			rows = append(rows, models.NoiseRow{Key: r.Key, Notifications: r.Notifications, Episodes: r.Episodes, FiringSeconds: r.FiringSeconds, SelfResolving: r.SelfResolving, OutOfHours: r.OutOfHours})
+			total = r.TotalKeys
+			continue
+		}
+		ref := models.EpisodeRef{Fingerprint: r.Fingerprint, Alertname: r.Alertname, Labels: r.Labels, Source: r.Source, StartsAt: r.StartsAt, EndsAt: r.EndsAt}
+		if r.Unrouted {
+			unrouted = append(unrouted, models.RoutedEpisode{Episode: models.Episode{EpisodeRef: ref, Notifications: r.Notifications}, Receivers: r.Receivers})
+		}
+		if r.LongRunning {
+			long = append(long, models.LongRunning{EpisodeRef: ref, FiringSeconds: r.FiringSeconds})
+		}
+	}
+	sort.SliceStable(long, func(i, j int) bool { return long[i].FiringSeconds > long[j].FiringSeconds })
 	return models.Noise{By: in.By, Rows: rows, Unrouted: unrouted, LongRunning: long, TotalKeys: total, Truncated: total > len(rows),
 		ShortSeconds: in.Short.Seconds(), LongRunningSeconds: in.LongRunning.Seconds()}, nil
 }
 
 // noiseParams binds the noise statements' parameters.
 func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, limit int) (map[string]string, queries.Data, error) {
-	var err error
 	params, data := com.Params()
 	params["by"] = by
 	data.ByLabel = by != "alertname"
@@ -63,8 +89,7 @@ func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, 
 	params["age_ms"] = strconv.FormatInt(age.Milliseconds(), 10)
 	params["null_receivers"] = queries.StringArray(a.opts.NullReceivers)
 	params["limit"] = strconv.Itoa(limit)
-	params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, com.From, com.To)
-	return params, data, err
+	return params, data, bindIntervals(params, "wh", a.opts.WorkingHours, com.From, com.To)
 }
 
 // noiseRows returns the limit loudest keys and how many keys there were.
@@ -85,41 +110,12 @@ func (a *Analyzer) noiseRows(ctx context.Context, data queries.Data, params map[
 	return rows, total, nil
 }
 
-// noiseFlagged lists the unrouted and the long-running episodes, the
-// longest first.
-func (a *Analyzer) noiseFlagged(ctx context.Context, data queries.Data, params map[string]string) ([]models.RoutedEpisode, []models.LongRunning, error) {
-	type flagged struct {
-		models.RoutedEpisode
-		FiringSeconds float64 `json:"firing_seconds"`
-		Unrouted      bool    `json:"unrouted"`
-		LongRunning   bool    `json:"long_running"`
-	}
-	eps, err := run[flagged](ctx, a, "noise_episodes", data, params)
-	if err != nil {
-		return nil, nil, err
-	}
-	unrouted, long := []models.RoutedEpisode{}, []models.LongRunning{}
-	for _, e := range eps {
-		if e.Unrouted {
-			unrouted = append(unrouted, e.RoutedEpisode)
-		}
-		if e.LongRunning {
-			long = append(long, models.LongRunning{EpisodeRef: e.EpisodeRef, FiringSeconds: e.FiringSeconds})
-		}
-	}
-	sort.SliceStable(long, func(i, j int) bool { return long[i].FiringSeconds > long[j].FiringSeconds })
-	return unrouted, long, nil
-}
-
 // bindHoursThrough binds the hours of [from, to) as bindHours does, and
 // those from to until now (wh_later, sh_later, …), for a statement that
 // also counts notifications received after the window (those of the
 // episodes that started in it: what-if, the savings of the suggestions;
 // the "in_hours_through" fragment). Bound up to to only, a notification
-// after it was out of working hours and in no sleep hours whenever it came;
-// one list through now made every notification look through every interval
-// since the window began (half a second of a weekly review at a big
-// Alertmanager's scale).
+// after it was out of working hours and in no sleep hours whenever it came.
 func (a *Analyzer) bindHoursThrough(params map[string]string, from, to time.Time) error {
 	if err := a.bindHours(params, from, to); err != nil {
 		return err
@@ -128,64 +124,101 @@ func (a *Analyzer) bindHoursThrough(params map[string]string, from, to time.Time
 	if now := a.now(); now.After(to) {
 		through = now
 	}
-	var err error
-	if params["wh_later"], params["wh_later_default"], err = intervalParams(a.opts.WorkingHours, to, through); err != nil {
+	if err := bindIntervals(params, "wh_later", a.opts.WorkingHours, to, through); err != nil {
 		return err
 	}
-	params["sh_later"], params["sh_later_default"], err = intervalParams(a.opts.SleepHours, to, through)
-	return err
+	return bindIntervals(params, "sh_later", a.opts.SleepHours, to, through)
 }
 
-// bindHours binds the working hours (wh, wh_default) and the sleep hours
-// (sh, sh_default) of [from, to), which the "in_hours" fragment reads.
+// bindHours binds the working hours (wh) and the sleep hours (sh) of
+// [from, to), which the "in_hours" fragment reads.
 func (a *Analyzer) bindHours(params map[string]string, from, to time.Time) error {
-	var err error
-	if params["wh"], params["wh_default"], err = intervalParams(a.opts.WorkingHours, from, to); err != nil {
+	if err := bindIntervals(params, "wh", a.opts.WorkingHours, from, to); err != nil {
 		return err
 	}
-	params["sh"], params["sh_default"], err = intervalParams(a.opts.SleepHours, from, to)
-	return err
+	return bindIntervals(params, "sh", a.opts.SleepHours, from, to)
 }
 
-// intervalParams renders the hours of every configured receiver, and the
-// default, over [from, to) as bound parameter values.
-func intervalParams(wh config.WorkingHours, from, to time.Time) (perReceiver, def string, err error) {
-	render := func(receiver string) (string, error) {
-		sc, err := wh.For(receiver).Parse("working_hours")
+// bindIntervals binds, under name, the hours of the default schedule and
+// of every receiver with its own, over [from, to), as the "in_hours"
+// fragment reads them: UTC intervals cut at UTC midnights and listed per
+// UTC day ({name}_days: the default's days, then each receiver's), the day
+// the lists start on ({name}_day0, days since 1970-01-01), how many days
+// each schedule has ({name}_ndays) and where each receiver's days start
+// ({name}_at; the default's start at 0). A notification then looks through
+// its own day's few intervals, found by index, not through every interval
+// of the window: over 90 days that was a quarter of noise's time at a big
+// Alertmanager's scale.
+func bindIntervals(params map[string]string, name string, wh config.WorkingHours, from, to time.Time) error {
+	receivers := slices.Sorted(maps.Keys(wh.Receivers))
+	schedules := make([][]workhours.Interval, 0, len(receivers)+1)
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, r := range append([]string{""}, receivers...) {
+		sc, err := wh.For(r).Parse("working_hours")
 		if err != nil {
-			return "", err
+			return err
 		}
-		var b strings.Builder
-		b.WriteByte('[')
-		for i, iv := range sc.Intervals(from, to) {
-			if i > 0 {
-				b.WriteByte(',')
+		ivs := sc.Intervals(from, to)
+		for _, iv := range ivs {
+			first, last = min(first, utcDay(iv.From)), max(last, utcDay(iv.To.Add(-time.Millisecond)))
+		}
+		schedules = append(schedules, ivs)
+	}
+	ndays := int64(0)
+	if first <= last {
+		ndays = last - first + 1
+	} else {
+		first = 0
+	}
+	var days, at strings.Builder
+	days.WriteByte('[')
+	at.WriteByte('{')
+	for k, ivs := range schedules {
+		if k > 0 {
+			if k > 1 {
+				at.WriteByte(',')
 			}
-			b.WriteString("('" + iv.From.Format(chTime) + "','" + iv.To.Format(chTime) + "')")
+			at.WriteString(queries.Quote(receivers[k-1]) + ":" + strconv.FormatInt(int64(k)*ndays, 10))
 		}
-		b.WriteByte(']')
-		return b.String(), nil
-	}
-	if def, err = render(""); err != nil {
-		return "", "", err
-	}
-	names := make([]string, 0, len(wh.Receivers))
-	for r := range wh.Receivers {
-		names = append(names, r)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, r := range names {
-		ivs, err := render(r)
-		if err != nil {
-			return "", "", err
+		perDay := make([][]workhours.Interval, ndays)
+		for _, iv := range ivs {
+			for from := iv.From; from.Before(iv.To); {
+				d := utcDay(from)
+				to := time.Unix((d+1)*86400, 0).UTC()
+				if iv.To.Before(to) {
+					to = iv.To
+				}
+				perDay[d-first] = append(perDay[d-first], workhours.Interval{From: from, To: to})
+				from = to
+			}
 		}
-		if i > 0 {
-			b.WriteByte(',')
+		for d, ivs := range perDay {
+			if k > 0 || d > 0 {
+				days.WriteByte(',')
+			}
+			days.WriteByte('[')
+			for i, iv := range ivs {
+				if i > 0 {
+					days.WriteByte(',')
+				}
+				days.WriteString("('" + iv.From.Format(chTime) + "','" + iv.To.Format(chTime) + "')")
+			}
+			days.WriteByte(']')
 		}
-		b.WriteString(queries.Quote(r) + ":" + ivs)
 	}
-	b.WriteByte('}')
-	return b.String(), def, nil
+	days.WriteByte(']')
+	at.WriteByte('}')
+	params[name+"_days"], params[name+"_at"] = days.String(), at.String()
+	params[name+"_day0"], params[name+"_ndays"] = strconv.FormatInt(first, 10), strconv.FormatInt(ndays, 10)
+	return nil
+}
+
+// utcDay is t's UTC day, counted from 1970-01-01 (negative before it).
+func utcDay(t time.Time) int64 {
+	s := t.Unix()
+	d := s / 86400
+	if s%86400 < 0 {
+		d--
+	}
+	return d
 }

@@ -200,12 +200,16 @@ SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_prio
   max_memory_usage = {{.MaxMemory}}, max_bytes_before_external_group_by = {{.SpillAt}}, max_bytes_before_external_sort = {{.SpillAt}}{{end}}
 
 -- Whether a notification's received_at falls in its receiver's hours, given
--- the name of the bound hours (wh: working hours, sh: sleep hours): a map of
--- UTC intervals per receiver, {name}_default for everyone else.
+-- the name of the bound hours (wh: working hours, sh: sleep hours): UTC
+-- intervals listed per UTC day, the default schedule's days first, then
+-- each receiver's with its own ({name}_at says where those start; see
+-- bindIntervals). A notification looks through its own day's intervals
+-- only; a day outside the lists (index 0) has none.
 {{define "in_hours"}}arrayExists(iv -> received_at >= iv.1 AND received_at < iv.2,
-    if(mapContains({ {{- . -}} :Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}, toString(receiver)),
-       { {{- . -}} :Map(String, Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))}[toString(receiver)],
-       { {{- . -}} _default:Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC')))})){{end}}
+    arrayElement({ {{- . -}} _days:Array(Array(Tuple(DateTime64(3, 'UTC'), DateTime64(3, 'UTC'))))},
+        if(toInt64(toDate32(received_at)) - { {{- . -}} _day0:Int64} BETWEEN 0 AND { {{- . -}} _ndays:Int64} - 1,
+           { {{- . -}} _at:Map(String, Int64)}[toString(receiver)] + toInt64(toDate32(received_at)) - { {{- . -}} _day0:Int64} + 1,
+           0))){{end}}
 
 -- The same for a statement that also reads notifications received after
 -- {to} (those of episodes that started in the window): each is judged by

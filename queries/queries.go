@@ -64,6 +64,9 @@ type Data struct {
 	// configured, and core carries whether each episode reached only
 	// those (unrouted, the "unrouted" fragment), which noise flags.
 	NullReceivers bool
+	// Flagged: the noise statement also lists the unrouted and long-running
+	// episodes, from the same window's episodes (built once for both).
+	Flagged bool
 	// FromDays builds episodes from the day summaries kept at ingest
 	// (episode_days) instead of every raw row; the two give the same
 	// episodes when DedupMillis is positive (see _episode_days.sql).
