@@ -35,24 +35,16 @@ func (a *Analyzer) Noise(ctx context.Context, in NoiseInput) (models.Noise, erro
 	// One statement for the loudest keys and the flagged episodes: the
 	// answer's rows together count against api.max_rows.
 	data.Flagged = true
+	// (A key's row fills NoiseRow, a flagged episode's EpisodeRef; their
+	// names do not overlap.)
 	type row struct {
-		Kind          string            `json:"kind"`
-		Key           string            `json:"key"`
-		Notifications int               `json:"notifications"`
-		Episodes      int               `json:"episodes"`
-		FiringSeconds float64           `json:"firing_seconds"`
-		SelfResolving int               `json:"self_resolving"`
-		OutOfHours    int               `json:"out_of_hours"`
-		TotalKeys     int               `json:"total_keys"`
-		Fingerprint   string            `json:"fingerprint"`
-		Alertname     string            `json:"alertname"`
-		Labels        map[string]string `json:"labels"`
-		Source        string            `json:"source"`
-		StartsAt      models.Time       `json:"starts_at"`
-		EndsAt        *models.Time      `json:"ends_at"`
-		Receivers     []string          `json:"receivers"`
-		Unrouted      bool              `json:"unrouted"`
-		LongRunning   bool              `json:"long_running"`
+		Kind string `json:"kind"`
+		models.NoiseRow
+		TotalKeys int `json:"total_keys"`
+		models.EpisodeRef
+		Receivers   []string `json:"receivers"`
+		Unrouted    bool     `json:"unrouted"`
+		LongRunning bool     `json:"long_running"`
 	}
 	got, err := run[row](ctx, a, "noise", data, params)
 	if err != nil {
@@ -62,16 +54,14 @@ func (a *Analyzer) Noise(ctx context.Context, in NoiseInput) (models.Noise, erro
 	unrouted, long := []models.RoutedEpisode{}, []models.LongRunning{}
 	for _, r := range got {
 		if r.Kind == "key" {
-			rows = append(rows, models.NoiseRow{Key: r.Key, Notifications: r.Notifications, Episodes: r.Episodes, FiringSeconds: r.FiringSeconds, SelfResolving: r.SelfResolving, OutOfHours: r.OutOfHours})
-			total = r.TotalKeys
+			rows, total = append(rows, r.NoiseRow), r.TotalKeys
 			continue
 		}
-		ref := models.EpisodeRef{Fingerprint: r.Fingerprint, Alertname: r.Alertname, Labels: r.Labels, Source: r.Source, StartsAt: r.StartsAt, EndsAt: r.EndsAt}
 		if r.Unrouted {
-			unrouted = append(unrouted, models.RoutedEpisode{Episode: models.Episode{EpisodeRef: ref, Notifications: r.Notifications}, Receivers: r.Receivers})
+			unrouted = append(unrouted, models.RoutedEpisode{Episode: models.Episode{EpisodeRef: r.EpisodeRef, Notifications: r.Notifications}, Receivers: r.Receivers})
 		}
 		if r.LongRunning {
-			long = append(long, models.LongRunning{EpisodeRef: ref, FiringSeconds: r.FiringSeconds})
+			long = append(long, models.LongRunning{EpisodeRef: r.EpisodeRef, FiringSeconds: r.FiringSeconds})
 		}
 	}
 	sort.SliceStable(long, func(i, j int) bool { return long[i].FiringSeconds > long[j].FiringSeconds })
