@@ -1,6 +1,6 @@
 -- Notifications of [from, to) (HA duplicates once) per receiver: all, out
--- of the receiver's working hours ({wh}, {wh_default}) and in its sleep
--- hours ({sh}, {sh_default}) — UTC intervals per receiver, see workhours —
+-- of the receiver's working hours (wh) and in its sleep hours (sh) — UTC
+-- intervals per receiver and day, see the "in_hours" fragment —
 -- and per weekday (1 = Monday) and hour in {tz}, as (weekday, hour,
 -- notifications): the busiest hours are the receivers' hours summed up.
 -- One read of the notifications for both.
