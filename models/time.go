@@ -37,7 +37,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads RFC 3339 or the store's layout (taken as UTC).
 func (t *Time) UnmarshalJSON(b []byte) error {
 	// A string without escapes is its bytes between the quotes: decoding
-	// it as JSON (a decoder for each of a large result's times) was a
+	// it as JSON (a decoder for each of a large result's times) was
 	// nearly half of decoding an episode list.
 	s := ""
 	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b[1:n-1], '\\') < 0 && bytes.IndexByte(b[1:n-1], '"') < 0 {
