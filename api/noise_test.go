@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/alertlens/alertlens/app/apptest"
@@ -89,7 +90,10 @@ func TestNoiseUnroutedCountsTheirNotifications(t *testing.T) {
 //	        null} -> unrouted, 2 notifications.
 //	Nobody: only polled, with no receiver: {} -> routed (nothing reached).
 //
-// Without black holes configured nothing is unrouted.
+// Without black holes configured nothing is unrouted. The answer's rows
+// are its 3 keys (Mix, Holes, Nobody: each has an episode in the window)
+// and its 1 unrouted episode, which count together against api.max_rows:
+// 4 rows fit in 4, not in 3 (where either part alone would fit).
 func TestNoiseUnroutedIsEveryRowsReceivers(t *testing.T) {
 	hook := func(at, receiver, name, fp string) string {
 		return `{"kind":"webhook","at":"2026-11-02T` + at + `Z","source":"prod","payload":{"version":"4","receiver":"` + receiver + `","status":"firing","groupKey":"g","externalURL":"",` +
@@ -111,22 +115,35 @@ func TestNoiseUnroutedIsEveryRowsReceivers(t *testing.T) {
 			Receivers     []string `json:"receivers"`
 		} `json:"unrouted"`
 	}
+	holes := `[{"alertname":"Holes","notifications":2,"receivers":["blackhole","null"]}]`
 	for _, tc := range []struct {
-		name  string
-		nulls []string
-		want  string
+		name    string
+		nulls   []string
+		maxRows int
+		want    string // the unrouted list, or the 400's text
 	}{
-		{"default black holes", config.Default().NullReceivers, `[{"alertname":"Holes","notifications":2,"receivers":["blackhole","null"]}]`},
-		{"none", []string{}, `[]`},
+		{"default black holes", config.Default().NullReceivers, 0, holes},
+		{"none", []string{}, 0, `[]`},
+		{"rows just within api.max_rows", config.Default().NullReceivers, 4, holes},
+		{"rows over api.max_rows", config.Default().NullReceivers, 3, "api.max_rows"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := apptest.Config(t)
 			cfg.NullReceivers = tc.nulls
+			if tc.maxRows > 0 {
+				cfg.API.MaxRows = tc.maxRows
+			}
 			svc := apptest.Start(t, cfg)
 			if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(recording)); code != 200 {
 				t.Fatalf("import: %d %s", code, b)
 			}
 			svc.WaitDrained(t)
+			if tc.want == "api.max_rows" {
+				if code, b := svc.Get(t, "/api/v1/noise?"+win); code != 400 || !strings.Contains(string(b), tc.want) {
+					t.Fatalf("got %d %s, want 400 naming %s", code, b, tc.want)
+				}
+				return
+			}
 			var got unrouted
 			getJSON(t, svc, "/api/v1/noise?"+win, &got)
 			b, err := json.Marshal(got.Unrouted)
