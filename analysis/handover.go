@@ -34,12 +34,9 @@ func (a *Analyzer) handoverFor(ctx context.Context, com Common) (*models.Handove
 		Fired: []models.FiredGroup{}, StillFiring: []models.FiringEpisode{}, SilencesCreated: []models.HandoverSilence{},
 		SilencesExpired: []models.HandoverSilence{}, SilencesExpiring: []models.HandoverSilence{}}
 	params, data := com.Params()
-	eps, err := run[episodeWithURL](ctx, a, "episodes", data, params)
+	// (named and labelled before they are grouped by name)
+	eps, err := listEpisodes(ctx, a, data, params, func(e *episodeWithURL) *models.EpisodeRef { return &e.EpisodeRef })
 	if err != nil {
-		return nil, err
-	}
-	// Named (and labelled) before they are grouped by name.
-	if err := labelEpisodes(ctx, a, eps, func(e *episodeWithURL) *models.EpisodeRef { return &e.EpisodeRef }); err != nil {
 		return nil, err
 	}
 	groups := map[string]*models.FiredGroup{}

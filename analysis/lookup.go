@@ -27,40 +27,37 @@ func (a *Analyzer) Episodes(ctx context.Context, in EpisodesInput) (models.Alert
 
 func (a *Analyzer) episodes(ctx context.Context, com Common) ([]models.Episode, error) {
 	params, data := com.Params()
-	return a.listEpisodes(ctx, data, params)
+	return listEpisodes(ctx, a, data, params, episodeRef)
 }
 
-// listEpisodes runs the episodes statement and gives its episodes their
-// labels.
-func (a *Analyzer) listEpisodes(ctx context.Context, data queries.Data, params map[string]string) ([]models.Episode, error) {
-	eps, err := run[models.Episode](ctx, a, "episodes", data, params)
+// listEpisodes runs the episodes statement, each episode a T whose
+// EpisodeRef ref finds, and sets their labels and names, which the
+// statement leaves out: read once per alert, one map shared by the
+// alert's episodes.
+func listEpisodes[T any](ctx context.Context, a *Analyzer, data queries.Data, params map[string]string, ref func(*T) *models.EpisodeRef) ([]T, error) {
+	eps, err := run[T](ctx, a, "episodes", data, params)
 	if err != nil {
 		return nil, err
 	}
-	return eps, labelEpisodes(ctx, a, eps, func(e *models.Episode) *models.EpisodeRef { return &e.EpisodeRef })
-}
-
-// labelEpisodes sets the labels and names of episodes the episodes
-// statement listed (it leaves them out): read once per alert, one map
-// shared by the alert's episodes.
-func labelEpisodes[T any](ctx context.Context, a *Analyzer, eps []T, ref func(*T) *models.EpisodeRef) error {
 	fps := map[string]bool{}
 	for i := range eps {
 		fps[ref(&eps[i]).Fingerprint] = true
 	}
 	infos, err := a.alertInfos(ctx, fps)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i := range eps {
 		r := ref(&eps[i])
-		r.Alertname = infos[r.Fingerprint].Alertname
-		if r.Labels = infos[r.Fingerprint].Labels; r.Labels == nil {
+		info := infos[r.Fingerprint]
+		if r.Alertname, r.Labels = info.Alertname, info.Labels; r.Labels == nil {
 			r.Labels = map[string]string{}
 		}
 	}
-	return nil
+	return eps, nil
 }
+
+func episodeRef(e *models.Episode) *models.EpisodeRef { return &e.EpisodeRef }
 
 // TimelineInput names one alert and a window.
 type TimelineInput struct {

@@ -141,7 +141,7 @@ func (a *Analyzer) totals(ctx context.Context, com Common) (models.Totals, []mod
 func (a *Analyzer) longestRunning(ctx context.Context, com Common, n int) ([]models.Episode, error) {
 	params, data := com.Params()
 	data.Longest = n
-	return a.listEpisodes(ctx, data, params)
+	return listEpisodes(ctx, a, data, params, episodeRef)
 }
 
 // reviewFlapGap is the flap gap of the weekly review's flapping alerts
