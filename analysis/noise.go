@@ -3,7 +3,6 @@ package analysis
 import (
 	"context"
 	"maps"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -142,73 +141,60 @@ func (a *Analyzer) bindHours(params map[string]string, from, to time.Time) error
 func bindIntervals(params map[string]string, name string, wh config.WorkingHours, from, to time.Time) error {
 	receivers := slices.Sorted(maps.Keys(wh.Receivers))
 	schedules := make([][]workhours.Interval, 0, len(receivers)+1)
-	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	first, last := int64(0), int64(-1) // no days yet
 	for _, r := range append([]string{""}, receivers...) {
 		sc, err := wh.For(r).Parse("working_hours")
 		if err != nil {
 			return err
 		}
-		ivs := sc.Intervals(from, to)
-		for _, iv := range ivs {
-			first, last = min(first, utcDay(iv.From)), max(last, utcDay(iv.To.Add(-time.Millisecond)))
+		pieces := cutAtMidnights(sc.Intervals(from, to))
+		for _, p := range pieces {
+			if d := utcDay(p.From); last < first {
+				first, last = d, d
+			} else {
+				first, last = min(first, d), max(last, d)
+			}
 		}
-		schedules = append(schedules, ivs)
+		schedules = append(schedules, pieces)
 	}
-	ndays := int64(0)
-	if first <= last {
-		ndays = last - first + 1
-	} else {
-		first = 0
-	}
-	var days, at strings.Builder
-	days.WriteByte('[')
-	at.WriteByte('{')
-	for k, ivs := range schedules {
+	ndays := last - first + 1
+	days := make([]string, 0, int64(len(schedules))*ndays)
+	at := make([]string, 0, len(receivers))
+	for k, pieces := range schedules {
 		if k > 0 {
-			if k > 1 {
-				at.WriteByte(',')
-			}
-			at.WriteString(queries.Quote(receivers[k-1]) + ":" + strconv.FormatInt(int64(k)*ndays, 10))
+			at = append(at, queries.Quote(receivers[k-1])+":"+strconv.FormatInt(int64(k)*ndays, 10))
 		}
-		perDay := make([][]workhours.Interval, ndays)
-		for _, iv := range ivs {
-			for from := iv.From; from.Before(iv.To); {
-				d := utcDay(from)
-				to := time.Unix((d+1)*86400, 0).UTC()
-				if iv.To.Before(to) {
-					to = iv.To
-				}
-				perDay[d-first] = append(perDay[d-first], workhours.Interval{From: from, To: to})
-				from = to
-			}
+		perDay := make([][]string, ndays)
+		for _, p := range pieces {
+			d := utcDay(p.From) - first
+			perDay[d] = append(perDay[d], "('"+p.From.Format(chTime)+"','"+p.To.Format(chTime)+"')")
 		}
-		for d, ivs := range perDay {
-			if k > 0 || d > 0 {
-				days.WriteByte(',')
-			}
-			days.WriteByte('[')
-			for i, iv := range ivs {
-				if i > 0 {
-					days.WriteByte(',')
-				}
-				days.WriteString("('" + iv.From.Format(chTime) + "','" + iv.To.Format(chTime) + "')")
-			}
-			days.WriteByte(']')
+		for _, ivs := range perDay {
+			days = append(days, "["+strings.Join(ivs, ",")+"]")
 		}
 	}
-	days.WriteByte(']')
-	at.WriteByte('}')
-	params[name+"_days"], params[name+"_at"] = days.String(), at.String()
+	params[name+"_days"], params[name+"_at"] = "["+strings.Join(days, ",")+"]", "{"+strings.Join(at, ",")+"}"
 	params[name+"_day0"], params[name+"_ndays"] = strconv.FormatInt(first, 10), strconv.FormatInt(ndays, 10)
 	return nil
 }
 
-// utcDay is t's UTC day, counted from 1970-01-01 (negative before it).
-func utcDay(t time.Time) int64 {
-	s := t.Unix()
-	d := s / 86400
-	if s%86400 < 0 {
-		d--
+// cutAtMidnights cuts intervals at UTC midnights: each piece lies within
+// one UTC day.
+func cutAtMidnights(ivs []workhours.Interval) []workhours.Interval {
+	var out []workhours.Interval
+	for _, iv := range ivs {
+		for from := iv.From; from.Before(iv.To); {
+			to := from.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+			if iv.To.Before(to) {
+				to = iv.To
+			}
+			out = append(out, workhours.Interval{From: from, To: to})
+			from = to
+		}
 	}
-	return d
+	return out
 }
+
+// utcDay is t's UTC day, counted from 1970-01-01 (negative before it).
+// (Truncating to whole days counts from the zero time, a UTC midnight.)
+func utcDay(t time.Time) int64 { return t.UTC().Truncate(24*time.Hour).Unix() / 86400 }
