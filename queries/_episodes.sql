@@ -78,7 +78,7 @@ core AS (
 -- {scan_from} on, merged into one row per episode.
 agg AS (
     SELECT source, fingerprint, starts_at,
-           {{template "first_alertname" .}} AS first_alertname,
+           argMinMerge(first_alertname) AS first_alertname,
            min(end_n) AS end_n, min(end_p) AS end_p, min(end_e) AS end_e,
            {{template "fold_deliveries" .}} AS notifications,
            {{template "receivers_merged" .}} AS receivers,
@@ -113,7 +113,7 @@ obs AS (
 ),
 agg AS (
     SELECT source, fingerprint, starts_at,
-           {{template "first_alertname" .}} AS first_alertname,
+           argMin(alertname, at) AS first_alertname,
            minIf(ends_at, src = 'n' AND what = 'resolved') AS end_n,
            minIf(toNullable(at), src = 's' AND what = 'resolved') AS end_p,
            minIf(toNullable(at), src = 'e' AND what = 'alert_resolved') AS end_e,
@@ -185,24 +185,25 @@ eps AS (
 
 -- The sums of only the episodes a CTE lists (source, fingerprint,
 -- starts_at), given an Only (the "only" function: data and the CTE's
--- name): their notifications (HA duplicates once), receivers and first
--- alertname, each as agg sums it up, from the same rows. For a statement
--- that lists a few episodes out of many: the fold is most of the time
--- building every episode takes, and merging every episode's receivers and
--- names most of the rest; kept episodes are kept without their
--- notifications. Every listed episode has a row here (it was built from
--- these rows); a column the statement does not read is not computed.
+-- name): their notifications (HA duplicates once) and receivers, each as
+-- agg sums it up, from the same rows. For a statement that lists a few
+-- episodes out of many: the fold is most of the time building every
+-- episode takes, and merging every episode's receivers much of the rest;
+-- kept episodes are kept without their notifications. Every listed episode
+-- has a row here (it was built from these rows); a column the statement
+-- does not read is not computed. (Their names: an alert's alertname is its
+-- alertname label.)
 {{define "sums_of"}}(
     SELECT source, fingerprint, starts_at, {{template "fold_deliveries" .Data}} AS notifications,
-           {{template "receivers_merged" .Data}} AS receivers, {{template "first_alertname" .Data}} AS first_alertname
+           {{template "receivers_merged" .Data}} AS receivers
     FROM (
 {{- if .FromDays}}
-        SELECT source, fingerprint, starts_at, deliveries, receivers, first_alertname
+        SELECT source, fingerprint, starts_at, deliveries, receivers
         FROM {{db}}.episode_days
         WHERE day >= {{template "scan_day"}} AND {{template "source"}}
           AND (source, fingerprint) IN (SELECT source, fingerprint FROM {{.CTE}})
 {{- else}}
-        SELECT source, fingerprint, starts_at, at, src, dkey, recvs, alertname
+        SELECT source, fingerprint, starts_at, at, src, dkey, recvs
         FROM obs
         WHERE (source, fingerprint) IN (SELECT source, fingerprint FROM {{.CTE}})
 {{- end}}
@@ -226,9 +227,6 @@ eps AS (
            max(notEmpty({{template "row_receivers" .}})) AND min(hasAll({null_receivers:Array(String)}, {{template "row_receivers" .}})) AS unrouted
 {{- end}}{{end}}
 {{define "row_receivers"}}{{if .FromDays}}days.receivers{{else}}recvs{{end}}{{end}}
-
--- The alertname of an episode's earliest row.
-{{define "first_alertname"}}{{if .FromDays}}argMinMerge(first_alertname){{else}}argMin(alertname, at){{end}}{{end}}
 
 -- Which raw rows' alerts labelled reads labels from: those missing from
 -- alert_labels.

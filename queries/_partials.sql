@@ -161,6 +161,10 @@
 -- counted.
 {{define "fold_times"}}arrayFold((acc, t) -> if(t - acc[-1] >= {{.DedupMillis}}, arrayPushBack(acc, t), acc), times, [toInt64(-1000000000000000)]){{end}}
 
+-- How long an episode had fired by {to} (or by its end, if earlier), in
+-- ms.
+{{define "fired_by_to"}}dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})){{end}}
+
 -- The key HA duplicates of one delivery share.
 {{define "delivery_key"}}cityHash64(source, receiver, group_key, fingerprint, status, starts_at){{end}}
 

@@ -15,7 +15,7 @@ WITH {{template "episode_ctes" .}},
 picked AS MATERIALIZED (
     SELECT source, fingerprint, starts_at, ends_at, generator_url
     FROM eps
-    ORDER BY dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})) DESC,
+    ORDER BY {{template "fired_by_to"}} DESC,
              starts_at, source, fingerprint
     LIMIT {{.Longest}}
 ),

@@ -14,7 +14,8 @@
 --   long_running: had fired longer than {age_ms} by {to} (or their end).
 -- The window's episodes are built once for both (two statements building
 -- them each made noise half as slow again at a big Alertmanager's scale);
--- the flagged few are then named, labelled and counted from their own rows.
+-- the flagged few are then labelled (and named by their alertname label)
+-- and counted from their own rows.
 WITH {{template "episode_ctes" .}},
 {{- if .Flagged}}
 -- The window's episodes once, for the loudest keys and the flagged few.
@@ -68,7 +69,7 @@ loudest AS (
 -- The episodes noise names one by one.
 flagged AS MATERIALIZED (
     SELECT source, fingerprint, starts_at, ends_at,
-           dateDiff('millisecond', starts_at, least(coalesce(ends_at, {to:DateTime64(3, 'UTC')}), {to:DateTime64(3, 'UTC')})) AS firing_ms,
+           {{template "fired_by_to"}} AS firing_ms,
            {{if .NullReceivers}}unrouted{{else}}false AS unrouted{{end}},
            firing_ms > {age_ms:Int64} AS long_running
     FROM window_eps
@@ -85,7 +86,7 @@ FROM loudest
 UNION ALL
 SELECT 'flagged' AS kind, row_number() OVER (ORDER BY f.starts_at, f.source, f.fingerprint) AS rank,
        '' AS key, s.notifications AS notifications, 0 AS episodes, f.firing_ms / 1000 AS firing_seconds, 0 AS self_resolving, 0 AS out_of_hours, 0 AS total_keys,
-       f.fingerprint AS fingerprint, s.first_alertname AS alertname, l.labels AS labels, f.source AS source,
+       f.fingerprint AS fingerprint, l.labels['alertname'] AS alertname, l.labels AS labels, f.source AS source,
        f.starts_at AS starts_at, f.ends_at AS ends_at, s.receivers AS receivers, toBool(f.unrouted) AS unrouted, toBool(f.long_running) AS long_running
 FROM flagged AS f
 INNER JOIN labelled AS l ON l.source = f.source AND l.fingerprint = f.fingerprint

@@ -42,9 +42,9 @@ type Data struct {
 	// Kept names a table holding core (see _episodes.sql) as the
 	// episodes_kept statement left it for the same window and filters,
 	// without the episodes' notifications: the episode CTEs read it
-	// instead of building the episodes again. Only with FromDays
-	// (sums_of reads the summaries then), and not for a
-	// statement listing every episode's notifications (eps has none).
+	// instead of building the episodes again. Only with FromDays (sums_of
+	// reads the summaries then), and not for a statement listing every
+	// episode's notifications (eps has none).
 	Kept string
 	// KeptFor are the parameters Kept was made with: a statement whose own
 	// scan, end or filters differ, or whose window starts earlier, builds
