@@ -120,9 +120,7 @@ func TestHandoverStillFiringPagingFirst(t *testing.T) {
 	rec := hook("Y", "00000000000000f2", "10:00") + hook("Z", "00000000000000f3", "10:30") + hook("X", "00000000000000f1", "11:00") +
 		`{"kind":"poll","at":"2026-11-03T11:30:00Z","source":"prod","alerts":[` + polled("X", "00000000000000f1", "11:00", "active", "") + `,` +
 		polled("Y", "00000000000000f2", "10:00", "suppressed", `"s9"`) + `],"silences":[]}` + "\n"
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(rec)); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
+	importLines(t, svc, rec)
 	code, body := svc.Get(t, "/api/v1/handover?from=2026-11-03T09:00:00Z&to=2026-11-03T12:00:00Z")
 	if code != 200 {
 		t.Fatalf("%d %s", code, body)

@@ -162,10 +162,7 @@ func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testin
 		hook("09:58:05", "firing", "NodeDown", node, "09:58:00", open) +
 		poll("10:00:30") + hook("10:01:00", "firing", "TargetDown", target, "09:00:00", open) + poll("10:01:30") +
 		hook("10:30:05", "resolved", "NodeDown", node, "09:58:00", "2026-11-05T10:30:00Z")
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(body)); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
-	svc.WaitDrained(t)
+	importLines(t, svc, body)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?source=prod&from=2026-11-05T10:00:00Z&to=2026-11-05T11:00:00Z", `{"failures":[
 		{"fingerprint":"`+target+`","alertname":"TargetDown","labels":{"alertname":"TargetDown"},"receiver":"team","source":"prod",
 		 "notified_at":"2026-11-05T10:01:00Z","inhibited_by":[{"fingerprint":"`+node+`","alertname":"NodeDown"}],"basis":"polls","rule":null,

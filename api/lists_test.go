@@ -34,10 +34,7 @@ func TestLabelListsCountEpisodes(t *testing.T) {
 	}
 	body := hook("12:00:05", "R", "db", "12:00:00", "00000000000000e1") + hook("12:20:05", "R", "db", "12:20:00", "00000000000000e1") +
 		hook("12:10:05", "S", "web", "12:10:00", "00000000000000e2")
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(body)); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
-	svc.WaitDrained(t)
+	importLines(t, svc, body)
 	w := "from=2026-11-03T12:00:00Z&to=2026-11-03T13:00:00Z"
 	checkJSON(t, svc, "/api/v1/labels?"+w, `{"values":[{"value":"alertname","episodes":3},{"value":"team","episodes":3}]}`)
 	checkJSON(t, svc, "/api/v1/labels/team/values?"+w, `{"values":[{"value":"db","episodes":2},{"value":"web","episodes":1}]}`)

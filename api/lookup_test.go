@@ -48,15 +48,20 @@ func startWithConfig(t *testing.T, recording string, cfg config.Config) *apptest
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, resp := svc.Post(t, "/api/v1/import", "application/x-ndjson", body)
-	if code != 200 {
-		t.Fatalf("import %s: %d %s", recording, code, resp)
+	importLines(t, svc, string(body))
+	return svc
+}
+
+// importLines imports a recording's lines and waits until they are stored.
+func importLines(t *testing.T, svc *apptest.Service, lines string) {
+	t.Helper()
+	if code, resp := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(lines)); code != 200 {
+		t.Fatalf("import: %d %s", code, resp)
 	}
 	// The writer commits its cursor only after the store took the rows, so
 	// an empty queue means everything imported is stored. (Counting rows
 	// would not do: silences collapse versions seen twice.)
 	svc.WaitDrained(t)
-	return svc
 }
 
 // getJSON fetches path, which must answer 200, and decodes its JSON into v.
@@ -291,10 +296,7 @@ func TestEpisodesEndAtResolvedEventsAndNewStarts(t *testing.T) {
 			`"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://am","alerts":[{"status":"firing","labels":{"alertname":"R"},` +
 			`"annotations":{},"startsAt":"2026-11-03T` + starts + `Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"00000000000000ee"}]}}` + "\n"
 	}
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(hook("12:00:05", "12:00:00")+hook("12:20:05", "12:20:00"))); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
-	svc.WaitDrained(t)
+	importLines(t, svc, hook("12:00:05", "12:00:00")+hook("12:20:05", "12:20:00"))
 	checkJSON(t, svc, "/api/v1/alerts?from=2026-11-03T11:00:00Z&to=2026-11-03T13:00:00Z&match=%7Balertname%3D%22R%22%7D", `{"episodes":[
 		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:00:00Z","ends_at":"2026-11-03T12:20:00Z","notifications":1,"silenced_seconds":0,"inhibited_seconds":0},
 		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:20:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],

@@ -134,10 +134,7 @@ func TestNoiseUnroutedIsEveryRowsReceivers(t *testing.T) {
 				cfg.API.MaxRows = tc.maxRows
 			}
 			svc := apptest.Start(t, cfg)
-			if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(recording)); code != 200 {
-				t.Fatalf("import: %d %s", code, b)
-			}
-			svc.WaitDrained(t)
+			importLines(t, svc, recording)
 			if tc.want == "api.max_rows" {
 				if code, b := svc.Get(t, "/api/v1/noise?"+win); code != 400 || !strings.Contains(string(b), tc.want) {
 					t.Fatalf("got %d %s, want 400 naming %s", code, b, tc.want)

@@ -189,10 +189,7 @@ func startWithLate(t *testing.T) *apptest.Service {
 			`"truncatedAlerts":0,"groupLabels":{"alertname":"Late"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"Late","team":"b"},"annotations":{},`+
 			`"startsAt":"2026-11-08T23:50:00Z","endsAt":"%s","generatorURL":"","fingerprint":"b2b2b2b2b2b2b2b2"}]}}`+"\n", n.at, n.status, n.status, n.endsAt)
 	}
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(lines.String())); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
-	svc.WaitDrained(t)
+	importLines(t, svc, lines.String())
 	return svc
 }
 
@@ -347,10 +344,7 @@ func TestWeeklyReportCurrentWeekStopsAtNow(t *testing.T) {
 	line := `{"kind":"webhook","at":"` + start.Add(5*time.Second).Format(time.RFC3339) + `","source":"prod","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g",` +
 		`"truncatedAlerts":0,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"firing","labels":{"alertname":"Now"},"annotations":{},` +
 		`"startsAt":"` + start.Format(time.RFC3339) + `","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"0000000000000abc"}]}}` + "\n"
-	if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(line)); code != 200 {
-		t.Fatalf("import: %d %s", code, b)
-	}
-	svc.WaitDrained(t)
+	importLines(t, svc, line)
 	y, w := time.Now().UTC().ISOWeek()
 	var r struct {
 		Longest *float64 `json:"longest_episode_seconds"`

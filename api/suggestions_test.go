@@ -98,9 +98,7 @@ func TestSuggestionThatWouldLoopIsRefused(t *testing.T) {
 			status, _ := json.Marshal(map[string]any{"cluster": map[string]any{"status": "disabled", "peers": []any{}}, "config": map[string]any{"original": cfg},
 				"uptime": "2026-11-05T00:00:00Z", "versionInfo": map[string]any{"version": "0.34.2"}})
 			line := `{"kind":"poll","at":"2026-11-05T00:00:10Z","source":"prod","alerts":[],"silences":[],"status":` + string(status) + "}\n"
-			if code, b := svc.Post(t, "/api/v1/import", "application/x-ndjson", []byte(line)); code != 200 {
-				t.Fatalf("import: %d %s", code, b)
-			}
+			importLines(t, svc, line)
 			path := "/api/v1/suggestions/inhibit_rules?from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"
 			if c.reason != "" {
 				checkJSON(t, svc, path, `{"refused":[{"source":"prod",
