@@ -47,6 +47,7 @@ type App struct {
 	writer   *writer.Writer
 	recorder *recording.Writer
 	pollers  []*poller.Poller
+	compact  *store.Compactor
 	echo     *echo.Echo
 	http     *http.Server
 	ln       net.Listener
@@ -121,6 +122,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	if dropped > 0 {
 		log.LogAttrs(ctx, slog.LevelInfo, "dropped tables answers kept before the last stop", slog.Int("tables", dropped))
 	}
+	a.compact = store.NewCompactor(a.Store, time.Duration(cfg.Store.CompactInterval), log, a.reg)
 
 	a.Queue, err = queue.Open(queue.Options{
 		Dir: cfg.QueueDir(), MaxBytes: int64(cfg.Queue.MaxBytes), SegmentBytes: int64(cfg.Queue.SegmentBytes), Fsync: cfg.Queue.Fsync,
@@ -266,6 +268,9 @@ func (a *App) Start() error {
 			a.failed <- fmt.Errorf("http server on %s: %w", ln.Addr(), err)
 		}
 	}()
+	if a.cfg.Store.CompactInterval > 0 {
+		a.Go(a.compact.Run)
+	}
 	// Pollers resume from the stored state, so they wait until the queue
 	// left by the last run is in the store: otherwise they would diff
 	// against a stale state and store fake transitions.

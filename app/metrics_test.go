@@ -26,6 +26,7 @@ func TestMetricsAreLintedAndPresentFromTheStart(t *testing.T) {
 		`alertlens_alertmanager_poll_errors_total{source="prod"}`,
 		`alertlens_api_requests_total{code="200",endpoint="flapping"} 0`,
 		`alertlens_api_requests_total{code="400",endpoint="explain"} 0`,
+		`alertlens_compaction_failures_total 0`,
 	} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("/metrics lacks %s", want)

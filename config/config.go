@@ -150,6 +150,9 @@ type Store struct {
 	// the per-day summaries kept at ingest: the same answers, slower; for
 	// checking one against the other.
 	EpisodesFromRaw bool `yaml:"episodes_from_raw"`
+	// CompactInterval: how often each month of the per-day episode
+	// summaries is merged into one part (0: left to the engine's merges).
+	CompactInterval Duration `yaml:"compact_interval"`
 }
 
 // ClickHouse configures the server backend.
@@ -298,7 +301,7 @@ func Default() Config {
 		LogLevel: "info",
 		Store: Store{
 			Kind: "embedded", DataDir: "./data", Database: "alertlens", ReadConnections: 2, MinFreeBytes: 1 << 30,
-			Retention: Duration(400 * 24 * time.Hour),
+			Retention: Duration(400 * 24 * time.Hour), CompactInterval: Duration(time.Hour),
 		},
 		Queue: Queue{
 			MaxBytes: 1 << 30, SegmentBytes: 64 << 20, Fsync: "always",
@@ -416,6 +419,9 @@ func (c *Config) Validate() error {
 		}
 	default:
 		add("store.kind", "%q is neither embedded nor clickhouse", c.Store.Kind)
+	}
+	if c.Store.CompactInterval != 0 && c.Store.CompactInterval < Duration(time.Minute) {
+		add("store.compact_interval", "%s is neither 0 nor at least 1m", c.Store.CompactInterval)
 	}
 	if c.Store.Retention < Duration(24*time.Hour) {
 		add("store.retention", "%s is shorter than 1d", c.Store.Retention)
@@ -631,6 +637,7 @@ var settings = []setting{
 	{"store.min_free_bytes", "", "embedded engine: inserts wait while its disk has less free (0: never)", byt(func(c *Config) *Bytes { return &c.Store.MinFreeBytes })},
 	{"store.retention", "retention", "how long history is kept (TTL)", dur(func(c *Config) *Duration { return &c.Store.Retention })},
 	{"store.episodes_from_raw", "", "", boolean(func(c *Config) *bool { return &c.Store.EpisodesFromRaw })},
+	{"store.compact_interval", "", "how often the per-day episode summaries are merged (0: never)", dur(func(c *Config) *Duration { return &c.Store.CompactInterval })},
 	{"store.clickhouse.dsn", "clickhouse-dsn", "e.g. clickhouse://user:pass@host:9000/alertlens", secret(func(c *Config) *Secret { return &c.Store.ClickHouse.DSN })},
 	{"store.clickhouse.cluster", "clickhouse-cluster", "cluster name: DDL ON CLUSTER, Distributed tables", str(func(c *Config) *string { return &c.Store.ClickHouse.Cluster })},
 	{"queue.dir", "queue-dir", "ingest queue directory (default DATA_DIR/queue)", str(func(c *Config) *string { return &c.Queue.Dir })},

@@ -1,0 +1,160 @@
+package store_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/store/storetest"
+)
+
+// splitSummaries stores three alerts' rows so that the summaries of two
+// months lie in two parts each, and keeps the engine's own merges away from
+// the table (no part is small enough for them), so that only
+// CompactSummaries merges.
+//
+// f1 (2026-11-02) and f2 (2026-10-15) each have a notification (receiver
+// oncall) and a poller row (receivers chat): one insert of the
+// notifications writes one summary row per alert into one part per month,
+// the insert of the poller rows a second row per alert into a second part.
+// f3 (2026-09-10) has only a notification: September holds one part.
+// Before: November 2 parts and rows, October 2 and 2, September 1 and 1.
+func splitSummaries(t *testing.T) *store.Store {
+	t.Helper()
+	st := storetest.New(t)
+	ctx := context.Background()
+	if err := st.Exec(ctx, "ALTER TABLE {{db}}.episode_days MODIFY SETTING max_bytes_to_merge_at_max_space_in_pool = 1, max_bytes_to_merge_at_min_space_in_pool = 1"); err != nil {
+		t.Fatal(err)
+	}
+	var notes []store.Notification
+	var states []store.AlertState
+	for _, a := range []struct {
+		fp, day string
+		polled  bool
+	}{{"f1", "2026-11-02", true}, {"f2", "2026-10-15", true}, {"f3", "2026-09-10", false}} {
+		starts := ts(a.day + "T09:58:00Z")
+		notes = append(notes, store.Notification{ReceivedAt: ts(a.day + "T10:00:00Z"), Source: "eu", Receiver: "oncall", GroupKey: "g", Status: "firing",
+			GroupLabels: map[string]string{}, RouteLabels: map[string]string{}, Annotations: map[string]string{},
+			Fingerprint: a.fp, Alertname: "Disk", Labels: map[string]string{"alertname": "Disk"}, StartsAt: starts})
+		if a.polled {
+			states = append(states, store.AlertState{ObservedAt: ts(a.day + "T10:10:00Z"), Source: "eu", Fingerprint: a.fp, Kind: store.KindAppeared,
+				Alertname: "Disk", Labels: map[string]string{"alertname": "Disk"}, Annotations: map[string]string{},
+				SilencedBy: []string{}, InhibitedBy: []string{}, MutedBy: []string{}, Receivers: []string{"chat"}, StartsAt: starts})
+		}
+	}
+	for table, rows := range map[string]func() ([]byte, error){
+		store.TableNotifications: func() ([]byte, error) { return store.EncodeRows(nil, notes) },
+		store.TableAlertStates:   func() ([]byte, error) { return store.EncodeRows(nil, states) },
+	} {
+		b, err := rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Insert(ctx, table, b, table+"-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// summaryParts lists episode_days' parts and rows per partition, and its rows
+// as stored (no merging at read time).
+func summaryParts(t *testing.T, st *store.Store) (parts, rows string) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := st.Query(ctx, `SELECT groupArray(concat(partition_id, ': ', toString(n), ' parts, ', toString(r), ' rows')) AS parts
+		FROM (SELECT partition_id, count() AS n, sum(rows) AS r FROM system.parts
+		      WHERE database = {db:String} AND table = 'episode_days' AND active GROUP BY partition_id ORDER BY partition_id)`,
+		map[string]string{"db": st.Database()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := st.Query(ctx, `SELECT fingerprint, day, arraySort(receivers) AS receivers, length(deliveries) AS deliveries
+		FROM {{db}}.episode_days ORDER BY fingerprint, receivers`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(p)), strings.TrimSpace(string(r))
+}
+
+func TestCompactSummariesMergesEachMonthIntoOneRowPerEpisodeAndDay(t *testing.T) {
+	st := splitSummaries(t)
+	ctx := context.Background()
+	parts, rows := summaryParts(t, st)
+	if want := `{"parts":["202609: 1 parts, 1 rows","202610: 2 parts, 2 rows","202611: 2 parts, 2 rows"]}`; parts != want {
+		t.Fatalf("before: parts %s, want %s", parts, want)
+	}
+	// Each alert's notification gives a row with receivers [oncall] and
+	// its one delivery, its poller row a row with [chat] and none.
+	before := strings.Join([]string{
+		`{"fingerprint":"f1","day":"2026-11-02","receivers":["chat"],"deliveries":0}`,
+		`{"fingerprint":"f1","day":"2026-11-02","receivers":["oncall"],"deliveries":1}`,
+		`{"fingerprint":"f2","day":"2026-10-15","receivers":["chat"],"deliveries":0}`,
+		`{"fingerprint":"f2","day":"2026-10-15","receivers":["oncall"],"deliveries":1}`,
+		`{"fingerprint":"f3","day":"2026-09-10","receivers":["oncall"],"deliveries":1}`,
+	}, "\n")
+	if rows != before {
+		t.Fatalf("before: rows\n%s\nwant\n%s", rows, before)
+	}
+	n, err := st.CompactSummaries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("merged %d partitions, want 2 (November and October; September is one part)", n)
+	}
+	// One row per alert and day, each the union of the two.
+	parts, rows = summaryParts(t, st)
+	if want := `{"parts":["202609: 1 parts, 1 rows","202610: 1 parts, 1 rows","202611: 1 parts, 1 rows"]}`; parts != want {
+		t.Errorf("after: parts %s, want %s", parts, want)
+	}
+	after := strings.Join([]string{
+		`{"fingerprint":"f1","day":"2026-11-02","receivers":["chat","oncall"],"deliveries":1}`,
+		`{"fingerprint":"f2","day":"2026-10-15","receivers":["chat","oncall"],"deliveries":1}`,
+		`{"fingerprint":"f3","day":"2026-09-10","receivers":["oncall"],"deliveries":1}`,
+	}, "\n")
+	if rows != after {
+		t.Errorf("after: rows\n%s\nwant\n%s", rows, after)
+	}
+	if n, err := st.CompactSummaries(ctx); err != nil || n != 0 {
+		t.Errorf("again: merged %d partitions (%v), want 0: every partition is one part", n, err)
+	}
+}
+
+// The compactor merges on its own every interval and counts what it merged.
+func TestCompactorRunsEveryInterval(t *testing.T) {
+	st := splitSummaries(t)
+	reg := prometheus.NewRegistry()
+	c := store.NewCompactor(st, 10*time.Millisecond, slog.New(slog.DiscardHandler), reg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); c.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	merged := func() float64 {
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == "alertlens_compaction_partitions_merged_total" {
+				return mf.GetMetric()[0].GetCounter().GetValue()
+			}
+		}
+		return -1
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for merged() < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := merged(); got != 2 {
+		t.Fatalf("partitions merged: %v, want 2 (November and October)", got)
+	}
+	if _, rows := summaryParts(t, st); strings.Count(rows, "\n") != 2 {
+		t.Errorf("rows after the compactor ran:\n%s\nwant 3, one per alert and day", rows)
+	}
+}
