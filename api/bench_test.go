@@ -84,6 +84,19 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 		b.ReportMetric(perRow[store.TableAlertStates], "B/state")
 		b.ReportMetric(generated.Seconds(), "s-to-generate")
 	})
+	// The analyses read what a service that has run for one
+	// store.compact_interval reads: each month of the episode summaries in
+	// one part. The first run on a new year merges every month; on a kept
+	// store that was merged before it merges nothing.
+	b.Run("compaction", func(b *testing.B) {
+		t0 := time.Now()
+		n, err := svc.Store.CompactSummaries(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(t0).Seconds(), "s-to-merge")
+		b.ReportMetric(float64(n), "months-merged")
+	})
 	// How long alertlens takes to be ready again with the year in the store:
 	// stop the service, start another on the same store, time until
 	// /-/ready is 200. (In this process the engine stays loaded: a cold

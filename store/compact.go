@@ -15,16 +15,22 @@ import (
 //go:embed upkeep/*.sql
 var upkeepFS embed.FS
 
-// upkeeper is a backend that runs maintenance off the writer's connection
+// upkeeper is a backend that runs maintenance on a connection of its own
 // (the embedded engine: a merge on the writer's connection would hold
-// every insert behind it for seconds).
+// every insert behind it for seconds, one on a read connection every read
+// when there is one).
 type upkeeper interface {
 	Upkeep(ctx context.Context, sql string, params map[string]string) error
 }
 
-// Upkeep implements upkeeper on a read connection.
+// Upkeep implements upkeeper.
 func (e *Embedded) Upkeep(ctx context.Context, sql string, params map[string]string) error {
-	_, err := e.Query(ctx, sql, params)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e.upMu.Lock()
+	defer e.upMu.Unlock()
+	_, err := query(e.upkeep, sql, params)
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/alertlens/alertlens/store/chdb"
 )
@@ -15,13 +16,16 @@ import (
 //
 // A connection runs one statement at a time, but connections to the same
 // path run in parallel. So the writer (inserts and DDL) has its own
-// connection, readiness has its own, and reads share a bounded pool: a slow
-// analysis never holds up ingest or /-/ready, and no number of readers can
-// open more than the pool's statements at once.
+// connection, readiness has its own, merging the summaries has its own, and
+// reads share a bounded pool: a slow analysis or merge never holds up
+// ingest or /-/ready, and no number of readers can open more than the
+// pool's statements at once.
 type Embedded struct {
 	conn    *chdb.Conn      // inserts and DDL
 	control *chdb.Conn      // readiness
 	reads   chan *chdb.Conn // the read pool
+	upkeep  *chdb.Conn      // merges (see Upkeep)
+	upMu    sync.Mutex      // one statement at a time on upkeep
 	all     []*chdb.Conn
 }
 
@@ -53,6 +57,9 @@ func OpenEmbedded(libPath, dataDir string, readConns int) (*Embedded, error) {
 		return nil, err
 	}
 	if e.control, err = open(); err != nil {
+		return nil, err
+	}
+	if e.upkeep, err = open(); err != nil {
 		return nil, err
 	}
 	for range cap(e.reads) {
