@@ -126,32 +126,56 @@ func TestCompactSummariesMergesEachMonthIntoOneRowPerEpisodeAndDay(t *testing.T)
 	}
 }
 
-// The compactor merges on its own every interval and counts what it merged.
-func TestCompactorRunsEveryInterval(t *testing.T) {
+// The compactor merges on its own every interval and counts what it merged;
+// a run the engine refuses (merges stopped on the table: a real refusal,
+// "Cancelled merging parts") is counted as a failure and the next runs
+// try again.
+func TestCompactorRunsEveryIntervalAndRetriesAfterAFailure(t *testing.T) {
 	st := splitSummaries(t)
+	ctx := context.Background()
+	if err := st.Exec(ctx, "SYSTEM STOP MERGES {{db}}.episode_days"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.CompactSummaries(ctx); err == nil || n != 0 || !strings.Contains(err.Error(), "merging partition 202611 of episode_days") {
+		t.Fatalf("with merges stopped: merged %d, error %v; want 0 and an error naming November's partition", n, err)
+	}
 	reg := prometheus.NewRegistry()
 	c := store.NewCompactor(st, 10*time.Millisecond, slog.New(slog.DiscardHandler), reg)
-	ctx, cancel := context.WithCancel(context.Background())
+	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { defer close(done); c.Run(ctx) }()
+	go func() { defer close(done); c.Run(runCtx) }()
 	defer func() { cancel(); <-done }()
-	merged := func() float64 {
+	counter := func(name string) float64 {
 		mfs, err := reg.Gather()
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, mf := range mfs {
-			if mf.GetName() == "alertlens_compaction_partitions_merged_total" {
+			if mf.GetName() == name {
 				return mf.GetMetric()[0].GetCounter().GetValue()
 			}
 		}
-		return -1
+		t.Fatalf("no metric %s", name)
+		return 0
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for merged() < 2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	waitFor := func(name string, want float64) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); counter(name) < want && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
-	if got := merged(); got != 2 {
+	waitFor("alertlens_compaction_failures_total", 1)
+	if got := counter("alertlens_compaction_failures_total"); got < 1 {
+		t.Fatalf("failed runs counted: %v, want at least 1", got)
+	}
+	if got := counter("alertlens_compaction_partitions_merged_total"); got != 0 {
+		t.Fatalf("partitions merged while merges were stopped: %v, want 0", got)
+	}
+	if err := st.Exec(ctx, "SYSTEM START MERGES {{db}}.episode_days"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("alertlens_compaction_partitions_merged_total", 2)
+	if got := counter("alertlens_compaction_partitions_merged_total"); got != 2 {
 		t.Fatalf("partitions merged: %v, want 2 (November and October)", got)
 	}
 	if _, rows := summaryParts(t, st); strings.Count(rows, "\n") != 2 {
