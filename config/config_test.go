@@ -46,6 +46,7 @@ func TestLoadBadNamesTheField(t *testing.T) {
 		"bad-auth-both.yml":            "webhook.auth:",
 		"bad-clickhouse-no-dsn.yml":    "store.clickhouse.dsn:",
 		"bad-retention.yml":            "store.retention:",
+		"bad-compact-interval.yml":     "store.compact_interval: 30s is neither 0 nor at least 1m",
 		"bad-tls.yml":                  "tls:",
 		"bad-yaml.yml":                 "yaml",
 	}
