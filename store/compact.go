@@ -106,7 +106,7 @@ func NewCompactor(s *Store, interval time.Duration, log *slog.Logger, reg promet
 		s: s, interval: interval, log: log,
 		merged: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "alertlens_compaction_partitions_merged_total",
-			Help: "Partitions of the per-day episode summaries merged into one part.",
+			Help: "Partitions of the per-day episode summaries the engine was asked to merge into one part.",
 		}),
 		failed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "alertlens_compaction_failures_total",
