@@ -93,7 +93,8 @@ func BenchmarkWebhookAckLatency(b *testing.B) {
 // high-cardinality label over the whole year) in a loop. It reports the
 // acknowledgement latency and the writer's lag (the age of the oldest row
 // not yet in the store, sampled every 20 ms) of each phase. Reads run on
-// their own engine connections, so the two phases should look alike.
+// their own engine connections, so the two phases should look alike. A
+// third phase runs while the episode summaries are merged in a loop.
 func BenchmarkAckUnderReads(b *testing.B) {
 	const rate, per, seconds = 100, 50, 5
 	cfg := apptest.Config(b)
@@ -172,5 +173,43 @@ func BenchmarkAckUnderReads(b *testing.B) {
 		reads.Wait()
 		b.ReportMetric(float64(readCount), "reads-done")
 		b.ReportMetric(float64(readErrs), "reads-failed")
+
+		// Then while the episode summaries are merged in a loop, as
+		// store.compact_interval does: each round first gives every month
+		// a second part (a copy of its rows, on a read connection, which
+		// the merge collapses again), then merges them. The copy is work
+		// the compactor does not do, so this phase overstates it.
+		merged := make(chan struct{})
+		var merges, mergeErrs int
+		var mw sync.WaitGroup
+		mw.Add(1)
+		go func() {
+			defer mw.Done()
+			ctx := context.Background()
+			for {
+				select {
+				case <-merged:
+					return
+				default:
+				}
+				_, err := svc.Store.Query(ctx, "INSERT INTO {{db}}.episode_days SELECT * FROM {{db}}.episode_days", nil)
+				if err == nil {
+					_, err = svc.Store.CompactSummaries(ctx)
+				}
+				if err != nil {
+					if mergeErrs == 0 {
+						b.Logf("merge round failed: %v", err)
+					}
+					mergeErrs++
+					continue
+				}
+				merges++
+			}
+		}()
+		phase(b, "merging", 3)
+		close(merged)
+		mw.Wait()
+		b.ReportMetric(float64(merges), "merge-rounds")
+		b.ReportMetric(float64(mergeErrs), "merge-rounds-failed")
 	}
 }
