@@ -30,6 +30,9 @@ func TestTimeUnmarshal(t *testing.T) {
 		{`1732270000`, "error"},
 		{`"2026-11-22 10:05:00.000`, "error"},
 		{`"`, "error"},
+		// bytes a JSON string cannot hold unescaped: a quote, a tab
+		{`"2026-11-22 10:05:00".000"`, "error"},
+		{"\"2026-11-22\t10:05:00.000\"", "error"},
 	} {
 		var got Time
 		err := got.UnmarshalJSON([]byte(tc.in))
@@ -63,7 +66,7 @@ func TestTimeMarshal(t *testing.T) {
 // The fast paths give what the round trip through a JSON string gives: the
 // same time or an error, for any input.
 func FuzzTimeJSON(f *testing.F) {
-	for _, s := range []string{`"2026-11-22 10:05:00.250"`, `"2026-11-22T11:05:00.5+01:00"`, `"\u0032026-11-22 10:05:00.000"`, `null`, `"`, `"a\"b"`} {
+	for _, s := range []string{`"2026-11-22 10:05:00.250"`, `"2026-11-22T11:05:00.5+01:00"`, `"\u0032026-11-22 10:05:00.000"`, `null`, `"`, `"a\"b"`, `"2026-11-22 10:05:00".000"`, "\"2026-11-22\t10:05:00.000\""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
