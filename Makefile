@@ -53,8 +53,9 @@ test: chdb tools ui
 	# the analyses again, with episodes built from the raw rows instead of
 	# the day summaries: both must give the hand-derived answers
 	ALERTLENS_STORE_EPISODES_FROM_RAW=true $(GO) test -race -count=1 -timeout 10m $(TESTFLAGS) ./api/
-	# and with each month of the summaries merged into one part after every
-	# import, as store.compact_interval does in service
+	# and with each month of the summaries merged into one part and the
+	# finished months' episodes sealed after every import, as
+	# store.compact_interval does in service
 	ALERTLENS_TEST_MERGE_SUMMARIES=true $(GO) test -race -count=1 -timeout 10m $(TESTFLAGS) ./api/
 	cd grafana-plugin && $(GO) vet ./... && $(GO) test -race -timeout 10m $(TESTFLAGS) ./...
 	cd grafana-plugin && npm ci --no-audit --no-fund --loglevel=error && npm run --silent typecheck && npm test --silent

@@ -10,7 +10,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/alertlens/alertlens/config"
@@ -81,7 +83,7 @@ func (a *Analyzer) Options() Options { return a.opts }
 // run executes the named statement with the given template data and the
 // API's limits, and decodes each row into a new T.
 func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data, params map[string]string) ([]T, error) {
-	sql, err := a.statement(name, data, params)
+	sql, params, err := a.statement(ctx, name, data, params)
 	if err != nil {
 		return nil, err
 	}
@@ -115,9 +117,11 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 }
 
 // statement renders the named statement with the limits and the settings
-// the definitions depend on. It reads kept episodes and notifications only
-// when they were kept for its own window and filters.
-func (a *Analyzer) statement(name string, data queries.Data, params map[string]string) (string, error) {
+// the definitions depend on, and returns the parameters it binds. It reads
+// kept episodes and notifications only when they were kept for its own
+// window and filters, and sealed episodes when there is a seal current for
+// its scan (see sealFor).
+func (a *Analyzer) statement(ctx context.Context, name string, data queries.Data, params map[string]string) (string, map[string]string, error) {
 	secs := max(1, int(a.opts.QueryTimeout.Seconds()))
 	mem := a.opts.MaxQueryMemory
 	if mem <= 0 {
@@ -133,7 +137,43 @@ func (a *Analyzer) statement(name string, data queries.Data, params map[string]s
 	if !sameNotes(data.KeptNotesFor, params) {
 		data.KeptNotes = ""
 	}
-	return a.sql.Render(name, data)
+	if data.FromDays && data.Kept == "" && a.sql.BuildsEpisodes(name) {
+		if seal, ok := a.sealFor(ctx, params["scan_from"]); ok {
+			data.Sealed = true
+			params = maps.Clone(params)
+			params["seal"] = strconv.FormatUint(seal.ID, 10)
+			params["sealed_to"] = seal.To.Format(time.DateOnly)
+		}
+	}
+	sql, err := a.sql.Render(name, data)
+	return sql, params, err
+}
+
+// sealer is a store that seals the episodes of finished months (see
+// store.Store.SealEpisodes).
+type sealer interface {
+	SealInUse(ctx context.Context) (store.Seal, bool, error)
+}
+
+// sealFor returns the seal a statement scanning from scanFrom reads
+// episodes from: the newest, when it is current, counted notifications
+// with this dedup window, and covers some of the scan's days. Otherwise
+// (also when the seal cannot be read: the statement then merges the
+// summaries, as it would with none) ok is false.
+func (a *Analyzer) sealFor(ctx context.Context, scanFrom string) (seal store.Seal, ok bool) {
+	s, isSealer := a.st.(sealer)
+	from, err := time.Parse(chTime, scanFrom)
+	if !isSealer || err != nil {
+		return store.Seal{}, false
+	}
+	seal, current, err := s.SealInUse(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: reading the seal", slog.String("error", err.Error()))
+		}
+		return store.Seal{}, false
+	}
+	return seal, current && seal.DedupMillis == a.opts.DedupWindow.Milliseconds() && from.Before(seal.To)
 }
 
 // inOrder are the statements that run faster when the engine aggregates

@@ -79,7 +79,7 @@ func (a *Analyzer) keep(ctx context.Context, name string, data queries.Data, par
 	if !ok {
 		return nil, func() {}
 	}
-	sql, err := a.statement(name, data, params)
+	sql, params, err := a.statement(ctx, name, data, params)
 	if err != nil {
 		a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: rows not kept", slog.String("statement", name), slog.String("error", err.Error()))
 		return nil, func() {}

@@ -122,7 +122,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	if dropped > 0 {
 		log.LogAttrs(ctx, slog.LevelInfo, "dropped tables answers kept before the last stop", slog.Int("tables", dropped))
 	}
-	a.compact = store.NewCompactor(a.Store, time.Duration(cfg.Store.CompactInterval), log, a.reg)
+	seal := time.Duration(cfg.Webhook.DedupWindow)
+	if cfg.Store.EpisodesFromRaw {
+		seal = 0 // reads never use sealed episodes
+	}
+	a.compact = store.NewCompactor(a.Store, store.CompactorOptions{
+		Interval: time.Duration(cfg.Store.CompactInterval), DedupWindow: seal,
+	}, log, a.reg)
 
 	a.Queue, err = queue.Open(queue.Options{
 		Dir: cfg.QueueDir(), MaxBytes: int64(cfg.Queue.MaxBytes), SegmentBytes: int64(cfg.Queue.SegmentBytes), Fsync: cfg.Queue.Fsync,

@@ -74,17 +74,47 @@ core AS (
 ),
 {{- else}}
 {{- if .FromDays}}
+{{- if .Sealed}}
+-- The episodes that cannot be read sealed (see episodes_seal.sql): those
+-- with summaries from {sealed_to} on (a sealed episode has none of those
+-- days' rows: none starts after the last sealed start), and those with
+-- summaries on both sides of the scan's first day (the scan sums up only
+-- its own days).
+unsealed AS MATERIALIZED (
+    SELECT source, fingerprint, starts_at FROM {{db}}.episode_days
+    WHERE day >= {sealed_to:Date} AND {{template "source"}}
+      AND starts_at <= (SELECT max(starts_at) FROM {{db}}.episodes_sealed WHERE seal = {seal:UInt64})
+    UNION DISTINCT
+    SELECT source, fingerprint, starts_at FROM {{db}}.episodes_sealed
+    WHERE seal = {seal:UInt64} AND first_day < {{template "scan_day"}} AND last_day >= {{template "scan_day"}}
+      AND {{template "source"}}
+),
+{{- end}}
 -- The per-day summaries kept at ingest (see _episode_days.sql) from
--- {scan_from} on, merged into one row per episode.
+-- {scan_from} on, merged into one row per episode.{{if .Sealed}} With a seal,
+-- every episode of the scan all of whose summaries are sealed is read as
+-- sealed (the sums of the same rows), the others merged from the
+-- summaries: those of the days from {sealed_to} on, and all of the scan's
+-- days of the unsealed ones.{{end}}
 agg AS (
-    SELECT source, fingerprint, starts_at,
-           argMinMerge(first_alertname) AS first_alertname,
-           min(end_n) AS end_n, min(end_p) AS end_p, min(end_e) AS end_e,
-           {{template "fold_deliveries" .}} AS notifications,
-           {{template "receivers_merged" .}} AS receivers,
-           argMaxMerge(generator_url) AS last_generator_url{{template "unrouted" .}}
+{{- if .Sealed}}
+    SELECT source, fingerprint, starts_at, first_alertname, end_n, end_p, end_e,
+           notifications, receivers, last_generator_url{{if .NullReceivers}},
+           -- "unrouted" over the rows: a row names a receiver, and every
+           -- row's receivers are black holes, which is what the union of
+           -- the rows' receivers says.
+           notEmpty(receivers) AND hasAll({null_receivers:Array(String)}, receivers) AS unrouted{{end}}
+    FROM {{db}}.episodes_sealed
+    WHERE seal = {seal:UInt64} AND first_day >= {{template "scan_day"}} AND {{template "source"}}
+      AND (source, fingerprint, starts_at) NOT IN unsealed
+    UNION ALL
+{{- end}}
+    SELECT source, fingerprint, starts_at, {{template "summed" .}}
     FROM {{db}}.episode_days AS days
     WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+{{- if .Sealed}}
+      AND (day >= {sealed_to:Date} OR (source, fingerprint, starts_at) IN unsealed)
+{{- end}}
     GROUP BY source, fingerprint, starts_at
 ),
 {{- else}}
@@ -175,6 +205,15 @@ eps AS (
 {{define "fold_deliveries"}}arrayFold((acc, x) -> if(acc.2 = 0 OR bitShiftRight(x, 64) != bitShiftRight(acc.1, 64) OR bitAnd(x, 18446744073709551615) - bitAnd(acc.1, 18446744073709551615) >= {{.DedupMillis}}, (x, acc.2 + 1), acc),
                      arraySort({{if .FromDays}}groupArrayArray(arrayMap(d -> {{template "delivery" "d"}}, deliveries)){{else}}groupArrayIf({{template "delivery" "(dkey, toUnixTimestamp64Milli(at))"}}, src = 'n'){{end}}),
                      (toUInt128(0), toUInt64(0))).2{{end}}
+
+-- An episode's day summaries merged (the columns of agg after its key):
+-- what reads merge from the scan's days and a seal from the finished
+-- months' (episodes_seal.sql).
+{{define "summed"}}argMinMerge(first_alertname) AS first_alertname,
+           min(end_n) AS end_n, min(end_p) AS end_p, min(end_e) AS end_e,
+           {{template "fold_deliveries" .}} AS notifications,
+           {{template "receivers_merged" .}} AS receivers,
+           argMaxMerge(generator_url) AS last_generator_url{{template "unrouted" .}}{{end}}
 
 -- A delivery, a (key, ms) tuple, as one UInt128 that sorts as the pair
 -- does: the key in the high half, the time in the low half with its sign

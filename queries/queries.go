@@ -71,6 +71,12 @@ type Data struct {
 	// (episode_days) instead of every raw row; the two give the same
 	// episodes when DedupMillis is positive (see _episode_days.sql).
 	FromDays bool
+	// Sealed (with FromDays) reads the episodes all of whose summaries
+	// are sealed from episodes_sealed: generation {seal}, built from the
+	// summaries of the days before {sealed_to}, valid for the parts there
+	// are now (see episodes_seal.sql). Only for a scan starting before
+	// {sealed_to}.
+	Sealed bool
 }
 
 // DaySummaries is the argument of the "day_summaries" fragment: one data
@@ -165,6 +171,8 @@ func ValidIdentifier(s string) bool { return identRE.MatchString(s) }
 // Set is every statement, parsed for one database.
 type Set struct {
 	t *template.Template
+	// episodes are the statements that build episodes (the episode CTEs).
+	episodes map[string]bool
 }
 
 // NewSet parses the statements for database db.
@@ -194,6 +202,7 @@ func NewSet(db string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing statements: %w", err)
 	}
+	episodes := map[string]bool{}
 	for _, n := range names {
 		b, err := files.ReadFile(n)
 		if err != nil {
@@ -202,9 +211,16 @@ func NewSet(db string) (*Set, error) {
 		if _, err := t.New(strings.TrimSuffix(n, ".sql")).Parse(string(b)); err != nil {
 			return nil, fmt.Errorf("parsing %s: %w", n, err)
 		}
+		if !strings.HasPrefix(n, "_") && strings.Contains(string(b), `{{template "episode_ctes"`) {
+			episodes[strings.TrimSuffix(n, ".sql")] = true
+		}
 	}
-	return &Set{t: t}, nil
+	return &Set{t: t, episodes: episodes}, nil
 }
+
+// BuildsEpisodes says whether the named statement builds episodes (and
+// may read them sealed: Data.Sealed).
+func (s *Set) BuildsEpisodes(name string) bool { return s.episodes[name] }
 
 // Render returns the named statement (its file's name without .sql).
 func (s *Set) Render(name string, data Data) (string, error) {
@@ -213,6 +229,9 @@ func (s *Set) Render(name string, data Data) (string, error) {
 	}
 	if data.Match == "" {
 		data.Match = "1"
+	}
+	if data.Sealed && !data.FromDays {
+		return "", fmt.Errorf("queries: sealed episodes only with episodes from day summaries")
 	}
 	if data.Kept != "" && (!ValidIdentifier(data.Kept) || !data.FromDays) {
 		return "", fmt.Errorf("queries: kept episodes %q: not a table name, or not from day summaries", data.Kept)

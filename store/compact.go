@@ -51,11 +51,7 @@ func (s *Store) CompactSummaries(ctx context.Context) (int, error) {
 	if s.opts.Cluster != "" {
 		table += "_local"
 	}
-	list, err := upkeepSQL("parts")
-	if err != nil {
-		return 0, err
-	}
-	out, err := s.b.Query(ctx, list, map[string]string{"db": s.opts.Database, "table": table})
+	out, err := s.upkeepQuery(ctx, "parts", map[string]string{"db": s.opts.Database, "table": table})
 	if err != nil {
 		return 0, fmt.Errorf("store: listing the parts of %s: %w", table, err)
 	}
@@ -66,10 +62,6 @@ func (s *Store) CompactSummaries(ctx context.Context) (int, error) {
 	optimize, err := s.opts.Render(text)
 	if err != nil {
 		return 0, err
-	}
-	run := func(params map[string]string) error { return s.b.Write(ctx, optimize, params) }
-	if u, ok := s.b.(upkeeper); ok {
-		run = func(params map[string]string) error { return u.Upkeep(ctx, optimize, params) }
 	}
 	n := 0
 	for line := range strings.Lines(string(out)) {
@@ -82,7 +74,7 @@ func (s *Store) CompactSummaries(ctx context.Context) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		if err := run(map[string]string{"partition": row.PartitionID}); err != nil {
+		if err := s.upkeepRun(ctx, optimize, map[string]string{"partition": row.PartitionID}); err != nil {
 			return n, fmt.Errorf("store: merging partition %s of %s: %w", row.PartitionID, table, err)
 		}
 		n++
@@ -90,43 +82,64 @@ func (s *Store) CompactSummaries(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Compactor runs CompactSummaries every interval.
+// Compactor runs CompactSummaries and then SealEpisodes every interval.
 type Compactor struct {
-	s        *Store
-	interval time.Duration
-	log      *slog.Logger
-	merged   prometheus.Counter
-	failed   prometheus.Counter
-	seconds  prometheus.Counter
+	s       *Store
+	opts    CompactorOptions
+	log     *slog.Logger
+	merged  prometheus.Counter
+	sealed  prometheus.Counter
+	failed  prometheus.Counter
+	seconds prometheus.Counter
+}
+
+// CompactorOptions say how often the compactor runs and how it seals.
+type CompactorOptions struct {
+	Interval time.Duration
+	// DedupWindow is the HA dedup window reads count notifications with;
+	// 0 when they build episodes from the raw rows (nothing is sealed).
+	DedupWindow time.Duration
+	// Now is the clock the current month is taken from (nil: the wall
+	// clock).
+	Now func() time.Time
 }
 
 // NewCompactor registers the compactor's metrics; Run starts it.
-func NewCompactor(s *Store, interval time.Duration, log *slog.Logger, reg prometheus.Registerer) *Compactor {
+func NewCompactor(s *Store, opts CompactorOptions, log *slog.Logger, reg prometheus.Registerer) *Compactor {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	c := &Compactor{
-		s: s, interval: interval, log: log,
+		s: s, opts: opts, log: log,
 		merged: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "alertlens_compaction_partitions_merged_total",
 			Help: "Partitions of the per-day episode summaries the engine was asked to merge into one part.",
 		}),
+		sealed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "alertlens_compaction_seals_total",
+			Help: "Seals built: the episodes of the months before the current one summed up once.",
+		}),
 		failed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "alertlens_compaction_failures_total",
-			Help: "Runs that merging the per-day episode summaries failed in.",
+			Help: "Runs that merging the per-day episode summaries or sealing the episodes failed in.",
 		}),
 		seconds: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "alertlens_compaction_seconds_total",
-			Help: "Time spent merging the per-day episode summaries.",
+			Help: "Time spent merging the per-day episode summaries and sealing the episodes.",
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(c.merged, c.failed, c.seconds)
+		reg.MustRegister(c.merged, c.sealed, c.failed, c.seconds)
 	}
 	return c
 }
 
-// Run merges the summaries every interval until ctx is done; the first run
-// comes one interval after the start, so a restart is not slowed by it.
+// Run merges the summaries and seals the episodes every interval until ctx
+// is done; the first run comes one interval after the start, so a restart
+// is not slowed by it. The seal comes after the merge: it is built from
+// merged parts, which the engine then leaves as they are.
 func (c *Compactor) Run(ctx context.Context) {
-	t := time.NewTicker(c.interval)
+	t := time.NewTicker(c.opts.Interval)
 	defer t.Stop()
 	for {
 		select {
@@ -136,17 +149,27 @@ func (c *Compactor) Run(ctx context.Context) {
 		}
 		start := time.Now()
 		n, err := c.s.CompactSummaries(ctx)
-		took := time.Since(start)
 		c.merged.Add(float64(n))
+		what := "merging the episode summaries"
+		sealed := false
+		if err == nil {
+			what = "sealing the episodes"
+			sealed, err = c.s.SealEpisodes(ctx, c.opts.Now(), c.opts.DedupWindow)
+			if sealed {
+				c.sealed.Inc()
+			}
+		}
+		took := time.Since(start)
 		c.seconds.Add(took.Seconds())
 		if err != nil && ctx.Err() == nil {
 			c.failed.Inc()
-			c.log.LogAttrs(ctx, slog.LevelWarn, "merging the episode summaries", slog.String("error", err.Error()),
+			c.log.LogAttrs(ctx, slog.LevelWarn, what, slog.String("error", err.Error()),
 				slog.Int("partitions", n), slog.Duration("took", took))
 			continue
 		}
-		if n > 0 {
-			c.log.LogAttrs(ctx, slog.LevelDebug, "merged the episode summaries", slog.Int("partitions", n), slog.Duration("took", took))
+		if n > 0 || sealed {
+			c.log.LogAttrs(ctx, slog.LevelDebug, "merged the episode summaries", slog.Int("partitions", n),
+				slog.Bool("sealed", sealed), slog.Duration("took", took))
 		}
 	}
 }

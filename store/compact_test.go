@@ -129,7 +129,8 @@ func TestCompactSummariesMergesEachMonthIntoOneRowPerEpisodeAndDay(t *testing.T)
 // The compactor merges on its own every interval and counts what it merged;
 // a run the engine refuses (merges stopped on the table: a real refusal,
 // "Cancelled merging parts") is counted as a failure and the next runs
-// try again.
+// try again. After merging it seals the months before its clock's
+// (2026-11-20: September and October, f3's and f2's episodes), once.
 func TestCompactorRunsEveryIntervalAndRetriesAfterAFailure(t *testing.T) {
 	st := splitSummaries(t)
 	ctx := context.Background()
@@ -140,7 +141,10 @@ func TestCompactorRunsEveryIntervalAndRetriesAfterAFailure(t *testing.T) {
 		t.Fatalf("with merges stopped: merged %d, error %v; want 0 and an error naming November's partition", n, err)
 	}
 	reg := prometheus.NewRegistry()
-	c := store.NewCompactor(st, 10*time.Millisecond, slog.New(slog.DiscardHandler), reg)
+	c := store.NewCompactor(st, store.CompactorOptions{
+		Interval: 10 * time.Millisecond, DedupWindow: time.Minute,
+		Now: func() time.Time { return time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) },
+	}, slog.New(slog.DiscardHandler), reg)
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); c.Run(runCtx) }()
@@ -171,6 +175,9 @@ func TestCompactorRunsEveryIntervalAndRetriesAfterAFailure(t *testing.T) {
 	if got := counter("alertlens_compaction_partitions_merged_total"); got != 0 {
 		t.Fatalf("partitions merged while merges were stopped: %v, want 0", got)
 	}
+	if got := counter("alertlens_compaction_seals_total"); got != 0 {
+		t.Fatalf("seals built while merging failed: %v, want 0", got)
+	}
 	if err := st.Exec(ctx, "SYSTEM START MERGES {{db}}.episode_days"); err != nil {
 		t.Fatal(err)
 	}
@@ -180,5 +187,17 @@ func TestCompactorRunsEveryIntervalAndRetriesAfterAFailure(t *testing.T) {
 	}
 	if _, rows := summaryParts(t, st); strings.Count(rows, "\n") != 2 {
 		t.Errorf("rows after the compactor ran:\n%s\nwant 3, one per alert and day", rows)
+	}
+	waitFor("alertlens_compaction_seals_total", 1)
+	if n := storetest.Count(t, st, "episodes_sealed", ""); n != 2 {
+		t.Errorf("sealed episodes: %d, want 2 (f2's and f3's)", n)
+	}
+	// Ten more runs with nothing changed: no other seal.
+	for start := counter("alertlens_compaction_seconds_total"); counter("alertlens_compaction_seconds_total") == start; {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if got := counter("alertlens_compaction_seals_total"); got != 1 {
+		t.Errorf("seals built: %v, want 1", got)
 	}
 }

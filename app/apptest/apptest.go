@@ -155,11 +155,19 @@ func (s *Service) WaitDrained(t testing.TB) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	// make test runs the analyses' suite once more with the per-day
-	// summaries merged after every drain, as store.compact_interval does in
-	// service: merged or not, the answers are the same.
+	// summaries merged and the finished months' episodes sealed after
+	// every drain, as store.compact_interval does in service (the suite's
+	// recordings are of finished months: their episodes are read sealed):
+	// merged, sealed or not, the answers are the same.
 	if v, _ := strconv.ParseBool(os.Getenv("ALERTLENS_TEST_MERGE_SUMMARIES")); v {
-		if _, err := s.Store.CompactSummaries(context.Background()); err != nil {
+		ctx := context.Background()
+		if _, err := s.Store.CompactSummaries(ctx); err != nil {
 			t.Fatalf("merging the summaries: %v", err)
+		}
+		if !s.Cfg.Store.EpisodesFromRaw {
+			if _, err := s.Store.SealEpisodes(ctx, time.Now(), time.Duration(s.Cfg.Webhook.DedupWindow)); err != nil {
+				t.Fatalf("sealing the episodes: %v", err)
+			}
 		}
 	}
 }

@@ -360,3 +360,34 @@ ALTER TABLE alertlens.episode_days_local ON CLUSTER main
     MODIFY COLUMN deliveries CODEC(ZSTD(7)),
     MODIFY COLUMN generator_url CODEC(ZSTD(7)),
     MODIFY COLUMN receivers CODEC(ZSTD(7));
+
+CREATE TABLE IF NOT EXISTS alertlens.episodes_sealed_local ON CLUSTER main
+(
+    seal               UInt64,
+    source             LowCardinality(String),
+    fingerprint        String CODEC(ZSTD(3)),
+    starts_at          DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    first_day          Date CODEC(Delta, ZSTD(1)),
+    last_day           Date CODEC(Delta, ZSTD(1)),
+    first_alertname    String CODEC(ZSTD(3)),
+    end_n              Nullable(DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    end_p              Nullable(DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    end_e              Nullable(DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    notifications      UInt64 CODEC(ZSTD(3)),
+    receivers          Array(String) CODEC(ZSTD(3)),
+    last_generator_url String CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/episodes_sealed_local', '{replica}')
+PARTITION BY seal
+ORDER BY (source, fingerprint, starts_at);
+
+CREATE TABLE IF NOT EXISTS alertlens.episode_seals_local ON CLUSTER main
+(
+    seal      UInt64,
+    sealed_to Date,
+    dedup_ms  Int64,
+    parts     Array(String),
+    sealed_at DateTime64(3, 'UTC')
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/episode_seals_local', '{replica}')
+ORDER BY seal;

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alertlens/alertlens/queries"
+)
+
+// Seal is a generation of sealed episodes (see the schema's
+// episodes_sealed): every episode of the summaries' days before To summed
+// up once, its notifications counted with the HA dedup window
+// DedupMillis.
+type Seal struct {
+	ID          uint64
+	To          time.Time // a UTC midnight, the first of a month
+	DedupMillis int64
+}
+
+// SealInUse returns the newest seal, and whether reads may use it: the
+// summaries of the days it covers are stored in the parts it was built
+// from. Never on a cluster (each shard would need its own seal).
+func (s *Store) SealInUse(ctx context.Context) (Seal, bool, error) {
+	seal, current, _, err := s.newestSeal(ctx)
+	return seal, current, err
+}
+
+// newestSeal is SealInUse, and whether there is a seal at all.
+func (s *Store) newestSeal(ctx context.Context) (seal Seal, current, found bool, err error) {
+	if s.opts.Cluster != "" {
+		return Seal{}, false, false, nil
+	}
+	out, err := s.upkeepQuery(ctx, "seal_state", nil)
+	if err != nil {
+		return Seal{}, false, false, err
+	}
+	if len(strings.TrimSpace(string(out))) == 0 {
+		return Seal{}, false, false, nil
+	}
+	var row struct {
+		Seal     string `json:"seal"`
+		SealedTo string `json:"sealed_to"`
+		DedupMS  int64  `json:"dedup_ms"`
+		Current  uint8  `json:"current"`
+	}
+	if err := json.Unmarshal(out, &row); err != nil {
+		return Seal{}, false, false, fmt.Errorf("store: reading the newest seal: %w", err)
+	}
+	id, err := strconv.ParseUint(row.Seal, 10, 64)
+	if err != nil {
+		return Seal{}, false, false, fmt.Errorf("store: reading the newest seal: %w", err)
+	}
+	to, err := time.Parse(time.DateOnly, row.SealedTo)
+	if err != nil {
+		return Seal{}, false, false, fmt.Errorf("store: reading the newest seal: %w", err)
+	}
+	return Seal{ID: id, To: to, DedupMillis: row.DedupMS}, row.Current == 1, true, nil
+}
+
+// SealEpisodes seals the episodes of the months before now's: unless the
+// newest seal covers them as they are stored now, with this dedup window,
+// it builds a new generation from the summaries, records it, and drops the
+// generations no read can use. It says whether it built one. Nothing on a
+// cluster, without a positive dedup window (reads then build episodes from
+// the raw rows), or with no summaries before this month.
+func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Duration) (bool, error) {
+	if s.opts.Cluster != "" || dedup <= 0 {
+		return false, nil
+	}
+	now = now.UTC()
+	to := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	newest, current, found, err := s.newestSeal(ctx)
+	if err != nil {
+		return false, err
+	}
+	if current && newest.To.Equal(to) && newest.DedupMillis == dedup.Milliseconds() {
+		return false, nil
+	}
+	params := map[string]string{"db": s.opts.Database, "sealed_to": to.Format(time.DateOnly)}
+	out, err := s.upkeepQuery(ctx, "seal_parts", params)
+	if err != nil {
+		return false, err
+	}
+	var listed struct {
+		Parts []string `json:"parts"`
+	}
+	if err := json.Unmarshal(out, &listed); err != nil {
+		return false, fmt.Errorf("store: listing the summaries' parts before %s: %w", params["sealed_to"], err)
+	}
+	if len(listed.Parts) == 0 {
+		return false, nil
+	}
+	id := uint64(now.UnixNano())
+	if found && id <= newest.ID {
+		id = newest.ID + 1
+	}
+	params["seal"] = strconv.FormatUint(id, 10)
+	params["dedup_ms"] = strconv.FormatInt(dedup.Milliseconds(), 10)
+	params["parts"] = queries.StringArray(listed.Parts)
+	limits := queries.Settings(int(sealTimeout.Seconds()), sealMemory)
+	limits.InOrder = true
+	build, err := s.sql.Render("episodes_seal", queries.Data{FromDays: true, DedupMillis: dedup.Milliseconds(), Settings: limits})
+	if err != nil {
+		return false, err
+	}
+	if err := s.upkeepRun(ctx, build, params); err != nil {
+		return false, fmt.Errorf("store: sealing the episodes before %s: %w", params["sealed_to"], err)
+	}
+	if err := s.upkeepStatement(ctx, "seal_record", params); err != nil {
+		return false, fmt.Errorf("store: recording the seal of the episodes before %s: %w", params["sealed_to"], err)
+	}
+	out, err = s.upkeepQuery(ctx, "seal_stale", params)
+	if err != nil {
+		return true, err
+	}
+	for line := range strings.Lines(string(out)) {
+		var row struct {
+			PartitionID string `json:"partition_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			return true, fmt.Errorf("store: listing stale sealed episodes: %w", err)
+		}
+		// A generation's partition is its seal, a number: checked, since a
+		// partition cannot be a bound parameter of ALTER.
+		if _, err := strconv.ParseUint(row.PartitionID, 10, 64); err != nil {
+			return true, fmt.Errorf("store: stale sealed episodes in partition %q: not a seal", row.PartitionID)
+		}
+		drop, err := s.opts.Render(`ALTER TABLE {{local "episodes_sealed"}} DROP PARTITION ID '` + row.PartitionID + `'`)
+		if err != nil {
+			return true, err
+		}
+		if err := s.upkeepRun(ctx, drop, nil); err != nil {
+			return true, fmt.Errorf("store: dropping sealed episodes of seal %s: %w", row.PartitionID, err)
+		}
+	}
+	return true, nil
+}
+
+// What one seal may take: a year at a big Alertmanager's scale sealed in
+// about 40 s, in the table's order (memory for one episode at a time, and
+// spilling past half this).
+const (
+	sealTimeout = time.Hour
+	sealMemory  = 2 << 30
+)
+
+// upkeepQuery renders the named upkeep statement and reads its rows.
+func (s *Store) upkeepQuery(ctx context.Context, name string, params map[string]string) ([]byte, error) {
+	text, err := upkeepSQL(name)
+	if err != nil {
+		return nil, err
+	}
+	sql, err := s.opts.Render(text)
+	if err != nil {
+		return nil, err
+	}
+	if params == nil {
+		params = map[string]string{"db": s.opts.Database}
+	}
+	out, err := s.b.Query(ctx, sql, params)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// upkeepStatement renders the named upkeep statement and runs it as
+// upkeepRun does.
+func (s *Store) upkeepStatement(ctx context.Context, name string, params map[string]string) error {
+	text, err := upkeepSQL(name)
+	if err != nil {
+		return err
+	}
+	sql, err := s.opts.Render(text)
+	if err != nil {
+		return err
+	}
+	return s.upkeepRun(ctx, sql, params)
+}
+
+// upkeepRun runs a write on the backend's upkeep connection when it has
+// one (see upkeeper).
+func (s *Store) upkeepRun(ctx context.Context, sql string, params map[string]string) error {
+	if u, ok := s.b.(upkeeper); ok {
+		return u.Upkeep(ctx, sql, params)
+	}
+	return s.b.Write(ctx, sql, params)
+}

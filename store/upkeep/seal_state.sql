@@ -1,0 +1,13 @@
+-- The newest seal of the episodes (see the schema's episodes_sealed), and
+-- whether the summaries' active parts of the months it covers are still
+-- those it was built from: a part added, merged or dropped there since
+-- (a late row, a retention drop) means some episode may sum up otherwise
+-- now, and reads merge the summaries instead until the next seal.
+WITH newest AS (
+    SELECT seal, sealed_to, dedup_ms, parts FROM {{local "episode_seals"}} ORDER BY seal DESC LIMIT 1
+)
+SELECT toString(seal) AS seal, sealed_to, dedup_ms,
+       parts = (SELECT arraySort(groupArray(name)) FROM system.parts
+                WHERE database = {db:String} AND table = 'episode_days' AND active
+                  AND partition_id < (SELECT toString(toYYYYMM(sealed_to)) FROM newest)) AS current
+FROM newest
