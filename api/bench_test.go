@@ -96,6 +96,25 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 		}
 		b.ReportMetric(time.Since(t0).Seconds(), "s-to-merge")
 		b.ReportMetric(float64(n), "months-merged")
+		// Then the months before the year's last (it ends on the 22nd of
+		// its month) sealed, as the compactor seals the months before the
+		// current one: the 7-day windows scan only the unsealed month, the
+		// 90-day ones mostly sealed months.
+		t0 = time.Now()
+		if _, err := svc.Store.SealEpisodes(ctx, benchEnd, time.Duration(svc.Cfg.Webhook.DedupWindow)); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(t0).Seconds(), "s-to-seal")
+		out, err := svc.Store.Query(ctx, "SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table = 'episodes_sealed'",
+			map[string]string{"db": svc.Cfg.Store.Database})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var sealed struct{ Bytes float64 }
+		if err := json.Unmarshal(out, &sealed); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(sealed.Bytes/float64(10_000_000*scale), "sealed-B/notification")
 	})
 	// How long alertlens takes to be ready again with the year in the store:
 	// stop the service, start another on the same store, time until

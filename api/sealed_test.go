@@ -48,12 +48,15 @@ func hookLine(name, at, status, starts, ends string) string {
 //	   firing 11-02 10:00:05 (startsAt 11-02 10:00): the sealed first one
 //	   has no end of its own and ends where the unsealed second starts,
 //	   11-02 10:00; 1 notification each; the second open.
+//	F0 firing 10-21 10:00:05 (startsAt 10:00), resolved 10:30:05 (endsAt
+//	   10:30), and 0A the same on 10-22: sealed in the last and the first
+//	   of the seal's slices (by the fingerprint's first digit); 2 each.
 //	A6 firing 10-01 08:00:05 (startsAt 08:00) and nothing after: sealed,
 //	   but its summaries are all before the scan, which does not see it
 //	   (an alert open that long has rows in the scan: see the episodes'
 //	   definition), so it is not listed.
 //
-// In starts_at order: A3, A1, A5, A2, A5, A4. first_fired: the episode
+// In starts_at order: A3, A1, F0, 0A, A5, A2, A5, A4. first_fired: the episode
 // starting first, A3.
 func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 	cfg := apptest.Config(t)
@@ -65,6 +68,10 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 		firing("A3", "2026-10-12T10:00:05Z", "2026-10-09T10:00:00Z"),
 		firing("A1", "2026-10-20T10:00:05Z", "2026-10-20T10:00:00Z"),
 		resolved("A1", "2026-10-20T11:00:05Z", "2026-10-20T10:00:00Z", "2026-10-20T11:00:00Z"),
+		firing("F0", "2026-10-21T10:00:05Z", "2026-10-21T10:00:00Z"),
+		resolved("F0", "2026-10-21T10:30:05Z", "2026-10-21T10:00:00Z", "2026-10-21T10:30:00Z"),
+		firing("0A", "2026-10-22T10:00:05Z", "2026-10-22T10:00:00Z"),
+		resolved("0A", "2026-10-22T10:30:05Z", "2026-10-22T10:00:00Z", "2026-10-22T10:30:00Z"),
 		firing("A5", "2026-10-25T10:00:05Z", "2026-10-25T10:00:00Z"),
 		resolved("A3", "2026-10-18T10:00:05Z", "2026-10-09T10:00:00Z", "2026-10-18T09:59:00Z"),
 		firing("A2", "2026-10-31T22:00:05Z", "2026-10-31T22:00:00Z"),
@@ -84,6 +91,8 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 		return `{"episodes":[` + strings.Join([]string{
 			ep("A3", "2026-10-09T10:00:00Z", "2026-10-18T09:59:00Z", 2),
 			ep("A1", "2026-10-20T10:00:00Z", "2026-10-20T11:00:00Z", a1),
+			ep("F0", "2026-10-21T10:00:00Z", "2026-10-21T10:30:00Z", 2),
+			ep("0A", "2026-10-22T10:00:00Z", "2026-10-22T10:30:00Z", 2),
 			ep("A5", "2026-10-25T10:00:00Z", "2026-11-02T10:00:00Z", 1),
 			ep("A2", "2026-10-31T22:00:00Z", "2026-11-01T00:20:00Z", 2),
 			ep("A5", "2026-11-02T10:00:00Z", "null", 1),
@@ -104,10 +113,10 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 		return s
 	}
 	s := seal()
-	// A1, A2 (its 10-31), A3, A5's first episode and A6 have summaries
-	// before 11-01: five sealed episodes.
-	if n := svc.Count(t, "episodes_sealed", fmt.Sprintf("seal = %d", s.ID)); n != 5 {
-		t.Errorf("sealed episodes: %d, want 5", n)
+	// A1, A2 (its 10-31), A3, A5's first episode, A6, F0 and 0A have
+	// summaries before 11-01: seven sealed episodes.
+	if n := svc.Count(t, "episodes_sealed", fmt.Sprintf("seal = %d", s.ID)); n != 7 {
+		t.Errorf("sealed episodes: %d, want 7", n)
 	}
 	checkJSON(t, svc, path, want(2))
 	// Sealed again with nothing changed: nothing built.
@@ -139,7 +148,7 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 	checkJSON(t, svc, path, want(3))
 	// Two generations are kept (a read that found the older one current
 	// may still be starting), the first one dropped.
-	if n := svc.Count(t, "episodes_sealed", "seal != 0"); n != 10 {
-		t.Errorf("sealed episodes of every generation: %d, want 10 (two of five)", n)
+	if n := svc.Count(t, "episodes_sealed", "seal != 0"); n != 14 {
+		t.Errorf("sealed episodes of every generation: %d, want 14 (two of seven)", n)
 	}
 }

@@ -3,9 +3,12 @@
 -- episodes_sealed, with the first and last day it has summaries on: the
 -- same sums agg merges from the same rows (the "summed" fragment), so an
 -- episode all of whose summaries are sealed and in a scan reads the same
--- from either (see agg in _episodes.sql). In the table's order, one
--- episode at a time: a year at a big Alertmanager's scale (19 million
--- episodes) in about 40 s, memory bounded.
+-- from either (see agg in _episodes.sql). The alerts whose fingerprint
+-- is in [{lo}, {hi}) ('' bounds nothing), so that a seal is built in
+-- slices the table's index finds, each within a read's memory: the year
+-- of a big Alertmanager (19 million episodes) at once needed more than
+-- 2 GiB, also aggregated in the table's order (each month's part is a
+-- stream of its own, and the streams are joined in memory).
 INSERT INTO {{db}}.episodes_sealed
     (seal, source, fingerprint, starts_at, first_day, last_day, first_alertname, end_n, end_p, end_e,
      notifications, receivers, last_generator_url)
@@ -13,4 +16,5 @@ SELECT {seal:UInt64} AS seal, source, fingerprint, starts_at, min(day) AS first_
        {{template "summed" .}}
 FROM {{db}}.episode_days AS days
 WHERE day < {sealed_to:Date}
+  AND fingerprint >= {lo:String} AND ({hi:String} = '' OR fingerprint < {hi:String})
 GROUP BY source, fingerprint, starts_at
