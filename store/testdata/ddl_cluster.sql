@@ -366,16 +366,16 @@ CREATE TABLE IF NOT EXISTS alertlens.episodes_sealed_local ON CLUSTER main
     seal               UInt64,
     source             LowCardinality(String),
     fingerprint        String CODEC(ZSTD(3)),
-    starts_at          DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
-    first_day          Date CODEC(Delta, ZSTD(1)),
-    last_day           Date CODEC(Delta, ZSTD(1)),
-    first_alertname    String CODEC(ZSTD(3)),
-    end_n              Nullable(DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
-    end_p              Nullable(DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
-    end_e              Nullable(DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    starts_at          DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    first_day          Date CODEC(ZSTD(3)),
+    last_day           Date CODEC(ZSTD(3)),
+    first_alertname    LowCardinality(String) CODEC(ZSTD(3)),
+    end_n              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    end_p              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    end_e              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
     notifications      UInt64 CODEC(ZSTD(3)),
-    receivers          Array(String) CODEC(ZSTD(3)),
-    last_generator_url String CODEC(ZSTD(3))
+    receivers          Array(LowCardinality(String)) CODEC(ZSTD(3)),
+    last_generator_url LowCardinality(String) CODEC(ZSTD(3))
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/episodes_sealed_local', '{replica}')
 PARTITION BY seal
