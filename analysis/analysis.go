@@ -131,6 +131,7 @@ func (a *Analyzer) statement(ctx context.Context, name string, data queries.Data
 	data.Settings.InOrder = inOrder[name]
 	data.DedupMillis = a.opts.DedupWindow.Milliseconds()
 	data.FromDays = a.fromDays()
+	data.NotesFromDays = data.NotesFromDays && data.FromDays
 	if !data.FromDays || !sameCore(data.KeptFor, params) {
 		data.Kept = ""
 	}

@@ -78,6 +78,9 @@ func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, 
 	params["age_ms"] = strconv.FormatInt(age.Milliseconds(), 10)
 	params["null_receivers"] = queries.StringArray(a.opts.NullReceivers)
 	params["limit"] = strconv.Itoa(limit)
+	// The summaries' deliveries name no receiver: only without
+	// per-receiver hours or a receiver filter.
+	data.NotesFromDays = len(a.opts.WorkingHours.Receivers) == 0 && params["receivers"] == queries.StringArray(nil)
 	return params, data, bindIntervals(params, "wh", a.opts.WorkingHours, com.From, com.To)
 }
 

@@ -153,3 +153,52 @@ func TestNoiseUnroutedIsEveryRowsReceivers(t *testing.T) {
 		})
 	}
 }
+
+// Without per-receiver hours noise counts the notifications from the day
+// summaries' deliveries (with them, or a receiver filter, from the raw
+// rows: TestNoise); both give the hand-derived counts. The recording as in
+// TestNoise, with only the default hours (Mon–Fri 09:00–18:00 UTC), and
+// one more alert, Net (receiver team, no team label), that fired at Sunday
+// 23:59:50 (startsAt 23:59), again at Monday 00:00:20 from an HA peer and
+// at 00:01:30, never resolved.
+//
+//	Cpu's 02:00 and 02:10 notifications are now out of hours -> Cpu 3
+//	  notifications, 1+1 = 2 out of hours (the 12:00 one is in hours).
+//	Net: 23:59:50 counts (before the window), 00:00:20 is 30 s after it
+//	  (within the 60 s window: not counted), 00:01:30 is 100 s after it
+//	  (counted): 1 notification in the window, out of hours; 1 episode
+//	  open all day: 86400 s.
+//	Disk, Mem and Silent as in TestNoise. Mem and Net tie on 1 and 1: by
+//	  key.
+//	By team: "" holds Cpu, Mem, Silent and Net: 3+1+0+1 = 5 notifications,
+//	  2+1+1+1 = 5 episodes, 43800+1800+360+86400 = 132360 s, 2+1+0+1 = 4
+//	  out of hours; "db" is Disk.
+func TestNoiseFromTheSummariesDeliveries(t *testing.T) {
+	svc := startWith(t, "noise.ndjson")
+	net := func(at string) string {
+		return `{"kind": "webhook", "at": "` + at + `", "source": "prod", "payload": {"version": "4", "receiver": "team", "status": "firing", ` +
+			`"groupKey": "{}:{alertname=\"Net\"}", "groupLabels": {"alertname": "Net"}, "commonLabels": {"alertname": "Net"}, "commonAnnotations": {}, ` +
+			`"externalURL": "http://am:9093", "truncatedAlerts": 0, "alerts": [{"status": "firing", "labels": {"alertname": "Net"}, "annotations": {}, ` +
+			`"startsAt": "2026-11-01T23:59:00Z", "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "http://prom/net", "fingerprint": "6666666666666666"}]}}`
+	}
+	importLines(t, svc, net("2026-11-01T23:59:50Z")+"\n"+net("2026-11-02T00:00:20Z")+"\n"+net("2026-11-02T00:01:30Z")+"\n")
+	silent := `{"fingerprint":"5555555555555555","alertname":"Silent","labels":{"alertname":"Silent"},"source":"prod","starts_at":"2026-11-02T12:59:00Z","ends_at":"2026-11-02T13:05:00Z","notifications":0,"silenced_seconds":0,"inhibited_seconds":0,"receivers":["null"]}`
+	checkJSON(t, svc, "/api/v1/noise?"+noiseWin, `{"by":"alertname","rows":[
+		{"key":"Disk","notifications":4,"episodes":2,"firing_seconds":3780,"self_resolving":1,"out_of_hours":2},
+		{"key":"Cpu","notifications":3,"episodes":2,"firing_seconds":43800,"self_resolving":0,"out_of_hours":2},
+		{"key":"Mem","notifications":1,"episodes":1,"firing_seconds":1800,"self_resolving":0,"out_of_hours":1},
+		{"key":"Net","notifications":1,"episodes":1,"firing_seconds":86400,"self_resolving":0,"out_of_hours":1},
+		{"key":"Silent","notifications":0,"episodes":1,"firing_seconds":360,"self_resolving":0,"out_of_hours":0}],
+		"total_keys":5,"truncated":false,
+		"unrouted":[`+silent+`],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+	checkJSON(t, svc, "/api/v1/noise?by=team&"+noiseWin, `{"by":"team","rows":[
+		{"key":"","notifications":5,"episodes":5,"firing_seconds":132360,"self_resolving":0,"out_of_hours":4},
+		{"key":"db","notifications":4,"episodes":2,"firing_seconds":3780,"self_resolving":1,"out_of_hours":2}],
+		"total_keys":2,"truncated":false,
+		"unrouted":[`+silent+`],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+	// Net alone (a label matcher): the same count.
+	checkJSON(t, svc, "/api/v1/noise?match=%7Balertname%3D%22Net%22%7D&"+noiseWin, `{"by":"alertname","rows":[
+		{"key":"Net","notifications":1,"episodes":1,"firing_seconds":86400,"self_resolving":0,"out_of_hours":1}],
+		"total_keys":1,"truncated":false,
+		"unrouted":[],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+}

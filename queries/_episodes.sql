@@ -218,6 +218,50 @@ eps AS (
            {{template "receivers_merged" .}} AS receivers,
            argMaxMerge(generator_url) AS last_generator_url{{template "unrouted" .}}{{end}}
 
+-- The deliveries that count (as "deliveries" decides them from the raw
+-- rows), read from the day summaries' deliveries instead, given a Scan
+-- with a Lower and an Upper: each key's deliveries of [lower - lookback,
+-- upper) folded, the ones from lower on that count, one row each with the
+-- alert's source and name ({by}'s value with .ByLabel, as "label") and
+-- when it was received. A summary's delivery is its key hashed (receiver,
+-- group key and status; the episode fixes the rest) and its time, so a row
+-- here has no receiver: for statements that read none (noise without
+-- per-receiver hours or a receiver filter; receiver is '' here). About
+-- twice as fast as folding the raw rows (noise's notifications over 90
+-- days at a big Alertmanager's scale: 5.5 s against 10.6 s), the same
+-- count: the same deliveries, keyed alike, folded alike (copies of a
+-- delivery in two summaries are one key at one millisecond, which never
+-- counts twice). An alert's name is its alertname label, as in its raw
+-- rows' alertname column.
+{{define "day_deliveries"}}(
+    SELECT d.source AS source, '' AS receiver,{{if .ByLabel}} l.labels[{by:String}] AS label,{{else}} d.alertname AS alertname,{{end}}
+           fromUnixTimestamp64Milli(d.ms, 'UTC') AS received_at
+    FROM (
+        SELECT source, fingerprint, alertname, toInt64(bitXor(toUInt64(bitAnd(x, 18446744073709551615)), 9223372036854775808)) AS ms
+        FROM (
+            SELECT source, fingerprint, argMinMerge(first_alertname) AS alertname,
+                   arrayFold((acc, x) -> if(acc.2 = 0 OR bitShiftRight(x, 64) != bitShiftRight(acc.1, 64) OR bitAnd(x, 18446744073709551615) - bitAnd(acc.1, 18446744073709551615) >= {{.DedupMillis}},
+                                            (x, acc.2 + 1, arrayPushBack(acc.3, x)), acc),
+                             arraySort(groupArrayArray(arrayMap(d -> {{template "delivery" "d"}},
+                                 arrayFilter(d -> d.2 >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')}) - {{.LookbackMillis}}
+                                              AND d.2 < toUnixTimestamp64Milli({ {{- .Upper -}} :DateTime64(3, 'UTC')}), deliveries)))),
+                             (toUInt128(0), toUInt64(0), CAST([], 'Array(UInt128)'))).3 AS counted
+            FROM {{db}}.episode_days
+            WHERE day >= toDate({ {{- .Lower -}} :DateTime64(3, 'UTC')} - toIntervalMillisecond({{.LookbackMillis}}))
+              AND day <= toDate({ {{- .Upper -}} :DateTime64(3, 'UTC')}) AND {{template "source"}}
+{{- if ne .Match "1"}}
+              AND (source, fingerprint) IN (SELECT source, fingerprint FROM labelled)
+{{- end}}
+            GROUP BY source, fingerprint, starts_at
+        )
+        ARRAY JOIN counted AS x
+        WHERE ms >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')})
+    ) AS d
+{{- if .ByLabel}}
+    INNER JOIN labelled AS l ON l.source = d.source AND l.fingerprint = d.fingerprint
+{{- end}}
+){{end}}
+
 -- A delivery, a (key, ms) tuple, as one UInt128 that sorts as the pair
 -- does: the key in the high half, the time in the low half with its sign
 -- bit flipped (signed order as unsigned). Within a key, times subtract in

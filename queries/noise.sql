@@ -46,7 +46,7 @@ by_episodes AS (
 by_notifications AS (
     SELECT {{if .ByLabel}}label{{else}}alertname{{end}} AS key, count() AS notifications,
            countIf(NOT {{template "in_hours" "wh"}}) AS out_of_hours
-    FROM {{template "notes_from" (scan . "from" "to" false)}}
+    FROM {{if and .NotesFromDays (not .KeptNotes)}}{{template "day_deliveries" (scan . "from" "to" false)}}{{else}}{{template "notes_from" (scan . "from" "to" false)}}{{end}}
     WHERE {{template "notified_in_window"}}
     GROUP BY key
 ),

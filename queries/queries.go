@@ -77,6 +77,11 @@ type Data struct {
 	// are now (see episodes_seal.sql). Only for a scan starting before
 	// {sealed_to}.
 	Sealed bool
+	// NotesFromDays (with FromDays) has noise count the notifications from
+	// the day summaries' deliveries ("day_deliveries"): only when no
+	// receiver has hours of its own and no receiver filter is set (those
+	// rows name no receiver), and no notifications are kept.
+	NotesFromDays bool
 }
 
 // DaySummaries is the argument of the "day_summaries" fragment: one data
@@ -230,8 +235,8 @@ func (s *Set) Render(name string, data Data) (string, error) {
 	if data.Match == "" {
 		data.Match = "1"
 	}
-	if data.Sealed && !data.FromDays {
-		return "", fmt.Errorf("queries: sealed episodes only with episodes from day summaries")
+	if (data.Sealed || data.NotesFromDays) && !data.FromDays {
+		return "", fmt.Errorf("queries: sealed episodes and notifications from summaries only with episodes from day summaries")
 	}
 	if data.Kept != "" && (!ValidIdentifier(data.Kept) || !data.FromDays) {
 		return "", fmt.Errorf("queries: kept episodes %q: not a table name, or not from day summaries", data.Kept)
