@@ -128,26 +128,35 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 	// writes): A1 fired again at 10:30:05, 30 min after the delivery that
 	// counted, so it counts: 3. The seal no longer matches the parts, and
 	// the episodes come from the summaries until the next seal.
-	late, err := store.EncodeRows(nil, []store.Notification{{
-		ReceivedAt: store.T(time.Date(2026, 10, 20, 10, 30, 5, 0, time.UTC)), Source: "prod", Receiver: "team",
-		GroupKey: `{}:{alertname="A1"}`, Status: "firing", GroupLabels: map[string]string{"alertname": "A1"},
-		RouteLabels: map[string]string{}, Annotations: map[string]string{}, Fingerprint: "a1a1a1a1a1a1a1a1", Alertname: "A1",
-		Labels: map[string]string{"alertname": "A1"}, StartsAt: store.T(time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC)),
-	}})
-	if err != nil {
-		t.Fatal(err)
+	lateRow := func(minute int) {
+		t.Helper()
+		late, err := store.EncodeRows(nil, []store.Notification{{
+			ReceivedAt: store.T(time.Date(2026, 10, 20, 10, minute, 5, 0, time.UTC)), Source: "prod", Receiver: "team",
+			GroupKey: `{}:{alertname="A1"}`, Status: "firing", GroupLabels: map[string]string{"alertname": "A1"},
+			RouteLabels: map[string]string{}, Annotations: map[string]string{}, Fingerprint: "a1a1a1a1a1a1a1a1", Alertname: "A1",
+			Labels: map[string]string{"alertname": "A1"}, StartsAt: store.T(time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC)),
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Store.Insert(t.Context(), store.TableNotifications, late, fmt.Sprintf("late-%d", minute)); err != nil {
+			t.Fatal(err)
+		}
+		if _, current, err := svc.Store.SealInUse(t.Context()); err != nil || current {
+			t.Fatalf("seal in use after a late row: current %v, %v; want not current", current, err)
+		}
 	}
-	if err := svc.Store.Insert(t.Context(), store.TableNotifications, late, "late-1"); err != nil {
-		t.Fatal(err)
-	}
-	if _, current, err := svc.Store.SealInUse(t.Context()); err != nil || current {
-		t.Fatalf("seal in use after a late row: current %v, %v; want not current", current, err)
-	}
+	lateRow(30)
 	checkJSON(t, svc, path, want(3))
 	seal()
 	checkJSON(t, svc, path, want(3))
-	// Two generations are kept (a read that found the older one current
-	// may still be starting), the first one dropped.
+	// Once more, 15 min after the last that counted: 4. A third seal; two
+	// generations are kept (a read that found the older one current may
+	// still be starting), the first one dropped: 2 × 7 rows.
+	lateRow(45)
+	checkJSON(t, svc, path, want(4))
+	seal()
+	checkJSON(t, svc, path, want(4))
 	if n := svc.Count(t, "episodes_sealed", "seal != 0"); n != 14 {
 		t.Errorf("sealed episodes of every generation: %d, want 14 (two of seven)", n)
 	}

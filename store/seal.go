@@ -137,16 +137,7 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 		if err := json.Unmarshal([]byte(line), &row); err != nil {
 			return true, fmt.Errorf("store: listing stale sealed episodes: %w", err)
 		}
-		// A generation's partition is its seal, a number: checked, since a
-		// partition cannot be a bound parameter of ALTER.
-		if _, err := strconv.ParseUint(row.PartitionID, 10, 64); err != nil {
-			return true, fmt.Errorf("store: stale sealed episodes in partition %q: not a seal", row.PartitionID)
-		}
-		drop, err := s.opts.Render(`ALTER TABLE {{local "episodes_sealed"}} DROP PARTITION ID '` + row.PartitionID + `'`)
-		if err != nil {
-			return true, err
-		}
-		if err := s.upkeepRun(ctx, drop, nil); err != nil {
+		if err := s.upkeepStatement(ctx, "seal_drop", map[string]string{"partition": row.PartitionID}); err != nil {
 			return true, fmt.Errorf("store: dropping sealed episodes of seal %s: %w", row.PartitionID, err)
 		}
 	}
