@@ -150,14 +150,23 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 	checkJSON(t, svc, path, want(3))
 	seal()
 	checkJSON(t, svc, path, want(3))
-	// Once more, 15 min after the last that counted: 4. A third seal; two
-	// generations are kept (a read that found the older one current may
-	// still be starting), the first one dropped: 2 × 7 rows.
+	// Once more, 15 min after the last that counted: 4. A third seal. A
+	// run drops every generation but the newest before it seals: the one
+	// before the newest is kept until the next run (a read that found it
+	// current may still be starting), so after a seal there are two
+	// generations of 7 rows, and after the next run one.
 	lateRow(45)
 	checkJSON(t, svc, path, want(4))
 	seal()
 	checkJSON(t, svc, path, want(4))
 	if n := svc.Count(t, "episodes_sealed", "seal != 0"); n != 14 {
-		t.Errorf("sealed episodes of every generation: %d, want 14 (two of seven)", n)
+		t.Errorf("sealed episodes after the third seal: %d, want 14 (two generations of seven)", n)
 	}
+	if built, err := svc.Store.SealEpisodes(t.Context(), time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.Minute); err != nil || built {
+		t.Fatalf("the next run: built %v, %v; want nothing built", built, err)
+	}
+	if n := svc.Count(t, "episodes_sealed", "seal != 0"); n != 7 {
+		t.Errorf("sealed episodes after the next run: %d, want 7 (the newest generation)", n)
+	}
+	checkJSON(t, svc, path, want(4))
 }

@@ -61,15 +61,19 @@ func (s *Store) newestSeal(ctx context.Context) (seal Seal, current, found bool,
 	return Seal{ID: id, To: to, DedupMillis: row.DedupMS}, row.Current == 1, true, nil
 }
 
-// SealEpisodes seals the episodes of the months before now's: unless the
-// newest seal covers them as they are stored now, with this dedup window,
-// it builds a new generation from the summaries, records it, and drops the
-// generations no read can use. It says whether it built one. Nothing on a
+// SealEpisodes seals the episodes of the months before now's: it drops the
+// generations no read uses any more (all but the newest), and unless the
+// newest covers those months as they are stored now, with this dedup
+// window, builds a new generation from the summaries and records it. It
+// says whether it built one. Nothing on a
 // cluster, without a positive dedup window (reads then build episodes from
 // the raw rows), or with no summaries before this month.
 func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Duration) (bool, error) {
 	if s.opts.Cluster != "" || dedup <= 0 {
 		return false, nil
+	}
+	if err := s.dropStaleSeals(ctx); err != nil {
+		return false, err
 	}
 	now = now.UTC()
 	to := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -126,22 +130,30 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 	if err := s.upkeepStatement(ctx, "seal_record", params); err != nil {
 		return false, fmt.Errorf("store: recording the seal of the episodes before %s: %w", params["sealed_to"], err)
 	}
-	out, err = s.upkeepQuery(ctx, "seal_stale", params)
+	return true, nil
+}
+
+// dropStaleSeals drops every generation of sealed episodes but the newest
+// recorded one. It runs at the start of a run, an interval after the seal
+// before the newest was replaced: a read that had found that one current
+// started long ago, and a started read keeps the parts it reads.
+func (s *Store) dropStaleSeals(ctx context.Context) error {
+	out, err := s.upkeepQuery(ctx, "seal_stale", nil)
 	if err != nil {
-		return true, err
+		return err
 	}
 	for line := range strings.Lines(string(out)) {
 		var row struct {
 			PartitionID string `json:"partition_id"`
 		}
 		if err := json.Unmarshal([]byte(line), &row); err != nil {
-			return true, fmt.Errorf("store: listing stale sealed episodes: %w", err)
+			return fmt.Errorf("store: listing stale sealed episodes: %w", err)
 		}
 		if err := s.upkeepStatement(ctx, "seal_drop", map[string]string{"partition": row.PartitionID}); err != nil {
-			return true, fmt.Errorf("store: dropping sealed episodes of seal %s: %w", row.PartitionID, err)
+			return fmt.Errorf("store: dropping sealed episodes of seal %s: %w", row.PartitionID, err)
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // What one slice of a seal may take: a year at a big Alertmanager's scale
