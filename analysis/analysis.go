@@ -166,8 +166,7 @@ func (a *Analyzer) sealFor(ctx context.Context, scanFrom string) (seal store.Sea
 	from, err := time.Parse(chTime, scanFrom)
 	// A seal covers months before the one it was made in: a scan within
 	// this month needs none, and does not look (7 ms a statement).
-	now := a.now().UTC()
-	if !isSealer || err != nil || !from.Before(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)) {
+	if !isSealer || err != nil || !from.Before(store.SealedTo(a.now())) {
 		return store.Seal{}, false
 	}
 	seal, current, err := s.SealInUse(ctx)

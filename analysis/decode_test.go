@@ -65,7 +65,10 @@ func TestRunDecodesEveryRow(t *testing.T) {
 			case err != nil:
 				gotText = "error: " + err.Error()
 			}
-			if !strings.HasPrefix(gotText, c.want) || (err == nil && gotText != c.want) {
+			// An error's text is checked up to what the case spells out
+			// (the decoder's message goes on); rows exactly.
+			isErr := strings.HasPrefix(c.want, "error: ") || strings.HasPrefix(c.want, "limit: ")
+			if gotText != c.want && (!isErr || !strings.HasPrefix(gotText, c.want)) {
 				t.Errorf("got %q, want %q", gotText, c.want)
 			}
 		})

@@ -80,7 +80,7 @@ func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, 
 	params["limit"] = strconv.Itoa(limit)
 	// The summaries' deliveries name no receiver: only without
 	// per-receiver hours or a receiver filter.
-	data.NotesFromDays = len(a.opts.WorkingHours.Receivers) == 0 && params["receivers"] == queries.StringArray(nil)
+	data.NotesFromDays = len(a.opts.WorkingHours.Receivers) == 0 && len(com.Receivers) == 0
 	return params, data, bindIntervals(params, "wh", a.opts.WorkingHours, com.From, com.To)
 }
 

@@ -339,6 +339,13 @@ func (a *App) Stop(ctx context.Context) error {
 	return a.stopErr
 }
 
+// Compact merges the episode summaries and seals the finished months'
+// episodes once, as store.compact_interval does every interval.
+func (a *App) Compact(ctx context.Context) error {
+	_, _, err := a.compact.Once(ctx)
+	return err
+}
+
 // WriterDone is closed when the writer stops: at Stop, or by itself on a
 // fatal queue error (then Stop reports that error).
 func (a *App) WriterDone() <-chan struct{} { return a.writerDone }

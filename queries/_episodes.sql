@@ -206,7 +206,7 @@ eps AS (
 -- week's episodes at a big Alertmanager's scale. Each delivery is packed
 -- into one number ("delivery") before it is collected: the engine gathers
 -- numbers per episode several times faster than tuples.
-{{define "fold_deliveries"}}arrayFold((acc, x) -> if(acc.2 = 0 OR bitShiftRight(x, 64) != bitShiftRight(acc.1, 64) OR bitAnd(x, 18446744073709551615) - bitAnd(acc.1, 18446744073709551615) >= {{.DedupMillis}}, (x, acc.2 + 1), acc),
+{{define "fold_deliveries"}}arrayFold((acc, x) -> if({{template "counts" .}}, (x, acc.2 + 1), acc),
                      arraySort({{if .FromDays}}groupArrayArray(arrayMap(d -> {{template "delivery" "d"}}, deliveries)){{else}}groupArrayIf({{template "delivery" "(dkey, toUnixTimestamp64Milli(at))"}}, src = 'n'){{end}}),
                      (toUInt128(0), toUInt64(0))).2{{end}}
 
@@ -241,8 +241,7 @@ eps AS (
         SELECT source, fingerprint, alertname, toInt64(bitXor(toUInt64(bitAnd(x, 18446744073709551615)), 9223372036854775808)) AS ms
         FROM (
             SELECT source, fingerprint, argMinMerge(first_alertname) AS alertname,
-                   arrayFold((acc, x) -> if(acc.2 = 0 OR bitShiftRight(x, 64) != bitShiftRight(acc.1, 64) OR bitAnd(x, 18446744073709551615) - bitAnd(acc.1, 18446744073709551615) >= {{.DedupMillis}},
-                                            (x, acc.2 + 1, arrayPushBack(acc.3, x)), acc),
+                   arrayFold((acc, x) -> if({{template "counts" .}}, (x, acc.2 + 1, arrayPushBack(acc.3, x)), acc),
                              arraySort(groupArrayArray(arrayMap(d -> {{template "delivery" "d"}},
                                  arrayFilter(d -> d.2 >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')}) - {{.LookbackMillis}}
                                               AND d.2 < toUnixTimestamp64Milli({ {{- .Upper -}} :DateTime64(3, 'UTC')}), deliveries)))),
@@ -262,6 +261,12 @@ eps AS (
     INNER JOIN labelled AS l ON l.source = d.source AND l.fingerprint = d.fingerprint
 {{- end}}
 ){{end}}
+
+-- Whether the delivery x (see "delivery") counts, in a fold over an
+-- episode's deliveries in order whose accumulator holds the last delivery
+-- that counted (acc.1) and how many did (acc.2): it is the first, another
+-- key's, or at least the dedup window after the last that counted.
+{{define "counts"}}acc.2 = 0 OR bitShiftRight(x, 64) != bitShiftRight(acc.1, 64) OR bitAnd(x, 18446744073709551615) - bitAnd(acc.1, 18446744073709551615) >= {{.DedupMillis}}{{end}}
 
 -- A delivery, a (key, ms) tuple, as one UInt128 that sorts as the pair
 -- does: the key in the high half, the time in the low half with its sign

@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,14 +32,6 @@ func (e *Embedded) Upkeep(ctx context.Context, sql string, params map[string]str
 	return err
 }
 
-func upkeepSQL(name string) (string, error) {
-	b, err := upkeepFS.ReadFile("upkeep/" + name + ".sql")
-	if err != nil {
-		return "", fmt.Errorf("store: reading upkeep statement %s: %w", name, err)
-	}
-	return string(b), nil
-}
-
 // CompactSummaries merges every partition of the per-day episode summaries
 // that holds more than one part into one, newest first, and says how many
 // it merged. Answers do not change (a summary merged is the same summary);
@@ -51,38 +41,27 @@ func (s *Store) CompactSummaries(ctx context.Context) (int, error) {
 	if s.opts.Cluster != "" {
 		table += "_local"
 	}
-	out, err := s.upkeepQuery(ctx, "parts", map[string]string{"db": s.opts.Database, "table": table})
+	parts, err := s.partitionIDs(ctx, "parts", map[string]string{"db": s.opts.Database, "table": table})
 	if err != nil {
 		return 0, fmt.Errorf("store: listing the parts of %s: %w", table, err)
 	}
-	text, err := upkeepSQL("compact_summaries")
+	optimize, err := s.upkeepText("compact_summaries")
 	if err != nil {
 		return 0, err
 	}
-	optimize, err := s.opts.Render(text)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for line := range strings.Lines(string(out)) {
-		var row struct {
-			PartitionID string `json:"partition_id"`
-		}
-		if err := json.Unmarshal([]byte(line), &row); err != nil {
-			return n, fmt.Errorf("store: listing the parts of %s: %w", table, err)
-		}
+	for n, p := range parts {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		if err := s.upkeepRun(ctx, optimize, map[string]string{"partition": row.PartitionID}); err != nil {
-			return n, fmt.Errorf("store: merging partition %s of %s: %w", row.PartitionID, table, err)
+		if err := s.upkeepRun(ctx, optimize, map[string]string{"partition": p}); err != nil {
+			return n, fmt.Errorf("store: merging partition %s of %s: %w", p, table, err)
 		}
-		n++
 	}
-	return n, nil
+	return len(parts), nil
 }
 
-// Compactor runs CompactSummaries and then SealEpisodes every interval.
+// Compactor runs CompactSummaries and then SealEpisodes every interval
+// (Once).
 type Compactor struct {
 	s       *Store
 	opts    CompactorOptions
@@ -134,10 +113,8 @@ func NewCompactor(s *Store, opts CompactorOptions, log *slog.Logger, reg prometh
 	return c
 }
 
-// Run merges the summaries and seals the episodes every interval until ctx
-// is done; the first run comes one interval after the start, so a restart
-// is not slowed by it. The seal comes after the merge: it is built from
-// merged parts, which the engine then leaves as they are.
+// Run runs Once every interval until ctx is done; the first run comes one
+// interval after the start, so a restart is not slowed by it.
 func (c *Compactor) Run(ctx context.Context) {
 	t := time.NewTicker(c.opts.Interval)
 	defer t.Stop()
@@ -148,28 +125,38 @@ func (c *Compactor) Run(ctx context.Context) {
 		case <-t.C:
 		}
 		start := time.Now()
-		n, err := c.s.CompactSummaries(ctx)
-		c.merged.Add(float64(n))
-		what := "merging the episode summaries"
-		sealed := false
-		if err == nil {
-			what = "sealing the episodes"
-			sealed, err = c.s.SealEpisodes(ctx, c.opts.Now(), c.opts.DedupWindow)
-			if sealed {
-				c.sealed.Inc()
-			}
-		}
+		n, sealed, err := c.Once(ctx)
 		took := time.Since(start)
-		c.seconds.Add(took.Seconds())
-		if err != nil && ctx.Err() == nil {
-			c.failed.Inc()
-			c.log.LogAttrs(ctx, slog.LevelWarn, what, slog.String("error", err.Error()),
+		switch {
+		case err != nil && ctx.Err() == nil:
+			c.log.LogAttrs(ctx, slog.LevelWarn, "compacting the episode summaries", slog.String("error", err.Error()),
 				slog.Int("partitions", n), slog.Duration("took", took))
-			continue
-		}
-		if n > 0 || sealed {
-			c.log.LogAttrs(ctx, slog.LevelDebug, "merged the episode summaries", slog.Int("partitions", n),
+		case n > 0 || sealed:
+			c.log.LogAttrs(ctx, slog.LevelDebug, "compacted the episode summaries", slog.Int("partitions", n),
 				slog.Bool("sealed", sealed), slog.Duration("took", took))
 		}
 	}
+}
+
+// Once merges the summaries and then seals the episodes (the seal is built
+// from merged parts, which the engine then leaves as they are), counting
+// what it did in the compactor's metrics. It says how many partitions it
+// merged and whether it built a seal.
+func (c *Compactor) Once(ctx context.Context) (merged int, sealed bool, err error) {
+	start := time.Now()
+	defer func() {
+		c.merged.Add(float64(merged))
+		if sealed {
+			c.sealed.Inc()
+		}
+		c.seconds.Add(time.Since(start).Seconds())
+		if err != nil && ctx.Err() == nil {
+			c.failed.Inc()
+		}
+	}()
+	if merged, err = c.s.CompactSummaries(ctx); err != nil {
+		return merged, false, err
+	}
+	sealed, err = c.s.SealEpisodes(ctx, c.opts.Now(), c.opts.DedupWindow)
+	return merged, sealed, err
 }

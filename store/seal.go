@@ -1,11 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alertlens/alertlens/queries"
@@ -21,25 +21,17 @@ type Seal struct {
 	DedupMillis int64
 }
 
-// SealInUse returns the newest seal, and whether reads may use it: the
-// summaries of the days it covers are stored in the parts it was built
-// from. Never on a cluster (each shard would need its own seal).
+// SealInUse returns the newest seal (zero when there is none), and whether
+// reads may use it: the summaries of the days it covers are stored in the
+// parts it was built from. Never on a cluster (each shard would need its
+// own seal).
 func (s *Store) SealInUse(ctx context.Context) (Seal, bool, error) {
-	seal, current, _, err := s.newestSeal(ctx)
-	return seal, current, err
-}
-
-// newestSeal is SealInUse, and whether there is a seal at all.
-func (s *Store) newestSeal(ctx context.Context) (seal Seal, current, found bool, err error) {
 	if s.opts.Cluster != "" {
-		return Seal{}, false, false, nil
+		return Seal{}, false, nil
 	}
 	out, err := s.upkeepQuery(ctx, "seal_state", nil)
-	if err != nil {
-		return Seal{}, false, false, err
-	}
-	if len(strings.TrimSpace(string(out))) == 0 {
-		return Seal{}, false, false, nil
+	if err != nil || len(bytes.TrimSpace(out)) == 0 {
+		return Seal{}, false, err
 	}
 	var row struct {
 		Seal     string `json:"seal"`
@@ -48,26 +40,33 @@ func (s *Store) newestSeal(ctx context.Context) (seal Seal, current, found bool,
 		Current  uint8  `json:"current"`
 	}
 	if err := json.Unmarshal(out, &row); err != nil {
-		return Seal{}, false, false, fmt.Errorf("store: reading the newest seal: %w", err)
+		return Seal{}, false, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
 	id, err := strconv.ParseUint(row.Seal, 10, 64)
 	if err != nil {
-		return Seal{}, false, false, fmt.Errorf("store: reading the newest seal: %w", err)
+		return Seal{}, false, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
 	to, err := time.Parse(time.DateOnly, row.SealedTo)
 	if err != nil {
-		return Seal{}, false, false, fmt.Errorf("store: reading the newest seal: %w", err)
+		return Seal{}, false, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
-	return Seal{ID: id, To: to, DedupMillis: row.DedupMS}, row.Current == 1, true, nil
+	return Seal{ID: id, To: to, DedupMillis: row.DedupMS}, row.Current == 1, nil
+}
+
+// SealedTo is the first day a seal made at now does not cover: the first
+// of now's month (UTC). A scan from that day on reads no sealed episode.
+func SealedTo(now time.Time) time.Time {
+	now = now.UTC()
+	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
 // SealEpisodes seals the episodes of the months before now's: it drops the
 // generations no read uses any more (all but the newest), and unless the
 // newest covers those months as they are stored now, with this dedup
 // window, builds a new generation from the summaries and records it. It
-// says whether it built one. Nothing on a
-// cluster, without a positive dedup window (reads then build episodes from
-// the raw rows), or with no summaries before this month.
+// says whether it built one. Nothing on a cluster, without a positive
+// dedup window (reads then build episodes from the raw rows), or with no
+// summaries before this month.
 func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Duration) (bool, error) {
 	if s.opts.Cluster != "" || dedup <= 0 {
 		return false, nil
@@ -75,9 +74,8 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 	if err := s.dropStaleSeals(ctx); err != nil {
 		return false, err
 	}
-	now = now.UTC()
-	to := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	newest, current, found, err := s.newestSeal(ctx)
+	to := SealedTo(now)
+	newest, current, err := s.SealInUse(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -98,10 +96,9 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 	if len(listed.Parts) == 0 {
 		return false, nil
 	}
-	id := uint64(now.UnixNano())
-	if found && id <= newest.ID {
-		id = newest.ID + 1
-	}
+	// Generations are numbered by time, each above the newest (zero when
+	// there is none).
+	id := max(uint64(now.UnixNano()), newest.ID+1)
 	params["seal"] = strconv.FormatUint(id, 10)
 	params["dedup_ms"] = strconv.FormatInt(dedup.Milliseconds(), 10)
 	params["parts"] = queries.StringArray(listed.Parts)
@@ -138,19 +135,17 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 // before the newest was replaced: a read that had found that one current
 // started long ago, and a started read keeps the parts it reads.
 func (s *Store) dropStaleSeals(ctx context.Context) error {
-	out, err := s.upkeepQuery(ctx, "seal_stale", nil)
+	stale, err := s.partitionIDs(ctx, "seal_stale", nil)
 	if err != nil {
 		return err
 	}
-	for line := range strings.Lines(string(out)) {
-		var row struct {
-			PartitionID string `json:"partition_id"`
-		}
-		if err := json.Unmarshal([]byte(line), &row); err != nil {
-			return fmt.Errorf("store: listing stale sealed episodes: %w", err)
-		}
-		if err := s.upkeepStatement(ctx, "seal_drop", map[string]string{"partition": row.PartitionID}); err != nil {
-			return fmt.Errorf("store: dropping sealed episodes of seal %s: %w", row.PartitionID, err)
+	drop, err := s.upkeepText("seal_drop")
+	if err != nil {
+		return err
+	}
+	for _, p := range stale {
+		if err := s.upkeepRun(ctx, drop, map[string]string{"partition": p}); err != nil {
+			return fmt.Errorf("store: dropping sealed episodes of seal %s: %w", p, err)
 		}
 	}
 	return nil
@@ -163,13 +158,19 @@ const (
 	sealMemory  = 2 << 30
 )
 
-// upkeepQuery renders the named upkeep statement and reads its rows.
-func (s *Store) upkeepQuery(ctx context.Context, name string, params map[string]string) ([]byte, error) {
-	text, err := upkeepSQL(name)
+// upkeepText is the named upkeep statement rendered for the store.
+func (s *Store) upkeepText(name string) (string, error) {
+	b, err := upkeepFS.ReadFile("upkeep/" + name + ".sql")
 	if err != nil {
-		return nil, err
+		return "", fmt.Errorf("store: reading upkeep statement %s: %w", name, err)
 	}
-	sql, err := s.opts.Render(text)
+	return s.opts.Render(string(b))
+}
+
+// upkeepQuery renders the named upkeep statement and reads its rows
+// (params nil: only {db}).
+func (s *Store) upkeepQuery(ctx context.Context, name string, params map[string]string) ([]byte, error) {
+	sql, err := s.upkeepText(name)
 	if err != nil {
 		return nil, err
 	}
@@ -183,14 +184,30 @@ func (s *Store) upkeepQuery(ctx context.Context, name string, params map[string]
 	return out, nil
 }
 
+// partitionIDs runs the named upkeep statement, which lists partitions
+// (a partition_id a row), and returns them.
+func (s *Store) partitionIDs(ctx context.Context, name string, params map[string]string) ([]string, error) {
+	out, err := s.upkeepQuery(ctx, name, params)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for line := range bytes.Lines(out) {
+		var row struct {
+			PartitionID string `json:"partition_id"`
+		}
+		if err := json.Unmarshal(line, &row); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", name, err)
+		}
+		ids = append(ids, row.PartitionID)
+	}
+	return ids, nil
+}
+
 // upkeepStatement renders the named upkeep statement and runs it as
 // upkeepRun does.
 func (s *Store) upkeepStatement(ctx context.Context, name string, params map[string]string) error {
-	text, err := upkeepSQL(name)
-	if err != nil {
-		return err
-	}
-	sql, err := s.opts.Render(text)
+	sql, err := s.upkeepText(name)
 	if err != nil {
 		return err
 	}

@@ -160,14 +160,8 @@ func (s *Service) WaitDrained(t testing.TB) {
 	// recordings are of finished months: their episodes are read sealed):
 	// merged, sealed or not, the answers are the same.
 	if v, _ := strconv.ParseBool(os.Getenv("ALERTLENS_TEST_MERGE_SUMMARIES")); v {
-		ctx := context.Background()
-		if _, err := s.Store.CompactSummaries(ctx); err != nil {
-			t.Fatalf("merging the summaries: %v", err)
-		}
-		if !s.Cfg.Store.EpisodesFromRaw {
-			if _, err := s.Store.SealEpisodes(ctx, time.Now(), time.Duration(s.Cfg.Webhook.DedupWindow)); err != nil {
-				t.Fatalf("sealing the episodes: %v", err)
-			}
+		if err := s.Compact(context.Background()); err != nil {
+			t.Fatalf("compacting the summaries: %v", err)
 		}
 	}
 }
