@@ -192,11 +192,17 @@ func TestCompactorRunsEveryIntervalAndRetriesAfterAFailure(t *testing.T) {
 	if n := storetest.Count(t, st, "episodes_sealed", ""); n != 2 {
 		t.Errorf("sealed episodes: %d, want 2 (f2's and f3's)", n)
 	}
-	// Ten more runs with nothing changed: no other seal.
-	for start := counter("alertlens_compaction_seconds_total"); counter("alertlens_compaction_seconds_total") == start; {
-		time.Sleep(10 * time.Millisecond)
+	// Ten more runs with nothing changed (each adds its time to
+	// alertlens_compaction_seconds_total): no other seal.
+	for range 10 {
+		before := counter("alertlens_compaction_seconds_total")
+		for deadline := time.Now().Add(30 * time.Second); counter("alertlens_compaction_seconds_total") == before; {
+			if time.Now().After(deadline) {
+				t.Fatal("no compactor run for 30 s")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
-	time.Sleep(100 * time.Millisecond)
 	if got := counter("alertlens_compaction_seals_total"); got != 1 {
 		t.Errorf("seals built: %v, want 1", got)
 	}
