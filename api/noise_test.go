@@ -176,10 +176,7 @@ func TestNoiseUnroutedIsEveryRowsReceivers(t *testing.T) {
 func TestNoiseFromTheSummariesDeliveries(t *testing.T) {
 	svc := startWith(t, "noise.ndjson")
 	net := func(at string) string {
-		return `{"kind": "webhook", "at": "` + at + `", "source": "prod", "payload": {"version": "4", "receiver": "team", "status": "firing", ` +
-			`"groupKey": "{}:{alertname=\"Net\"}", "groupLabels": {"alertname": "Net"}, "commonLabels": {"alertname": "Net"}, "commonAnnotations": {}, ` +
-			`"externalURL": "http://am:9093", "truncatedAlerts": 0, "alerts": [{"status": "firing", "labels": {"alertname": "Net"}, "annotations": {}, ` +
-			`"startsAt": "2026-11-01T23:59:00Z", "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "http://prom/net", "fingerprint": "6666666666666666"}]}}`
+		return webhookLine("Net", "6666666666666666", at, "firing", "2026-11-01T23:59:00Z", "0001-01-01T00:00:00Z")
 	}
 	importLines(t, svc, net("2026-11-01T23:59:50Z")+"\n"+net("2026-11-02T00:00:20Z")+"\n"+net("2026-11-02T00:01:30Z")+"\n")
 	silent := `{"fingerprint":"5555555555555555","alertname":"Silent","labels":{"alertname":"Silent"},"source":"prod","starts_at":"2026-11-02T12:59:00Z","ends_at":"2026-11-02T13:05:00Z","notifications":0,"silenced_seconds":0,"inhibited_seconds":0,"receivers":["null"]}`

@@ -11,7 +11,8 @@ import (
 )
 
 // firing and resolved are webhook lines of a recording: alert name (its
-// fingerprint is the name in lower case repeated), received at, startsAt (and endsAt).
+// fingerprint is the name in lower case repeated), received at, startsAt
+// (and endsAt).
 func firing(name, at, starts string) string {
 	return hookLine(name, at, "firing", starts, "0001-01-01T00:00:00Z")
 }
@@ -21,11 +22,17 @@ func resolved(name, at, starts, ends string) string {
 }
 
 func hookLine(name, at, status, starts, ends string) string {
+	return webhookLine(name, strings.Repeat(strings.ToLower(name), 8), at, status, starts, ends)
+}
+
+// webhookLine is a recording's line: one alert (labels: its alertname
+// only) delivered to receiver team of source prod.
+func webhookLine(name, fingerprint, at, status, starts, ends string) string {
 	return fmt.Sprintf(`{"kind": "webhook", "at": %q, "source": "prod", "payload": {"version": "4", "receiver": "team", "status": %q, `+
 		`"groupKey": "{}:{alertname=\"%s\"}", "groupLabels": {"alertname": %q}, "commonLabels": {"alertname": %q}, "commonAnnotations": {}, `+
 		`"externalURL": "http://am:9093", "truncatedAlerts": 0, "alerts": [{"status": %q, "labels": {"alertname": %q}, "annotations": {}, `+
 		`"startsAt": %q, "endsAt": %q, "generatorURL": "http://prom/x", "fingerprint": %q}]}}`,
-		at, status, name, name, name, status, name, starts, ends, strings.Repeat(strings.ToLower(name), 8))
+		at, status, name, name, name, status, name, starts, ends, fingerprint)
 }
 
 // Episodes read sealed (the months before the current one summed up once)
