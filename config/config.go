@@ -151,7 +151,8 @@ type Store struct {
 	// checking one against the other.
 	EpisodesFromRaw bool `yaml:"episodes_from_raw"`
 	// CompactInterval: how often each month of the per-day episode
-	// summaries is merged into one part (0: left to the engine's merges).
+	// summaries is merged into one part and the finished months' episodes
+	// sealed (0: neither; merges left to the engine).
 	CompactInterval Duration `yaml:"compact_interval"`
 }
 
@@ -637,7 +638,7 @@ var settings = []setting{
 	{"store.min_free_bytes", "", "embedded engine: inserts wait while its disk has less free (0: never)", byt(func(c *Config) *Bytes { return &c.Store.MinFreeBytes })},
 	{"store.retention", "retention", "how long history is kept (TTL)", dur(func(c *Config) *Duration { return &c.Store.Retention })},
 	{"store.episodes_from_raw", "", "", boolean(func(c *Config) *bool { return &c.Store.EpisodesFromRaw })},
-	{"store.compact_interval", "", "how often the per-day episode summaries are merged (0: never)", dur(func(c *Config) *Duration { return &c.Store.CompactInterval })},
+	{"store.compact_interval", "", "how often the per-day episode summaries are merged and the finished months' episodes sealed (0: never)", dur(func(c *Config) *Duration { return &c.Store.CompactInterval })},
 	{"store.clickhouse.dsn", "clickhouse-dsn", "e.g. clickhouse://user:pass@host:9000/alertlens", secret(func(c *Config) *Secret { return &c.Store.ClickHouse.DSN })},
 	{"store.clickhouse.cluster", "clickhouse-cluster", "cluster name: DDL ON CLUSTER, Distributed tables", str(func(c *Config) *string { return &c.Store.ClickHouse.Cluster })},
 	{"queue.dir", "queue-dir", "ingest queue directory (default DATA_DIR/queue)", str(func(c *Config) *string { return &c.Queue.Dir })},
