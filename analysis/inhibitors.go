@@ -32,6 +32,12 @@ type signals map[string]map[string]history
 // inhibitorSignals reads the episode history of the inhibitors wanted, per
 // source.
 func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, to time.Time) (signals, error) {
+	from, err := time.Parse(chTime, scanFrom)
+	if err != nil {
+		return nil, fmt.Errorf("inhibitor histories from %q: %w", scanFrom, err)
+	}
+	to = to.Add(causeWindow).UTC()
+	daysFrom, daysTo := wholeDays(from, to)
 	out := signals{}
 	for src, fps := range want {
 		if len(fps) == 0 {
@@ -39,7 +45,8 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 		}
 		list := slices.Compact(slices.Sorted(slices.Values(fps)))
 		hs, err := run[history](ctx, a, "inhibitor_signals", noData, map[string]string{
-			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "to": to.Add(causeWindow).UTC().Format(chTime),
+			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "to": to.Format(chTime),
+			"days_from": daysFrom.Format(chTime), "days_to": daysTo.Format(chTime),
 		})
 		if err != nil {
 			return nil, err
@@ -53,6 +60,21 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 		}
 	}
 	return out, nil
+}
+
+// wholeDays are the days (UTC) that lie wholly in [from, to), as the
+// midnights [daysFrom, daysTo): read from the day summaries, the rest of
+// the range from the raw rows. Equal when there is no such day.
+func wholeDays(from, to time.Time) (daysFrom, daysTo time.Time) {
+	daysFrom = from.UTC().Truncate(24 * time.Hour)
+	if daysFrom.Before(from) {
+		daysFrom = daysFrom.Add(24 * time.Hour)
+	}
+	daysTo = to.UTC().Truncate(24 * time.Hour)
+	if daysTo.Before(daysFrom) {
+		daysTo = daysFrom
+	}
+	return daysFrom, daysTo
 }
 
 // episodeAt returns the index of the latest episode of fp that had started

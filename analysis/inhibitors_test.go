@@ -53,3 +53,31 @@ func TestInhibitorHistory(t *testing.T) {
 		}
 	}
 }
+
+func TestWholeDays(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct{ from, to, daysFrom, daysTo string }{
+		// from a midnight to five past one: the day between
+		{"2026-11-05T00:00:00Z", "2026-11-06T00:05:00Z", "2026-11-05T00:00:00Z", "2026-11-06T00:00:00Z"},
+		// from a morning: its day is partial, the next one whole
+		{"2026-11-05T10:00:00Z", "2026-11-07T00:05:00Z", "2026-11-06T00:00:00Z", "2026-11-07T00:00:00Z"},
+		// up to a midnight: the day before it is whole
+		{"2026-11-05T00:00:00Z", "2026-11-06T00:00:00Z", "2026-11-05T00:00:00Z", "2026-11-06T00:00:00Z"},
+		// within one day, and across one midnight: no whole day
+		{"2026-11-05T10:00:00Z", "2026-11-05T12:00:00Z", "2026-11-06T00:00:00Z", "2026-11-06T00:00:00Z"},
+		{"2026-11-05T10:00:00Z", "2026-11-06T09:00:00Z", "2026-11-06T00:00:00Z", "2026-11-06T00:00:00Z"},
+		// another zone: the days are UTC's (10:00+02:00 is 08:00 UTC)
+		{"2026-11-05T10:00:00+02:00", "2026-11-07T01:00:00+02:00", "2026-11-06T00:00:00Z", "2026-11-06T00:00:00Z"},
+	} {
+		df, dt := wholeDays(at(c.from), at(c.to))
+		if !df.Equal(at(c.daysFrom)) || !dt.Equal(at(c.daysTo)) {
+			t.Errorf("wholeDays(%s, %s) = %s, %s; want %s, %s", c.from, c.to, df.Format(time.RFC3339), dt.Format(time.RFC3339), c.daysFrom, c.daysTo)
+		}
+	}
+}

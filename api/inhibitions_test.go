@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -167,4 +168,76 @@ func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testin
 		{"fingerprint":"`+target+`","alertname":"TargetDown","labels":{"alertname":"TargetDown"},"receiver":"team","source":"prod",
 		 "notified_at":"2026-11-05T10:01:00Z","inhibited_by":[{"fingerprint":"`+node+`","alertname":"NodeDown"}],"basis":"polls","rule":null,
 		 "cause":"inhibitor_refired","known_cause":"inhibitor `+node+` fired again at 2026-11-05T09:58:00Z (3m0s before)"}]}`)
+}
+
+// The inhibitors' histories of a window that ends at a midnight: the whole
+// days before it are read from the day summaries (when episodes are built
+// from them), the minutes after it up to five past from the raw rows, and
+// nothing later. 2026-11-05, source prod, window 23:00–00:00. Targets
+// c1–c6 (firing since 23:30) are each inhibited by their own inhibitor
+// a1–a6 at the polls of 23:50:30 and 23:51:30 and notified at 23:51:00:
+// each is a failure unless its inhibitor had ended by then, or had not
+// started.
+//
+//	a1  fired 23:00, resolved notification at 23:40:05 (endsAt 23:40:00):
+//	    ended -> no failure.
+//	a2  polled active at 23:44:30 (since 23:00), gone at 23:45:30: the
+//	    poller's resolved row ends it -> no failure.
+//	a3  fired 22:00 (resolved 22:10) and again at 23:49: still firing, and
+//	    its episode began 2 minutes before, after an earlier one -> failure
+//	    caused by the inhibitor refiring.
+//	a4  fired 23:00; its resolved notification arrives at 00:02 on
+//	    11-06 (within five minutes after the window) with endsAt
+//	    23:50:50: ended by 23:51 -> no failure.
+//	a5  like a4, but the resolved notification arrives at 00:06, after
+//	    those five minutes: not read, a5 was still firing -> failure; its
+//	    episode began 51 minutes before: no known cause.
+//	a6  first polled at 00:01:30 on 11-06, firing since 00:01: at 23:51 it
+//	    had not started -> no failure. (An inhibitor with no rows at all
+//	    would count as firing.)
+func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	const open = "0001-01-01T00:00:00Z"
+	day := func(at string) string { return "2026-11-05T" + at + "Z" }
+	hook := func(at, status, name, fp, starts, ends string) string {
+		return `{"kind":"webhook","at":"` + at + `","source":"prod","payload":{"version":"4","receiver":"team","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
+			`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + starts + `","endsAt":"` + ends +
+			`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+	}
+	alert := func(name, fp, starts, state, inhibitors string) string {
+		return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + starts + `","endsAt":"2026-11-06T12:00:00Z",` +
+			`"updatedAt":"` + starts + `","receivers":[{"name":"team"}],"status":{"state":"` + state + `","silencedBy":[],"inhibitedBy":[` + inhibitors + `]}}`
+	}
+	// A poll: the targets, inhibited, and the inhibitors given.
+	poll := func(at string, inhibitors ...string) string {
+		alerts := inhibitors
+		for i := '1'; i <= '6'; i++ {
+			alerts = append(alerts, alert("Target"+string(i), "00000000000000c"+string(i), day("23:30:00"), "suppressed", `"00000000000000a`+string(i)+`"`))
+		}
+		return `{"kind":"poll","at":"` + at + `","source":"prod","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
+	}
+	body := hook(day("22:00:05"), "firing", "Node3", "00000000000000a3", day("22:00:00"), open) +
+		hook(day("22:10:05"), "resolved", "Node3", "00000000000000a3", day("22:00:00"), day("22:10:00")) +
+		hook(day("23:00:05"), "firing", "Node1", "00000000000000a1", day("23:00:00"), open) +
+		hook(day("23:00:05"), "firing", "Node4", "00000000000000a4", day("23:00:00"), open) +
+		hook(day("23:00:05"), "firing", "Node5", "00000000000000a5", day("23:00:00"), open) +
+		hook(day("23:40:05"), "resolved", "Node1", "00000000000000a1", day("23:00:00"), day("23:40:00")) +
+		poll(day("23:44:30"), alert("Node2", "00000000000000a2", day("23:00:00"), "active", "")) + poll(day("23:45:30")) +
+		hook(day("23:49:05"), "firing", "Node3", "00000000000000a3", day("23:49:00"), open) +
+		poll(day("23:50:30"))
+	for i := '1'; i <= '6'; i++ {
+		body += hook(day("23:51:00"), "firing", "Target"+string(i), "00000000000000c"+string(i), day("23:30:00"), open)
+	}
+	body += poll(day("23:51:30")) +
+		poll("2026-11-06T00:01:30Z", alert("Node6", "00000000000000a6", "2026-11-06T00:01:00Z", "active", "")) +
+		hook("2026-11-06T00:02:00Z", "resolved", "Node4", "00000000000000a4", day("23:00:00"), day("23:50:50")) +
+		hook("2026-11-06T00:06:00Z", "resolved", "Node5", "00000000000000a5", day("23:00:00"), day("23:50:50"))
+	importLines(t, svc, body)
+	failure := func(i, cause string) string {
+		return `{"fingerprint":"00000000000000c` + i + `","alertname":"Target` + i + `","labels":{"alertname":"Target` + i + `"},"receiver":"team","source":"prod",
+		 "notified_at":"2026-11-05T23:51:00Z","inhibited_by":[{"fingerprint":"00000000000000a` + i + `","alertname":"Node` + i + `"}],"basis":"polls","rule":null,` + cause + `}`
+	}
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?source=prod&from=2026-11-05T23:00:00Z&to=2026-11-06T00:00:00Z", `{"failures":[`+
+		failure("3", `"cause":"inhibitor_refired","known_cause":"inhibitor 00000000000000a3 fired again at 2026-11-05T23:49:00Z (2m0s before)"`)+","+
+		failure("5", `"cause":null`)+`]}`)
 }
