@@ -159,7 +159,11 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		if rows[i].Source != rows[j].Source {
 			return rows[i].Source < rows[j].Source
 		}
-		return rows[i].Fingerprint < rows[j].Fingerprint
+		if rows[i].Fingerprint != rows[j].Fingerprint {
+			return rows[i].Fingerprint < rows[j].Fingerprint
+		}
+		// (one notification to several receivers: in a fixed order)
+		return rows[i].Receiver < rows[j].Receiver
 	})
 	out := make([]models.FailedInhibition, len(rows))
 	for i, r := range rows {

@@ -199,8 +199,8 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	const open = "0001-01-01T00:00:00Z"
 	day := func(at string) string { return "2026-11-05T" + at + "Z" }
-	hook := func(at, status, name, fp, starts, ends string) string {
-		return `{"kind":"webhook","at":"` + at + `","source":"prod","payload":{"version":"4","receiver":"team","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
+	hook := func(receiver, at, status, name, fp, starts, ends string) string {
+		return `{"kind":"webhook","at":"` + at + `","source":"prod","payload":{"version":"4","receiver":"` + receiver + `","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
 			`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + starts + `","endsAt":"` + ends +
 			`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
 	}
@@ -216,28 +216,33 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 		}
 		return `{"kind":"poll","at":"` + at + `","source":"prod","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
 	}
-	body := hook(day("22:00:05"), "firing", "Node3", "00000000000000a3", day("22:00:00"), open) +
-		hook(day("22:10:05"), "resolved", "Node3", "00000000000000a3", day("22:00:00"), day("22:10:00")) +
-		hook(day("23:00:05"), "firing", "Node1", "00000000000000a1", day("23:00:00"), open) +
-		hook(day("23:00:05"), "firing", "Node4", "00000000000000a4", day("23:00:00"), open) +
-		hook(day("23:00:05"), "firing", "Node5", "00000000000000a5", day("23:00:00"), open) +
-		hook(day("23:40:05"), "resolved", "Node1", "00000000000000a1", day("23:00:00"), day("23:40:00")) +
+	body := hook("team", day("22:00:05"), "firing", "Node3", "00000000000000a3", day("22:00:00"), open) +
+		hook("team", day("22:10:05"), "resolved", "Node3", "00000000000000a3", day("22:00:00"), day("22:10:00")) +
+		hook("team", day("23:00:05"), "firing", "Node1", "00000000000000a1", day("23:00:00"), open) +
+		hook("team", day("23:00:05"), "firing", "Node4", "00000000000000a4", day("23:00:00"), open) +
+		hook("team", day("23:00:05"), "firing", "Node5", "00000000000000a5", day("23:00:00"), open) +
+		hook("team", day("23:40:05"), "resolved", "Node1", "00000000000000a1", day("23:00:00"), day("23:40:00")) +
 		poll(day("23:44:30"), alert("Node2", "00000000000000a2", day("23:00:00"), "active", "")) + poll(day("23:45:30")) +
-		hook(day("23:49:05"), "firing", "Node3", "00000000000000a3", day("23:49:00"), open) +
+		hook("team", day("23:49:05"), "firing", "Node3", "00000000000000a3", day("23:49:00"), open) +
 		poll(day("23:50:30"))
 	for i := '1'; i <= '6'; i++ {
-		body += hook(day("23:51:00"), "firing", "Target"+string(i), "00000000000000c"+string(i), day("23:30:00"), open)
+		body += hook("team", day("23:51:00"), "firing", "Target"+string(i), "00000000000000c"+string(i), day("23:30:00"), open)
 	}
+	// Target3's notification went to a second receiver too (listed after
+	// the first, as it was sent).
+	body += hook("oncall", day("23:51:00"), "firing", "Target3", "00000000000000c3", day("23:30:00"), open)
 	body += poll(day("23:51:30")) +
 		poll("2026-11-06T00:01:30Z", alert("Node6", "00000000000000a6", "2026-11-06T00:01:00Z", "active", "")) +
-		hook("2026-11-06T00:02:00Z", "resolved", "Node4", "00000000000000a4", day("23:00:00"), day("23:50:50")) +
-		hook("2026-11-06T00:06:00Z", "resolved", "Node5", "00000000000000a5", day("23:00:00"), day("23:50:50"))
+		hook("team", "2026-11-06T00:02:00Z", "resolved", "Node4", "00000000000000a4", day("23:00:00"), day("23:50:50")) +
+		hook("team", "2026-11-06T00:06:00Z", "resolved", "Node5", "00000000000000a5", day("23:00:00"), day("23:50:50"))
 	importLines(t, svc, body)
-	failure := func(i, cause string) string {
-		return `{"fingerprint":"00000000000000c` + i + `","alertname":"Target` + i + `","labels":{"alertname":"Target` + i + `"},"receiver":"team","source":"prod",
+	failure := func(i, receiver, cause string) string {
+		return `{"fingerprint":"00000000000000c` + i + `","alertname":"Target` + i + `","labels":{"alertname":"Target` + i + `"},"receiver":"` + receiver + `","source":"prod",
 		 "notified_at":"2026-11-05T23:51:00Z","inhibited_by":[{"fingerprint":"00000000000000a` + i + `","alertname":"Node` + i + `"}],"basis":"polls","rule":null,` + cause + `}`
 	}
+	// Failures of one notification time, source and alert in the order of
+	// their receivers.
+	refired := `"cause":"inhibitor_refired","known_cause":"inhibitor 00000000000000a3 fired again at 2026-11-05T23:49:00Z (2m0s before)"`
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?source=prod&from=2026-11-05T23:00:00Z&to=2026-11-06T00:00:00Z", `{"failures":[`+
-		failure("3", `"cause":"inhibitor_refired","known_cause":"inhibitor 00000000000000a3 fired again at 2026-11-05T23:49:00Z (2m0s before)"`)+","+
-		failure("5", `"cause":null`)+`]}`)
+		failure("3", "oncall", refired)+","+failure("3", "team", refired)+","+failure("5", "team", `"cause":null`)+`]}`)
 }

@@ -73,4 +73,4 @@ WHERE (inh_before AND inh_after)
        <= coalesce(dateDiff('millisecond', before_prev, before_at), {poll_interval_ms:Int64}))
    OR (inh_after AND dateDiff('millisecond', t, assumeNotNull(after_at))
        <= coalesce(dateDiff('millisecond', after_prev, after_at), {poll_interval_ms:Int64}))
-ORDER BY notified_at, source, fingerprint
+ORDER BY notified_at, source, fingerprint, receiver

@@ -44,4 +44,4 @@ SELECT fingerprint, receiver, source, t AS notified_at,
 FROM judged
 WHERE coalesce(dateDiff('millisecond', ev_before, t) <= 300000, false)
    OR coalesce(dateDiff('millisecond', t, ev_after) <= 300000, false)
-ORDER BY notified_at, source, fingerprint
+ORDER BY notified_at, source, fingerprint, receiver
