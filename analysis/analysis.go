@@ -5,9 +5,7 @@
 package analysis
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -93,27 +91,7 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", name, err)
 	}
-	// One row a line: sized once, so that a large answer's rows are not
-	// copied again at every doubling (with its pointers under the garbage
-	// collector's write barriers, that was half a second for 70,000 failed
-	// inhibitions).
-	n := bytes.Count(out, []byte{'\n'})
-	if a.opts.MaxRows > 0 {
-		n = min(n, a.opts.MaxRows)
-	}
-	rows := make([]T, 0, n)
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for dec.More() {
-		if a.opts.MaxRows > 0 && len(rows) == a.opts.MaxRows {
-			return nil, &store.LimitError{Limit: store.LimitRows, Err: fmt.Errorf("query %s: more than %d rows", name, a.opts.MaxRows)}
-		}
-		var r T
-		if err := dec.Decode(&r); err != nil {
-			return nil, fmt.Errorf("decoding %s result: %w", name, err)
-		}
-		rows = append(rows, r)
-	}
-	return rows, nil
+	return decodeRows[T](name, out, a.opts.MaxRows, decodeParts(), minDecodePart)
 }
 
 // statement renders the named statement with the limits and the settings

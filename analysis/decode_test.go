@@ -45,14 +45,22 @@ func TestRunDecodesEveryRow(t *testing.T) {
 		{"more rows than allowed", row("a", 1) + "\n" + row("b", 2) + "\n" + row("c", 3) + "\n", 2, "limit: query episodes: more than 2 rows"},
 		{"a bad row", row("a", 1) + "\n" + `{"fingerprint":1}` + "\n", 0, "error: decoding episodes result: json: cannot unmarshal number"},
 		{"two rows on a line", row("a", 1) + row("b", 2) + "\n", 0, "a1 b2"},
+		// Answers long enough to be cut into pieces (one row a piece at
+		// the least, below): each case's rows, limit and error are those
+		// of reading it whole.
+		{"many rows", row("a", 1) + "\n" + row("b", 2) + "\n" + row("c", 3) + "\n" + row("d", 4) + "\n" + row("e", 5) + "\n", 0, "a1 b2 c3 d4 e5"},
+		{"many rows, the last with no newline", row("a", 1) + "\n" + row("b", 2) + "\n" + row("c", 3) + "\n" + row("d", 4), 0, "a1 b2 c3 d4"},
+		{"a blank line among many", row("a", 1) + "\n" + row("b", 2) + "\n\n" + row("c", 3) + "\n" + row("d", 4) + "\n", 0, "a1 b2 c3 d4"},
+		{"two rows on a line among many", row("a", 1) + "\n" + row("b", 2) + "\n" + row("c", 3) + row("d", 4) + "\n" + row("e", 5) + "\n", 0, "a1 b2 c3 d4 e5"},
+		{"a bad row among many", row("a", 1) + "\n" + row("b", 2) + "\n" + row("c", 3) + "\n" + `{"n":"x"}` + "\n", 0, "error: decoding episodes result: json: cannot unmarshal string"},
+		{"many rows, as many as allowed", row("a", 1) + "\n" + row("b", 2) + "\n" + row("c", 3) + "\n" + row("d", 4) + "\n", 4, "a1 b2 c3 d4"},
+		{"many rows, the one with no newline more than allowed", row("a", 1) + "\n" + row("b", 2) + "\n" + row("c", 3) + "\n" + row("d", 4), 3, "limit: query episodes: more than 3 rows"},
+		{"many rows, two on a line more than allowed", row("a", 1) + "\n" + row("b", 2) + row("c", 3) + "\n" + row("d", 4) + "\n", 3, "limit: query episodes: more than 3 rows"},
+		{"the limit passed before a bad row", row("a", 1) + "\n" + row("b", 2) + row("c", 3) + "\n" + `{"n":"x"}` + "\n", 2, "limit: query episodes: more than 2 rows"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			a, err := New(cannedRows(c.out), Options{Database: "db", MaxRows: c.maxRows}, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rows, err := run[decodedRow](t.Context(), a, "episodes", noData, map[string]string{})
+		check := func(t *testing.T, rows []decodedRow, err error) {
+			t.Helper()
 			var got []string
 			for _, r := range rows {
 				got = append(got, fmt.Sprintf("%s%d", r.Fingerprint, r.N))
@@ -70,6 +78,20 @@ func TestRunDecodesEveryRow(t *testing.T) {
 			isErr := strings.HasPrefix(c.want, "error: ") || strings.HasPrefix(c.want, "limit: ")
 			if gotText != c.want && (!isErr || !strings.HasPrefix(gotText, c.want)) {
 				t.Errorf("got %q, want %q", gotText, c.want)
+			}
+		}
+		t.Run(c.name, func(t *testing.T) {
+			a, err := New(cannedRows(c.out), Options{Database: "db", MaxRows: c.maxRows}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := run[decodedRow](t.Context(), a, "episodes", noData, map[string]string{})
+			check(t, rows, err)
+			for parts := 2; parts <= 4; parts++ {
+				t.Run(fmt.Sprintf("in %d pieces", parts), func(t *testing.T) {
+					rows, err := decodeRows[decodedRow]("episodes", []byte(c.out), c.maxRows, parts, 1)
+					check(t, rows, err)
+				})
 			}
 		})
 	}
@@ -101,6 +123,41 @@ func BenchmarkRunDecode(b *testing.B) {
 		rows, err := run[episodeRow](b.Context(), a, "episodes", noData, map[string]string{})
 		if err != nil || len(rows) != 245000 {
 			b.Fatalf("%d rows, %v", len(rows), err)
+		}
+	}
+}
+
+// The pieces alone: they decode an answer of one row a line, in any number
+// of pieces, and give up on anything else (which run then reads whole).
+func TestDecodePieces(t *testing.T) {
+	row := func(fp string, n int) string {
+		return fmt.Sprintf(`{"fingerprint":%q,"starts_at":"2026-11-02 10:00:00.000","n":%d}`, fp, n)
+	}
+	five := row("a", 1) + "\n" + row("b", 2) + "\n" + row("c", 3) + "\n" + row("d", 4) + "\n" + row("e", 5)
+	cases := []struct {
+		name, out string
+		ok        bool
+	}{
+		{"one row a line", five + "\n", true},
+		{"no newline after the last", five, true},
+		{"a blank line", row("a", 1) + "\n\n" + row("b", 2) + "\n" + row("c", 3) + "\n", false},
+		{"two rows on a line", row("a", 1) + row("b", 2) + "\n" + row("c", 3) + "\n" + row("d", 4) + "\n", false},
+		{"a bad row", row("a", 1) + "\n" + row("b", 2) + "\n" + `{"n":"x"}` + "\n", false},
+	}
+	for _, c := range cases {
+		for parts := 2; parts <= 6; parts++ {
+			rows, ok := decodePieces[decodedRow]([]byte(c.out), parts)
+			if ok != c.ok {
+				t.Errorf("%s in %d pieces: ok %v, want %v", c.name, parts, ok, c.ok)
+				continue
+			}
+			var got []string
+			for _, r := range rows {
+				got = append(got, fmt.Sprintf("%s%d", r.Fingerprint, r.N))
+			}
+			if want := "a1 b2 c3 d4 e5"; ok && strings.Join(got, " ") != want {
+				t.Errorf("%s in %d pieces: %q, want %q", c.name, parts, strings.Join(got, " "), want)
+			}
 		}
 	}
 }

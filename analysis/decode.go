@@ -1,0 +1,118 @@
+package analysis
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/alertlens/alertlens/store"
+)
+
+// minDecodePart is the fewest rows worth a goroutine of their own.
+const minDecodePart = 20000
+
+// decodeParts is how many pieces a large answer is decoded in at once.
+func decodeParts() int { return runtime.GOMAXPROCS(0) }
+
+// decodeRows decodes the engine's JSONEachRow answer of the statement name
+// into one T a row, refusing more than maxRows rows (0: any number).
+//
+// An answer of at least two pieces of minPart lines, one row a line as
+// the engine writes them, is cut at line ends into up to parts pieces
+// decoded at once: decoding is most of the time alertlens itself spends on
+// a large answer, and the engine is done by then. Each piece is decoded
+// in place, into its lines' part of one slice, so that no row is copied
+// (with their pointers under the garbage collector's write barriers,
+// copying rows at every doubling of a slice was half a second for 70,000
+// failed inhibitions). Anything else (a bad row, blank lines, two rows on
+// a line, more rows than allowed) is decoded again from the start in one
+// piece, which decides the rows, the limit and the error (and a panic in a
+// piece, which lane turns into an error, is met there again).
+func decodeRows[T any](name string, out []byte, maxRows, parts, minPart int) ([]T, error) {
+	lines := bytes.Count(out, []byte{'\n'})
+	parts = min(parts, lines/max(1, minPart))
+	if parts >= 2 && (maxRows == 0 || lines <= maxRows) {
+		if rows, ok := decodePieces[T](out, parts); ok && (maxRows == 0 || len(rows) <= maxRows) {
+			return rows, nil
+		}
+	}
+	return decodeSerially[T](name, out, maxRows, lines)
+}
+
+// decodePieces decodes out cut into parts pieces at once, each into its
+// lines' part of one slice; ok is false unless every line held one row.
+func decodePieces[T any](out []byte, parts int) (rows []T, ok bool) {
+	type piece struct {
+		text      []byte
+		off, room int // where its rows go, and how many lines it has
+		ok        bool
+	}
+	pieces := make([]piece, 0, parts)
+	n := 0
+	for rest := out; len(rest) > 0; {
+		end := len(rest)
+		if left := parts - len(pieces); left > 1 {
+			if i := bytes.IndexByte(rest[len(rest)/left:], '\n'); i >= 0 {
+				end = len(rest)/left + i + 1
+			}
+		}
+		room := bytes.Count(rest[:end], []byte{'\n'})
+		if rest[end-1] != '\n' {
+			room++ // the last row has no newline after it
+		}
+		pieces = append(pieces, piece{text: rest[:end], off: n, room: room})
+		n += room
+		rest = rest[end:]
+	}
+	all := make([]T, n)
+	var g errgroup.Group
+	for i := range pieces {
+		p := &pieces[i]
+		g.Go(lane(func() error {
+			rows := all[p.off : p.off : p.off+p.room]
+			dec := json.NewDecoder(bytes.NewReader(p.text))
+			for dec.More() && len(rows) < p.room {
+				var r T
+				if err := dec.Decode(&r); err != nil {
+					return err
+				}
+				rows = append(rows, r)
+			}
+			p.ok = len(rows) == p.room && !dec.More()
+			return nil
+		}))
+	}
+	if g.Wait() != nil {
+		return nil, false
+	}
+	for _, p := range pieces {
+		if !p.ok {
+			return nil, false
+		}
+	}
+	return all, true
+}
+
+// decodeSerially decodes the answer from its start in one piece, sized for
+// its lines once.
+func decodeSerially[T any](name string, out []byte, maxRows, lines int) ([]T, error) {
+	if maxRows > 0 {
+		lines = min(lines, maxRows)
+	}
+	rows := make([]T, 0, lines)
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		if maxRows > 0 && len(rows) == maxRows {
+			return nil, &store.LimitError{Limit: store.LimitRows, Err: fmt.Errorf("query %s: more than %d rows", name, maxRows)}
+		}
+		var r T
+		if err := dec.Decode(&r); err != nil {
+			return nil, fmt.Errorf("decoding %s result: %w", name, err)
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
