@@ -207,3 +207,44 @@ func TestCompactorRunsEveryIntervalAndRetriesAfterAFailure(t *testing.T) {
 		t.Errorf("seals built: %v, want 1", got)
 	}
 }
+
+// Without a dedup window reads build episodes from the raw rows and never
+// read a seal: a run then forgets every seal and drops every generation,
+// also one whose build never finished; with a window again it seals anew.
+// The months before 2026-11-20 hold f2's and f3's episodes.
+func TestSealsDroppedWithoutADedupWindow(t *testing.T) {
+	st := splitSummaries(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	if _, err := st.CompactSummaries(ctx); err != nil {
+		t.Fatal(err)
+	}
+	held := func(what string, seals, sealed int) {
+		t.Helper()
+		if n := storetest.Count(t, st, "episode_seals", ""); n != seals {
+			t.Errorf("%s: %d seals recorded, want %d", what, n, seals)
+		}
+		if n := storetest.Count(t, st, "episodes_sealed", ""); n != sealed {
+			t.Errorf("%s: %d sealed episodes, want %d", what, n, sealed)
+		}
+	}
+	if built, err := st.SealEpisodes(ctx, now, time.Minute); err != nil || !built {
+		t.Fatalf("sealing: built %v, %v; want a seal", built, err)
+	}
+	held("sealed", 1, 2)
+	// A generation left by a build that never finished: never recorded.
+	if err := st.Exec(ctx, "INSERT INTO {{db}}.episodes_sealed (seal, source, fingerprint, starts_at, first_day, last_day) VALUES (7, 'eu', 'f9', '2026-10-01 00:00:00', '2026-10-01', '2026-10-01')"); err != nil {
+		t.Fatal(err)
+	}
+	held("with an unfinished build", 1, 3)
+	for i := range 2 { // the second run finds nothing to drop
+		if built, err := st.SealEpisodes(ctx, now, 0); err != nil || built {
+			t.Fatalf("run %d without a window: built %v, %v; want nothing built", i+1, built, err)
+		}
+		held("without a window", 0, 0)
+	}
+	if built, err := st.SealEpisodes(ctx, now, time.Minute); err != nil || !built {
+		t.Fatalf("with a window again: built %v, %v; want a seal", built, err)
+	}
+	held("sealed again", 1, 2)
+}

@@ -66,10 +66,15 @@ func SealedTo(now time.Time) time.Time {
 // window, builds a new generation from the summaries and records it. It
 // says whether it built one. Nothing on a cluster, without a positive
 // dedup window (reads then build episodes from the raw rows), or with no
-// summaries before this month.
+// summaries before this month. Without a dedup window it drops every
+// seal there is: reads do not use them then, and one left behind would
+// only take room (a sixteenth of the store at a big Alertmanager's scale).
 func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Duration) (bool, error) {
-	if s.opts.Cluster != "" || dedup <= 0 {
+	if s.opts.Cluster != "" {
 		return false, nil
+	}
+	if dedup <= 0 {
+		return false, s.unseal(ctx)
 	}
 	if err := s.dropStaleSeals(ctx); err != nil {
 		return false, err
@@ -128,6 +133,21 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 		return false, fmt.Errorf("store: recording the seal of the episodes before %s: %w", params["sealed_to"], err)
 	}
 	return true, nil
+}
+
+// unseal forgets every seal, then drops every generation (all stale now),
+// also one whose build never finished.
+func (s *Store) unseal(ctx context.Context) error {
+	newest, _, err := s.SealInUse(ctx)
+	if err != nil {
+		return err
+	}
+	if newest.ID != 0 {
+		if err := s.upkeepStatement(ctx, "seal_forget", nil); err != nil {
+			return fmt.Errorf("store: forgetting the seals: %w", err)
+		}
+	}
+	return s.dropStaleSeals(ctx)
 }
 
 // dropStaleSeals drops every generation of sealed episodes but the newest
