@@ -262,7 +262,7 @@ var Analyses = []Descriptor{
 	},
 	{
 		Name: "inhibitions_failed", Title: "Failed inhibitions", Path: "/api/v1/inhibitions/failed", Command: "inhibitions failed",
-		Summary: "notifications sent although the alert was inhibited",
+		Summary: "notifications sent although the alert was inhibited, in order of notification (then source, alert and receiver)",
 		Window:  true, Filters: true,
 		Tables: []Table{{List: "failures", Frame: "failed_inhibitions", Columns: []Column{
 			{Field: "notified_at", Header: "NOTIFIED AT", Kind: ColTime},
