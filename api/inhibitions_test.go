@@ -195,6 +195,10 @@ func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testin
 //	a6  first polled at 00:01:30 on 11-06, firing since 00:01: at 23:51 it
 //	    had not started -> no failure. (An inhibitor with no rows at all
 //	    would count as firing.)
+//
+// c7 is inhibited by a7 at prod's polls too, but notified only by a
+// second Alertmanager, dr, whose polls saw it active -> no failure: one
+// Alertmanager's states do not judge another's notifications.
 func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	const open = "0001-01-01T00:00:00Z"
@@ -211,7 +215,7 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 	// A poll: the targets, inhibited, and the inhibitors given.
 	poll := func(at string, inhibitors ...string) string {
 		alerts := inhibitors
-		for i := '1'; i <= '6'; i++ {
+		for i := '1'; i <= '7'; i++ {
 			alerts = append(alerts, alert("Target"+string(i), "00000000000000c"+string(i), day("23:30:00"), "suppressed", `"00000000000000a`+string(i)+`"`))
 		}
 		return `{"kind":"poll","at":"` + at + `","source":"prod","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
@@ -231,6 +235,13 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 	// Target3's notification went to a second receiver too (listed after
 	// the first, as it was sent).
 	body += hook("oncall", day("23:51:00"), "firing", "Target3", "00000000000000c3", day("23:30:00"), open)
+	// Target7 is inhibited by a7 in prod but notified only by the
+	// Alertmanager dr, whose polls saw it active there.
+	dr := func(line string) string { return strings.Replace(line, `"source":"prod"`, `"source":"dr"`, 1) }
+	drPoll := func(at string) string {
+		return dr(`{"kind":"poll","at":"` + at + `","source":"prod","alerts":[` + alert("Target7", "00000000000000c7", day("23:30:00"), "active", "") + `],"silences":[]}` + "\n")
+	}
+	body += drPoll(day("23:50:30")) + dr(hook("team", day("23:51:00"), "firing", "Target7", "00000000000000c7", day("23:30:00"), open)) + drPoll(day("23:51:30"))
 	body += poll(day("23:51:30")) +
 		poll("2026-11-06T00:01:30Z", alert("Node6", "00000000000000a6", "2026-11-06T00:01:00Z", "active", "")) +
 		hook("team", "2026-11-06T00:02:00Z", "resolved", "Node4", "00000000000000a4", day("23:00:00"), day("23:50:50")) +
@@ -243,6 +254,9 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 	// Failures of one notification time, source and alert in the order of
 	// their receivers.
 	refired := `"cause":"inhibitor_refired","known_cause":"inhibitor 00000000000000a3 fired again at 2026-11-05T23:49:00Z (2m0s before)"`
-	checkJSON(t, svc, "/api/v1/inhibitions/failed?source=prod&from=2026-11-05T23:00:00Z&to=2026-11-06T00:00:00Z", `{"failures":[`+
-		failure("3", "oncall", refired)+","+failure("3", "team", refired)+","+failure("5", "team", `"cause":null`)+`]}`)
+	want := `{"failures":[` + failure("3", "oncall", refired) + "," + failure("3", "team", refired) + "," + failure("5", "team", `"cause":null`) + `]}`
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?source=prod&from=2026-11-05T23:00:00Z&to=2026-11-06T00:00:00Z", want)
+	// Both sources: Target7 was not inhibited where it was notified (its
+	// states in prod are another Alertmanager's).
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-05T23:00:00Z&to=2026-11-06T00:00:00Z", want)
 }
