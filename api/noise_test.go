@@ -198,4 +198,13 @@ func TestNoiseFromTheSummariesDeliveries(t *testing.T) {
 		{"key":"Net","notifications":1,"episodes":1,"firing_seconds":86400,"self_resolving":0,"out_of_hours":1}],
 		"total_keys":1,"truncated":false,
 		"unrouted":[],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
+	// The same alert sent by a second Alertmanager, dr, as prod sent it:
+	// its own episode with its own notification, so Net counts twice
+	// everything above (each source's episode once).
+	dr := func(at string) string { return strings.Replace(net(at), `"source": "prod"`, `"source": "dr"`, 1) }
+	importLines(t, svc, dr("2026-11-01T23:59:50Z")+"\n"+dr("2026-11-02T00:00:20Z")+"\n"+dr("2026-11-02T00:01:30Z")+"\n")
+	checkJSON(t, svc, "/api/v1/noise?match=%7Balertname%3D%22Net%22%7D&"+noiseWin, `{"by":"alertname","rows":[
+		{"key":"Net","notifications":2,"episodes":2,"firing_seconds":172800,"self_resolving":0,"out_of_hours":2}],
+		"total_keys":1,"truncated":false,
+		"unrouted":[],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
 }
