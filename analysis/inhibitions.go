@@ -70,6 +70,11 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	if err != nil {
 		return nil, err
 	}
+	// (and the inhibitors' histories read the events of those only)
+	sentEvents := map[string]bool{}
+	for _, s := range withEvents {
+		sentEvents[s.Source] = true
+	}
 	var byEvents []failedRow
 	if len(withEvents) > 0 {
 		evParams := maps.Clone(params)
@@ -129,7 +134,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(lane(func() (err error) {
-		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.To)
+		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.To, sentEvents)
 		return err
 	}))
 	g.Go(lane(func() (err error) {

@@ -260,3 +260,42 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 	// states in prod are another Alertmanager's).
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-05T23:00:00Z&to=2026-11-06T00:00:00Z", want)
 }
+
+// An inhibitor whose episode only the event recorder saw end. 2026-11-06,
+// source ev2 (it sends events, and is polled): NodeDown (events'
+// fingerprint 33, 0000000000000021) created at 09:00, resolved at 10:00
+// (alert_resolved); NodeGone (34, …22) created at 09:00, never resolved.
+// Targets d1 and d2, inhibited by them at the polls of 10:09:30 and
+// 10:10:30, are notified at 10:10:00, ten minutes after the source's last
+// event: judged from the polls. d1's inhibitor had ended -> no failure;
+// d2's still fired -> failure (no status or config: no cause, no rule).
+func TestFailedInhibitionsInhibitorEndedByAnEvent(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	const day = "2026-11-06T"
+	event := func(at, kind, alert string) string {
+		return `{"kind":"event","at":"` + day + at + `Z","source":"ev2","event":{"@timestamp":"` + day + at + `Z","instance":"am1","data":{"` + kind + `":` + alert + `}}}` + "\n"
+	}
+	created := func(fp, name string) string {
+		return `{"alert":{"fingerprint":"` + fp + `","name":"` + name + `","labels":{"labels":[{"key":"alertname","value":"` + name + `"}]},"startsAt":"` + day + `09:00:00Z","endsAt":"` + day + `11:00:00Z"}}`
+	}
+	resolved := `{"alert":{"hash":"1","details":{"fingerprint":"33","name":"NodeDown","labels":{"labels":[{"key":"alertname","value":"NodeDown"}]},` +
+		`"startsAt":"` + day + `09:00:00Z","endsAt":"` + day + `10:00:00Z","resolved":true}},"groupInfo":{"groupKey":"{}:{}","receiverName":"team"}}`
+	target := func(name, fp, inhibitor string) string {
+		return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + `10:00:00Z","endsAt":"` + day + `12:00:00Z",` +
+			`"updatedAt":"` + day + `10:00:00Z","receivers":[{"name":"team"}],"status":{"state":"suppressed","silencedBy":[],"inhibitedBy":["` + inhibitor + `"]}}`
+	}
+	poll := func(at string) string {
+		return `{"kind":"poll","at":"` + day + at + `Z","source":"ev2","alerts":[` + target("TargetOne", "00000000000000d1", "0000000000000021") + `,` +
+			target("TargetTwo", "00000000000000d2", "0000000000000022") + `],"silences":[]}` + "\n"
+	}
+	hook := func(name, fp string) string {
+		return `{"kind":"webhook","at":"` + day + `10:10:00Z","source":"ev2","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g-` + name + `","externalURL":"",` +
+			`"alerts":[{"status":"firing","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + `10:00:00Z","endsAt":"0001-01-01T00:00:00Z",` +
+			`"generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+	}
+	importLines(t, svc, event("09:00:01", "alertCreated", created("33", "NodeDown"))+event("09:00:01", "alertCreated", created("34", "NodeGone"))+
+		event("10:00:00", "alertResolved", resolved)+poll("10:09:30")+hook("TargetOne", "00000000000000d1")+hook("TargetTwo", "00000000000000d2")+poll("10:10:30"))
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-06T10:00:00Z&to=2026-11-06T11:00:00Z", `{"failures":[
+		{"fingerprint":"00000000000000d2","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"ev2",
+		 "notified_at":"2026-11-06T10:10:00Z","inhibited_by":[{"fingerprint":"0000000000000022","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`)
+}

@@ -36,6 +36,9 @@ type Data struct {
 	// not listed in {tuned} into one row (a replay leaves them as they
 	// are, so their sums are all it needs).
 	SumUntuned bool
+	// NoEvents, in the inhibitors' histories, leaves the events out: the
+	// caller knows their source sent none from {scan_from} on.
+	NoEvents bool
 	// Totals, in the weekly summary, adds the window's episodes and
 	// notifications (what noise sums up over its keys).
 	Totals bool
