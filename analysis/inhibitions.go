@@ -72,16 +72,13 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	}
 	// (and the inhibitors' histories read the events of those only)
 	sentEvents := map[string]bool{}
-	for _, s := range withEvents {
-		sentEvents[s.Source] = true
+	list := make([]string, len(withEvents))
+	for i, s := range withEvents {
+		sentEvents[s.Source], list[i] = true, s.Source
 	}
 	var byEvents []failedRow
 	if len(withEvents) > 0 {
 		evParams := maps.Clone(params)
-		list := make([]string, len(withEvents))
-		for i, s := range withEvents {
-			list[i] = s.Source
-		}
 		evParams["sources"] = queries.StringArray(list)
 		if byEvents, err = run[failedRow](ctx, a, "inhibitions_failed_events", data, evParams); err != nil {
 			return nil, err

@@ -27,15 +27,13 @@
 -- have no row in alert_labels: only their raw rows are read for labels
 -- (looking for them among every raw row of the scan was a third of a
 -- statement's time at a big Alertmanager's scale). The summaries' alerts
--- are looked up by one 128-bit hash of source and fingerprint, not the
--- two strings (a twentieth of a 7-day statement's time at that scale;
--- two alerts share a hash with a probability below 10^-26 at a million
--- alerts).
+-- are looked up by alert_key, not the two strings (a twentieth of a 7-day
+-- statement's time at that scale).
 labels_missing AS MATERIALIZED (
     SELECT source, fingerprint
     FROM {{db}}.episode_days
     WHERE day >= {{template "scan_day"}} AND {{template "source"}}
-      AND sipHash128(source, fingerprint) NOT IN (SELECT sipHash128(source, fingerprint) FROM {{db}}.alert_labels)
+      AND {{template "alert_key"}} NOT IN (SELECT {{template "alert_key"}} FROM {{db}}.alert_labels)
     GROUP BY source, fingerprint
 ),
 {{- end}}
@@ -84,10 +82,10 @@ core AS (
 -- summaries, only those starting no later than the last sealed start can
 -- be sealed: the others are left out of this set, which they need not be
 -- in), and those with summaries on both sides of the scan's first day
--- (the scan sums up only its own days). Not materialized: built once and read from memory, it
--- made the 90-day alerts list of one team at a big Alertmanager's scale
--- twice as slow (7.2–8.1 s against 3.8–4.4 s), and it is small (the
--- episodes open at the month's or the scan's start).
+-- (the scan sums up only its own days). Not materialized: built once and
+-- read from memory, it made the 90-day alerts list of one team at a big
+-- Alertmanager's scale twice as slow (7.2–8.1 s against 3.8–4.4 s), and it
+-- is small (the episodes open at the month's or the scan's start).
 unsealed AS (
     SELECT source, fingerprint, starts_at FROM {{db}}.episode_days
     WHERE day >= {sealed_to:Date} AND {{template "source"}}

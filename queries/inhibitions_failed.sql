@@ -12,14 +12,11 @@
 -- appeared), the state is a firing one's, inhibited when one of them names
 -- inhibitors. Whether an inhibitor was still firing at t is checked by the
 -- caller (inhibitor_signals.sql).
--- States are joined to notifications by the alert as one 128-bit number,
--- a hash of source and fingerprint, instead of the two strings (a week at
--- a big Alertmanager's scale: 2.16-2.38 s against 2.31-2.73 s). Two alerts
--- share one with a probability below 10^-26 for a million alerts; the
--- notifications' HA dedup already keys its folds by 64-bit hashes.
+-- States are joined to notifications by alert_key, not the two strings
+-- (a week at a big Alertmanager's scale: 2.16-2.38 s against 2.31-2.73 s).
 WITH
 notes AS MATERIALIZED (
-    SELECT *, sipHash128(source, fingerprint) AS alert FROM ({{template "firing_notes" .}})
+    SELECT *, {{template "alert_key"}} AS alert FROM ({{template "firing_notes" .}})
 ),
 ok_polls AS MATERIALIZED (
     SELECT source, polled_at,
@@ -35,7 +32,7 @@ ok_polls AS MATERIALIZED (
 -- whose stretch is not empty) is a firing one, with inhibitors when one
 -- has them.
 stretches AS MATERIALIZED (
-    SELECT sipHash128(source, fingerprint) AS alert, observed_at AS start, end, inhibited_by
+    SELECT {{template "alert_key"}} AS alert, observed_at AS start, end, inhibited_by
     FROM (
         SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_at"}} AS end
         FROM (
