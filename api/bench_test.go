@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/store"
 	"github.com/alertlens/alertlens/store/storetest"
 )
@@ -45,6 +46,8 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 		}
 	}
 	cfg := apptest.HeavyReads(apptest.Config(b))
+	// Seals read as the service reads them (the suites read them always).
+	cfg.Store.SealMinSpan = config.Default().Store.SealMinSpan
 	if keep != "" {
 		cfg.Store.Database = "bench"
 	}

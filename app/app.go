@@ -355,5 +355,6 @@ func AnalysisOptions(cfg config.Config) analysis.Options {
 	return analysis.Options{Database: cfg.Store.Database, QueryTimeout: time.Duration(cfg.API.QueryTimeout),
 		MaxRows: cfg.API.MaxRows, MaxQueryMemory: int64(cfg.API.MaxQueryMemory), PollInterval: time.Duration(cfg.PollInterval),
 		DedupWindow: time.Duration(cfg.Webhook.DedupWindow), EpisodesFromRaw: cfg.Store.EpisodesFromRaw,
+		SealMinSpan:  time.Duration(cfg.Store.SealMinSpan),
 		WorkingHours: cfg.WorkingHours, SleepHours: cfg.EffectiveSleepHours(), NullReceivers: cfg.NullReceivers}
 }

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertlens/alertlens/app"
 	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/store"
 	"github.com/alertlens/alertlens/store/storetest"
 )
@@ -95,5 +97,18 @@ func TestStopDrainsTheQueue(t *testing.T) {
 	}
 	if got := storetest.Count(t, st, store.TableNotifications, ""); got != n {
 		t.Fatalf("%d rows stored after a clean stop, want all %d acknowledged", got, n)
+	}
+}
+
+// The analyses get the configured seal span (the suites set 0, so a
+// default lost on the way would go unseen there).
+func TestAnalysisOptionsCarryTheSealSpan(t *testing.T) {
+	cfg := config.Default()
+	if got, want := app.AnalysisOptions(cfg).SealMinSpan, 70*24*time.Hour; got != want {
+		t.Errorf("default seal span %v, want %v (10 weeks)", got, want)
+	}
+	cfg.Store.SealMinSpan = config.Duration(21 * 24 * time.Hour)
+	if got := app.AnalysisOptions(cfg).SealMinSpan; got != 21*24*time.Hour {
+		t.Errorf("configured seal span %v, want 504h", got)
 	}
 }

@@ -154,6 +154,10 @@ type Store struct {
 	// summaries is merged into one part and the finished months' episodes
 	// sealed (0: neither; merges left to the engine).
 	CompactInterval Duration `yaml:"compact_interval"`
+	// SealMinSpan: a read takes sealed episodes only when the seal covers
+	// at least this much of the days it scans (0: any of them). Reading a
+	// seal costs about as much as merging two months of summaries.
+	SealMinSpan Duration `yaml:"seal_min_span"`
 }
 
 // ClickHouse configures the server backend.
@@ -303,6 +307,7 @@ func Default() Config {
 		Store: Store{
 			Kind: "embedded", DataDir: "./data", Database: "alertlens", ReadConnections: 2, MinFreeBytes: 1 << 30,
 			Retention: Duration(400 * 24 * time.Hour), CompactInterval: Duration(time.Hour),
+			SealMinSpan: Duration(10 * 7 * 24 * time.Hour),
 		},
 		Queue: Queue{
 			MaxBytes: 1 << 30, SegmentBytes: 64 << 20, Fsync: "always",
@@ -423,6 +428,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Store.CompactInterval != 0 && c.Store.CompactInterval < Duration(time.Minute) {
 		add("store.compact_interval", "%s is neither 0 nor at least 1m", c.Store.CompactInterval)
+	}
+	if c.Store.SealMinSpan < 0 {
+		add("store.seal_min_span", "%s is negative", c.Store.SealMinSpan)
 	}
 	if c.Store.Retention < Duration(24*time.Hour) {
 		add("store.retention", "%s is shorter than 1d", c.Store.Retention)
@@ -639,6 +647,7 @@ var settings = []setting{
 	{"store.retention", "retention", "how long history is kept (TTL)", dur(func(c *Config) *Duration { return &c.Store.Retention })},
 	{"store.episodes_from_raw", "", "", boolean(func(c *Config) *bool { return &c.Store.EpisodesFromRaw })},
 	{"store.compact_interval", "", "how often the per-day episode summaries are merged and the finished months' episodes sealed (0: never)", dur(func(c *Config) *Duration { return &c.Store.CompactInterval })},
+	{"store.seal_min_span", "", "reads take sealed episodes only when the seal covers at least this much of the days they scan (0: any)", dur(func(c *Config) *Duration { return &c.Store.SealMinSpan })},
 	{"store.clickhouse.dsn", "clickhouse-dsn", "e.g. clickhouse://user:pass@host:9000/alertlens", secret(func(c *Config) *Secret { return &c.Store.ClickHouse.DSN })},
 	{"store.clickhouse.cluster", "clickhouse-cluster", "cluster name: DDL ON CLUSTER, Distributed tables", str(func(c *Config) *string { return &c.Store.ClickHouse.Cluster })},
 	{"queue.dir", "queue-dir", "ingest queue directory (default DATA_DIR/queue)", str(func(c *Config) *string { return &c.Queue.Dir })},

@@ -47,6 +47,7 @@ func TestLoadBadNamesTheField(t *testing.T) {
 		"bad-clickhouse-no-dsn.yml":    "store.clickhouse.dsn:",
 		"bad-retention.yml":            "store.retention:",
 		"bad-compact-interval.yml":     "store.compact_interval: 30s is neither 0 nor at least 1m",
+		"bad-seal-min-span.yml":        "store.seal_min_span: -24h0m0s is negative",
 		"bad-tls.yml":                  "tls:",
 		"bad-yaml.yml":                 "yaml",
 	}
