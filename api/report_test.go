@@ -193,6 +193,53 @@ func startWithLate(t *testing.T) *apptest.Service {
 	return svc
 }
 
+// An alert that started before the week and is notified in it and after
+// it: the week counts its notifications in the week, whoever counts them
+// (the review keeps the week's notifications once, reading the rows after
+// the week only of episodes that started in it). Into
+// testdata/weekly_previous.ndjson (above) goes Long {team="c"}, to receiver
+// team: started Sunday 11-01 23:30 (the week before), notified firing at
+// 23:30:05, again at Monday 11-02 03:30:05 (in the week) and at 11-09
+// 00:10:05, resolved at 11-09 01:00:05 (both after it). By hand:
+//
+//	this week:   A's 3 + Long's 03:30:05 = 4 notifications; A's episode
+//	             and Long's (open through the week) = 2 episodes, 2 alerts.
+//	week before: A 2 + B 4 + Long's 23:30:05 = 7; A, B twice, Long = 4
+//	             episodes; 3 alerts. Change -3, -2, -1.
+//	busiest:     Tuesday 10h 3 (A), Monday 03h 1 (Long).
+//	by receiver: team 2 (A) + 1 (Long) = 3, pager 1.
+func TestWeeklyReportCountsAnAlertStartedBefore(t *testing.T) {
+	svc := startWith(t, "weekly_previous.ndjson")
+	var lines strings.Builder
+	for _, n := range []struct{ at, status, endsAt string }{
+		{"2026-11-01T23:30:05Z", "firing", "0001-01-01T00:00:00Z"},
+		{"2026-11-02T03:30:05Z", "firing", "0001-01-01T00:00:00Z"},
+		{"2026-11-09T00:10:05Z", "firing", "0001-01-01T00:00:00Z"},
+		{"2026-11-09T01:00:05Z", "resolved", "2026-11-09T01:00:00Z"},
+	} {
+		fmt.Fprintf(&lines, `{"kind":"webhook","at":"%s","source":"prod","payload":{"version":"4","receiver":"team","status":"%s","groupKey":"{}:{alertname=\"Long\"}",`+
+			`"truncatedAlerts":0,"groupLabels":{"alertname":"Long"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"Long","team":"c"},"annotations":{},`+
+			`"startsAt":"2026-11-01T23:30:00Z","endsAt":"%s","generatorURL":"","fingerprint":"c3c3c3c3c3c3c3c3"}]}}`+"\n", n.at, n.status, n.status, n.endsAt)
+	}
+	importLines(t, svc, lines.String())
+	var r models.WeeklyReport
+	getJSON(t, svc, "/api/v1/report/weekly?week=2026-W45", &r)
+	want := []models.Totals{{Notifications: 4, Episodes: 2, Alerts: 2}, {Notifications: 7, Episodes: 4, Alerts: 3}, {Notifications: -3, Episodes: -2, Alerts: -1}}
+	if got := []models.Totals{r.Totals, r.Previous, r.Change}; !reflect.DeepEqual(got, want) {
+		t.Errorf("totals, previous, change %+v, want %+v", got, want)
+	}
+	var busiest [7][24]int
+	busiest[1][10] = 3
+	busiest[0][3] = 1
+	if r.BusiestHours != busiest {
+		t.Errorf("busiest hours %v, want 3 on Tuesday at 10 and 1 on Monday at 03", r.BusiestHours)
+	}
+	if len(r.ByReceiver) != 2 || r.ByReceiver[0].Receiver != "team" || r.ByReceiver[0].Notifications != 3 ||
+		r.ByReceiver[1].Receiver != "pager" || r.ByReceiver[1].Notifications != 1 {
+		t.Errorf("by receiver %+v, want team 3 and pager 1", r.ByReceiver)
+	}
+}
+
 // queryOnly hides everything of a store but its queries: no kept tables,
 // as on a ClickHouse server.
 type queryOnly struct{ analysis.Querier }

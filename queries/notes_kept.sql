@@ -9,6 +9,6 @@
 -- deliveries of its key before it only, so the rows before {to} are
 -- theirs whatever comes after.
 SELECT source, fingerprint, starts_at, status, receiver, received_at, alertname
-FROM {{template "deliveries" (scan . "from" "" false)}}
+FROM {{template "deliveries" (tail (scan . "from" "" false) "to")}}
 WHERE received_at < {to:DateTime64(3, 'UTC')}
    OR (starts_at >= {from:DateTime64(3, 'UTC')} AND starts_at < {to:DateTime64(3, 'UTC')})

@@ -145,6 +145,11 @@ type Scan struct {
 	Lower, Upper string
 	// Fingerprint restricts the scan to the {fingerprint} parameter.
 	Fingerprint bool
+	// Tail (a DateTime64 parameter, with a Lower and no Upper) reads the
+	// rows received from {Tail} on only of keys whose startsAt is in
+	// [{Lower}, {Tail}): a statement that wants those later rows of the
+	// episodes that started in its window, and nothing else after it.
+	Tail string
 }
 
 // LookbackMillis is how far before Lower the scan reads.
@@ -199,6 +204,13 @@ func NewSet(db string) (*Set, error) {
 			return Scan{Data: d, Lower: lower, Upper: upper, Fingerprint: fingerprint}, nil
 		},
 		"dayRows": func(d DaySummaries, timeCol string) dayRows { return dayRows{d, timeCol} },
+		"tail": func(s Scan, tail string) (Scan, error) {
+			if s.Lower == "" || s.Upper != "" || !ValidIdentifier(tail) {
+				return Scan{}, fmt.Errorf("tail: %q needs a scan with a lower bound only, and an identifier", tail)
+			}
+			s.Tail = tail
+			return s, nil
+		},
 		"only": func(d Data, cte string) (Only, error) {
 			if !ValidIdentifier(cte) {
 				return Only{}, fmt.Errorf("only: %q is not a CTE name", cte)

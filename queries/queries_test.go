@@ -76,3 +76,24 @@ func newSet(t *testing.T, db string) *Set {
 	}
 	return s
 }
+
+// A tail reads the rows after the window only of the keys that started in
+// it, and needs a scan with a lower bound and no upper one.
+func TestTailBoundsTheRowsAfterTheWindow(t *testing.T) {
+	s := newSet(t, "db1")
+	got, err := s.Text(`{{template "fold_rows" (tail (scan . "from" "" false) "to")}}`)
+	want := "(empty({sources:Array(String)}) OR source IN {sources:Array(String)}) AND received_at >= {from:DateTime64(3, 'UTC')} - toIntervalMillisecond(0)" +
+		" AND (received_at < {to:DateTime64(3, 'UTC')}\n           OR (starts_at >= {from:DateTime64(3, 'UTC')} AND starts_at < {to:DateTime64(3, 'UTC')}))"
+	if err != nil || got != want {
+		t.Fatalf("got %q, %v; want %q", got, err, want)
+	}
+	for _, bad := range []string{
+		`{{template "fold_rows" (tail (scan . "" "" false) "to")}}`,
+		`{{template "fold_rows" (tail (scan . "from" "to" false) "to")}}`,
+		`{{template "fold_rows" (tail (scan . "from" "" false) "to}")}}`,
+	} {
+		if got, err := s.Text(bad); err == nil {
+			t.Errorf("%s rendered %q, want an error", bad, got)
+		}
+	}
+}

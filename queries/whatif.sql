@@ -16,7 +16,7 @@ notes AS (
     SELECT source, fingerprint, starts_at, status,
            NOT {{template "in_hours_through" "wh"}} AS out_of_hours,
            {{template "in_hours_through" "sh"}} AS sleep_hours
-    FROM {{template "notes_from" (scan . "from" "" false)}}
+    FROM {{template "notes_from" (tail (scan . "from" "" false) "to")}}
     WHERE received_at >= {from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
       AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM ep)
