@@ -70,7 +70,7 @@ fired AS (
     SELECT source, fingerprint, starts_at, groupArray(received_at) AS times,
            groupArray(NOT {{template "in_hours_through" "wh"}}) AS out_of_hours,
            groupArray({{template "in_hours_through" "sh"}}) AS sleep_hours
-    FROM {{template "deliveries" (scan . "from" "" false)}}
+    FROM {{template "deliveries" (tail (scan . "from" "" false) "to")}}
     WHERE status = 'firing'
     GROUP BY source, fingerprint, starts_at
 )
