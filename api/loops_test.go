@@ -1,6 +1,11 @@
 package api_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/alertlens/alertlens/app/apptest"
+)
 
 // testdata/loops.ndjson: polls of prod every minute 10:00–10:10 on
 // 2026-11-02. "X by Y a–b" means the polls from 10:0a up to (not
@@ -40,4 +45,56 @@ func TestInhibitionLoops(t *testing.T) {
 	// no observed loop; the rules can still loop over the label sets seen.
 	checkJSON(t, svc, "/api/v1/inhibitions/loops?from=2026-11-02T10:00:00Z&to=2026-11-02T10:03:30Z", `{"loops":[],"rule_loops":`+ruleLoops+`}`)
 	checkJSON(t, svc, "/api/v1/inhibitions/loops?from=2026-11-02T10:00:00Z&to=2026-11-02T10:30:00Z&source=nowhere", `{"loops":[],"rule_loops":[]}`)
+}
+
+// A loop whose one side re-fired between two polls: the poll at 10:03 finds
+// P with a new startsAt, inhibited by Q, so the poller records, at the same
+// time, the old episode resolved and the new one appeared inhibited. Rows
+// of one time are ordered resolved first: P's inhibited stretch runs from
+// 10:03 on, not from 10:03 to 10:03. Polls of prod every minute 10:00–10:05
+// on 2026-11-02, asked for 10:00–10:06:
+//
+//	P (startsAt 09:59) by Q from 10:01; at 10:03 P again (startsAt 10:02:30)
+//	by Q, still at 10:05.
+//	Q by P from 10:03; gone at 10:05 (its 'resolved' row there copies its
+//	last state, inhibited by P, and inhibits nothing).
+//
+// P by Q: 10:01–10:03 and 10:03–10:06 (the window's end); Q by P:
+// 10:03–10:05: a loop from 10:03 to 10:05. (Read the other way round, P's
+// second stretch would be empty, and P and Q would never inhibit each other
+// at once; with Q's 'resolved' row read as a stretch the loop would last
+// until 10:06.)
+func TestInhibitionLoopThroughARefiredAlert(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	alert := func(fp, name, starts string, by ...string) string {
+		inh := `[]`
+		if len(by) > 0 {
+			inh = `["` + by[0] + `"]`
+		}
+		return `{"fingerprint": "` + fp + `", "labels": {"alertname": "` + name + `"}, "annotations": {}, "startsAt": "` + starts +
+			`", "endsAt": "2026-11-02T11:00:00Z", "updatedAt": "` + starts + `", "receivers": [{"name": "team"}], "status": {"state": "` +
+			map[bool]string{true: "suppressed", false: "active"}[len(by) > 0] + `", "silencedBy": [], "inhibitedBy": ` + inh + `}}`
+	}
+	const p, q = "00000000000000c7", "00000000000000d7"
+	poll := func(at string, alerts ...string) string {
+		return `{"kind": "poll", "at": "2026-11-02T` + at + `Z", "source": "prod", "alerts": [` + strings.Join(alerts, ", ") + `], "silences": []}` + "\n"
+	}
+	importLines(t, svc, poll("10:00:00", alert(p, "P", "2026-11-02T09:59:00Z"), alert(q, "Q", "2026-11-02T09:59:00Z"))+
+		poll("10:01:00", alert(p, "P", "2026-11-02T09:59:00Z", q), alert(q, "Q", "2026-11-02T09:59:00Z"))+
+		poll("10:02:00", alert(p, "P", "2026-11-02T09:59:00Z", q), alert(q, "Q", "2026-11-02T09:59:00Z"))+
+		poll("10:03:00", alert(p, "P", "2026-11-02T10:02:30Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", p))+
+		poll("10:04:00", alert(p, "P", "2026-11-02T10:02:30Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", p))+
+		poll("10:05:00", alert(p, "P", "2026-11-02T10:02:30Z", q)))
+	var got struct {
+		Loops []struct {
+			Fingerprints []string `json:"fingerprints"`
+			FirstSeen    string   `json:"first_seen"`
+			LastSeen     string   `json:"last_seen"`
+		} `json:"loops"`
+	}
+	getJSON(t, svc, "/api/v1/inhibitions/loops?from=2026-11-02T10:00:00Z&to=2026-11-02T10:06:00Z", &got)
+	if len(got.Loops) != 1 || strings.Join(got.Loops[0].Fingerprints, ",") != p+","+q ||
+		got.Loops[0].FirstSeen != "2026-11-02T10:03:00Z" || got.Loops[0].LastSeen != "2026-11-02T10:05:00Z" {
+		t.Errorf("loops %+v, want P and Q from 10:03 to 10:05", got.Loops)
+	}
 }
