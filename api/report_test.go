@@ -179,18 +179,30 @@ func TestWeeklyReportCountsNotificationsOnce(t *testing.T) {
 func startWithLate(t *testing.T) *apptest.Service {
 	t.Helper()
 	svc := startWith(t, "weekly_previous.ndjson")
-	var lines strings.Builder
-	for _, n := range []struct{ at, status, endsAt string }{
-		{"2026-11-08T23:50:05Z", "firing", "0001-01-01T00:00:00Z"},
-		{"2026-11-09T00:30:05Z", "firing", "0001-01-01T00:00:00Z"},
-		{"2026-11-09T10:00:05Z", "resolved", "2026-11-09T10:00:00Z"},
-	} {
-		fmt.Fprintf(&lines, `{"kind":"webhook","at":"%s","source":"prod","payload":{"version":"4","receiver":"team","status":"%s","groupKey":"{}:{alertname=\"Late\"}",`+
-			`"truncatedAlerts":0,"groupLabels":{"alertname":"Late"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"Late","team":"b"},"annotations":{},`+
-			`"startsAt":"2026-11-08T23:50:00Z","endsAt":"%s","generatorURL":"","fingerprint":"b2b2b2b2b2b2b2b2"}]}}`+"\n", n.at, n.status, n.status, n.endsAt)
-	}
-	importLines(t, svc, lines.String())
+	importLines(t, svc, alertHooks("Late", "b", "b2b2b2b2b2b2b2b2", "2026-11-08T23:50:00Z",
+		hookNote{"2026-11-08T23:50:05Z", "firing", noEnd},
+		hookNote{"2026-11-09T00:30:05Z", "firing", noEnd},
+		hookNote{"2026-11-09T10:00:05Z", "resolved", "2026-11-09T10:00:00Z"}))
 	return svc
+}
+
+// hookNote is one notification of alertHooks: when it came, its status and
+// the alert's endsAt.
+type hookNote struct{ at, status, endsAt string }
+
+// noEnd is a firing alert's endsAt in a webhook.
+const noEnd = "0001-01-01T00:00:00Z"
+
+// alertHooks are a recording's webhook lines about one alert (labels
+// alertname and team), to receiver team of source prod: one per note.
+func alertHooks(name, team, fingerprint, startsAt string, notes ...hookNote) string {
+	var lines strings.Builder
+	for _, n := range notes {
+		fmt.Fprintf(&lines, `{"kind":"webhook","at":"%s","source":"prod","payload":{"version":"4","receiver":"team","status":"%s","groupKey":"{}:{alertname=\"%s\"}",`+
+			`"truncatedAlerts":0,"groupLabels":{"alertname":"%s"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"%s","team":"%s"},"annotations":{},`+
+			`"startsAt":"%s","endsAt":"%s","generatorURL":"","fingerprint":"%s"}]}}`+"\n", n.at, n.status, name, name, n.status, name, team, startsAt, n.endsAt, fingerprint)
+	}
+	return lines.String()
 }
 
 // An alert that started before the week and is notified in it and after
@@ -210,18 +222,11 @@ func startWithLate(t *testing.T) *apptest.Service {
 //	by receiver: team 2 (A) + 1 (Long) = 3, pager 1.
 func TestWeeklyReportCountsAnAlertStartedBefore(t *testing.T) {
 	svc := startWith(t, "weekly_previous.ndjson")
-	var lines strings.Builder
-	for _, n := range []struct{ at, status, endsAt string }{
-		{"2026-11-01T23:30:05Z", "firing", "0001-01-01T00:00:00Z"},
-		{"2026-11-02T03:30:05Z", "firing", "0001-01-01T00:00:00Z"},
-		{"2026-11-09T00:10:05Z", "firing", "0001-01-01T00:00:00Z"},
-		{"2026-11-09T01:00:05Z", "resolved", "2026-11-09T01:00:00Z"},
-	} {
-		fmt.Fprintf(&lines, `{"kind":"webhook","at":"%s","source":"prod","payload":{"version":"4","receiver":"team","status":"%s","groupKey":"{}:{alertname=\"Long\"}",`+
-			`"truncatedAlerts":0,"groupLabels":{"alertname":"Long"},"commonLabels":{},"commonAnnotations":{},"externalURL":"","alerts":[{"status":"%s","labels":{"alertname":"Long","team":"c"},"annotations":{},`+
-			`"startsAt":"2026-11-01T23:30:00Z","endsAt":"%s","generatorURL":"","fingerprint":"c3c3c3c3c3c3c3c3"}]}}`+"\n", n.at, n.status, n.status, n.endsAt)
-	}
-	importLines(t, svc, lines.String())
+	importLines(t, svc, alertHooks("Long", "c", "c3c3c3c3c3c3c3c3", "2026-11-01T23:30:00Z",
+		hookNote{"2026-11-01T23:30:05Z", "firing", noEnd},
+		hookNote{"2026-11-02T03:30:05Z", "firing", noEnd},
+		hookNote{"2026-11-09T00:10:05Z", "firing", noEnd},
+		hookNote{"2026-11-09T01:00:05Z", "resolved", "2026-11-09T01:00:00Z"}))
 	var r models.WeeklyReport
 	getJSON(t, svc, "/api/v1/report/weekly?week=2026-W45", &r)
 	want := []models.Totals{{Notifications: 4, Episodes: 2, Alerts: 2}, {Notifications: 7, Episodes: 4, Alerts: 3}, {Notifications: -3, Episodes: -2, Alerts: -1}}
