@@ -43,23 +43,25 @@ func TestSealForCoversEnoughOfTheScan(t *testing.T) {
 		seal     store.Seal
 		current  bool
 		want     bool
-		asks     int // SealInUse calls: none when the scan is decided on the dates alone
+		asks     int   // SealInUse calls: none when the scan is decided on the dates alone
+		err      error // SealInUse's
 	}{
-		{"70 days of the scan sealed", "2026-08-23 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, true, 1},
-		{"69 days sealed: merged", "2026-08-24 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, false, 0},
-		{"a week sealed, any span", "2026-10-25 00:00:00.000", 0, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, true, 1},
-		{"the last hour sealed, any span", "2026-10-31 23:00:00.000", 0, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, true, 1},
-		{"nothing sealed in the scan", "2026-11-01 00:00:00.000", 0, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, false, 0},
+		{"70 days of the scan sealed", "2026-08-23 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, true, 1, nil},
+		{"69 days sealed: merged", "2026-08-24 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, false, 0, nil},
+		{"a week sealed, any span", "2026-10-25 00:00:00.000", 0, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, true, 1, nil},
+		{"the last hour sealed, any span", "2026-10-31 23:00:00.000", 0, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, true, 1, nil},
+		{"nothing sealed in the scan", "2026-11-01 00:00:00.000", 0, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, false, 0, nil},
 		// The seal in the store is older than the month's (the compactor
 		// has not run since October): it covers 40 days of a scan from
 		// 08-22 (10 of August, 30 of September), short of 70.
-		{"an older seal covers too little", "2026-08-22 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), DedupMillis: 60000}, true, false, 1},
-		{"not current", "2026-08-01 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, false, false, 1},
-		{"another dedup window", "2026-08-01 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 30000}, true, false, 1},
+		{"an older seal covers too little", "2026-08-22 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), DedupMillis: 60000}, true, false, 1, nil},
+		{"not current", "2026-08-01 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, false, false, 1, nil},
+		{"another dedup window", "2026-08-01 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 30000}, true, false, 1, nil},
+		{"the seal cannot be read", "2026-08-01 00:00:00.000", tenWeeks, store.Seal{ID: 7, To: nov1, DedupMillis: 60000}, true, false, 1, errors.New("the engine is gone")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			st := &sealStore{seal: c.seal, current: c.current}
+			st := &sealStore{seal: c.seal, current: c.current, err: c.err}
 			a, err := New(st, Options{Database: "alertlens", DedupWindow: time.Minute, SealMinSpan: c.minSpan}, nil, now)
 			if err != nil {
 				t.Fatal(err)

@@ -9,10 +9,10 @@
 -- and each row's next row is the next element: a window over every row
 -- (each row's next one) took a third longer at a big Alertmanager's scale
 -- (90 days: 4.6-5.3 s against 3.4-4.1 s, the same answer), though only
--- one row in fifteen names inhibitors. Rows of one time are ordered resolved first, then by
--- their inhibitors, as failed inhibitions order them: the last of them,
--- whose stretch is the one not empty, is a firing one, with inhibitors
--- when one has them.
+-- one row in fifteen names inhibitors. Rows of one time are ordered
+-- resolved first, then by their inhibitors, as failed inhibitions order
+-- them: the last of them, whose stretch is the one not empty, is a firing
+-- one, with inhibitors when one has them.
 WITH per_alert AS (
     SELECT source, fingerprint, any(alertname) AS alertname,
            arraySort(groupArray((toUnixTimestamp64Milli(observed_at), kind != 'resolved', inhibited_by))) AS rs
