@@ -251,8 +251,8 @@ SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_prio
 
 -- An alert's poller rows in order, for a statement grouping alert_states
 -- by alert: "alert_rows" is one array of (observed_at, firing, inhibitors),
--- and "next_times" each element's next row's time ({{.}} for the last
--- one's). Rows of one time come resolved first, then by their inhibitors,
+-- and "next_times", given it as rs, each element's next row's time ({{.}}
+-- for the last one's). Rows of one time come resolved first, then by their inhibitors,
 -- so the last of them (the one whose stretch is not empty) is a firing
 -- one, with inhibitors when one has them. One array per alert, collected
 -- in the table's order, rather than a window over every row for each

@@ -32,9 +32,9 @@ stretches AS MATERIALIZED (
     SELECT alert, r.1 AS start, r.2 AS end, r.3 AS inhibited_by
     FROM (
         SELECT {{template "alert_key"}} AS alert, {{template "alert_rows"}} AS rs,
+               -- (start, end, inhibitors, firing) of the rows that count
                arrayFilter(x -> x.4 AND notEmpty(x.3) AND (x.2 IS NULL OR x.2 > x.1),
-                           arrayMap((t, next, inhibitors, firing) -> (t, next, inhibitors, firing),
-                                    rs.1, {{template "next_times" "NULL"}}, rs.3, rs.2)) AS inhibited
+                           arrayZip(rs.1, {{template "next_times" "NULL"}}, rs.3, rs.2)) AS inhibited
         FROM {{db}}.alert_states
         WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint IN (SELECT fingerprint FROM notes)
         GROUP BY source, fingerprint
