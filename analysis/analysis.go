@@ -183,15 +183,11 @@ func covers(sealedTo, from time.Time, minSpan time.Duration) bool {
 // episodes come out sorted per alert, and the windows over each alert's
 // episodes (their ends, flapping's gaps) then sort nothing. Measured at a
 // big Alertmanager's scale: flapping over 90 days 11 s -> 7 s, over 7 days
-// and noise by a quarter; alerts over 90 days, stale silences and building
-// kept episodes ran slower, so they are not here. Loops' and failed
-// inhibitions' stretches collect each alert's poller rows (see the
-// "alert_rows" fragment), in the table's order with this: loops over 90
-// days 3.4-4.1 s against 4.2-5.3 s.
+// and noise by a quarter; alerts over 90 days, stale silences, loops and
+// building kept episodes ran slower, so they are not here.
 var inOrder = map[string]bool{
 	"flapping": true, "noise": true,
 	"weekly_summary": true, "suggestions_inhibit_support": true,
-	"inhibition_stretches": true, "inhibitions_failed": true,
 }
 
 // fromDays says whether episodes are built from the day summaries: they

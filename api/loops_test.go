@@ -49,8 +49,9 @@ func TestInhibitionLoops(t *testing.T) {
 
 // A loop whose one side re-fired between two polls: the poll at 10:03 finds
 // P with a new startsAt, inhibited by Q, so the poller records, at the same
-// time, the old episode resolved and the new one appeared inhibited. Rows
-// of one time are ordered resolved first: P's inhibited stretch runs from
+// time, the old episode resolved and the new one appeared inhibited. It
+// writes them in that order, and the engine keeps rows of one sorting key
+// in the order they were inserted, so P's inhibited stretch runs from
 // 10:03 on, not from 10:03 to 10:03. Polls of prod every minute 10:00–10:05
 // on 2026-11-02, asked for 10:00–10:06:
 //

@@ -249,17 +249,18 @@ SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_prio
     WHERE status = 'firing' AND {{template "receiver"}}
 {{end}}
 
--- An alert's poller rows in order, for a statement grouping alert_states
--- by alert: "alert_rows" is one array of (observed_at, firing, inhibitors),
--- and "next_times", given it as rs, each element's next row's time ({{.}}
--- for the last one's). Rows of one time come resolved first, then by their inhibitors,
--- so the last of them (the one whose stretch is not empty) is a firing
--- one, with inhibitors when one has them. One array per alert, collected
--- in the table's order, rather than a window over every row for each
--- row's next one: a third faster for loops' stretches, a tenth for failed
--- inhibitions', at a big Alertmanager's scale (only one row in fifteen
--- names inhibitors there). (A lambda over these takes the arrays as
--- arguments of its own: an array it captures is copied for every
--- element, which ran out of memory.)
-{{define "alert_rows"}}arraySort(groupArray((observed_at, kind != 'resolved', inhibited_by))){{end}}
-{{define "next_times"}}arrayPushBack(arrayPopFront(rs.1), {{.}}){{end}}
+-- Each alert_states row's next row of the same alert (its observed_at, NULL
+-- for the alert's last row), for a statement that reads the rows in the
+-- table's order: "next_row" in the SELECT list, "by_alert" after WHERE, and
+-- "next_at" in an outer SELECT. One window over the rows in the table's
+-- order (source, fingerprint, observed_at) rather than one partition per
+-- alert: the engine then reads them in that order instead of sorting them
+-- (a third of the inhibition stretches' time at a big Alertmanager's
+-- scale). Rows of one alert at the same time follow each other in either
+-- order, as they did in a partition; a statement that needs them in one
+-- order writes its own by_alert with more keys after those three
+-- (measured as fast as the three alone, at a big Alertmanager's scale).
+{{define "next_row"}}leadInFrame(source) OVER by_alert AS next_source, leadInFrame(fingerprint) OVER by_alert AS next_fingerprint,
+               leadInFrame(toNullable(observed_at)) OVER by_alert AS next_observed{{end}}
+{{define "by_alert"}}WINDOW by_alert AS (ORDER BY source, fingerprint, observed_at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING){{end}}
+{{define "next_at"}}if(next_source = source AND next_fingerprint = fingerprint, next_observed, NULL){{end}}

@@ -5,31 +5,25 @@
 -- stretch repeated the edge's names, 40% more bytes to decode at a big
 -- Alertmanager's scale). Loops are cycles of these edges whose stretches
 -- overlap (analysis/loops.go).
--- Rows of one time: see "alert_rows".
-WITH per_alert AS (
-    SELECT source, fingerprint, any(alertname) AS alertname, {{template "alert_rows"}} AS rs
-    FROM {{db}}.alert_states
-    WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
-      AND {{template "source"}}
-    GROUP BY source, fingerprint
-),
--- Each row that names inhibitors and is not 'resolved', with the time of
--- its alert's next row ({to} for the last), as one (inhibitor, start, end)
--- per inhibitor, when it lasts past {from}.
-spans AS (
-    SELECT source, fingerprint, alertname,
-           arrayFlatten(arrayMap((t, next, firing, inhibitors) ->
-                                     if(firing AND next > {from:DateTime64(3, 'UTC')}, arrayMap(i -> (i, t, next), inhibitors), []),
-                                 rs.1, {{template "next_times" "{to:DateTime64(3, 'UTC')}"}}, rs.2, rs.3)) AS edges
-    FROM per_alert
+WITH steps AS (
+    SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_at"}} AS next_at
+    FROM (
+        SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_row"}}
+        FROM {{db}}.alert_states
+        WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
+          AND {{template "source"}}
+        {{template "by_alert"}}
+    )
 )
 SELECT source, target, target_alertname, inhibitor,
-       arrayMap(s -> s.1, stretches) AS starts, arrayMap(s -> s.2, stretches) AS ends
+       arrayMap(s -> s.1, spans) AS starts, arrayMap(s -> s.2, spans) AS ends
 FROM (
-    SELECT source, fingerprint AS target, any(alertname) AS target_alertname, e.1 AS inhibitor,
-           arraySort(groupArray((toUnixTimestamp64Milli(e.2), toUnixTimestamp64Milli(e.3)))) AS stretches
-    FROM spans
-    ARRAY JOIN edges AS e
+    SELECT source, fingerprint AS target, any(alertname) AS target_alertname, inhibitor,
+           arraySort(groupArray((toUnixTimestamp64Milli(observed_at),
+                                 toUnixTimestamp64Milli(coalesce(next_at, {to:DateTime64(3, 'UTC')}))))) AS spans
+    FROM steps
+    ARRAY JOIN inhibited_by AS inhibitor
+    WHERE kind != 'resolved' AND coalesce(next_at, {to:DateTime64(3, 'UTC')}) > {from:DateTime64(3, 'UTC')}
     GROUP BY source, target, inhibitor
 )
 ORDER BY source, target, inhibitor

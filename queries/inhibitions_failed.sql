@@ -27,19 +27,23 @@ ok_polls AS MATERIALIZED (
 -- F's inhibited stretches, from each row that names inhibitors and is not
 -- 'resolved' until F's next row (NULL: none yet): the state at a poll is
 -- inhibited when a stretch holds the poll, so the states are looked up
--- among these few rows instead of every row.
+-- among these few rows instead of every row. Rows of one time are read
+-- resolved first, then by their inhibitors, so the last of them (the one
+-- whose stretch is not empty) is a firing one, with inhibitors when one
+-- has them.
 stretches AS MATERIALIZED (
-    SELECT alert, r.1 AS start, r.2 AS end, r.3 AS inhibited_by
+    SELECT {{template "alert_key"}} AS alert, observed_at AS start, end, inhibited_by
     FROM (
-        SELECT {{template "alert_key"}} AS alert, {{template "alert_rows"}} AS rs,
-               -- (start, end, inhibitors, firing) of the rows that count
-               arrayFilter(x -> x.4 AND notEmpty(x.3) AND (x.2 IS NULL OR x.2 > x.1),
-                           arrayZip(rs.1, {{template "next_times" "NULL"}}, rs.3, rs.2)) AS inhibited
-        FROM {{db}}.alert_states
-        WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint IN (SELECT fingerprint FROM notes)
-        GROUP BY source, fingerprint
+        SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_at"}} AS end
+        FROM (
+            SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_row"}}
+            FROM {{db}}.alert_states
+            WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint IN (SELECT fingerprint FROM notes)
+            WINDOW by_alert AS (ORDER BY source, fingerprint, observed_at, kind != 'resolved', inhibited_by
+                                ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+        )
     )
-    ARRAY JOIN inhibited AS r
+    WHERE kind != 'resolved' AND notEmpty(inhibited_by) AND (end IS NULL OR end > observed_at)
 ),
 with_polls AS (
     SELECT n.source AS source, n.fingerprint AS fingerprint, n.alert AS alert, n.receiver AS receiver, n.t AS t, b.polled_at AS before_at, a.polled_at AS after_at,
