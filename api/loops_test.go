@@ -67,22 +67,23 @@ func TestInhibitionLoops(t *testing.T) {
 // until 10:06.)
 func TestInhibitionLoopThroughARefiredAlert(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
-	alert := func(fp, name, starts string, by ...string) string {
-		inh := `[]`
-		if len(by) > 0 {
-			inh = `["` + by[0] + `"]`
+	// An alert in a poll, inhibited by the fingerprint by ("": not inhibited).
+	alert := func(fp, name, starts, by string) string {
+		state, inh := "active", `[]`
+		if by != "" {
+			state, inh = "suppressed", `["`+by+`"]`
 		}
 		return `{"fingerprint": "` + fp + `", "labels": {"alertname": "` + name + `"}, "annotations": {}, "startsAt": "` + starts +
 			`", "endsAt": "2026-11-02T11:00:00Z", "updatedAt": "` + starts + `", "receivers": [{"name": "team"}], "status": {"state": "` +
-			map[bool]string{true: "suppressed", false: "active"}[len(by) > 0] + `", "silencedBy": [], "inhibitedBy": ` + inh + `}}`
+			state + `", "silencedBy": [], "inhibitedBy": ` + inh + `}}`
 	}
 	const p, q = "00000000000000c7", "00000000000000d7"
 	poll := func(at string, alerts ...string) string {
 		return `{"kind": "poll", "at": "2026-11-02T` + at + `Z", "source": "prod", "alerts": [` + strings.Join(alerts, ", ") + `], "silences": []}` + "\n"
 	}
-	importLines(t, svc, poll("10:00:00", alert(p, "P", "2026-11-02T09:59:00Z"), alert(q, "Q", "2026-11-02T09:59:00Z"))+
-		poll("10:01:00", alert(p, "P", "2026-11-02T09:59:00Z", q), alert(q, "Q", "2026-11-02T09:59:00Z"))+
-		poll("10:02:00", alert(p, "P", "2026-11-02T09:59:00Z", q), alert(q, "Q", "2026-11-02T09:59:00Z"))+
+	importLines(t, svc, poll("10:00:00", alert(p, "P", "2026-11-02T09:59:00Z", ""), alert(q, "Q", "2026-11-02T09:59:00Z", ""))+
+		poll("10:01:00", alert(p, "P", "2026-11-02T09:59:00Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", ""))+
+		poll("10:02:00", alert(p, "P", "2026-11-02T09:59:00Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", ""))+
 		poll("10:03:00", alert(p, "P", "2026-11-02T10:02:30Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", p))+
 		poll("10:04:00", alert(p, "P", "2026-11-02T10:02:30Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", p))+
 		poll("10:05:00", alert(p, "P", "2026-11-02T10:02:30Z", q)))

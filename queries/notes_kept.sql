@@ -7,8 +7,7 @@
 -- them to its receivers. Duplicates are decided from {from} on, as each
 -- of those statements decides them: a delivery counts or not by the
 -- deliveries of its key before it only, so the rows before {to} are
--- theirs whatever comes after.
+-- theirs whatever comes after. (The tail reads no other rows: every row
+-- it leaves counts here.)
 SELECT source, fingerprint, starts_at, status, receiver, received_at, alertname
 FROM {{template "deliveries" (tail (scan . "from" "" false) "to")}}
-WHERE received_at < {to:DateTime64(3, 'UTC')}
-   OR (starts_at >= {from:DateTime64(3, 'UTC')} AND starts_at < {to:DateTime64(3, 'UTC')})

@@ -87,6 +87,14 @@ func TestTailBoundsTheRowsAfterTheWindow(t *testing.T) {
 	if err != nil || got != want {
 		t.Fatalf("got %q, %v; want %q", got, err, want)
 	}
+	// The rows read without a dedup window are bounded alike, from {from}
+	// itself (no lookback there).
+	got, err = s.Text(`{{template "scan_rows" (tail (scan . "from" "" false) "to")}}`)
+	want = "(empty({sources:Array(String)}) OR source IN {sources:Array(String)}) AND received_at >= {from:DateTime64(3, 'UTC')}" +
+		" AND (received_at < {to:DateTime64(3, 'UTC')}\n           OR (starts_at >= {from:DateTime64(3, 'UTC')} AND starts_at < {to:DateTime64(3, 'UTC')}))"
+	if err != nil || got != want {
+		t.Fatalf("scan_rows: got %q, %v; want %q", got, err, want)
+	}
 	for _, bad := range []string{
 		`{{template "fold_rows" (tail (scan . "" "" false) "to")}}`,
 		`{{template "fold_rows" (tail (scan . "from" "to" false) "to")}}`,
