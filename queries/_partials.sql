@@ -265,3 +265,15 @@ SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_prio
                leadInFrame(toNullable(observed_at)) OVER by_alert AS next_observed{{end}}
 {{define "by_alert"}}WINDOW by_alert AS (ORDER BY source, fingerprint, observed_at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING){{end}}
 {{define "next_at"}}if(next_source = source AND next_fingerprint = fingerprint, next_observed, NULL){{end}}
+
+-- One of two halves of the alerts, by fingerprint (0 or 1): a statement
+-- whose window by alert covers every row of a long scan computes it once
+-- per half, the two joined by UNION ALL. The engine runs a window without
+-- PARTITION BY on one thread; two halves run on two (90 days of
+-- inhibition stretches at a big Alertmanager's scale: 4.1-4.3 s against
+-- 3.2-3.4 s, the same answer). Each half is a range of the table's second
+-- sorting column, so its index skips the other half's granules instead of
+-- reading and hashing every fingerprint. Alertmanager's fingerprints are 16
+-- hex digits spread evenly, so '8' halves them; any other string still
+-- falls in exactly one half, and every row of an alert in the same one.
+{{define "alert_half"}}{{if eq . 0}}fingerprint < '8'{{else}}fingerprint >= '8'{{end}}{{end}}

@@ -5,15 +5,12 @@
 -- stretch repeated the edge's names, 40% more bytes to decode at a big
 -- Alertmanager's scale). Loops are cycles of these edges whose stretches
 -- overlap (analysis/loops.go).
+-- The rows' next rows come from two windows, one per half of the alerts
+-- ("alert_half"), so that the engine computes both at once.
 WITH steps AS (
-    SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_at"}} AS next_at
-    FROM (
-        SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_row"}}
-        FROM {{db}}.alert_states
-        WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
-          AND {{template "source"}}
-        {{template "by_alert"}}
-    )
+    SELECT * FROM ({{template "stretch_steps" 0}})
+    UNION ALL
+    SELECT * FROM ({{template "stretch_steps" 1}})
 )
 SELECT source, target, target_alertname, inhibitor,
        arrayMap(s -> s.1, spans) AS starts, arrayMap(s -> s.2, spans) AS ends
@@ -27,3 +24,14 @@ FROM (
     GROUP BY source, target, inhibitor
 )
 ORDER BY source, target, inhibitor
+
+{{define "stretch_steps"}}
+    SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_at"}} AS next_at
+    FROM (
+        SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_row"}}
+        FROM {{db}}.alert_states
+        WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
+          AND {{template "source"}} AND {{template "alert_half" .}}
+        {{template "by_alert"}}
+    )
+{{end}}
