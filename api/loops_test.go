@@ -67,26 +67,14 @@ func TestInhibitionLoops(t *testing.T) {
 // until 10:06.)
 func TestInhibitionLoopThroughARefiredAlert(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
-	// An alert in a poll, inhibited by the fingerprint by ("": not inhibited).
-	alert := func(fp, name, starts, by string) string {
-		state, inh := "active", `[]`
-		if by != "" {
-			state, inh = "suppressed", `["`+by+`"]`
-		}
-		return `{"fingerprint": "` + fp + `", "labels": {"alertname": "` + name + `"}, "annotations": {}, "startsAt": "` + starts +
-			`", "endsAt": "2026-11-02T11:00:00Z", "updatedAt": "` + starts + `", "receivers": [{"name": "team"}], "status": {"state": "` +
-			state + `", "silencedBy": [], "inhibitedBy": ` + inh + `}}`
-	}
 	const p, q = "00000000000000c7", "00000000000000d7"
-	poll := func(at string, alerts ...string) string {
-		return `{"kind": "poll", "at": "2026-11-02T` + at + `Z", "source": "prod", "alerts": [` + strings.Join(alerts, ", ") + `], "silences": []}` + "\n"
-	}
-	importLines(t, svc, poll("10:00:00", alert(p, "P", "2026-11-02T09:59:00Z", ""), alert(q, "Q", "2026-11-02T09:59:00Z", ""))+
-		poll("10:01:00", alert(p, "P", "2026-11-02T09:59:00Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", ""))+
-		poll("10:02:00", alert(p, "P", "2026-11-02T09:59:00Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", ""))+
-		poll("10:03:00", alert(p, "P", "2026-11-02T10:02:30Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", p))+
-		poll("10:04:00", alert(p, "P", "2026-11-02T10:02:30Z", q), alert(q, "Q", "2026-11-02T09:59:00Z", p))+
-		poll("10:05:00", alert(p, "P", "2026-11-02T10:02:30Z", q)))
+	const first, again = "2026-11-02T09:59:00Z", "2026-11-02T10:02:30Z" // startsAt
+	importLines(t, svc, pollLine("10:00:00", polledAlert(p, "P", first, ""), polledAlert(q, "Q", first, ""))+
+		pollLine("10:01:00", polledAlert(p, "P", first, q), polledAlert(q, "Q", first, ""))+
+		pollLine("10:02:00", polledAlert(p, "P", first, q), polledAlert(q, "Q", first, ""))+
+		pollLine("10:03:00", polledAlert(p, "P", again, q), polledAlert(q, "Q", first, p))+
+		pollLine("10:04:00", polledAlert(p, "P", again, q), polledAlert(q, "Q", first, p))+
+		pollLine("10:05:00", polledAlert(p, "P", again, q)))
 	var got struct {
 		Loops []struct {
 			Fingerprints []string `json:"fingerprints"`
@@ -99,4 +87,47 @@ func TestInhibitionLoopThroughARefiredAlert(t *testing.T) {
 		got.Loops[0].FirstSeen != "2026-11-02T10:03:00Z" || got.Loops[0].LastSeen != "2026-11-02T10:05:00Z" {
 		t.Errorf("loops %+v, want P and Q from 10:03 to 10:05", got.Loops)
 	}
+}
+
+// A loop between alerts in the two halves the statement reads the rows in
+// (fingerprints below "8" and from "8" on), the second at the boundary
+// itself. Polls of prod every minute 10:00–10:04 on 2026-11-02, asked for
+// 10:00–10:05:
+//
+//	X by Y from 10:01; X active again at 10:04: its stretch 10:01–10:04.
+//	Y by X from 10:02 to the last poll: no later row, so its stretch lasts
+//	until the window's end, 10:05.
+//
+// Both at once from 10:02 to 10:04: the loop. With either half unread, or
+// a gap between the halves, one side has no stretch and there is no loop.
+func TestInhibitionLoopAcrossFingerprintHalves(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	const x, y = "7fffffffffffffff", "8000000000000000"
+	alert := func(fp, name, by string) string { return polledAlert(fp, name, "2026-11-02T09:59:00Z", by) }
+	importLines(t, svc, pollLine("10:00:00", alert(x, "X", ""), alert(y, "Y", ""))+
+		pollLine("10:01:00", alert(x, "X", y), alert(y, "Y", ""))+
+		pollLine("10:02:00", alert(x, "X", y), alert(y, "Y", x))+
+		pollLine("10:03:00", alert(x, "X", y), alert(y, "Y", x))+
+		pollLine("10:04:00", alert(x, "X", ""), alert(y, "Y", x)))
+	checkJSON(t, svc, "/api/v1/inhibitions/loops?from=2026-11-02T10:00:00Z&to=2026-11-02T10:05:00Z", `{"loops":[
+		{"source":"prod","fingerprints":["`+x+`","`+y+`"],"alertnames":["X","Y"],"first_seen":"2026-11-02T10:02:00Z","last_seen":"2026-11-02T10:04:00Z"}],
+		"rule_loops":[]}`)
+}
+
+// polledAlert is an alert in a poll recording's line, started at starts and
+// inhibited by the fingerprint by ("": not inhibited).
+func polledAlert(fp, name, starts, by string) string {
+	state, inh := "active", `[]`
+	if by != "" {
+		state, inh = "suppressed", `["`+by+`"]`
+	}
+	return `{"fingerprint": "` + fp + `", "labels": {"alertname": "` + name + `"}, "annotations": {}, "startsAt": "` + starts +
+		`", "endsAt": "2026-11-02T11:00:00Z", "updatedAt": "` + starts + `", "receivers": [{"name": "team"}], "status": {"state": "` +
+		state + `", "silencedBy": [], "inhibitedBy": ` + inh + `}}`
+}
+
+// pollLine is a recording's line: a poll of prod at at (a time of day on
+// 2026-11-02) that found alerts.
+func pollLine(at string, alerts ...string) string {
+	return `{"kind": "poll", "at": "2026-11-02T` + at + `Z", "source": "prod", "alerts": [` + strings.Join(alerts, ", ") + `], "silences": []}` + "\n"
 }

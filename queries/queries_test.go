@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -102,6 +103,28 @@ func TestTailBoundsTheRowsAfterTheWindow(t *testing.T) {
 	} {
 		if got, err := s.Text(bad); err == nil {
 			t.Errorf("%s rendered %q, want an error", bad, got)
+		}
+	}
+}
+
+// The two halves of the alerts are each other's complement: every
+// fingerprint in one half only (a fingerprint read in both would give its
+// alert every stretch twice, which no answer shows).
+func TestAlertHalvesSplitTheFingerprints(t *testing.T) {
+	s := newSet(t, "db1")
+	for half, want := range []string{"fingerprint < '8'", "fingerprint >= '8'"} {
+		got, err := s.Text(fmt.Sprintf(`{{template "alert_half" %d}}`, half))
+		if err != nil || got != want {
+			t.Errorf("half %d: got %q, %v; want %q", half, got, err, want)
+		}
+	}
+	sql, err := s.Render("inhibition_stretches", Data{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, half := range []string{"AND fingerprint < '8'", "AND fingerprint >= '8'"} {
+		if n := strings.Count(sql, half); n != 1 {
+			t.Errorf("inhibition_stretches reads %q %d times, want once", half, n)
 		}
 	}
 }
