@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
+	"github.com/alertlens/alertlens/config"
 	"github.com/alertlens/alertlens/store"
 )
 
@@ -298,4 +299,70 @@ func TestFailedInhibitionsInhibitorEndedByAnEvent(t *testing.T) {
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-06T10:00:00Z&to=2026-11-06T11:00:00Z", `{"failures":[
 		{"fingerprint":"00000000000000d2","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"ev2",
 		 "notified_at":"2026-11-06T10:10:00Z","inhibited_by":[{"fingerprint":"0000000000000022","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`)
+}
+
+// Only notifications near an inhibited stretch are judged (within the
+// longest interval between two polls, or the poll interval when longer):
+// failures at that distance are still found. Polls of prod on 2026-11-02,
+// poll interval 1 min: 10:00, 10:01, the 10:02 poll failed, 10:03, 10:04,
+// 10:05 (the longest interval 2 min). S (…5501) fires throughout, from
+// 09:50.
+//
+//	Gapped  active at 10:00 and 10:01, inhibited by S from 10:03; notified
+//	        10:01:30. The polls around it are 10:01 (active) and 10:03
+//	        (inhibited): 90 s after it, within that poll's 2-minute
+//	        interval -> failure. Its stretch starts 90 s after the
+//	        notification: more than the poll interval, within the longest
+//	        interval.
+//	Between inhibited by S at 10:00; a row stored apart (another writer's)
+//	        has it active from 10:01:20; notified 10:01:40. At the 10:01
+//	        poll it was still inhibited (its stretch 10:00-10:01:20), 40 s
+//	        before, within that poll's 1-minute interval -> failure. Its
+//	        stretch ended 20 s before the notification.
+//	Late    active up to 10:04, inhibited from 10:05; notified 10:01:30:
+//	        10:01 and 10:03 active -> no failure.
+//
+// A second store, poll interval 2 min, polls every minute 10:00-10:03 (the
+// longest interval 1 min): Early, notified 09:58:30, before the first poll,
+// inhibited by S from it: 90 s after, within the poll interval (the first
+// poll has no interval of its own) -> failure.
+func TestFailedInhibitionsNearAnInhibitedStretch(t *testing.T) {
+	const s, gapped, between, late, early = "5555555555555501", "aaaaaaaaaaaaaab1", "aaaaaaaaaaaaaab2", "aaaaaaaaaaaaaab3", "aaaaaaaaaaaaaab4"
+	const since, started = "2026-11-02T09:50:00Z", "2026-11-02T09:55:00Z" // startsAt of S, of the others
+	source := polledAlert(s, "S", since, "")
+	alert := func(fp, name, by string) string { return polledAlert(fp, name, started, by) }
+	failure := func(fp, name, at string) string {
+		return `{"fingerprint":"` + fp + `","alertname":"` + name + `","labels":{"alertname":"` + name + `","team":"team"},"receiver":"team","source":"prod",` +
+			`"notified_at":"2026-11-02T` + at + `Z","inhibited_by":[{"fingerprint":"` + s + `","alertname":"S"}],"basis":"polls","rule":null,"cause":null}`
+	}
+	firing := func(fp, name, at string) string {
+		return alertHooks(name, "team", fp, started, hookNote{"2026-11-02T" + at + "Z", "firing", noEnd})
+	}
+
+	// (no checkpoint rows in between: each alert's rows are its changes)
+	cfg := apptest.Config(t)
+	cfg.PollInterval, cfg.CheckpointInterval = config.Duration(time.Minute), config.Duration(time.Hour)
+	svc := apptest.Start(t, cfg)
+	importLines(t, svc, pollLine("10:00:00", source, alert(gapped, "Gapped", ""), alert(between, "Between", s), alert(late, "Late", ""))+
+		pollLine("10:01:00", source, alert(gapped, "Gapped", ""), alert(between, "Between", s), alert(late, "Late", ""))+
+		`{"kind": "poll_error", "at": "2026-11-02T10:02:00Z", "source": "prod", "error": "context deadline exceeded"}`+"\n"+
+		pollLine("10:03:00", source, alert(gapped, "Gapped", s), alert(between, "Between", ""), alert(late, "Late", ""))+
+		pollLine("10:04:00", source, alert(gapped, "Gapped", s), alert(between, "Between", ""), alert(late, "Late", ""))+
+		pollLine("10:05:00", source, alert(gapped, "Gapped", s), alert(between, "Between", ""), alert(late, "Late", s))+
+		firing(gapped, "Gapped", "10:01:30")+firing(between, "Between", "10:01:40")+firing(late, "Late", "10:01:30"))
+	at := store.T(time.Date(2026, 11, 2, 10, 1, 20, 0, time.UTC))
+	insertStates(t, svc, "between-polls", store.AlertState{ObservedAt: at, Source: "prod", Fingerprint: between, Kind: "changed", State: "active",
+		Alertname: "Between", Labels: map[string]string{"alertname": "Between", "team": "team"}, Annotations: map[string]string{},
+		SilencedBy: []string{}, InhibitedBy: []string{}, MutedBy: []string{}, Receivers: []string{"team"}, StartsAt: store.T(time.Date(2026, 11, 2, 9, 55, 0, 0, time.UTC))})
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z",
+		`{"failures":[`+failure(gapped, "Gapped", "10:01:30")+`,`+failure(between, "Between", "10:01:40")+`]}`)
+
+	cfg = apptest.Config(t)
+	cfg.PollInterval, cfg.CheckpointInterval = config.Duration(2*time.Minute), config.Duration(time.Hour)
+	svc = apptest.Start(t, cfg)
+	importLines(t, svc, pollLine("10:00:00", source, alert(early, "Early", s))+pollLine("10:01:00", source, alert(early, "Early", s))+
+		pollLine("10:02:00", source, alert(early, "Early", s))+pollLine("10:03:00", source, alert(early, "Early", s))+
+		firing(early, "Early", "09:58:30"))
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T09:58:00Z&to=2026-11-02T11:00:00Z",
+		`{"failures":[`+failure(early, "Early", "09:58:30")+`]}`)
 }

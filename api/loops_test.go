@@ -114,14 +114,15 @@ func TestInhibitionLoopAcrossFingerprintHalves(t *testing.T) {
 		"rule_loops":[]}`)
 }
 
-// polledAlert is an alert in a poll recording's line, started at starts and
-// inhibited by the fingerprint by ("": not inhibited).
+// polledAlert is an alert in a poll recording's line (labels alertname and
+// team="team", as alertHooks writes them), started at starts and inhibited
+// by the fingerprint by ("": not inhibited).
 func polledAlert(fp, name, starts, by string) string {
 	state, inh := "active", `[]`
 	if by != "" {
 		state, inh = "suppressed", `["`+by+`"]`
 	}
-	return `{"fingerprint": "` + fp + `", "labels": {"alertname": "` + name + `"}, "annotations": {}, "startsAt": "` + starts +
+	return `{"fingerprint": "` + fp + `", "labels": {"alertname": "` + name + `", "team": "team"}, "annotations": {}, "startsAt": "` + starts +
 		`", "endsAt": "2026-11-02T11:00:00Z", "updatedAt": "` + starts + `", "receivers": [{"name": "team"}], "status": {"state": "` +
 		state + `", "silencedBy": [], "inhibitedBy": ` + inh + `}}`
 }

@@ -45,10 +45,33 @@ stretches AS MATERIALIZED (
     )
     WHERE kind != 'resolved' AND notEmpty(inhibited_by) AND (end IS NULL OR end > observed_at)
 ),
+-- Only the notifications that can have failed are judged. A failure needs
+-- F inhibited at the poll before t (b) or the one after it (a), by the
+-- judgement below within G of t, G being the longest interval between two
+-- of the scan's polls or {poll_interval_ms} if longer: inhibited at b
+-- counts when t - b is at most b's interval, or when a is inhibited too
+-- (then t - b < a - b); inhibited at a when a - t is at most a's interval.
+-- So F has an inhibited stretch starting by t + G (it starts by the poll it
+-- holds) and lasting past t - G (it lasts past that poll). F's stretches
+-- follow each other without overlapping, so the last one starting by
+-- t + G is the one to look at. (A week at a big Alertmanager's scale: a
+-- tenth of the notifications are left, and the statement takes 1.50-1.55 s
+-- against 1.80-1.95 s.)
+gap AS (
+    SELECT greatest(coalesce(max(dateDiff('millisecond', prev_at, polled_at)), 0), {poll_interval_ms:Int64}) AS ms
+    FROM ok_polls
+),
+candidates AS (
+    SELECT n.source AS source, n.fingerprint AS fingerprint, n.alert AS alert, n.receiver AS receiver, n.t AS t
+    FROM notes AS n
+    ASOF INNER JOIN (SELECT alert, start, end FROM stretches) AS s
+        ON n.alert = s.alert AND s.start <= n.t + toIntervalMillisecond((SELECT ms FROM gap))
+    WHERE s.end IS NULL OR s.end > n.t - toIntervalMillisecond((SELECT ms FROM gap))
+),
 with_polls AS (
     SELECT n.source AS source, n.fingerprint AS fingerprint, n.alert AS alert, n.receiver AS receiver, n.t AS t, b.polled_at AS before_at, a.polled_at AS after_at,
            b.prev_at AS before_prev, a.prev_at AS after_prev
-    FROM notes AS n
+    FROM candidates AS n
     ASOF LEFT JOIN ok_polls AS b ON n.source = b.source AND b.polled_at <= n.t
     ASOF LEFT JOIN ok_polls AS a ON n.source = a.source AND a.polled_at > n.t
 ),
