@@ -46,6 +46,14 @@ func (a *Analyzer) flappingFor(ctx context.Context, com Common, gap time.Duratio
 	if err != nil {
 		return nil, nil, err
 	}
+	if len(com.Match) == 0 { // (flapping.sql: then the statement leaves out their labels)
+		err := a.nameAlerts(ctx, len(alerts), func(i int) (string, *string, *map[string]string) {
+			return alerts[i].Fingerprint, &alerts[i].Alertname, &alerts[i].Labels
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
 	roll := map[string]*models.FlappingByAlertname{}
 	for _, al := range alerts {
 		r := roll[al.Alertname]

@@ -39,22 +39,34 @@ func listEpisodes[T any](ctx context.Context, a *Analyzer, data queries.Data, pa
 	if err != nil {
 		return nil, err
 	}
+	err = a.nameAlerts(ctx, len(eps), func(i int) (string, *string, *map[string]string) {
+		r := ref(&eps[i])
+		return r.Fingerprint, &r.Alertname, &r.Labels
+	})
+	return eps, err
+}
+
+// nameAlerts gives the n alerts of an answer whose statement left out their
+// names and labels (an alert's labels are the same in all its rows) theirs,
+// read once per alert: at(i) is the i-th alert's fingerprint and where its
+// name and labels go.
+func (a *Analyzer) nameAlerts(ctx context.Context, n int, at func(i int) (string, *string, *map[string]string)) error {
 	fps := map[string]bool{}
-	for i := range eps {
-		fps[ref(&eps[i]).Fingerprint] = true
+	for i := range n {
+		fp, _, _ := at(i)
+		fps[fp] = true
 	}
 	infos, err := a.alertInfos(ctx, fps)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for i := range eps {
-		r := ref(&eps[i])
-		info := infos[r.Fingerprint]
-		if r.Alertname, r.Labels = info.Alertname, info.Labels; r.Labels == nil {
-			r.Labels = map[string]string{}
+	for i := range n {
+		fp, name, labels := at(i)
+		if *name, *labels = infos[fp].Alertname, infos[fp].Labels; *labels == nil {
+			*labels = map[string]string{}
 		}
 	}
-	return eps, nil
+	return nil
 }
 
 func episodeRef(e *models.Episode) *models.EpisodeRef { return &e.EpisodeRef }

@@ -17,7 +17,10 @@
 -- the same in all its episodes); the flapping alerts take theirs at the
 -- end, and their name from them (an alert's alertname is its alertname
 -- label): naming every episode was a third of the statement's time at a
--- big Alertmanager's scale.
+-- big Alertmanager's scale. Without label matchers the caller reads them
+-- for the flapping alerts alone (alertnames.sql), as the alerts list does:
+-- joining every alert's labels here was a sixth of a week's statement at
+-- that scale. With matchers the join is what selects the alerts.
 WITH {{template "episode_ctes" .}},
 seq AS (
     SELECT source, fingerprint, starts_at, ends_at,
@@ -44,7 +47,10 @@ per_alert AS (
     FROM marked
     GROUP BY source, fingerprint
 )
-SELECT p.fingerprint AS fingerprint, l.labels['alertname'] AS alertname, l.labels AS labels, p.source AS source, episodes, flaps,
+SELECT p.fingerprint AS fingerprint,
+{{- if eq .Match "1"}} '' AS alertname, CAST(map(), 'Map(String, String)') AS labels,
+{{- else}} l.labels['alertname'] AS alertname, l.labels AS labels,
+{{- end}} p.source AS source, episodes, flaps,
        -- exact medians: the middle value, or the mean of the two middle ones
        if(empty(durations), NULL, (durations[intDiv(length(durations) + 1, 2)] + durations[intDiv(length(durations), 2) + 1]) / 2) AS median_episode_seconds,
        if(empty(all_gaps), NULL, (all_gaps[intDiv(length(all_gaps) + 1, 2)] + all_gaps[intDiv(length(all_gaps), 2) + 1]) / 2) AS median_gap_seconds,
@@ -52,6 +58,8 @@ SELECT p.fingerprint AS fingerprint, l.labels['alertname'] AS alertname, l.label
        if(empty(durations), NULL, (floor(durations[intDiv(4 * length(durations) + 4, 5)] / 60) + 1) * 60) AS suggested_for_seconds,
        if(empty(gaps), NULL, (floor(gaps[intDiv(4 * length(gaps) + 4, 5)] / 60) + 1) * 60) AS suggested_keep_firing_for_seconds
 FROM per_alert AS p
+{{- if ne .Match "1"}}
 INNER JOIN labelled AS l ON l.source = p.source AND l.fingerprint = p.fingerprint
+{{- end}}
 WHERE flaps >= {min_flaps:UInt32}
 ORDER BY flaps DESC, source, fingerprint
