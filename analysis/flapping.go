@@ -46,7 +46,7 @@ func (a *Analyzer) flappingFor(ctx context.Context, com Common, gap time.Duratio
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(com.Match) == 0 { // (flapping.sql: then the statement leaves out their labels)
+	if data.Match == "1" { // no label matchers: flapping.sql then leaves out the labels
 		err := a.nameAlerts(ctx, len(alerts), func(i int) (string, *string, *map[string]string) {
 			return alerts[i].Fingerprint, &alerts[i].Alertname, &alerts[i].Labels
 		})

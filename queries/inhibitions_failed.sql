@@ -46,11 +46,12 @@ stretches AS MATERIALIZED (
     WHERE kind != 'resolved' AND notEmpty(inhibited_by) AND (end IS NULL OR end > observed_at)
 ),
 -- Only the notifications that can have failed are judged. A failure needs
--- F inhibited at the poll before t (b) or the one after it (a), by the
--- judgement below within G of t, G being the longest interval between two
--- of the scan's polls or {poll_interval_ms} if longer: inhibited at b
--- counts when t - b is at most b's interval, or when a is inhibited too
--- (then t - b < a - b); inhibited at a when a - t is at most a's interval.
+-- F inhibited at the poll before t (b) or at the one after it (a), and the
+-- judgement below counts either only within G of t, G being the longest
+-- interval between two of the scan's polls or {poll_interval_ms} if
+-- longer: inhibited at b counts when t - b is at most b's interval, or when
+-- a is inhibited too (then t - b < a - b); inhibited at a when a - t is at
+-- most a's interval.
 -- So F has an inhibited stretch starting by t + G (it starts by the poll it
 -- holds) and lasting past t - G (it lasts past that poll). F's stretches
 -- follow each other without overlapping, so the last one starting by
