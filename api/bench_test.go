@@ -162,6 +162,7 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 		{"suggest-inhibit-rules", "/api/v1/suggestions/inhibit_rules?" + week, true},
 		{"alerts-90d", "/api/v1/alerts?" + quarter + "&match=" + url.QueryEscape(`{team="team-3"}`), false},
 		{"flapping-90d", "/api/v1/flapping?" + quarter, false},
+		{"inhibitions-failed-90d", "/api/v1/inhibitions/failed?" + quarter, false},
 		{"inhibitions-loops-90d", "/api/v1/inhibitions/loops?" + quarter, false},
 		{"noise-90d", "/api/v1/noise?" + quarter, false},
 	}
