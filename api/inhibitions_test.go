@@ -121,10 +121,9 @@ func TestFailedInhibitionsWhenAnAlertRefiredBetweenPolls(t *testing.T) {
 		}
 	}
 	tied := func(kind string, inhibitors []string) store.AlertState {
-		at := store.T(time.Date(2026, 11, 4, 10, 3, 0, 0, time.UTC))
-		return store.AlertState{ObservedAt: at, Source: "prod", Fingerprint: "7777777777777773", Kind: kind, State: "suppressed", Alertname: "Tied",
-			Labels: map[string]string{"alertname": "Tied", "cluster": "a"}, Annotations: map[string]string{},
-			SilencedBy: []string{}, InhibitedBy: inhibitors, MutedBy: []string{}, Receivers: []string{"team"}, StartsAt: at}
+		r := stateRow(store.T(time.Date(2026, 11, 4, 10, 3, 0, 0, time.UTC)), "7777777777777773", map[string]string{"alertname": "Tied", "cluster": "a"})
+		r.Kind, r.State, r.InhibitedBy = kind, "suppressed", inhibitors
+		return r
 	}
 	insertStates(t, svc, "tied-rows", tied("changed", []string{"5555555555555551"}), tied("checkpoint", []string{}))
 	by := `[{"fingerprint":"5555555555555551","alertname":"Source"}]`
@@ -350,10 +349,9 @@ func TestFailedInhibitionsNearAnInhibitedStretch(t *testing.T) {
 		pollLine("10:04:00", source, alert(gapped, "Gapped", s), alert(between, "Between", ""), alert(late, "Late", ""))+
 		pollLine("10:05:00", source, alert(gapped, "Gapped", s), alert(between, "Between", ""), alert(late, "Late", s))+
 		firing(gapped, "Gapped", "10:01:30")+firing(between, "Between", "10:01:40")+firing(late, "Late", "10:01:30"))
-	at := store.T(time.Date(2026, 11, 2, 10, 1, 20, 0, time.UTC))
-	insertStates(t, svc, "between-polls", store.AlertState{ObservedAt: at, Source: "prod", Fingerprint: between, Kind: "changed", State: "active",
-		Alertname: "Between", Labels: map[string]string{"alertname": "Between", "team": "team"}, Annotations: map[string]string{},
-		SilencedBy: []string{}, InhibitedBy: []string{}, MutedBy: []string{}, Receivers: []string{"team"}, StartsAt: store.T(time.Date(2026, 11, 2, 9, 55, 0, 0, time.UTC))})
+	active := stateRow(store.T(time.Date(2026, 11, 2, 10, 1, 20, 0, time.UTC)), between, map[string]string{"alertname": "Between", "team": "team"})
+	active.Kind, active.State, active.StartsAt = "changed", "active", store.T(time.Date(2026, 11, 2, 9, 55, 0, 0, time.UTC))
+	insertStates(t, svc, "between-polls", active)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z",
 		`{"failures":[`+failure(gapped, "Gapped", "10:01:30")+`,`+failure(between, "Between", "10:01:40")+`]}`)
 

@@ -76,6 +76,15 @@ func getJSON(t *testing.T, svc *apptest.Service, path string, v any) {
 	}
 }
 
+// stateRow is a poller row of prod for insertStates: the alert fp with
+// labels (its alertname among them), seen at at, started then, routed to
+// team, muted by nothing. Callers set what their row is about.
+func stateRow(at store.Time, fp string, labels map[string]string) store.AlertState {
+	return store.AlertState{ObservedAt: at, Source: "prod", Fingerprint: fp, Alertname: labels["alertname"], Labels: labels,
+		Annotations: map[string]string{}, SilencedBy: []string{}, InhibitedBy: []string{}, MutedBy: []string{},
+		Receivers: []string{"team"}, StartsAt: at}
+}
+
 // insertStates stores poller rows directly, in the order given, under an
 // insert token: rows a recording cannot make (another writer's order).
 func insertStates(t *testing.T, svc *apptest.Service, token string, rows ...store.AlertState) {

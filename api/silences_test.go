@@ -100,11 +100,10 @@ func TestStaleSilencesObservedTime(t *testing.T) {
 func TestStaleSilencesStretchEndsAtALaterRow(t *testing.T) {
 	svc := startWith(t, "silences.ndjson")
 	row := func(hour int, kind string, startedHour int) store.AlertState {
-		at := store.T(time.Date(2026, 11, 9, hour, 0, 0, 0, time.UTC))
-		return store.AlertState{ObservedAt: at, Source: "prod", Fingerprint: "3333333333333333", Kind: kind, State: "suppressed", Alertname: "W",
-			Labels: map[string]string{"alertname": "W"}, Annotations: map[string]string{},
-			SilencedBy: []string{"s-resolved"}, InhibitedBy: []string{}, MutedBy: []string{}, Receivers: []string{"team"},
-			StartsAt: store.T(time.Date(2026, 11, 9, startedHour, 0, 0, 0, time.UTC))}
+		r := stateRow(store.T(time.Date(2026, 11, 9, hour, 0, 0, 0, time.UTC)), "3333333333333333", map[string]string{"alertname": "W"})
+		r.Kind, r.State, r.SilencedBy = kind, "suppressed", []string{"s-resolved"}
+		r.StartsAt = store.T(time.Date(2026, 11, 9, startedHour, 0, 0, 0, time.UTC))
+		return r
 	}
 	insertStates(t, svc, "refired-w", row(8, store.KindAppeared, 7), row(8, store.KindResolved, 5), row(9, store.KindResolved, 7))
 	resolved := strings.Replace(sResolved, `"last_matched_at":"2026-11-09T06:00:00Z"`, `"last_matched_at":"2026-11-09T09:00:00Z"`, 1)
