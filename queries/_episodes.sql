@@ -28,13 +28,19 @@
 -- (looking for them among every raw row of the scan was a third of a
 -- statement's time at a big Alertmanager's scale). The summaries' alerts
 -- are looked up by alert_key, not the two strings (a twentieth of a 7-day
--- statement's time at that scale).
+-- statement's time at that scale). The alerts are listed first and looked
+-- up once each: the LIMIT, which removes nothing, keeps the engine from
+-- moving the lookup into the read, where it hashed every summary of the
+-- scan (over 90 days at that scale 0.40 s against 0.09 s).
 labels_missing AS MATERIALIZED (
     SELECT source, fingerprint
-    FROM {{db}}.episode_days
-    WHERE day >= {{template "scan_day"}} AND {{template "source"}}
-      AND {{template "alert_key"}} NOT IN (SELECT {{template "alert_key"}} FROM {{db}}.alert_labels)
-    GROUP BY source, fingerprint
+    FROM (
+        SELECT DISTINCT source, fingerprint
+        FROM {{db}}.episode_days
+        WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+        LIMIT 18446744073709551615
+    )
+    WHERE {{template "alert_key"}} NOT IN (SELECT {{template "alert_key"}} FROM {{db}}.alert_labels)
 ),
 {{- end}}
 labelled AS (
