@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -98,10 +99,11 @@ func TestRunDecodesEveryRow(t *testing.T) {
 }
 
 // BenchmarkRunDecode decodes 245,000 episode rows as the episode list of
-// one team over 90 days at a big Alertmanager's scale returns them. (Each
-// line unmarshalled on its own instead of through one json.Decoder took
-// as long, with 40% more memory: json.Unmarshal checks a value whole
-// before it decodes it.)
+// one team over 90 days at a big Alertmanager's scale returns them. (With
+// encoding/json, each line unmarshalled on its own instead of through one
+// json.Decoder took as long, with 40% more memory: json.Unmarshal checks a
+// value whole before it decodes it. segmentio's Unmarshal, line by line,
+// takes 0.20–0.22 s against 0.45–0.51 s, in a fifth less memory.)
 func BenchmarkRunDecode(b *testing.B) {
 	type episodeRow struct {
 		models.EpisodeRef
@@ -145,7 +147,7 @@ func TestDecodePieces(t *testing.T) {
 		{"a bad row", row("a", 1) + "\n" + row("b", 2) + "\n" + `{"n":"x"}` + "\n", false},
 	}
 	for _, c := range cases {
-		for parts := 2; parts <= 6; parts++ {
+		for parts := 1; parts <= 6; parts++ {
 			rows, ok := decodePieces[decodedRow]([]byte(c.out), parts)
 			if ok != c.ok {
 				t.Errorf("%s in %d pieces: ok %v, want %v", c.name, parts, ok, c.ok)
@@ -160,4 +162,49 @@ func TestDecodePieces(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fuzzRow has a field of every kind the statements' rows have.
+type fuzzRow struct {
+	Fingerprint string            `json:"fingerprint"`
+	Labels      map[string]string `json:"labels"`
+	StartsAt    models.Time       `json:"starts_at"`
+	EndsAt      *models.Time      `json:"ends_at"`
+	N           int               `json:"n"`
+	Seconds     float64           `json:"seconds"`
+	Receivers   []string          `json:"receivers"`
+	Unrouted    bool              `json:"unrouted"`
+}
+
+// Whatever the engine's answer holds, reading it in pieces gives what
+// reading it whole with encoding/json gives: the same rows, or the same
+// error.
+func FuzzDecodeRowsIsEncodingJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"fingerprint":"a","labels":{"b":"1","a":"2"},"starts_at":"2026-11-02 10:00:00.000","ends_at":null,"n":3,"seconds":1.5,"receivers":["x"],"unrouted":true}` + "\n" +
+			`{"fingerprint":"b\u00e9\n","labels":{},"starts_at":"2026-11-02T10:00:00Z","ends_at":"2026-11-02 11:00:00.000","n":-1,"seconds":1e3,"receivers":[],"unrouted":false}`,
+		"{\"n\":1}\n\n{\"n\":2}\n",
+		"{\"n\":1}{\"n\":2}\n{\"n\":3}",
+		"{\"n\":1.5}\n{\"n\":2}\n",
+		"{\"N\":1,\"n\":2,\"fingerprint\":\"\xff\"}\n{\"n\":99999999999999999999}\n",
+		"{\"labels\":{\"a\":1}}\n{\"starts_at\":\"2026-13-02 10:00:00.000\"}\n",
+		" {\"n\":1} \n\t{\"n\":2}\r\n",
+	} {
+		f.Add(s, 0)
+		f.Add(s, 1)
+	}
+	f.Fuzz(func(t *testing.T, out string, maxRows int) {
+		maxRows = max(0, maxRows%4)
+		lines := strings.Count(out, "\n")
+		want, wantErr := decodeSerially[fuzzRow]("episodes", []byte(out), maxRows, lines)
+		for parts := 1; parts <= 3; parts++ {
+			got, err := decodeRows[fuzzRow]("episodes", []byte(out), maxRows, parts, 1)
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("%d pieces: error %v, whole: %v", parts, err, wantErr)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%d pieces: %+v, whole: %+v", parts, got, want)
+			}
+		}
+	})
 }

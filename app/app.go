@@ -161,6 +161,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	a.echo = echo.New()
 	a.echo.HideBanner, a.echo.HidePort = true, true
 	a.echo.HTTPErrorHandler = a.jsonErrorHandler
+	a.echo.JSONSerializer = api.JSONSerializer{}
 	a.routes()
 
 	limits := webhook.Limits{MaxBodyBytes: int64(cfg.Webhook.MaxBodyBytes), MaxAlerts: cfg.Webhook.MaxAlerts,
