@@ -77,7 +77,7 @@ func decodePieces[T any](out []byte, parts int) (rows []T, ok bool) {
 		p := &pieces[i]
 		g.Go(lane(func() error {
 			text := p.text
-			for i := range p.room {
+			for row := range p.room {
 				line := text
 				if j := bytes.IndexByte(text, '\n'); j >= 0 {
 					line, text = text[:j], text[j+1:]
@@ -85,7 +85,7 @@ func decodePieces[T any](out []byte, parts int) (rows []T, ok bool) {
 				// One value a line: a blank line or a second row on
 				// the line is an error here, and the answer is read
 				// whole.
-				if err := segjson.Unmarshal(line, &all[p.off+i]); err != nil {
+				if err := segjson.Unmarshal(line, &all[p.off+row]); err != nil {
 					return err
 				}
 			}

@@ -7,10 +7,10 @@ import (
 
 // JSONSerializer writes JSON responses with segmentio's work-alike of
 // encoding/json: the same bytes (map keys sorted, <, > and & escaped, the
-// same indentation for ?pretty) in a third to a half of the time, which
-// matters for the largest answers (90 days of one team's episodes at a big
-// Alertmanager's scale is 76 MB of JSON). Request bodies are read as echo
-// reads them by default.
+// same indentation for ?pretty) in two thirds of the time, which matters
+// for the largest answers (90 days of one team's episodes at a big
+// Alertmanager's scale is 76 MB of JSON, 0.43 s against 0.28 s). Request
+// bodies are read as echo reads them by default.
 type JSONSerializer struct{ echo.DefaultJSONSerializer }
 
 // Serialize writes v to the response, indented when indent is not empty.

@@ -43,7 +43,7 @@ func answerWith(s string, x float64) any {
 }
 
 // The serializer writes what echo's default, encoding/json, writes: the
-// same bytes, plain and indented, or the same error.
+// same bytes, plain and indented; and it fails where that fails.
 func TestJSONSerializerWritesWhatEncodingJSONWrites(t *testing.T) {
 	cases := []struct {
 		name string
