@@ -178,6 +178,25 @@ func TestAlertsEpisodes(t *testing.T) {
 	}
 }
 
+// testdata/muted_tail.ndjson, source prod, 2026-11-03: T and U fire from
+// 10:00 (notified 10:00:05 and 10:00:06); the poller sees both active at
+// 10:00:30, and at 10:01:00 T silenced by s1 and U inhibited by T; it
+// polls no more. U's resolved notification (10:02:05) says it ended at
+// 10:02:00, T's (10:03:05) at 10:03:00.
+//
+// Neither alert has a poller row after 10:01:00, so that row's state holds
+// until its episode's end: T silenced 10:01:00–10:03:00 = 120 s, U
+// inhibited 10:01:00–10:02:00 = 60 s. Each has 2 notifications (a firing
+// and a resolved one). T is listed first (same start, smaller
+// fingerprint).
+func TestMutedUntilTheEpisodeEnds(t *testing.T) {
+	svc := startWith(t, "muted_tail.ndjson")
+	checkJSON(t, svc, episode+"from=2026-11-03T09:00:00Z&to=2026-11-03T11:00:00Z", `{"episodes":[
+		{"fingerprint":"1212121212121212","alertname":"T","labels":{"alertname":"T"},"source":"prod","starts_at":"2026-11-03T10:00:00Z","ends_at":"2026-11-03T10:03:00Z","notifications":2,"silenced_seconds":120,"inhibited_seconds":0},
+		{"fingerprint":"3434343434343434","alertname":"U","labels":{"alertname":"U"},"source":"prod","starts_at":"2026-11-03T10:00:00Z","ends_at":"2026-11-03T10:02:00Z","notifications":2,"silenced_seconds":0,"inhibited_seconds":60}],
+		"first_fired":{"fingerprint":"1212121212121212","alertname":"T","source":"prod","starts_at":"2026-11-03T10:00:00Z"}}`)
+}
+
 func TestTimeline(t *testing.T) {
 	svc := startWith(t, "lookup.ndjson")
 	checkJSON(t, svc, "/api/v1/alerts/aaaaaaaaaaaaaaaa/timeline?source=prod&"+window, `{"fingerprint":"aaaaaaaaaaaaaaaa","events":[

@@ -31,8 +31,8 @@ picked AS MATERIALIZED (SELECT * EXCEPT (labels, alertname) FROM eps),
 -- every row (90 days of one team's alerts at a big Alertmanager's scale:
 -- 4.6–4.9 s against 3.7 s).
 steps AS (
-    SELECT source, fingerprint, starts_at, observed_at AS at, kind,
-           notEmpty(silenced_by) AS silenced, notEmpty(inhibited_by) AS inhibited,
+    SELECT source, fingerprint, starts_at, observed_at AS at,
+           kind != 'resolved' AND notEmpty(silenced_by) AS silenced, kind != 'resolved' AND notEmpty(inhibited_by) AS inhibited,
            leadInFrame(toNullable(observed_at)) OVER (
                PARTITION BY source, fingerprint, starts_at ORDER BY observed_at
                ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_at
@@ -44,19 +44,27 @@ steps AS (
 {{- end}}
       AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM picked)
 ),
+-- Each episode's muted time over its rows that have a next row, and its
+-- last row, whose state holds until the episode's end: added below, where
+-- the episodes are joined on. (Joining every row to its episode's end
+-- first, 1.2M rows for 90 days of one team's alerts at a big
+-- Alertmanager's scale: the statement took 2.66–3.05 s against
+-- 2.40–2.76 s.)
 muted AS (
-    SELECT s.source AS source, s.fingerprint AS fingerprint, s.starts_at AS starts_at,
-           sumIf(dateDiff('millisecond', s.at, coalesce(s.next_at, e.ends_at, now64(3))), s.silenced AND s.kind != 'resolved') AS silenced_ms,
-           sumIf(dateDiff('millisecond', s.at, coalesce(s.next_at, e.ends_at, now64(3))), s.inhibited AND s.kind != 'resolved') AS inhibited_ms
-    FROM steps AS s
-    INNER JOIN picked AS e ON s.source = e.source AND s.fingerprint = e.fingerprint AND s.starts_at = e.starts_at
-    GROUP BY s.source, s.fingerprint, s.starts_at
+    SELECT source, fingerprint, starts_at,
+           sumIf(dateDiff('millisecond', at, assumeNotNull(next_at)), next_at IS NOT NULL AND silenced) AS silenced_ms,
+           sumIf(dateDiff('millisecond', at, assumeNotNull(next_at)), next_at IS NOT NULL AND inhibited) AS inhibited_ms,
+           anyIf(at, next_at IS NULL) AS last_at,
+           anyIf(silenced, next_at IS NULL) AS last_silenced,
+           anyIf(inhibited, next_at IS NULL) AS last_inhibited
+    FROM steps
+    GROUP BY source, fingerprint, starts_at
 )
 SELECT e.source AS source, e.fingerprint AS fingerprint,
        e.starts_at AS starts_at, e.ends_at AS ends_at,
        {{if .Longest}}coalesce(c.notifications, 0){{else}}e.notifications{{end}} AS notifications,
-       coalesce(m.silenced_ms, 0) / 1000 AS silenced_seconds,
-       coalesce(m.inhibited_ms, 0) / 1000 AS inhibited_seconds,
+       coalesce(m.silenced_ms + if(m.last_silenced, dateDiff('millisecond', m.last_at, coalesce(e.ends_at, now64(3))), 0), 0) / 1000 AS silenced_seconds,
+       coalesce(m.inhibited_ms + if(m.last_inhibited, dateDiff('millisecond', m.last_at, coalesce(e.ends_at, now64(3))), 0), 0) / 1000 AS inhibited_seconds,
        e.generator_url AS generator_url
 FROM picked AS e
 LEFT JOIN muted AS m ON e.source = m.source AND e.fingerprint = m.fingerprint AND e.starts_at = m.starts_at
