@@ -17,12 +17,11 @@ import (
 // edge is one target's stretches inhibited by one inhibitor, in order
 // (inhibition_stretches.sql).
 type edge struct {
-	Source          string  `json:"source"`
-	Target          string  `json:"target"`
-	TargetAlertname string  `json:"target_alertname"`
-	Inhibitor       string  `json:"inhibitor"`
-	Starts          []int64 `json:"starts"` // ms
-	Ends            []int64 `json:"ends"`   // ms, one per start
+	Source    string  `json:"source"`
+	Target    string  `json:"target"`
+	Inhibitor string  `json:"inhibitor"`
+	Starts    []int64 `json:"starts"` // ms
+	Ends      []int64 `json:"ends"`   // ms, one per start
 }
 
 type span struct{ from, to time.Time }
@@ -47,7 +46,6 @@ func (a *Analyzer) Loops(ctx context.Context, in LoopsInput) (models.Loops, erro
 	}
 	type edgeKey struct{ src, from, to string }
 	edges := map[edgeKey][]span{}
-	names := map[string]string{}
 	graph := map[string]map[string][]string{} // source -> fingerprint -> inhibitors
 	for _, r := range rows {
 		if len(r.Ends) != len(r.Starts) {
@@ -62,7 +60,6 @@ func (a *Analyzer) Loops(ctx context.Context, in LoopsInput) (models.Loops, erro
 			spans[i] = span{time.UnixMilli(r.Starts[i]).UTC(), time.UnixMilli(r.Ends[i]).UTC()}
 		}
 		edges[edgeKey{r.Source, r.Target, r.Inhibitor}] = spans
-		names[r.Target] = r.TargetAlertname
 	}
 	loops := []models.Loop{}
 	sources := make([]string, 0, len(graph))
@@ -79,11 +76,24 @@ func (a *Analyzer) Loops(ctx context.Context, in LoopsInput) (models.Loops, erro
 			if len(common) == 0 {
 				continue
 			}
-			l := models.Loop{Source: src, Fingerprints: cyc, FirstSeen: models.Time{Time: common[0].from}, LastSeen: models.Time{Time: common[len(common)-1].to}}
-			for _, f := range cyc {
-				l.Alertnames = append(l.Alertnames, names[f])
-			}
-			loops = append(loops, l)
+			loops = append(loops, models.Loop{Source: src, Fingerprints: cyc, FirstSeen: models.Time{Time: common[0].from}, LastSeen: models.Time{Time: common[len(common)-1].to}})
+		}
+	}
+	// The loops' alerts are named once each (an alert's name is its
+	// alertname label).
+	fps := map[string]bool{}
+	for _, l := range loops {
+		for _, f := range l.Fingerprints {
+			fps[f] = true
+		}
+	}
+	infos, err := a.alertInfos(ctx, fps)
+	if err != nil {
+		return models.Loops{}, err
+	}
+	for i, l := range loops {
+		for _, f := range l.Fingerprints {
+			loops[i].Alertnames = append(loops[i].Alertnames, infos[f].Alertname)
 		}
 	}
 	ruleLoops, err := a.ruleLoops(ctx, params)

@@ -4,7 +4,9 @@
 -- inhibitor) with its stretches' starts and ends (ms, in order; a row per
 -- stretch repeated the edge's names, 40% more bytes to decode at a big
 -- Alertmanager's scale). Loops are cycles of these edges whose stretches
--- overlap (analysis/loops.go).
+-- overlap (analysis/loops.go), and their alerts are named there, not
+-- carried through the windows with every row (over 90 days at a big
+-- Alertmanager's scale, 26.5M rows: 2.86–3.38 s against 3.11–3.64 s).
 -- The rows' next rows come from two windows, one per half of the alerts
 -- ("alert_half"), so that the engine computes both at once.
 WITH steps AS (
@@ -12,10 +14,10 @@ WITH steps AS (
     UNION ALL
     SELECT * FROM ({{template "stretch_steps" 1}})
 )
-SELECT source, target, target_alertname, inhibitor,
+SELECT source, target, inhibitor,
        arrayMap(s -> s.1, spans) AS starts, arrayMap(s -> s.2, spans) AS ends
 FROM (
-    SELECT source, fingerprint AS target, any(alertname) AS target_alertname, inhibitor,
+    SELECT source, fingerprint AS target, inhibitor,
            arraySort(groupArray((toUnixTimestamp64Milli(observed_at),
                                  toUnixTimestamp64Milli(coalesce(next_at, {to:DateTime64(3, 'UTC')}))))) AS spans
     FROM steps
@@ -26,9 +28,9 @@ FROM (
 ORDER BY source, target, inhibitor
 
 {{define "stretch_steps"}}
-    SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_at"}} AS next_at
+    SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_at"}} AS next_at
     FROM (
-        SELECT source, fingerprint, alertname, observed_at, kind, inhibited_by, {{template "next_row"}}
+        SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_row"}}
         FROM {{db}}.alert_states
         WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
           AND {{template "source"}} AND {{template "alert_half" .}}
