@@ -52,7 +52,6 @@ func decodePieces[T any](out []byte, parts int) (rows []T, ok bool) {
 	type piece struct {
 		text      []byte
 		off, room int // where its rows go, and how many lines it has
-		ok        bool
 	}
 	pieces := make([]piece, 0, parts)
 	n := 0
@@ -89,17 +88,11 @@ func decodePieces[T any](out []byte, parts int) (rows []T, ok bool) {
 					return err
 				}
 			}
-			p.ok = true
 			return nil
 		}))
 	}
 	if g.Wait() != nil {
 		return nil, false
-	}
-	for _, p := range pieces {
-		if !p.ok {
-			return nil, false
-		}
 	}
 	return all, true
 }
