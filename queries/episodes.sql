@@ -29,7 +29,10 @@ picked AS MATERIALIZED (SELECT * EXCEPT (labels, alertname) FROM eps),
 -- fingerprints alone narrow the rows first: the table's index finds them
 -- (fingerprint is its second sorting column) where the episode check reads
 -- every row (90 days of one team's alerts at a big Alertmanager's scale:
--- 4.6–4.9 s against 3.7 s).
+-- 4.6–4.9 s against 3.7 s). With label matchers those are the matching
+-- alerts' (labelled), so the rows are read while the episodes are built,
+-- not after; the rows of episodes not listed are summed for nothing (the
+-- same, 2.35–2.57 s against 2.53–2.78 s).
 steps AS (
     SELECT source, fingerprint, starts_at, observed_at AS at,
            kind != 'resolved' AND notEmpty(silenced_by) AS silenced, kind != 'resolved' AND notEmpty(inhibited_by) AS inhibited,
@@ -39,10 +42,14 @@ steps AS (
     FROM {{db}}.alert_states
     WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')}
       AND {{template "source"}}
-{{- if or .Longest (ne .Match "1")}}
+{{- if .Longest}}
       AND fingerprint IN (SELECT fingerprint FROM picked)
-{{- end}}
       AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM picked)
+{{- else if ne .Match "1"}}
+      AND fingerprint IN (SELECT fingerprint FROM labelled)
+{{- else}}
+      AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM picked)
+{{- end}}
 ),
 -- Each episode's muted time over its rows that have a next row, and its
 -- last row, whose state holds until the episode's end: added below, where
