@@ -108,16 +108,18 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(t0).Seconds(), "s-to-seal")
-		out, err := svc.Store.Query(ctx, "SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table = 'episodes_sealed'",
-			map[string]string{"db": svc.Cfg.Store.Database})
-		if err != nil {
-			b.Fatal(err)
+		for table, unit := range map[string]string{"episodes_sealed": "sealed-B/notification", "stretches_sealed": "sealed-stretches-B/notification"} {
+			out, err := svc.Store.Query(ctx, "SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table = {table:String}",
+				map[string]string{"db": svc.Cfg.Store.Database, "table": table})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var sealed struct{ Bytes float64 }
+			if err := json.Unmarshal(out, &sealed); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(sealed.Bytes/float64(10_000_000*scale), unit)
 		}
-		var sealed struct{ Bytes float64 }
-		if err := json.Unmarshal(out, &sealed); err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(sealed.Bytes/float64(10_000_000*scale), "sealed-B/notification")
 	})
 	// How long alertlens takes to be ready again with the year in the store:
 	// stop the service, start another on the same store, time until

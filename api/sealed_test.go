@@ -113,9 +113,9 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 		if built, err := svc.Store.SealEpisodes(t.Context(), time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC), time.Minute); err != nil || !built {
 			t.Fatalf("sealing: built %v, %v; want a new seal", built, err)
 		}
-		s, current, err := svc.Store.SealInUse(t.Context())
-		if err != nil || !current || !s.To.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) || s.DedupMillis != 60000 {
-			t.Fatalf("seal in use: %+v current %v, %v; want one up to 2026-11-01, 60 s window", s, current, err)
+		s, err := svc.Store.SealInUse(t.Context())
+		if err != nil || !s.Episodes || !s.To.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) || s.DedupMillis != 60000 {
+			t.Fatalf("seal in use: %+v, %v; want its episodes current, up to 2026-11-01, 60 s window", s, err)
 		}
 		return s
 	}
@@ -149,8 +149,8 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 		if err := svc.Store.Insert(t.Context(), store.TableNotifications, late, fmt.Sprintf("late-%d", minute)); err != nil {
 			t.Fatal(err)
 		}
-		if _, current, err := svc.Store.SealInUse(t.Context()); err != nil || current {
-			t.Fatalf("seal in use after a late row: current %v, %v; want not current", current, err)
+		if s, err := svc.Store.SealInUse(t.Context()); err != nil || s.Episodes {
+			t.Fatalf("seal in use after a late row: episodes current %v, %v; want not current", s.Episodes, err)
 		}
 	}
 	lateRow(30)

@@ -7,33 +7,22 @@
 -- overlap (analysis/loops.go), and their alerts are named there, not
 -- carried through the windows with every row (over 90 days at a big
 -- Alertmanager's scale, 26.5M rows: 2.86–3.38 s against 3.11–3.64 s).
--- The rows' next rows come from two windows, one per half of the alerts
+-- The stretches come from two windows, one per half of the alerts
 -- ("alert_half"), so that the engine computes both at once.
-WITH steps AS (
-    SELECT * FROM ({{template "stretch_steps" 0}})
+WITH stretches AS (
+    {{template "inhibited_stretches" (stretches . 0 true)}}
     UNION ALL
-    SELECT * FROM ({{template "stretch_steps" 1}})
+    {{template "inhibited_stretches" (stretches . 1 true)}}
 )
 SELECT source, target, inhibitor,
        arrayMap(s -> s.1, spans) AS starts, arrayMap(s -> s.2, spans) AS ends
 FROM (
     SELECT source, fingerprint AS target, inhibitor,
-           arraySort(groupArray((toUnixTimestamp64Milli(observed_at),
-                                 toUnixTimestamp64Milli(coalesce(next_at, {to:DateTime64(3, 'UTC')}))))) AS spans
-    FROM steps
+           arraySort(groupArray((toUnixTimestamp64Milli(start),
+                                 toUnixTimestamp64Milli(coalesce(end, {to:DateTime64(3, 'UTC')}))))) AS spans
+    FROM stretches
     ARRAY JOIN inhibited_by AS inhibitor
-    WHERE kind != 'resolved' AND coalesce(next_at, {to:DateTime64(3, 'UTC')}) > {from:DateTime64(3, 'UTC')}
+    WHERE coalesce(end, {to:DateTime64(3, 'UTC')}) > {from:DateTime64(3, 'UTC')}
     GROUP BY source, target, inhibitor
 )
 ORDER BY source, target, inhibitor
-
-{{define "stretch_steps"}}
-    SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_at"}} AS next_at
-    FROM (
-        SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_row"}}
-        FROM {{db}}.alert_states
-        WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
-          AND {{template "source"}} AND {{template "alert_half" .}}
-        {{template "by_alert"}}
-    )
-{{end}}

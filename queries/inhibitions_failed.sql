@@ -24,26 +24,19 @@ ok_polls AS MATERIALIZED (
     FROM {{db}}.polls
     WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND source IN (SELECT source FROM notes)
 ),
--- F's inhibited stretches, from each row that names inhibitors and is not
--- 'resolved' until F's next row (NULL: none yet): the state at a poll is
--- inhibited when a stretch holds the poll, so the states are looked up
--- among these few rows instead of every row. Rows of one time are read
--- resolved first, then by their inhibitors, so the last of them (the one
--- whose stretch is not empty) is a firing one, with inhibitors when one
--- has them.
+-- F's inhibited stretches (the "inhibited_stretches" fragment): the state
+-- at a poll is inhibited when a stretch holds the poll, so the states are
+-- looked up among these few rows instead of every row. Of several rows at
+-- one time the stretch is the last one's: a firing one, with inhibitors
+-- when one has them. Every alert's, not only the notified ones': then
+-- they are found while the notifications are read, not after (at a big
+-- Alertmanager's scale, where every alert is notified, the statement over
+-- 30 days 5.7 s against 6.4-7.0 s, over a week 1.6 s against 1.7-1.8 s);
+-- where few alerts are notified the window reads more rows, as many as
+-- loops reads over the same scan.
 stretches AS MATERIALIZED (
-    SELECT {{template "alert_key"}} AS alert, observed_at AS start, end, inhibited_by
-    FROM (
-        SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_at"}} AS end
-        FROM (
-            SELECT source, fingerprint, observed_at, kind, inhibited_by, {{template "next_row"}}
-            FROM {{db}}.alert_states
-            WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND fingerprint IN (SELECT fingerprint FROM notes)
-            WINDOW by_alert AS (ORDER BY source, fingerprint, observed_at, kind != 'resolved', inhibited_by
-                                ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
-        )
-    )
-    WHERE kind != 'resolved' AND notEmpty(inhibited_by) AND (end IS NULL OR end > observed_at)
+    SELECT {{template "alert_key"}} AS alert, start, end, inhibited_by
+    FROM ({{template "inhibited_stretches" (stretches . -1 false)}})
 ),
 -- Only the notifications that can have failed are judged. A failure needs
 -- F inhibited at the poll before t (b) or at the one after it (a), and the

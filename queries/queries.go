@@ -80,6 +80,12 @@ type Data struct {
 	// are now (see episodes_seal.sql). Only for a scan starting before
 	// {sealed_to}.
 	Sealed bool
+	// SealedStretches reads the inhibited stretches that started before
+	// {sealed_to} from generation {seal} of stretches_sealed (see
+	// stretches_seal.sql and the "inhibited_stretches" fragment), valid
+	// while the poller's rows of those months are the ones it was built
+	// from. Only for a scan starting before {sealed_to}.
+	SealedStretches bool
 	// NotesFromDays (with FromDays) has noise count the notifications from
 	// the day summaries' deliveries ("day_deliveries"): only when no
 	// receiver has hours of its own and no receiver filter is set (those
@@ -124,6 +130,28 @@ func (d DaySummaries) validate() error {
 type Only struct {
 	Data
 	CTE string
+}
+
+// Stretches is the argument of the "inhibited_stretches" fragment: which
+// alerts' stretches it reads.
+type Stretches struct {
+	Data
+	// Half, 0 or 1, reads one half of the alerts (see "alert_half"); -1
+	// all of them.
+	Half int
+	// Until reads only the rows before {to}: a stretch whose next row is
+	// later ends NULL.
+	Until bool
+	// Sealing reads the rows before {sealed_to} of the alerts whose
+	// fingerprint is in [{lo}, {hi}) instead (stretches_seal.sql): a
+	// stretch whose next row is later ends NULL.
+	Sealing bool
+}
+
+// stretchRows is the argument of the "stretch_rows" fragment.
+type stretchRows struct {
+	Stretches
+	Column string
 }
 
 // dayRows is the argument of the "day_rows" fragment.
@@ -186,6 +214,8 @@ type Set struct {
 	t *template.Template
 	// episodes are the statements that build episodes (the episode CTEs).
 	episodes map[string]bool
+	// stretches are the statements that read inhibited stretches.
+	stretches map[string]bool
 }
 
 // NewSet parses the statements for database db.
@@ -211,6 +241,24 @@ func NewSet(db string) (*Set, error) {
 			s.Tail = tail
 			return s, nil
 		},
+		"stretches": func(d Data, half int, until bool) (Stretches, error) {
+			if half < -1 || half > 1 {
+				return Stretches{}, fmt.Errorf("stretches: half %d, want -1, 0 or 1", half)
+			}
+			return Stretches{Data: d, Half: half, Until: until}, nil
+		},
+		"sealingStretches": func(d Data) (Stretches, error) {
+			if d.SealedStretches {
+				return Stretches{}, fmt.Errorf("sealingStretches: a seal is built from the rows, not from a seal")
+			}
+			return Stretches{Data: d, Half: -1, Sealing: true}, nil
+		},
+		"stretchRows": func(s Stretches, column string) (stretchRows, error) {
+			if column != "start" && column != "observed_at" {
+				return stretchRows{}, fmt.Errorf("stretchRows: no time column %q", column)
+			}
+			return stretchRows{s, column}, nil
+		},
 		"only": func(d Data, cte string) (Only, error) {
 			if !ValidIdentifier(cte) {
 				return Only{}, fmt.Errorf("only: %q is not a CTE name", cte)
@@ -222,7 +270,7 @@ func NewSet(db string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing statements: %w", err)
 	}
-	episodes := map[string]bool{}
+	episodes, stretches := map[string]bool{}, map[string]bool{}
 	for _, n := range names {
 		b, err := files.ReadFile(n)
 		if err != nil {
@@ -234,13 +282,20 @@ func NewSet(db string) (*Set, error) {
 		if !strings.HasPrefix(n, "_") && strings.Contains(string(b), `{{template "episode_ctes"`) {
 			episodes[strings.TrimSuffix(n, ".sql")] = true
 		}
+		if !strings.HasPrefix(n, "_") && strings.Contains(string(b), `{{template "inhibited_stretches"`) {
+			stretches[strings.TrimSuffix(n, ".sql")] = true
+		}
 	}
-	return &Set{t: t, episodes: episodes}, nil
+	return &Set{t: t, episodes: episodes, stretches: stretches}, nil
 }
 
 // BuildsEpisodes says whether the named statement builds episodes (and
 // may read them sealed: Data.Sealed).
 func (s *Set) BuildsEpisodes(name string) bool { return s.episodes[name] }
+
+// ReadsStretches says whether the named statement reads inhibited
+// stretches (and may read them sealed: Data.SealedStretches).
+func (s *Set) ReadsStretches(name string) bool { return s.stretches[name] }
 
 // Render returns the named statement (its file's name without .sql).
 func (s *Set) Render(name string, data Data) (string, error) {

@@ -236,12 +236,23 @@ func TestSealsDroppedWithoutADedupWindow(t *testing.T) {
 	if err := st.Exec(ctx, "INSERT INTO {{db}}.episodes_sealed (seal, source, fingerprint, starts_at, first_day, last_day) VALUES (7, 'eu', 'f9', '2026-10-01 00:00:00', '2026-10-01', '2026-10-01')"); err != nil {
 		t.Fatal(err)
 	}
+	// (and a generation with stretches and no episodes: the stale ones are
+	// listed from both tables, and each dropped from both)
+	if err := st.Exec(ctx, "INSERT INTO {{db}}.stretches_sealed (seal, source, fingerprint, start, end, inhibited_by) VALUES (8, 'eu', 'f9', '2026-10-01 00:00:00', NULL, ['f8'])"); err != nil {
+		t.Fatal(err)
+	}
 	held("with an unfinished build", 1, 3)
+	if n := storetest.Count(t, st, "stretches_sealed", "seal = 8"); n != 1 {
+		t.Fatalf("unfinished sealed stretches: %d, want 1", n)
+	}
 	for i := range 2 { // the second run finds nothing to drop
 		if built, err := st.SealEpisodes(ctx, now, 0); err != nil || built {
 			t.Fatalf("run %d without a window: built %v, %v; want nothing built", i+1, built, err)
 		}
 		held("without a window", 0, 0)
+		if n := storetest.Count(t, st, "stretches_sealed", ""); n != 0 {
+			t.Errorf("run %d without a window: %d sealed stretches, want 0", i+1, n)
+		}
 	}
 	if built, err := st.SealEpisodes(ctx, now, time.Minute); err != nil || !built {
 		t.Fatalf("with a window again: built %v, %v; want a seal", built, err)

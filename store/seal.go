@@ -11,46 +11,53 @@ import (
 	"github.com/alertlens/alertlens/queries"
 )
 
-// Seal is a generation of sealed episodes (see the schema's
-// episodes_sealed): every episode of the summaries' days before To summed
-// up once, its notifications counted with the HA dedup window
-// DedupMillis.
+// Seal is a generation of sealed episodes and stretches (see the schema's
+// episodes_sealed and stretches_sealed): every episode of the summaries'
+// days before To summed up once, its notifications counted with the HA
+// dedup window DedupMillis, and every inhibited stretch of the poller's
+// rows before To.
 type Seal struct {
 	ID          uint64
 	To          time.Time // a UTC midnight, the first of a month
 	DedupMillis int64
+	// Episodes: the sealed episodes may be read, the summaries of the
+	// days before To being stored in the parts they were built from.
+	Episodes bool
+	// Stretches: the sealed stretches may be read, the poller's rows
+	// before To being those they were found in.
+	Stretches bool
 }
 
-// SealInUse returns the newest seal (zero when there is none), and whether
-// reads may use it: the summaries of the days it covers are stored in the
-// parts it was built from. Never on a cluster (each shard would need its
-// own seal).
-func (s *Store) SealInUse(ctx context.Context) (Seal, bool, error) {
+// SealInUse returns the newest seal (zero when there is none) with what
+// reads may use of it. Never on a cluster (each shard would need its own
+// seal).
+func (s *Store) SealInUse(ctx context.Context) (Seal, error) {
 	if s.opts.Cluster != "" {
-		return Seal{}, false, nil
+		return Seal{}, nil
 	}
 	out, err := s.upkeepQuery(ctx, "seal_state", nil)
 	if err != nil || len(bytes.TrimSpace(out)) == 0 {
-		return Seal{}, false, err
+		return Seal{}, err
 	}
 	var row struct {
-		Seal     string `json:"seal"`
-		SealedTo string `json:"sealed_to"`
-		DedupMS  int64  `json:"dedup_ms"`
-		Current  uint8  `json:"current"`
+		Seal      string `json:"seal"`
+		SealedTo  string `json:"sealed_to"`
+		DedupMS   int64  `json:"dedup_ms"`
+		Episodes  uint8  `json:"episodes_current"`
+		Stretches uint8  `json:"stretches_current"`
 	}
 	if err := json.Unmarshal(out, &row); err != nil {
-		return Seal{}, false, fmt.Errorf("store: reading the newest seal: %w", err)
+		return Seal{}, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
 	id, err := strconv.ParseUint(row.Seal, 10, 64)
 	if err != nil {
-		return Seal{}, false, fmt.Errorf("store: reading the newest seal: %w", err)
+		return Seal{}, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
 	to, err := time.Parse(time.DateOnly, row.SealedTo)
 	if err != nil {
-		return Seal{}, false, fmt.Errorf("store: reading the newest seal: %w", err)
+		return Seal{}, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
-	return Seal{ID: id, To: to, DedupMillis: row.DedupMS}, row.Current == 1, nil
+	return Seal{ID: id, To: to, DedupMillis: row.DedupMS, Episodes: row.Episodes == 1, Stretches: row.Stretches == 1}, nil
 }
 
 // SealedTo is the first day a seal made at now does not cover: the first
@@ -63,7 +70,8 @@ func SealedTo(now time.Time) time.Time {
 // SealEpisodes seals the episodes of the months before now's: it drops the
 // generations no read uses any more (all but the newest), and unless the
 // newest covers those months as they are stored now, with this dedup
-// window, builds a new generation from the summaries and records it. It
+// window, builds a new generation from the summaries and records it, with
+// the inhibited stretches of the poller's rows of those months. It
 // says whether it built one. Nothing on a cluster, without a positive
 // dedup window (reads then build episodes from the raw rows), or with no
 // summaries before this month. Without a dedup window it drops every
@@ -80,11 +88,11 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 		return false, err
 	}
 	to := SealedTo(now)
-	newest, current, err := s.SealInUse(ctx)
+	newest, err := s.SealInUse(ctx)
 	if err != nil {
 		return false, err
 	}
-	if current && newest.To.Equal(to) && newest.DedupMillis == dedup.Milliseconds() {
+	if newest.Episodes && newest.Stretches && newest.To.Equal(to) && newest.DedupMillis == dedup.Milliseconds() {
 		return false, nil
 	}
 	params := map[string]string{"db": s.opts.Database, "sealed_to": to.Format(time.DateOnly)}
@@ -93,7 +101,8 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 		return false, err
 	}
 	var listed struct {
-		Parts []string `json:"parts"`
+		Parts     []string `json:"parts"`
+		StateRows string   `json:"state_rows"`
 	}
 	if err := json.Unmarshal(out, &listed); err != nil {
 		return false, fmt.Errorf("store: listing the summaries' parts before %s: %w", params["sealed_to"], err)
@@ -107,11 +116,26 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 	params["seal"] = strconv.FormatUint(id, 10)
 	params["dedup_ms"] = strconv.FormatInt(dedup.Milliseconds(), 10)
 	params["parts"] = queries.StringArray(listed.Parts)
-	build, err := s.sql.Render("episodes_seal", queries.Data{
+	params["state_rows"] = listed.StateRows
+	if err := s.buildSeal(ctx, "episodes_seal", params, dedup); err != nil {
+		return false, fmt.Errorf("store: sealing the episodes before %s: %w", params["sealed_to"], err)
+	}
+	if err := s.buildSeal(ctx, "stretches_seal", params, dedup); err != nil {
+		return false, fmt.Errorf("store: sealing the inhibited stretches before %s: %w", params["sealed_to"], err)
+	}
+	if err := s.upkeepStatement(ctx, "seal_record", params); err != nil {
+		return false, fmt.Errorf("store: recording the seal of the months before %s: %w", params["sealed_to"], err)
+	}
+	return true, nil
+}
+
+// buildSeal runs the named seal statement over every alert.
+func (s *Store) buildSeal(ctx context.Context, name string, params map[string]string, dedup time.Duration) error {
+	build, err := s.sql.Render(name, queries.Data{
 		FromDays: true, DedupMillis: dedup.Milliseconds(), Settings: queries.Settings(int(sealTimeout.Seconds()), sealMemory),
 	})
 	if err != nil {
-		return false, err
+		return err
 	}
 	// In sixteen slices by the fingerprint's first hex digit (Alertmanager's
 	// fingerprints are 16 hex digits; any other string falls in the first
@@ -126,19 +150,16 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 			params["hi"] = digits[i+1 : i+2]
 		}
 		if err := s.upkeepRun(ctx, build, params); err != nil {
-			return false, fmt.Errorf("store: sealing the episodes before %s (fingerprints from %q): %w", params["sealed_to"], params["lo"], err)
+			return fmt.Errorf("fingerprints from %q: %w", params["lo"], err)
 		}
 	}
-	if err := s.upkeepStatement(ctx, "seal_record", params); err != nil {
-		return false, fmt.Errorf("store: recording the seal of the episodes before %s: %w", params["sealed_to"], err)
-	}
-	return true, nil
+	return nil
 }
 
 // unseal forgets every seal, then drops every generation (all stale now),
 // also one whose build never finished.
 func (s *Store) unseal(ctx context.Context) error {
-	newest, _, err := s.SealInUse(ctx)
+	newest, err := s.SealInUse(ctx)
 	if err != nil {
 		return err
 	}
@@ -150,22 +171,25 @@ func (s *Store) unseal(ctx context.Context) error {
 	return s.dropStaleSeals(ctx)
 }
 
-// dropStaleSeals drops every generation of sealed episodes but the newest
-// recorded one. It runs at the start of a run, an interval after the seal
-// before the newest was replaced: a read that had found that one current
-// started long ago, and a started read keeps the parts it reads.
+// dropStaleSeals drops every generation of sealed episodes and stretches
+// but the newest recorded one. It runs at the start of a run, an interval
+// after the seal before the newest was replaced: a read that had found
+// that one current started long ago, and a started read keeps the parts
+// it reads.
 func (s *Store) dropStaleSeals(ctx context.Context) error {
 	stale, err := s.partitionIDs(ctx, "seal_stale", nil)
 	if err != nil {
 		return err
 	}
-	drop, err := s.upkeepText("seal_drop")
-	if err != nil {
-		return err
-	}
-	for _, p := range stale {
-		if err := s.upkeepRun(ctx, drop, map[string]string{"partition": p}); err != nil {
-			return fmt.Errorf("store: dropping sealed episodes of seal %s: %w", p, err)
+	for _, name := range []string{"seal_drop", "seal_drop_stretches"} {
+		drop, err := s.upkeepText(name)
+		if err != nil {
+			return err
+		}
+		for _, p := range stale {
+			if err := s.upkeepRun(ctx, drop, map[string]string{"partition": p}); err != nil {
+				return fmt.Errorf("store: dropping seal %s (%s): %w", p, name, err)
+			}
 		}
 	}
 	return nil

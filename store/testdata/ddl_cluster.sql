@@ -391,3 +391,18 @@ CREATE TABLE IF NOT EXISTS alertlens.episode_seals_local ON CLUSTER main
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/episode_seals_local', '{replica}')
 ORDER BY seal;
+
+CREATE TABLE IF NOT EXISTS alertlens.stretches_sealed_local ON CLUSTER main
+(
+    seal         UInt64,
+    source       LowCardinality(String),
+    fingerprint  String CODEC(ZSTD(3)),
+    start        DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    end          Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    inhibited_by Array(String) CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/stretches_sealed_local', '{replica}')
+PARTITION BY seal
+ORDER BY (source, fingerprint, start);
+
+ALTER TABLE alertlens.episode_seals_local ON CLUSTER main ADD COLUMN IF NOT EXISTS state_rows UInt64;

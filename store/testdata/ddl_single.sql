@@ -373,3 +373,18 @@ CREATE TABLE IF NOT EXISTS alertlens.episode_seals
 )
 ENGINE = MergeTree
 ORDER BY seal;
+
+CREATE TABLE IF NOT EXISTS alertlens.stretches_sealed 
+(
+    seal         UInt64,
+    source       LowCardinality(String),
+    fingerprint  String CODEC(ZSTD(3)),
+    start        DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    end          Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    inhibited_by Array(String) CODEC(ZSTD(3))
+)
+ENGINE = MergeTree
+PARTITION BY seal
+ORDER BY (source, fingerprint, start);
+
+ALTER TABLE alertlens.episode_seals  ADD COLUMN IF NOT EXISTS state_rows UInt64;

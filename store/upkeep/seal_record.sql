@@ -1,3 +1,4 @@
--- A seal built: reads use it from now on, while its parts are current.
-INSERT INTO {{local "episode_seals"}} (seal, sealed_to, dedup_ms, parts, sealed_at)
-VALUES ({seal:UInt64}, {sealed_to:Date}, {dedup_ms:Int64}, {parts:Array(String)}, now64(3))
+-- A seal built: reads use it from now on, while its parts (and, for its
+-- stretches, the poller's rows) are current.
+INSERT INTO {{local "episode_seals"}} (seal, sealed_to, dedup_ms, parts, state_rows, sealed_at)
+VALUES ({seal:UInt64}, {sealed_to:Date}, {dedup_ms:Int64}, {parts:Array(String)}, {state_rows:UInt64}, now64(3))

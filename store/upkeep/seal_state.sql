@@ -2,12 +2,18 @@
 -- whether the summaries' active parts of the months it covers are still
 -- those it was built from: a part added, merged or dropped there since
 -- (a late row, a retention drop) means some episode may sum up otherwise
--- now, and reads merge the summaries instead until the next seal.
+-- now, and reads merge the summaries instead until the next seal. Its
+-- stretches (stretches_sealed) are current while the poller's rows of
+-- those months number what they did when it was built: rows there are
+-- only added (a late row) or dropped (retention), never merged away.
 WITH newest AS (
-    SELECT seal, sealed_to, dedup_ms, parts FROM {{local "episode_seals"}} ORDER BY seal DESC LIMIT 1
+    SELECT seal, sealed_to, dedup_ms, parts, state_rows FROM {{local "episode_seals"}} ORDER BY seal DESC LIMIT 1
 )
 SELECT toString(seal) AS seal, sealed_to, dedup_ms,
        parts = (SELECT arraySort(groupArray(name)) FROM system.parts
                 WHERE database = {db:String} AND table = 'episode_days' AND active
-                  AND partition_id < (SELECT toString(toYYYYMM(sealed_to)) FROM newest)) AS current
+                  AND partition_id < (SELECT toString(toYYYYMM(sealed_to)) FROM newest)) AS episodes_current,
+       state_rows = (SELECT sum(rows) FROM system.parts
+                     WHERE database = {db:String} AND table = 'alert_states' AND active
+                       AND partition_id < (SELECT toString(toYYYYMM(sealed_to)) FROM newest)) AS stretches_current
 FROM newest
