@@ -119,12 +119,15 @@ func (a *Analyzer) statement(ctx context.Context, name string, data queries.Data
 	if !sameNotes(data.KeptNotesFor, params) {
 		data.KeptNotes = ""
 	}
-	episodes := data.FromDays && data.Kept == "" && a.sql.BuildsEpisodes(name)
-	stretches := data.FromDays && a.sql.ReadsStretches(name)
-	if episodes || stretches {
-		var seal store.Seal
-		seal, data.Sealed, data.SealedStretches = a.sealFor(ctx, params["scan_from"], episodes, stretches)
-		if data.Sealed || data.SealedStretches {
+	want := sealReads{
+		Episodes:  data.FromDays && data.Kept == "" && a.sql.BuildsEpisodes(name),
+		Stretches: data.FromDays && a.sql.ReadsStretches(name),
+		Muted:     data.FromDays && a.sql.ReadsMuted(name),
+	}
+	if want != (sealReads{}) {
+		seal, reads := a.sealFor(ctx, params["scan_from"], want)
+		data.Sealed, data.SealedStretches, data.SealedMuted = reads.Episodes, reads.Stretches, reads.Muted
+		if reads != (sealReads{}) {
 			params = maps.Clone(params)
 			params["seal"] = strconv.FormatUint(seal.ID, 10)
 			params["sealed_to"] = seal.To.Format(time.DateOnly)
@@ -140,16 +143,20 @@ type sealer interface {
 	SealInUse(ctx context.Context) (store.Seal, error)
 }
 
+// sealReads are the parts of a seal a statement reads (or would).
+type sealReads struct{ Episodes, Stretches, Muted bool }
+
 // sealFor returns the newest seal and what a statement scanning from
-// scanFrom reads from it, of the episodes and stretches it asks for: the
-// episodes when they are current, counted notifications with this dedup
-// window, and the seal covers some of the scan's days, at least
-// Options.SealMinSpan of them; the stretches when they are current and
-// the seal covers some of the scan (their window then runs over fewer
-// rows, whatever the span: loops over 30 days at a big Alertmanager's
-// scale, 16 of the 37 days scanned sealed, 0.97-1.16 s against 1.30-1.46
-// s; the dedup window plays no part in a stretch). When the seal cannot
-// be read, neither (the statement then reads as it would with no seal).
+// scanFrom reads from it, of what it asks for: the episodes when they are
+// current, counted notifications with this dedup window, and the seal
+// covers some of the scan's days, at least Options.SealMinSpan of them;
+// the stretches when they are current and the seal covers some of the
+// scan (their window then runs over fewer rows, whatever the span: loops
+// over 30 days at a big Alertmanager's scale, 16 of the 37 days scanned
+// sealed, 0.97-1.16 s against 1.30-1.46 s; the dedup window plays no part
+// in a stretch); the muted time likewise, when the scan starts at a
+// midnight (it is sealed per day; scans always do). When the seal cannot
+// be read, none (the statement then reads as it would with no seal).
 //
 // Reading sealed episodes has a cost of its own: they come unsorted,
 // so every episode of the scan is sorted for the window that ends each at
@@ -160,27 +167,34 @@ type sealer interface {
 // (46) 0.8-1.1x, 75 (61) 1.2-1.3x, 90 (76) 0.84-0.91x; at 45 and 75 days
 // episodes cross the scan's first midnight, which costs the sealed read
 // more.
-func (a *Analyzer) sealFor(ctx context.Context, scanFrom string, episodes, stretches bool) (seal store.Seal, readEpisodes, readStretches bool) {
+func (a *Analyzer) sealFor(ctx context.Context, scanFrom string, want sealReads) (store.Seal, sealReads) {
 	s, isSealer := a.st.(sealer)
 	from, err := time.Parse(chTime, scanFrom)
-	episodes = episodes && isSealer && err == nil && covers(store.SealedTo(a.now()), from, a.opts.SealMinSpan)
-	stretches = stretches && isSealer && err == nil && covers(store.SealedTo(a.now()), from, 0)
+	if !isSealer || err != nil {
+		return store.Seal{}, sealReads{}
+	}
+	sealedTo := store.SealedTo(a.now())
+	want.Episodes = want.Episodes && covers(sealedTo, from, a.opts.SealMinSpan)
+	want.Stretches = want.Stretches && covers(sealedTo, from, 0)
+	want.Muted = want.Muted && covers(sealedTo, from, 0) && from.Equal(from.Truncate(24*time.Hour))
 	// A seal covers months before the one it was made in: a scan that
 	// reaches too little of them needs none, and does not look (7 ms a
 	// statement).
-	if !episodes && !stretches {
-		return store.Seal{}, false, false
+	if want == (sealReads{}) {
+		return store.Seal{}, sealReads{}
 	}
-	seal, err = s.SealInUse(ctx)
+	seal, err := s.SealInUse(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			a.log.LogAttrs(ctx, slog.LevelWarn, "analysis: reading the seal", slog.String("error", err.Error()))
 		}
-		return store.Seal{}, false, false
+		return store.Seal{}, sealReads{}
 	}
-	readEpisodes = episodes && seal.Episodes && seal.DedupMillis == a.opts.DedupWindow.Milliseconds() && covers(seal.To, from, a.opts.SealMinSpan)
-	readStretches = stretches && seal.Stretches && covers(seal.To, from, 0)
-	return seal, readEpisodes, readStretches
+	return seal, sealReads{
+		Episodes:  want.Episodes && seal.Episodes && seal.DedupMillis == a.opts.DedupWindow.Milliseconds() && covers(seal.To, from, a.opts.SealMinSpan),
+		Stretches: want.Stretches && seal.Stretches && covers(seal.To, from, 0),
+		Muted:     want.Muted && seal.Muted && covers(seal.To, from, 0),
+	}
 }
 
 // covers says whether a seal up to sealedTo covers enough of a scan from

@@ -121,22 +121,8 @@ func TestSealedStretchesAnswerAsTheRows(t *testing.T) {
 	}
 	check("before a seal", "2026-10-31T23:52:00Z")
 
-	sealed := func(what string, want bool) store.Seal {
-		t.Helper()
-		s, err := svc.Store.SealInUse(t.Context())
-		if err != nil || s.Stretches != want {
-			t.Fatalf("%s: stretches current %v, %v; want %v", what, s.Stretches, err, want)
-		}
-		return s
-	}
-	seal := func() uint64 {
-		t.Helper()
-		if built, err := svc.Store.SealEpisodes(t.Context(), time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC), time.Minute); err != nil || !built {
-			t.Fatalf("sealing: built %v, %v; want a new seal", built, err)
-		}
-		return sealed("sealed", true).ID
-	}
-	id := fmt.Sprintf("seal = %d", seal())
+	seal := sealer(t, svc, func(s store.Seal) bool { return s.Stretches })
+	id := fmt.Sprintf("seal = %d", seal.build())
 	// The rows before 11-01 (23:50–23:59, one a minute) make A two
 	// stretches (23:58, and 23:59 still open), B one (23:59, open), C five
 	// (23:50–23:54) and D five (23:52–23:56): 13, two of them open.
@@ -152,15 +138,15 @@ func TestSealedStretchesAnswerAsTheRows(t *testing.T) {
 		VALUES ('2026-10-31 23:51:30', 'prod', '0000000000000d01', 'changed', 'suppressed', 'D', {'alertname': 'D'}, ['0000000000000c01'], '2026-10-31 23:50:00')`); err != nil {
 		t.Fatal(err)
 	}
-	sealed("after a late row", false)
+	seal.current("after a late row", false)
 	check("after a late row", "2026-10-31T23:51:30Z")
-	seal()
+	seal.build()
 	check("sealed again", "2026-10-31T23:51:30Z")
 	// A merge makes new parts of the same rows: the stretches stay current.
 	if err := svc.Store.Exec(t.Context(), "OPTIMIZE TABLE {{db}}.alert_states FINAL"); err != nil {
 		t.Fatal(err)
 	}
-	sealed("after a merge", true)
+	seal.current("after a merge", true)
 	check("after a merge", "2026-10-31T23:51:30Z")
 	// The late row deleted (as a retention drop deletes rows), the
 	// summaries left as they are: the episodes' seal stays current, its
@@ -169,10 +155,44 @@ func TestSealedStretchesAnswerAsTheRows(t *testing.T) {
 		WHERE fingerprint = '0000000000000d01' AND observed_at = toDateTime64('2026-10-31 23:51:30', 3, 'UTC') SETTINGS mutations_sync = 2`); err != nil {
 		t.Fatal(err)
 	}
-	if s := sealed("after a row deleted", false); !s.Episodes {
+	if s := seal.current("after a row deleted", false); !s.Episodes {
 		t.Fatalf("episodes' seal after a row deleted: not current; want current")
 	}
 	check("after a row deleted", "2026-10-31T23:52:00Z")
-	seal()
+	seal.build()
 	check("sealed after a row deleted", "2026-10-31T23:52:00Z")
+}
+
+// sealCheck builds seals in a test's service "on 2026-11-15" (covering
+// the days before 2026-11-01, with the 60 s dedup window) and checks
+// whether the part of the newest one a test is about is current.
+type sealCheck struct {
+	t    *testing.T
+	svc  *apptest.Service
+	part func(store.Seal) bool
+}
+
+func sealer(t *testing.T, svc *apptest.Service, part func(store.Seal) bool) sealCheck {
+	return sealCheck{t, svc, part}
+}
+
+// current fails the test unless the part is current as wanted, and
+// returns the seal.
+func (c sealCheck) current(what string, want bool) store.Seal {
+	c.t.Helper()
+	s, err := c.svc.Store.SealInUse(c.t.Context())
+	if err != nil || c.part(s) != want {
+		c.t.Fatalf("%s: seal %+v, %v; want the part current %v", what, s, err, want)
+	}
+	return s
+}
+
+// build seals, which must make a new seal with the part current, and
+// returns its id.
+func (c sealCheck) build() uint64 {
+	c.t.Helper()
+	if built, err := c.svc.Store.SealEpisodes(c.t.Context(), time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC), time.Minute); err != nil || !built {
+		c.t.Fatalf("sealing: built %v, %v; want a new seal", built, err)
+	}
+	return c.current("sealed", true).ID
 }

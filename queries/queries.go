@@ -86,6 +86,12 @@ type Data struct {
 	// while the poller's rows of those months are the ones it was built
 	// from. Only for a scan starting before {sealed_to}.
 	SealedStretches bool
+	// SealedMuted reads the muted time of the poller's rows before
+	// {sealed_to} from generation {seal} of muted_sealed (see
+	// muted_seal.sql and the "muted_time" fragment), valid while those
+	// rows are the ones it was built from. Only for a scan starting
+	// before {sealed_to}, at a midnight (the sealed sums are per day).
+	SealedMuted bool
 	// NotesFromDays (with FromDays) has noise count the notifications from
 	// the day summaries' deliveries ("day_deliveries"): only when no
 	// receiver has hours of its own and no receiver filter is set (those
@@ -145,6 +151,15 @@ type Stretches struct {
 	// Sealing reads the rows before {sealed_to} of the alerts whose
 	// fingerprint is in [{lo}, {hi}) instead (stretches_seal.sql): a
 	// stretch whose next row is later ends NULL.
+	Sealing bool
+}
+
+// MutedSteps is the argument of the "muted_steps" fragment.
+type MutedSteps struct {
+	Data
+	// Sealing reads every row before {sealed_to} of the alerts whose
+	// fingerprint is in [{lo}, {hi}) (muted_seal.sql) instead of the
+	// statement's episodes' rows.
 	Sealing bool
 }
 
@@ -216,6 +231,8 @@ type Set struct {
 	episodes map[string]bool
 	// stretches are the statements that read inhibited stretches.
 	stretches map[string]bool
+	// muted are the statements that read muted time.
+	muted map[string]bool
 }
 
 // NewSet parses the statements for database db.
@@ -253,6 +270,13 @@ func NewSet(db string) (*Set, error) {
 			}
 			return Stretches{Data: d, Half: -1, Sealing: true}, nil
 		},
+		"mutedSteps": func(d Data, sealing bool) MutedSteps { return MutedSteps{Data: d, Sealing: sealing} },
+		"sealingMuted": func(d Data) (MutedSteps, error) {
+			if d.SealedMuted {
+				return MutedSteps{}, fmt.Errorf("sealingMuted: a seal is built from the rows, not from a seal")
+			}
+			return MutedSteps{Data: d, Sealing: true}, nil
+		},
 		"stretchRows": func(s Stretches, column string) (stretchRows, error) {
 			if column != "start" && column != "observed_at" {
 				return stretchRows{}, fmt.Errorf("stretchRows: no time column %q", column)
@@ -270,23 +294,24 @@ func NewSet(db string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing statements: %w", err)
 	}
-	episodes, stretches := map[string]bool{}, map[string]bool{}
+	// Which statements use the fragments a seal can stand in for.
+	uses := map[string]map[string]bool{"episode_ctes": {}, "inhibited_stretches": {}, "muted_time": {}}
 	for _, n := range names {
 		b, err := files.ReadFile(n)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", n, err)
 		}
-		if _, err := t.New(strings.TrimSuffix(n, ".sql")).Parse(string(b)); err != nil {
+		name := strings.TrimSuffix(n, ".sql")
+		if _, err := t.New(name).Parse(string(b)); err != nil {
 			return nil, fmt.Errorf("parsing %s: %w", n, err)
 		}
-		if !strings.HasPrefix(n, "_") && strings.Contains(string(b), `{{template "episode_ctes"`) {
-			episodes[strings.TrimSuffix(n, ".sql")] = true
-		}
-		if !strings.HasPrefix(n, "_") && strings.Contains(string(b), `{{template "inhibited_stretches"`) {
-			stretches[strings.TrimSuffix(n, ".sql")] = true
+		for fragment, users := range uses {
+			if !strings.HasPrefix(n, "_") && strings.Contains(string(b), `{{template "`+fragment+`"`) {
+				users[name] = true
+			}
 		}
 	}
-	return &Set{t: t, episodes: episodes, stretches: stretches}, nil
+	return &Set{t: t, episodes: uses["episode_ctes"], stretches: uses["inhibited_stretches"], muted: uses["muted_time"]}, nil
 }
 
 // BuildsEpisodes says whether the named statement builds episodes (and
@@ -296,6 +321,10 @@ func (s *Set) BuildsEpisodes(name string) bool { return s.episodes[name] }
 // ReadsStretches says whether the named statement reads inhibited
 // stretches (and may read them sealed: Data.SealedStretches).
 func (s *Set) ReadsStretches(name string) bool { return s.stretches[name] }
+
+// ReadsMuted says whether the named statement reads muted time (and may
+// read it sealed: Data.SealedMuted).
+func (s *Set) ReadsMuted(name string) bool { return s.muted[name] }
 
 // Render returns the named statement (its file's name without .sql).
 func (s *Set) Render(name string, data Data) (string, error) {

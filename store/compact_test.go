@@ -236,14 +236,21 @@ func TestSealsDroppedWithoutADedupWindow(t *testing.T) {
 	if err := st.Exec(ctx, "INSERT INTO {{db}}.episodes_sealed (seal, source, fingerprint, starts_at, first_day, last_day) VALUES (7, 'eu', 'f9', '2026-10-01 00:00:00', '2026-10-01', '2026-10-01')"); err != nil {
 		t.Fatal(err)
 	}
-	// (and a generation with stretches and no episodes: the stale ones are
-	// listed from both tables, and each dropped from both)
+	// (and generations with stretches only and with muted time only: the
+	// stale ones are listed from every sealed table, and each dropped from
+	// all of them)
 	if err := st.Exec(ctx, "INSERT INTO {{db}}.stretches_sealed (seal, source, fingerprint, start, end, inhibited_by) VALUES (8, 'eu', 'f9', '2026-10-01 00:00:00', NULL, ['f8'])"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Exec(ctx, "INSERT INTO {{db}}.muted_sealed (seal, source, fingerprint, starts_at, day, silenced_ms, inhibited_ms, last_at, last_silenced, last_inhibited) VALUES (9, 'eu', 'f9', '2026-10-01 00:00:00', '2026-10-01', 5, 0, NULL, false, false)"); err != nil {
 		t.Fatal(err)
 	}
 	held("with an unfinished build", 1, 3)
 	if n := storetest.Count(t, st, "stretches_sealed", "seal = 8"); n != 1 {
 		t.Fatalf("unfinished sealed stretches: %d, want 1", n)
+	}
+	if n := storetest.Count(t, st, "muted_sealed", "seal = 9"); n != 1 {
+		t.Fatalf("unfinished sealed muted time: %d, want 1", n)
 	}
 	for i := range 2 { // the second run finds nothing to drop
 		if built, err := st.SealEpisodes(ctx, now, 0); err != nil || built {
@@ -252,6 +259,9 @@ func TestSealsDroppedWithoutADedupWindow(t *testing.T) {
 		held("without a window", 0, 0)
 		if n := storetest.Count(t, st, "stretches_sealed", ""); n != 0 {
 			t.Errorf("run %d without a window: %d sealed stretches, want 0", i+1, n)
+		}
+		if n := storetest.Count(t, st, "muted_sealed", ""); n != 0 {
+			t.Errorf("run %d without a window: %d rows of sealed muted time, want 0", i+1, n)
 		}
 	}
 	if built, err := st.SealEpisodes(ctx, now, time.Minute); err != nil || !built {

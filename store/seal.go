@@ -11,11 +11,12 @@ import (
 	"github.com/alertlens/alertlens/queries"
 )
 
-// Seal is a generation of sealed episodes and stretches (see the schema's
-// episodes_sealed and stretches_sealed): every episode of the summaries'
-// days before To summed up once, its notifications counted with the HA
-// dedup window DedupMillis, and every inhibited stretch of the poller's
-// rows before To.
+// Seal is a generation of sealed episodes, stretches and muted time (see
+// the schema's episodes_sealed, stretches_sealed and muted_sealed): every
+// episode of the summaries' days before To summed up once, its
+// notifications counted with the HA dedup window DedupMillis, and every
+// inhibited stretch and every episode's muted time per day of the
+// poller's rows before To.
 type Seal struct {
 	ID          uint64
 	To          time.Time // a UTC midnight, the first of a month
@@ -26,6 +27,8 @@ type Seal struct {
 	// Stretches: the sealed stretches may be read, the poller's rows
 	// before To being those they were found in.
 	Stretches bool
+	// Muted: the sealed muted time may be read, for the same reason.
+	Muted bool
 }
 
 // SealInUse returns the newest seal (zero when there is none) with what
@@ -45,6 +48,7 @@ func (s *Store) SealInUse(ctx context.Context) (Seal, error) {
 		DedupMS   int64  `json:"dedup_ms"`
 		Episodes  uint8  `json:"episodes_current"`
 		Stretches uint8  `json:"stretches_current"`
+		Muted     uint8  `json:"muted_current"`
 	}
 	if err := json.Unmarshal(out, &row); err != nil {
 		return Seal{}, fmt.Errorf("store: reading the newest seal: %w", err)
@@ -57,7 +61,7 @@ func (s *Store) SealInUse(ctx context.Context) (Seal, error) {
 	if err != nil {
 		return Seal{}, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
-	return Seal{ID: id, To: to, DedupMillis: row.DedupMS, Episodes: row.Episodes == 1, Stretches: row.Stretches == 1}, nil
+	return Seal{ID: id, To: to, DedupMillis: row.DedupMS, Episodes: row.Episodes == 1, Stretches: row.Stretches == 1, Muted: row.Muted == 1}, nil
 }
 
 // SealedTo is the first day a seal made at now does not cover: the first
@@ -71,7 +75,8 @@ func SealedTo(now time.Time) time.Time {
 // generations no read uses any more (all but the newest), and unless the
 // newest covers those months as they are stored now, with this dedup
 // window, builds a new generation from the summaries and records it, with
-// the inhibited stretches of the poller's rows of those months. It
+// the inhibited stretches and muted time of the poller's rows of those
+// months. It
 // says whether it built one. Nothing on a cluster, without a positive
 // dedup window (reads then build episodes from the raw rows), or with no
 // summaries before this month. Without a dedup window it drops every
@@ -92,7 +97,7 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 	if err != nil {
 		return false, err
 	}
-	if newest.Episodes && newest.Stretches && newest.To.Equal(to) && newest.DedupMillis == dedup.Milliseconds() {
+	if newest.Episodes && newest.Stretches && newest.Muted && newest.To.Equal(to) && newest.DedupMillis == dedup.Milliseconds() {
 		return false, nil
 	}
 	params := map[string]string{"db": s.opts.Database, "sealed_to": to.Format(time.DateOnly)}
@@ -122,6 +127,9 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 	}
 	if err := s.buildSeal(ctx, "stretches_seal", params, dedup); err != nil {
 		return false, fmt.Errorf("store: sealing the inhibited stretches before %s: %w", params["sealed_to"], err)
+	}
+	if err := s.buildSeal(ctx, "muted_seal", params, dedup); err != nil {
+		return false, fmt.Errorf("store: sealing the muted time before %s: %w", params["sealed_to"], err)
 	}
 	if err := s.upkeepStatement(ctx, "seal_record", params); err != nil {
 		return false, fmt.Errorf("store: recording the seal of the months before %s: %w", params["sealed_to"], err)
@@ -171,8 +179,8 @@ func (s *Store) unseal(ctx context.Context) error {
 	return s.dropStaleSeals(ctx)
 }
 
-// dropStaleSeals drops every generation of sealed episodes and stretches
-// but the newest recorded one. It runs at the start of a run, an interval
+// dropStaleSeals drops every generation of sealed episodes, stretches
+// and muted time but the newest recorded one. It runs at the start of a run, an interval
 // after the seal before the newest was replaced: a read that had found
 // that one current started long ago, and a started read keeps the parts
 // it reads.
@@ -181,7 +189,7 @@ func (s *Store) dropStaleSeals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"seal_drop", "seal_drop_stretches"} {
+	for _, name := range []string{"seal_drop", "seal_drop_stretches", "seal_drop_muted"} {
 		drop, err := s.upkeepText(name)
 		if err != nil {
 			return err

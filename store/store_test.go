@@ -47,7 +47,7 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 	want := []string{"alert_labels", "alert_labels_from_alert_states", "alert_labels_from_events", "alert_labels_from_notifications",
 		"alert_states", "alertmanager_status", "episode_days", "episode_days_from_alert_states", "episode_days_from_events", "episode_days_from_notifications",
 		"episode_seals", "episodes_sealed",
-		"events", "imports", "notifications", "polls", "schema_migrations", "silences", "stretches_sealed"}
+		"events", "imports", "muted_sealed", "notifications", "polls", "schema_migrations", "silences", "stretches_sealed"}
 	var got []string
 	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		var r struct{ Name string }

@@ -388,3 +388,22 @@ PARTITION BY seal
 ORDER BY (source, fingerprint, start);
 
 ALTER TABLE alertlens.episode_seals  ADD COLUMN IF NOT EXISTS state_rows UInt64;
+
+CREATE TABLE IF NOT EXISTS alertlens.muted_sealed 
+(
+    seal           UInt64,
+    source         LowCardinality(String),
+    fingerprint    String CODEC(ZSTD(3)),
+    starts_at      DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    day            Date CODEC(T64, ZSTD(3)),
+    silenced_ms    Int64 CODEC(T64, ZSTD(3)),
+    inhibited_ms   Int64 CODEC(T64, ZSTD(3)),
+    last_at        Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    last_silenced  Bool,
+    last_inhibited Bool
+)
+ENGINE = MergeTree
+PARTITION BY seal
+ORDER BY (source, fingerprint, starts_at, day);
+
+ALTER TABLE alertlens.episode_seals  ADD COLUMN IF NOT EXISTS muted UInt8;

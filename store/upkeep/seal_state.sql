@@ -5,9 +5,10 @@
 -- now, and reads merge the summaries instead until the next seal. Its
 -- stretches (stretches_sealed) are current while the poller's rows of
 -- those months number what they did when it was built: rows there are
--- only added (a late row) or dropped (retention), never merged away.
+-- only added (a late row) or dropped (retention), never merged away. Its
+-- muted time (muted_sealed) likewise, in a seal that has it.
 WITH newest AS (
-    SELECT seal, sealed_to, dedup_ms, parts, state_rows FROM {{local "episode_seals"}} ORDER BY seal DESC LIMIT 1
+    SELECT seal, sealed_to, dedup_ms, parts, state_rows, muted FROM {{local "episode_seals"}} ORDER BY seal DESC LIMIT 1
 )
 SELECT toString(seal) AS seal, sealed_to, dedup_ms,
        parts = (SELECT arraySort(groupArray(name)) FROM system.parts
@@ -15,5 +16,6 @@ SELECT toString(seal) AS seal, sealed_to, dedup_ms,
                   AND partition_id < (SELECT toString(toYYYYMM(sealed_to)) FROM newest)) AS episodes_current,
        state_rows = (SELECT sum(rows) FROM system.parts
                      WHERE database = {db:String} AND table = 'alert_states' AND active
-                       AND partition_id < (SELECT toString(toYYYYMM(sealed_to)) FROM newest)) AS stretches_current
+                       AND partition_id < (SELECT toString(toYYYYMM(sealed_to)) FROM newest)) AS stretches_current,
+       stretches_current AND muted = 1 AS muted_current
 FROM newest

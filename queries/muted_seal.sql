@@ -1,0 +1,18 @@
+-- The muted time of every episode of the poller's rows before {sealed_to}
+-- (the first day of the current month) into the generation {seal} of
+-- muted_sealed, per day: the "muted_steps" fragment over those rows, each
+-- step summed on its row's day when the episode's next row is before
+-- {sealed_to}, and on the episode's last day its last row before then
+-- (whose state a read holds until the episode's first row from then on).
+-- The alerts whose fingerprint is in [{lo}, {hi}) ('' bounds nothing), so
+-- that a seal is built in slices the table's index finds, as the
+-- episodes' are.
+INSERT INTO {{db}}.muted_sealed
+    (seal, source, fingerprint, starts_at, day, silenced_ms, inhibited_ms, last_at, last_silenced, last_inhibited)
+SELECT {seal:UInt64} AS seal, source, fingerprint, starts_at, toDate(at) AS day,
+       {{template "muted_sums"}},
+       anyIf(toNullable(at), next_at IS NULL) AS last_at,
+       anyIf(silenced, next_at IS NULL) AS last_silenced,
+       anyIf(inhibited, next_at IS NULL) AS last_inhibited
+FROM ({{template "muted_steps" (sealingMuted .)}})
+GROUP BY source, fingerprint, starts_at, day
