@@ -11,37 +11,36 @@
 -- {seal} of muted_sealed (muted_seal.sql: the same steps over every row
 -- before {sealed_to}, summed per day), so the window reads only the rows
 -- from {sealed_to} on: the days from {scan_from} (a midnight) on give
--- their sums, and each episode's last row before {sealed_to} goes into
--- that window as a row of its own, so its state holds until the episode's
--- first row from then on (or, with none, it is the last row).
+-- their sums, and each episode's last row before {sealed_to}, when it is
+-- muted, goes into that window as a row of its own, so its state holds
+-- until the episode's first row from then on (or, with none, it is the
+-- last row). One that is not muted adds nothing either way: the seal
+-- keeps only the days that add some time or end on a muted row.
 {{define "muted_time"}}
-SELECT m.source AS source, m.fingerprint AS fingerprint, m.starts_at AS starts_at,
-       m.open_silenced_ms{{if .SealedMuted}} + coalesce(c.sealed_silenced_ms, 0){{end}} AS silenced_ms,
-       m.open_inhibited_ms{{if .SealedMuted}} + coalesce(c.sealed_inhibited_ms, 0){{end}} AS inhibited_ms,
-       m.last_at AS last_at, m.last_silenced AS last_silenced, m.last_inhibited AS last_inhibited
+SELECT source, fingerprint, starts_at, sum(s_ms) AS silenced_ms, sum(i_ms) AS inhibited_ms,
+       anyIf(last_row_at, has_last) AS last_at, anyIf(last_s, has_last) AS last_silenced, anyIf(last_i, has_last) AS last_inhibited
 FROM (
     SELECT source, fingerprint, starts_at,
            {{template "muted_sums"}},
-           anyIf(at, next_at IS NULL) AS last_at,
-           anyIf(silenced, next_at IS NULL) AS last_silenced,
-           anyIf(inhibited, next_at IS NULL) AS last_inhibited
+           anyIf(at, next_at IS NULL) AS last_row_at, anyIf(silenced, next_at IS NULL) AS last_s, anyIf(inhibited, next_at IS NULL) AS last_i,
+           true AS has_last
     FROM ({{template "muted_steps" (mutedSteps . false)}})
     GROUP BY source, fingerprint, starts_at
-) AS m
 {{- if .SealedMuted}}
-LEFT JOIN (
-    SELECT source, fingerprint, starts_at, sum(silenced_ms) AS sealed_silenced_ms, sum(inhibited_ms) AS sealed_inhibited_ms
+    UNION ALL
+    SELECT source, fingerprint, starts_at, silenced_ms, inhibited_ms,
+           toDateTime64(0, 3, 'UTC'), false, false, false
     FROM {{db}}.muted_sealed
     WHERE seal = {seal:UInt64} AND day >= toDate({scan_from:DateTime64(3, 'UTC')}) AND {{template "source"}}
       AND {{template "muted_rows" .}}
-    GROUP BY source, fingerprint, starts_at
-) AS c ON c.source = m.source AND c.fingerprint = m.fingerprint AND c.starts_at = m.starts_at
 {{- end}}
+)
+GROUP BY source, fingerprint, starts_at
 {{end}}
 
 -- The time of the steps that have a next row, silenced and inhibited.
-{{define "muted_sums"}}sumIf(dateDiff('millisecond', at, assumeNotNull(next_at)), next_at IS NOT NULL AND silenced) AS open_silenced_ms,
-           sumIf(dateDiff('millisecond', at, assumeNotNull(next_at)), next_at IS NOT NULL AND inhibited) AS open_inhibited_ms{{end}}
+{{define "muted_sums"}}sumIf(dateDiff('millisecond', at, assumeNotNull(next_at)), next_at IS NOT NULL AND silenced) AS s_ms,
+           sumIf(dateDiff('millisecond', at, assumeNotNull(next_at)), next_at IS NOT NULL AND inhibited) AS i_ms{{end}}
 
 -- Each row with whether it is silenced and inhibited, and its episode's
 -- next row's time (NULL for the last). The argument (MutedSteps) picks
@@ -66,7 +65,8 @@ FROM (
     UNION ALL
     SELECT source, fingerprint, starts_at, assumeNotNull(last_at) AS at, last_silenced AS silenced, last_inhibited AS inhibited
     FROM {{db}}.muted_sealed
-    WHERE seal = {seal:UInt64} AND last_at >= {scan_from:DateTime64(3, 'UTC')} AND {{template "source"}}
+    WHERE seal = {seal:UInt64} AND last_at >= {scan_from:DateTime64(3, 'UTC')} AND (last_silenced OR last_inhibited)
+      AND {{template "source"}}
       AND {{template "muted_rows" .Data}}
 {{- end}}
 {{- end}}

@@ -4,6 +4,9 @@
 -- step summed on its row's day when the episode's next row is before
 -- {sealed_to}, and on the episode's last day its last row before then
 -- (whose state a read holds until the episode's first row from then on).
+-- Only the days that add some muted time or end on a muted row: the others
+-- add nothing to any read (in the synthetic year, where every alert is
+-- muted every few hours, 12.6M of 20.4M days).
 -- The alerts whose fingerprint is in [{lo}, {hi}) ('' bounds nothing), so
 -- that a seal is built in slices the table's index finds, as the
 -- episodes' are.
@@ -16,3 +19,4 @@ SELECT {seal:UInt64} AS seal, source, fingerprint, starts_at, toDate(at) AS day,
        anyIf(inhibited, next_at IS NULL) AS last_inhibited
 FROM ({{template "muted_steps" (sealingMuted .)}})
 GROUP BY source, fingerprint, starts_at, day
+HAVING s_ms != 0 OR i_ms != 0 OR last_silenced OR last_inhibited
