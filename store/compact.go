@@ -96,7 +96,7 @@ func NewCompactor(s *Store, opts CompactorOptions, log *slog.Logger, reg prometh
 		}),
 		sealed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "alertlens_compaction_seals_total",
-			Help: "Seals built: the episodes of the months before the current one summed up once, and their inhibited stretches found once.",
+			Help: "Seals built: the episodes of the months before the current one summed up once, and their inhibited stretches and muted time found once.",
 		}),
 		failed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "alertlens_compaction_failures_total",
