@@ -17,8 +17,13 @@
 -- last row). One that is not muted adds nothing either way: the seal
 -- keeps only the days that add some time or end on a muted row.
 {{define "muted_time"}}
-SELECT source, fingerprint, starts_at, sum(s_ms) AS silenced_ms, sum(i_ms) AS inhibited_ms,
+SELECT source, fingerprint, starts_at,
+{{- if .SealedMuted}}
+       sum(s_ms) AS silenced_ms, sum(i_ms) AS inhibited_ms,
        anyIf(last_row_at, has_last) AS last_at, anyIf(last_s, has_last) AS last_silenced, anyIf(last_i, has_last) AS last_inhibited
+{{- else}}
+       s_ms AS silenced_ms, i_ms AS inhibited_ms, last_row_at AS last_at, last_s AS last_silenced, last_i AS last_inhibited
+{{- end}}
 FROM (
     SELECT source, fingerprint, starts_at,
            {{template "muted_sums"}},
@@ -35,7 +40,9 @@ FROM (
       AND {{template "muted_rows" .}}
 {{- end}}
 )
+{{- if .SealedMuted}}
 GROUP BY source, fingerprint, starts_at
+{{- end}}
 {{end}}
 
 -- The time of the steps that have a next row, silenced and inhibited.
