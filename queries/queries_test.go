@@ -128,3 +128,34 @@ func TestAlertHalvesSplitTheFingerprints(t *testing.T) {
 		}
 	}
 }
+
+// The statements a seal can stand in for are found by the fragments they
+// use: a fragment renamed or a statement rewritten without it would
+// otherwise stop reading the seal without a word (the answers stay the
+// same, only slower). A seal is built from rows, never from a seal.
+func TestSealReadersAreFoundByTheirFragments(t *testing.T) {
+	s := newSet(t, "mydb")
+	for _, c := range []struct {
+		name                       string
+		episodes, stretches, muted bool
+	}{
+		{"episodes", true, false, true},
+		{"flapping", true, false, false},
+		{"inhibition_stretches", false, true, false},
+		{"inhibitions_failed", false, true, false},
+		// The seals' statements are run by the compactor, never as a read
+		// given a seal; stretches_seal is made of the stretches' fragment.
+		{"muted_seal", false, false, false},
+		{"stretches_seal", false, true, false},
+		{"timeline", false, false, false},
+	} {
+		if got := [3]bool{s.BuildsEpisodes(c.name), s.ReadsStretches(c.name), s.ReadsMuted(c.name)}; got != [3]bool{c.episodes, c.stretches, c.muted} {
+			t.Errorf("%s: builds episodes, reads stretches, reads muted time = %v, want %v", c.name, got, [3]bool{c.episodes, c.stretches, c.muted})
+		}
+	}
+	for _, name := range []string{"muted_seal", "stretches_seal"} {
+		if _, err := s.Render(name, Data{FromDays: true, SealedMuted: true, SealedStretches: true}); err == nil {
+			t.Errorf("%s rendered to read from a seal, want an error", name)
+		}
+	}
+}
