@@ -29,7 +29,7 @@ FROM (
            {{template "muted_sums"}},
            anyIf(at, next_at IS NULL) AS last_row_at, anyIf(silenced, next_at IS NULL) AS last_s, anyIf(inhibited, next_at IS NULL) AS last_i,
            true AS has_last
-    FROM ({{template "muted_steps" (mutedSteps . false)}})
+    FROM ({{template "muted_steps" (mutedSteps .)}})
     GROUP BY source, fingerprint, starts_at
 {{- if .SealedMuted}}
     UNION ALL
@@ -64,7 +64,7 @@ FROM (
     FROM {{db}}.alert_states
 {{- if .Sealing}}
     WHERE observed_at < toDateTime64({sealed_to:Date}, 3, 'UTC')
-      AND fingerprint >= {lo:String} AND ({hi:String} = '' OR fingerprint < {hi:String})
+      AND {{template "seal_slice"}}
 {{- else}}
     WHERE observed_at >= {{if .SealedMuted}}toDateTime64({sealed_to:Date}, 3, 'UTC'){{else}}{scan_from:DateTime64(3, 'UTC')}{{end}}
       AND {{template "source"}} AND {{template "muted_rows" .Data}}

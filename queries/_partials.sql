@@ -277,3 +277,8 @@ SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_prio
 -- hex digits spread evenly, so '8' halves them; any other string still
 -- falls in exactly one half, and every row of an alert in the same one.
 {{define "alert_half"}}{{if eq . 0}}fingerprint < '8'{{else}}fingerprint >= '8'{{end}}{{end}}
+
+-- One slice of the alerts a seal is built in: those whose fingerprint is
+-- in [{lo}, {hi}) ('' bounds nothing), which the tables' index finds (see
+-- store.buildSeal).
+{{define "seal_slice"}}fingerprint >= {lo:String} AND ({hi:String} = '' OR fingerprint < {hi:String}){{end}}

@@ -54,7 +54,7 @@ WHERE end IS NULL OR end > start
 -- The rows a stretch is read from (their time column named by .Column).
 {{define "stretch_rows"}}
 {{- if .Sealing}}{{.Column}} < toDateTime64({sealed_to:Date}, 3, 'UTC')
-    AND fingerprint >= {lo:String} AND ({hi:String} = '' OR fingerprint < {hi:String})
+    AND {{template "seal_slice"}}
 {{- else}}{{.Column}} >= {scan_from:DateTime64(3, 'UTC')}
 {{- if .Until}} AND {{.Column}} < {to:DateTime64(3, 'UTC')}{{end}} AND {{template "source"}}
 {{- if ge .Half 0}} AND {{template "alert_half" .Half}}{{end}}

@@ -16,5 +16,5 @@ SELECT {seal:UInt64} AS seal, source, fingerprint, starts_at, min(day) AS first_
        {{template "summed" .}}
 FROM {{db}}.episode_days AS days
 WHERE day < {sealed_to:Date}
-  AND fingerprint >= {lo:String} AND ({hi:String} = '' OR fingerprint < {hi:String})
+  AND {{template "seal_slice"}}
 GROUP BY source, fingerprint, starts_at

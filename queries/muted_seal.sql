@@ -7,9 +7,7 @@
 -- Only the days that add some muted time or end on a muted row: the others
 -- add nothing to any read (in the synthetic year, where every alert is
 -- muted every few hours, 12.6M of 20.4M days).
--- The alerts whose fingerprint is in [{lo}, {hi}) ('' bounds nothing), so
--- that a seal is built in slices the table's index finds, as the
--- episodes' are.
+-- One slice of the alerts ("seal_slice"), as the episodes' are sealed.
 INSERT INTO {{db}}.muted_sealed
     (seal, source, fingerprint, starts_at, day, silenced_ms, inhibited_ms, last_at, last_silenced, last_inhibited)
 SELECT {seal:UInt64} AS seal, source, fingerprint, starts_at, toDate(at) AS day,

@@ -270,7 +270,7 @@ func NewSet(db string) (*Set, error) {
 			}
 			return Stretches{Data: d, Half: -1, Sealing: true}, nil
 		},
-		"mutedSteps": func(d Data, sealing bool) MutedSteps { return MutedSteps{Data: d, Sealing: sealing} },
+		"mutedSteps": func(d Data) MutedSteps { return MutedSteps{Data: d} },
 		"sealingMuted": func(d Data) (MutedSteps, error) {
 			if d.SealedMuted {
 				return MutedSteps{}, fmt.Errorf("sealingMuted: a seal is built from the rows, not from a seal")

@@ -3,9 +3,8 @@
 -- generation {seal} of stretches_sealed: the "inhibited_stretches"
 -- fragment over those rows, so each ends at the alert's next row before
 -- {sealed_to}, or NULL (open at the seal: a read ends it at the alert's
--- first row from {sealed_to} on). The alerts whose fingerprint is in
--- [{lo}, {hi}) ('' bounds nothing), so that a seal is built in slices the
--- table's index finds, as the episodes' are.
+-- first row from {sealed_to} on). One slice of the alerts ("seal_slice"),
+-- as the episodes' are sealed.
 INSERT INTO {{db}}.stretches_sealed (seal, source, fingerprint, start, end, inhibited_by)
 SELECT {seal:UInt64} AS seal, source, fingerprint, start, end, inhibited_by
 FROM ({{template "inhibited_stretches" (sealingStretches .)}})
