@@ -76,12 +76,12 @@ func SealedTo(now time.Time) time.Time {
 // newest covers those months as they are stored now, with this dedup
 // window, builds a new generation from the summaries and records it, with
 // the inhibited stretches and muted time of the poller's rows of those
-// months. It
-// says whether it built one. Nothing on a cluster, without a positive
-// dedup window (reads then build episodes from the raw rows), or with no
-// summaries before this month. Without a dedup window it drops every
-// seal there is: reads do not use them then, and one left behind would
-// only take room (a sixteenth of the store at a big Alertmanager's scale).
+// months. It says whether it built one. Nothing on a cluster, without a
+// positive dedup window (reads then build episodes from the raw rows), or
+// with no summaries before this month. Without a dedup window it drops
+// every seal there is: reads do not use them then, and one left behind
+// would only take room (a sixteenth of the store at a big Alertmanager's
+// scale).
 func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Duration) (bool, error) {
 	if s.opts.Cluster != "" {
 		return false, nil
@@ -179,24 +179,26 @@ func (s *Store) unseal(ctx context.Context) error {
 	return s.dropStaleSeals(ctx)
 }
 
-// dropStaleSeals drops every generation of sealed episodes, stretches
-// and muted time but the newest recorded one. It runs at the start of a run, an interval
-// after the seal before the newest was replaced: a read that had found
-// that one current started long ago, and a started read keeps the parts
-// it reads.
+// sealedTables hold the generations of seals, one partition each.
+var sealedTables = []string{"episodes_sealed", "stretches_sealed", "muted_sealed"}
+
+// dropStaleSeals drops every generation of the sealed tables but the
+// newest recorded one. It runs at the start of a run, an interval after
+// the seal before the newest was replaced: a read that had found that one
+// current started long ago, and a started read keeps the parts it reads.
 func (s *Store) dropStaleSeals(ctx context.Context) error {
-	stale, err := s.partitionIDs(ctx, "seal_stale", nil)
+	stale, err := s.partitionIDs(ctx, "seal_stale", map[string]string{"db": s.opts.Database, "tables": queries.StringArray(sealedTables)})
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"seal_drop", "seal_drop_stretches", "seal_drop_muted"} {
-		drop, err := s.upkeepText(name)
-		if err != nil {
-			return err
-		}
+	drop, err := s.upkeepText("seal_drop")
+	if err != nil {
+		return err
+	}
+	for _, table := range sealedTables {
 		for _, p := range stale {
-			if err := s.upkeepRun(ctx, drop, map[string]string{"partition": p}); err != nil {
-				return fmt.Errorf("store: dropping seal %s (%s): %w", p, name, err)
+			if err := s.upkeepRun(ctx, drop, map[string]string{"db": s.opts.Database, "table": table, "partition": p}); err != nil {
+				return fmt.Errorf("store: dropping seal %s of %s: %w", p, table, err)
 			}
 		}
 	}
