@@ -137,8 +137,8 @@ func (a *Analyzer) statement(ctx context.Context, name string, data queries.Data
 	return sql, params, err
 }
 
-// sealer is a store that seals the episodes and stretches of finished
-// months (see store.Store.SealEpisodes).
+// sealer is a store that seals the episodes, stretches and muted time of
+// finished months (see store.Store.SealEpisodes).
 type sealer interface {
 	SealInUse(ctx context.Context) (store.Seal, error)
 }
