@@ -161,6 +161,22 @@ func TestSealedStretchesAnswerAsTheRows(t *testing.T) {
 	check("after a row deleted", "2026-10-31T23:52:00Z")
 	seal.build()
 	check("sealed after a row deleted", "2026-10-31T23:52:00Z")
+
+	// The answers above come from the seal while it is current: D's
+	// stretches are all sealed (its rows 23:52–23:56, each ended by the
+	// next, before 11-01), so with them taken out of the seal D was never
+	// inhibited, and only the A,B loop is left. (Not with episodes built
+	// from the raw rows: those never read a seal.)
+	if err := svc.Store.Exec(t.Context(), `ALTER TABLE {{db}}.stretches_sealed DELETE
+		WHERE fingerprint = '0000000000000d01' SETTINGS mutations_sync = 2`); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{loop("A", "B", "2026-10-31T23:59:00Z", "2026-11-01T00:02:00Z")}
+	if svc.Cfg.Store.EpisodesFromRaw {
+		want = append(want, loop("C", "D", "2026-10-31T23:52:00Z", "2026-10-31T23:55:00Z"))
+	}
+	tampered := loops("2026-10-31T23:50:00Z", "2026-11-01T00:10:00Z", want...)
+	checkJSON(t, svc, tampered[0], tampered[1])
 }
 
 // sealCheck builds seals in a test's service "on 2026-11-15" (covering
