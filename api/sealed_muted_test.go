@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 	"testing"
@@ -104,6 +105,9 @@ func TestSealedMutedTimeAnswersAsTheRows(t *testing.T) {
 		SilencedSeconds  float64 `json:"silenced_seconds"`
 		InhibitedSeconds float64 `json:"inhibited_seconds"`
 	}
+	type weeklyReview struct {
+		LongestRunning []episode `json:"longest_running"`
+	}
 	byName := func(eps []episode) map[string]muted {
 		got := map[string]muted{}
 		for _, e := range eps {
@@ -122,18 +126,16 @@ func TestSealedMutedTimeAnswersAsTheRows(t *testing.T) {
 		} {
 			var got struct{ Episodes []episode }
 			getJSON(t, svc, path, &got)
-			if g := byName(got.Episodes); fmt.Sprint(g) != fmt.Sprint(want) {
+			if g := byName(got.Episodes); !maps.Equal(g, want) {
 				t.Errorf("%s: GET %s: muted %v, want %v", step, path, g, want)
 			}
 		}
 		// The weekly review's longest-running episodes (the longest few
 		// narrow the rows by the episodes picked), scanned from 10-19.
 		want["D"] = muted{1_000_200, 0}
-		var weekly struct {
-			LongestRunning []episode `json:"longest_running"`
-		}
+		var weekly weeklyReview
 		getJSON(t, svc, "/api/v1/report/weekly?week=2026-W44", &weekly)
-		if g := byName(weekly.LongestRunning); fmt.Sprint(g) != fmt.Sprint(want) {
+		if g := byName(weekly.LongestRunning); !maps.Equal(g, want) {
 			t.Errorf("%s: weekly review of 2026-W44: muted %v, want %v", step, g, want)
 		}
 	}
@@ -191,9 +193,7 @@ func TestSealedMutedTimeAnswersAsTheRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	var alerts struct{ Episodes []episode }
-	var weekly struct {
-		LongestRunning []episode `json:"longest_running"`
-	}
+	var weekly weeklyReview
 	getJSON(t, svc, "/api/v1/alerts?"+window, &alerts)
 	getJSON(t, svc, "/api/v1/report/weekly?week=2026-W44", &weekly)
 	for what, eps := range map[string][]episode{"alerts": alerts.Episodes, "weekly review": weekly.LongestRunning} {
