@@ -27,8 +27,8 @@ SELECT source, fingerprint, starts_at,
 FROM (
     SELECT source, fingerprint, starts_at,
            {{template "muted_sums"}},
-           anyIf(at, next_at IS NULL) AS last_row_at, anyIf(silenced, next_at IS NULL) AS last_s, anyIf(inhibited, next_at IS NULL) AS last_i,
-           true AS has_last
+           anyIf(at, next_at IS NULL) AS last_row_at, anyIf(silenced, next_at IS NULL) AS last_s, anyIf(inhibited, next_at IS NULL) AS last_i
+           {{- if .SealedMuted}}, true AS has_last{{end}}
     FROM ({{template "muted_steps" (mutedSteps .)}})
     GROUP BY source, fingerprint, starts_at
 {{- if .SealedMuted}}
