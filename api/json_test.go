@@ -3,6 +3,8 @@ package api
 import (
 	"math"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -24,21 +26,49 @@ func serialized(t *testing.T, s echo.JSONSerializer, v any, indent string) strin
 	return rec.Body.String()
 }
 
+// alertsWith is an episodes list with s and x in every place a string and
+// a number take in it: two alerts of two episodes each, each alert's
+// episodes sharing one labels map as the analysis gives them, and alerts
+// whose labels are empty or missing.
+func alertsWith(s string, x float64) models.Alerts {
+	at := models.NewTime(time.Date(2026, 11, 2, 10, 0, 0, 123e6, time.UTC))
+	one := map[string]string{s: s, "alertname": s, "b": "1", "a": "2"}
+	two := map[string]string{"alertname": "Other", "z": s}
+	ep := func(fp string, labels map[string]string, end *models.Time) models.Episode {
+		return models.Episode{
+			EpisodeRef:    models.EpisodeRef{Fingerprint: fp, Alertname: labels["alertname"], Labels: labels, Source: "prod", StartsAt: at, EndsAt: end},
+			Notifications: 3, SilencedSeconds: x, InhibitedSeconds: -x,
+		}
+	}
+	return models.Alerts{
+		Episodes: []models.Episode{ep(s, one, &at), ep("b", two, nil), ep(s, one, nil), ep("b", two, &at),
+			ep("c", map[string]string{}, nil), ep("d", map[string]string{}, nil), ep("e", nil, nil)},
+		FirstFired: &models.FirstFired{Fingerprint: s, Alertname: s, Source: s, StartsAt: at},
+	}
+}
+
 // answerWith is an answer with s and x in every kind of place a string and
 // a number take in the answers.
 func answerWith(s string, x float64) any {
-	at := models.NewTime(time.Date(2026, 11, 2, 10, 0, 0, 123e6, time.UTC))
 	return struct {
 		models.Alerts
 		Noise models.Noise `json:"noise"`
 		Raw   any          `json:"raw"`
 	}{
-		Alerts: models.Alerts{Episodes: []models.Episode{{
-			EpisodeRef:    models.EpisodeRef{Fingerprint: s, Alertname: s, Labels: map[string]string{s: s, "alertname": s, "b": "1", "a": "2"}, Source: "prod", StartsAt: at, EndsAt: &at},
-			Notifications: 3, SilencedSeconds: x, InhibitedSeconds: -x,
-		}, {EpisodeRef: models.EpisodeRef{Labels: map[string]string{}}}}},
-		Noise: models.Noise{Rows: []models.NoiseRow{{Key: s, FiringSeconds: x}}},
-		Raw:   map[string]any{s: []any{x, s, nil, true, map[string]int{}}},
+		Alerts: alertsWith(s, x),
+		Noise:  models.Noise{Rows: []models.NoiseRow{{Key: s, FiringSeconds: x}}},
+		Raw:    map[string]any{s: []any{x, s, nil, true, map[string]int{}}},
+	}
+}
+
+// serializedAlike fails unless the serializer writes v as encoding/json
+// does, plain and indented.
+func serializedAlike(t *testing.T, v any) {
+	t.Helper()
+	for _, indent := range []string{"", "  "} {
+		if got, want := serialized(t, JSONSerializer{}, v, indent), serialized(t, echo.DefaultJSONSerializer{}, v, indent); got != want {
+			t.Errorf("%T, indent %q:\n got %s\nwant %s", v, indent, got, want)
+		}
 	}
 }
 
@@ -64,12 +94,31 @@ func TestJSONSerializerWritesWhatEncodingJSONWrites(t *testing.T) {
 		{"negative infinity", "x", math.Inf(-1)},
 	}
 	for _, c := range cases {
-		for _, indent := range []string{"", "  "} {
-			v := answerWith(c.s, c.x)
-			want := serialized(t, echo.DefaultJSONSerializer{}, v, indent)
-			if got := serialized(t, JSONSerializer{}, v, indent); got != want {
-				t.Errorf("%s, indent %q:\n got %s\nwant %s", c.name, indent, got, want)
+		t.Run(c.name, func(t *testing.T) {
+			// (the episodes list alone is written its own way)
+			serializedAlike(t, answerWith(c.s, c.x))
+			serializedAlike(t, alertsWith(c.s, c.x))
+			serializedAlike(t, models.Alerts{})
+		})
+	}
+}
+
+// The episodes list is written through copies of the models' episode and
+// list: they must have the models' JSON fields in the models' order, or an
+// added field would go missing from the answers.
+func TestEpisodesWrittenWithTheModelsFields(t *testing.T) {
+	names := func(typ reflect.Type) []string {
+		var out []string
+		for _, f := range reflect.VisibleFields(typ) {
+			if !f.Anonymous {
+				out = append(out, f.Tag.Get("json"))
 			}
+		}
+		return out
+	}
+	for _, c := range []struct{ copy, model any }{{episodeJSON{}, models.Episode{}}, {alertsJSON{}, models.Alerts{}}} {
+		if got, want := names(reflect.TypeOf(c.copy)), names(reflect.TypeOf(c.model)); !slices.Equal(got, want) {
+			t.Errorf("%T has the fields %q, %T has %q", c.copy, got, c.model, want)
 		}
 	}
 }
@@ -78,11 +127,7 @@ func FuzzJSONSerializerWritesWhatEncodingJSONWrites(f *testing.F) {
 	f.Add("HighCPU", 1.5)
 	f.Add("<a href=\"x\">&amp;</a>\u2028\xff", 1e21)
 	f.Fuzz(func(t *testing.T, s string, x float64) {
-		for _, indent := range []string{"", "  "} {
-			v := answerWith(s, x)
-			if got, want := serialized(t, JSONSerializer{}, v, indent), serialized(t, echo.DefaultJSONSerializer{}, v, indent); got != want {
-				t.Fatalf("indent %q:\n got %s\nwant %s", indent, got, want)
-			}
-		}
+		serializedAlike(t, answerWith(s, x))
+		serializedAlike(t, alertsWith(s, x))
 	})
 }
