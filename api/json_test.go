@@ -1,7 +1,10 @@
 package api
 
 import (
+	"fmt"
+	"io"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"slices"
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	segjson "github.com/segmentio/encoding/json"
 
 	"github.com/alertlens/alertlens/models"
 )
@@ -131,3 +135,51 @@ func FuzzJSONSerializerWritesWhatEncodingJSONWrites(f *testing.F) {
 		serializedAlike(t, alertsWith(s, x))
 	})
 }
+
+// The episodes list as the API writes it, 100,000 episodes of 2,000
+// alerts (an alert's episodes sharing its labels, as the analysis gives
+// them): each alert's labels written once against the serializer before
+// it, which wrote them with every episode.
+func BenchmarkEpisodesWritten(b *testing.B) {
+	start := time.Date(2026, 8, 24, 0, 0, 0, 0, time.UTC)
+	labels := make([]map[string]string, 2000)
+	for i := range labels {
+		labels[i] = map[string]string{
+			"alertname": "KubePodCrashLooping", "namespace": "team-3", "pod": fmt.Sprintf("api-7d9f8b6c5d-%05d", i),
+			"severity": "warning", "container": "api", "instance": fmt.Sprintf("10.2.%d.%d:8080", i/256, i%256),
+			"job": "kube-state-metrics", "cluster": "prod-eu-1", "team": "team-3", "prometheus": "monitoring/k8s",
+		}
+	}
+	a := models.Alerts{Episodes: make([]models.Episode, 100_000)}
+	for i := range a.Episodes {
+		s := models.NewTime(start.Add(time.Duration(i) * time.Minute))
+		a.Episodes[i] = models.Episode{
+			EpisodeRef:    models.EpisodeRef{Fingerprint: fmt.Sprintf("%016x", i%2000), Alertname: "KubePodCrashLooping", Labels: labels[i%2000], Source: "prod", StartsAt: s, EndsAt: &s},
+			Notifications: i % 7, InhibitedSeconds: 12.5,
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"every-episode", func(w io.Writer) error { return segjson.NewEncoder(w).Encode(a) }},
+		{"once-per-alert", func(w io.Writer) error {
+			c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
+			c.Response().Writer = writerOnly{w}
+			return JSONSerializer{}.Serialize(c, a, "")
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for range b.N {
+				if err := c.write(io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+type writerOnly struct{ io.Writer }
+
+func (writerOnly) Header() http.Header { return http.Header{} }
+func (writerOnly) WriteHeader(int)     {}
