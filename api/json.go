@@ -1,6 +1,10 @@
 package api
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
 	"reflect"
 
 	"github.com/labstack/echo/v4"
@@ -16,38 +20,40 @@ import (
 // Alertmanager's scale is 76 MB of JSON, 0.43 s against 0.28 s). Request
 // bodies are read as echo reads them by default.
 //
-// The episodes list writes each alert's labels once: its episodes share one
-// labels map (the analysis reads an alert's labels once), and writing that
-// map, its keys sorted, for every episode was most of the encoding (245,000
-// episodes of 2,500 alerts over 90 days).
+// The episodes list, the largest answer, is written its own way (still the
+// same bytes): in pieces as it is encoded, not whole into a buffer first
+// (76 MB grown by doubling, most of the first ask's encoding), and each
+// alert's labels once, shared by its episodes (the analysis reads an
+// alert's labels once; writing that map, its keys sorted, for every
+// episode was most of the encoding: 245,000 episodes of 2,500 alerts).
 type JSONSerializer struct{ echo.DefaultJSONSerializer }
 
 // Serialize writes v to the response, indented when indent is not empty.
 func (JSONSerializer) Serialize(c echo.Context, v any, indent string) error {
+	if a, ok := v.(models.Alerts); ok && len(a.Episodes) > 0 && finite(a.Episodes) {
+		return writeEpisodes(c.Response(), a, indent)
+	}
 	enc := segjson.NewEncoder(c.Response())
 	if indent != "" {
 		enc.SetIndent("", indent)
 	}
-	if a, ok := v.(models.Alerts); ok {
-		out, err := labelledOnce(a)
-		if err != nil {
-			return err
-		}
-		// The labels were written by the same encoder's rules just now.
-		enc.SetTrustRawMessage(true)
-		v = out
-	}
 	return enc.Encode(v)
 }
 
-// alertsJSON is models.Alerts with its episodes' labels already written;
-// its fields and episodeJSON's are the models' in their order, so the
-// bytes are the same.
-type alertsJSON struct {
-	Episodes   []episodeJSON      `json:"episodes"`
-	FirstFired *models.FirstFired `json:"first_fired"`
+// finite says whether every number of eps can be written: writing in
+// pieces cannot take back what it wrote, and the encoder refuses NaN and
+// infinities (which the whole-answer path reports before writing).
+func finite(eps []models.Episode) bool {
+	for _, e := range eps {
+		if math.IsNaN(e.SilencedSeconds) || math.IsInf(e.SilencedSeconds, 0) || math.IsNaN(e.InhibitedSeconds) || math.IsInf(e.InhibitedSeconds, 0) {
+			return false
+		}
+	}
+	return true
 }
 
+// episodeJSON is a models.Episode whose labels are already JSON; its
+// fields are the model's in their order, so the bytes are the same.
 type episodeJSON struct {
 	Fingerprint      string             `json:"fingerprint"`
 	Alertname        string             `json:"alertname"`
@@ -60,30 +66,85 @@ type episodeJSON struct {
 	InhibitedSeconds float64            `json:"inhibited_seconds"`
 }
 
-// labelledOnce writes every distinct labels map of a once (the same map,
-// not equal ones: an alert's episodes share its map).
-func labelledOnce(a models.Alerts) (alertsJSON, error) {
-	written := map[uintptr]segjson.RawMessage{}
-	out := alertsJSON{FirstFired: a.FirstFired}
-	if a.Episodes != nil { // (none is null, an empty list [])
-		out.Episodes = make([]episodeJSON, len(a.Episodes))
+// episodesPiece is how many episodes are encoded and written at a time.
+const episodesPiece = 512
+
+// writeEpisodes writes a, which has episodes, as the encoder would write it
+// whole ({"episodes":[…],"first_fired":…} and a newline, indented by
+// indent): the episodes a piece at a time, each piece an array whose
+// brackets are left out and whose elements are joined by commas. Indented,
+// a piece is indented as the value of "episodes" is, one level in.
+func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
+	const flags = segjson.EscapeHTML | segjson.SortMapKeys | segjson.TrustRawMessage // (the labels are written below, by these rules)
+	nl := "\n" + indent                                                              // a line one level in
+	head, mid, tail := `{"episodes":[`, `],"first_fired":`, "}\n"
+	if indent != "" {
+		head, mid, tail = "{"+nl+`"episodes": [`, nl+"],"+nl+`"first_fired": `, "\n}\n"
 	}
-	for i := range a.Episodes {
-		e := &a.Episodes[i]
-		key := reflect.ValueOf(e.Labels).Pointer()
-		labels, ok := written[key]
-		if !ok {
-			var err error
-			if labels, err = segjson.Marshal(e.Labels); err != nil {
-				return alertsJSON{}, err
+	written := map[uintptr]segjson.RawMessage{} // by map: an alert's episodes share one
+	piece := make([]episodeJSON, 0, episodesPiece)
+	var enc []byte
+	var out bytes.Buffer
+	out.WriteString(head)
+	for start := 0; start < len(a.Episodes); start += episodesPiece {
+		piece = piece[:0]
+		for _, e := range a.Episodes[start:min(start+episodesPiece, len(a.Episodes))] {
+			key := reflect.ValueOf(e.Labels).Pointer()
+			labels, ok := written[key]
+			if !ok {
+				var err error
+				if labels, err = segjson.Append(nil, e.Labels, flags); err != nil {
+					return err
+				}
+				written[key] = labels
 			}
-			written[key] = labels
+			piece = append(piece, episodeJSON{
+				Fingerprint: e.Fingerprint, Alertname: e.Alertname, Labels: labels, Source: e.Source,
+				StartsAt: e.StartsAt, EndsAt: e.EndsAt,
+				Notifications: e.Notifications, SilencedSeconds: e.SilencedSeconds, InhibitedSeconds: e.InhibitedSeconds,
+			})
 		}
-		out.Episodes[i] = episodeJSON{
-			Fingerprint: e.Fingerprint, Alertname: e.Alertname, Labels: labels, Source: e.Source,
-			StartsAt: e.StartsAt, EndsAt: e.EndsAt,
-			Notifications: e.Notifications, SilencedSeconds: e.SilencedSeconds, InhibitedSeconds: e.InhibitedSeconds,
+		var err error
+		if enc, err = segjson.Append(enc[:0], piece, flags); err != nil {
+			return err
+		}
+		if start > 0 {
+			out.WriteByte(',')
+		}
+		if indent == "" {
+			out.Write(enc[1 : len(enc)-1])
+		} else {
+			// "[", then the elements each on lines of their own, then a
+			// line of "]": the elements' lines are the piece's part
+			n := out.Len()
+			if err := segjson.Indent(&out, enc, indent, indent); err != nil {
+				return err
+			}
+			b := out.Bytes()
+			if !bytes.HasSuffix(b, []byte(nl+"]")) || b[n] != '[' {
+				return fmt.Errorf("episodes: an indented piece is not an array")
+			}
+			copy(b[n:], b[n+1:])
+			out.Truncate(len(b) - 1 - len(nl+"]"))
+		}
+		if out.Len() >= 64<<10 {
+			if _, err := w.Write(out.Bytes()); err != nil {
+				return err
+			}
+			out.Reset()
 		}
 	}
-	return out, nil
+	out.WriteString(mid)
+	first, err := segjson.Append(nil, a.FirstFired, flags)
+	if err != nil {
+		return err
+	}
+	if indent == "" {
+		out.Write(first)
+	} else if err := segjson.Indent(&out, first, indent, indent); err != nil {
+		return err
+	}
+	out.WriteString(tail)
+	_, err = w.Write(out.Bytes())
+	return err
 }
