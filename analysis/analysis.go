@@ -89,12 +89,38 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 		return nil, err
 	}
 	start := time.Now()
-	out, err := a.st.Query(ctx, sql, params)
-	a.logStatement(ctx, name, start, len(out), err)
-	if err != nil {
+	l, ok := a.st.(lender)
+	if !ok {
+		out, err := a.st.Query(ctx, sql, params)
+		a.logStatement(ctx, name, start, len(out), err)
+		if err != nil {
+			return nil, fmt.Errorf("query %s: %w", name, err)
+		}
+		return decodeRows[T](name, out, a.opts.MaxRows, decodeParts(), minDecodePart)
+	}
+	// The rows are decoded where the engine wrote them (the decoded rows
+	// copy what they hold), not copied out first.
+	var rows []T
+	var decodeErr error
+	err = l.QueryLent(ctx, sql, params, func(out []byte) error {
+		a.logStatement(ctx, name, start, len(out), nil)
+		rows, decodeErr = decodeRows[T](name, out, a.opts.MaxRows, decodeParts(), minDecodePart)
+		return decodeErr
+	})
+	switch {
+	case decodeErr != nil:
+		return nil, decodeErr
+	case err != nil:
+		a.logStatement(ctx, name, start, 0, err)
 		return nil, fmt.Errorf("query %s: %w", name, err)
 	}
-	return decodeRows[T](name, out, a.opts.MaxRows, decodeParts(), minDecodePart)
+	return rows, nil
+}
+
+// lender is a Querier that can hand its rows over without copying them
+// (store.Lender).
+type lender interface {
+	QueryLent(ctx context.Context, sql string, params map[string]string, use func(rows []byte) error) error
 }
 
 // statement renders the named statement with the limits and the settings

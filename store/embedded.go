@@ -95,17 +95,36 @@ func (e *Embedded) Exec(ctx context.Context, sql string) error {
 
 // Query implements Backend.
 func (e *Embedded) Query(ctx context.Context, sql string, params map[string]string) ([]byte, error) {
+	var out []byte
+	err := e.QueryLent(ctx, sql, params, func(rows []byte) error {
+		out = append([]byte(nil), rows...)
+		return nil
+	})
+	return out, err
+}
+
+// QueryLent implements Lender: the rows stay in the engine's memory, read
+// there by use, and the read connection stays taken until use returns.
+func (e *Embedded) QueryLent(ctx context.Context, sql string, params map[string]string, use func(rows []byte) error) error {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	var c *chdb.Conn
 	select {
 	case c = <-e.reads:
 	case <-ctx.Done():
-		return nil, fmt.Errorf("%w: %w", ErrReadsBusy, ctx.Err())
+		return fmt.Errorf("%w: %w", ErrReadsBusy, ctx.Err())
 	}
 	defer func() { e.reads <- c }()
-	return query(c, sql, params)
+	failed := true // (use's own error is returned as it is)
+	err := c.QueryLent(sql, "JSONEachRow", escapeParams(params), func(r *chdb.Result) error {
+		failed = false
+		return use(r.Data)
+	})
+	if err != nil && failed {
+		return wrapChdb(err)
+	}
+	return err
 }
 
 // WriterQuery runs a SELECT on the writer's connection, for the reads the
@@ -124,18 +143,23 @@ func (e *Embedded) Write(ctx context.Context, sql string, params map[string]stri
 }
 
 func query(c *chdb.Conn, sql string, params map[string]string) ([]byte, error) {
-	var escaped map[string]string
-	if len(params) > 0 {
-		escaped = make(map[string]string, len(params))
-		for k, v := range params {
-			escaped[k] = paramEscaper.Replace(v)
-		}
-	}
-	r, err := c.Query(sql, "JSONEachRow", escaped)
+	r, err := c.Query(sql, "JSONEachRow", escapeParams(params))
 	if err != nil {
 		return nil, wrapChdb(err)
 	}
 	return r.Data, nil
+}
+
+// escapeParams writes each parameter's value as the engine reads it.
+func escapeParams(params map[string]string) map[string]string {
+	if len(params) == 0 {
+		return nil
+	}
+	escaped := make(map[string]string, len(params))
+	for k, v := range params {
+		escaped[k] = paramEscaper.Replace(v)
+	}
+	return escaped
 }
 
 // ReadsInUse is how many read connections are running a query now.

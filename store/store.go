@@ -476,6 +476,33 @@ func (s *Store) Query(ctx context.Context, sql string, params map[string]string)
 	return s.b.Query(ctx, text, params)
 }
 
+// Lender is a Backend that can hand a query's rows over without copying
+// them out of the engine: the embedded engine's answer is read where it
+// lies (copying 50 MB of rows took a quarter of a second).
+type Lender interface {
+	// QueryLent runs a query as Query does and calls use with its rows,
+	// which are valid only until use returns: use must copy what it
+	// keeps. use's error is returned as it is.
+	QueryLent(ctx context.Context, sql string, params map[string]string, use func(rows []byte) error) error
+}
+
+// QueryLent runs a SELECT as Query does and calls use with its rows, lent
+// by the backend when it can lend them: valid only until use returns.
+func (s *Store) QueryLent(ctx context.Context, sql string, params map[string]string, use func(rows []byte) error) error {
+	text, err := s.sql.Text(sql)
+	if err != nil {
+		return err
+	}
+	if l, ok := s.b.(Lender); ok {
+		return l.QueryLent(ctx, text, params, use)
+	}
+	out, err := s.b.Query(ctx, text, params)
+	if err != nil {
+		return err
+	}
+	return use(out)
+}
+
 // Exec runs one statement, rendered like Query's.
 func (s *Store) Exec(ctx context.Context, sql string) error {
 	text, err := s.sql.Text(sql)

@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -239,6 +241,37 @@ func TestQueryBindsParameters(t *testing.T) {
 	}
 }
 
+// The engine's rows are lent to the reader, who gets its own error back as
+// it returned it, and the engine's errors as Query returns them; a failed
+// read gives its connection back like any other.
+func TestQueryLent(t *testing.T) {
+	st := storetest.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	hostile := "x' OR 1=1 --\x00\\"
+	stop := errors.New("the reader's own error")
+	for i := range 5 { // (more than the read connections)
+		var got string
+		err := st.QueryLent(ctx, "SELECT {v:String} AS v", map[string]string{"v": hostile}, func(rows []byte) error {
+			var r struct{ V string }
+			if err := json.Unmarshal(rows, &r); err != nil {
+				return err
+			}
+			got = r.V
+			return stop
+		})
+		if err != stop || got != hostile {
+			t.Fatalf("read %d: %q and %v, want %q and the reader's error as it returned it", i, got, err, hostile)
+		}
+		called := false
+		err = st.QueryLent(ctx, "SELECT no_such_column", nil, func([]byte) error { called = true; return nil })
+		_, want := st.Query(ctx, "SELECT no_such_column", nil)
+		if called || err == nil || want == nil || err.Error() != want.Error() {
+			t.Fatalf("read %d of a failing statement: %v (the reader called: %v), want %v", i, err, called, want)
+		}
+	}
+}
+
 func TestOptionsValidate(t *testing.T) {
 	cases := []struct {
 		o     store.Options
@@ -371,4 +404,37 @@ func TestWrapJSONEachRow(t *testing.T) {
 	if got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}
+}
+
+// A large answer (500,000 rows, 39 MB of JSONEachRow) read where the
+// engine wrote it, against copied out of it first as Query does; the
+// reader counts the rows either way.
+func BenchmarkQueryLent(b *testing.B) {
+	st := storetest.New(b)
+	ctx := context.Background()
+	const sql = "SELECT number AS n, toString(number * 7919) AS s, repeat('x', 40) AS pad FROM numbers(500000)"
+	count := func(rows []byte) error {
+		if n := bytes.Count(rows, []byte{'\n'}); n != 500000 {
+			return fmt.Errorf("%d rows, want 500000", n)
+		}
+		return nil
+	}
+	b.Run("copied", func(b *testing.B) {
+		for range b.N {
+			out, err := st.Query(ctx, sql, nil)
+			if err == nil {
+				err = count(out)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("lent", func(b *testing.B) {
+		for range b.N {
+			if err := st.QueryLent(ctx, sql, nil, count); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

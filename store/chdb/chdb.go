@@ -204,16 +204,33 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-var errClosed = errors.New("chdb: connection closed")
+var (
+	errClosed   = errors.New("chdb: connection closed")
+	errNoResult = errors.New("chdb: statement returned no result")
+)
 
 // Query runs one statement and returns its output in format (e.g.
 // "JSONEachRow"). params bind {name:Type} placeholders server-side: values
 // never become SQL text.
 func (c *Conn) Query(query, format string, params map[string]string) (*Result, error) {
+	var r *Result
+	err := c.QueryLent(query, format, params, func(lent *Result) error {
+		r = lent
+		r.Data = append([]byte(nil), lent.Data...)
+		return nil
+	})
+	return r, err
+}
+
+// QueryLent runs one statement as Query does and hands its result to use
+// without copying its output out of the engine's memory: r.Data is valid
+// only until use returns, and nothing may keep it (or a part of it). The
+// connection is held until then. use's error is returned as it is.
+func (c *Conn) QueryLent(query, format string, params map[string]string, use func(r *Result) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.conn == nil {
-		return nil, errClosed
+		return errClosed
 	}
 	q, f := []byte(query), []byte(format)
 	var res unsafe.Pointer
@@ -242,11 +259,18 @@ func (c *Conn) Query(query, format string, params map[string]string) (*Result, e
 	}
 	runtime.KeepAlive(q)
 	runtime.KeepAlive(f)
-	r, err := c.takeResult(res)
-	if err != nil {
+	if res == nil {
 		c.drain()
+		return errNoResult
 	}
-	return r, err
+	r, err := c.result(res)
+	if err != nil {
+		c.api.destroyResult(res)
+		c.drain()
+		return err
+	}
+	defer c.api.destroyResult(res)
+	return use(r)
 }
 
 // drainQuery's output is known exactly, so a stale one is told apart.
@@ -312,11 +336,23 @@ func (c *Conn) Insert(insert, format string, data []byte) (_ *Result, err error)
 	return c.takeResult(c.api.streamDone(s))
 }
 
+// takeResult reads res with its output copied, and destroys it.
 func (c *Conn) takeResult(res unsafe.Pointer) (*Result, error) {
 	if res == nil {
-		return nil, errors.New("chdb: statement returned no result")
+		return nil, errNoResult
 	}
 	defer c.api.destroyResult(res)
+	r, err := c.result(res)
+	if err != nil {
+		return nil, err
+	}
+	r.Data = append([]byte(nil), r.Data...)
+	return r, nil
+}
+
+// result reads res, whose output stays the engine's: Data is a view of it
+// until res is destroyed.
+func (c *Conn) result(res unsafe.Pointer) (*Result, error) {
 	if msg := gostr(c.api.resultError(res)); msg != "" {
 		return nil, newError(msg)
 	}
@@ -326,9 +362,8 @@ func (c *Conn) takeResult(res unsafe.Pointer) (*Result, error) {
 		Elapsed:     c.api.resultElapsed(res),
 	}
 	if n := c.api.resultLength(res); n > 0 {
-		buf := c.api.resultBuffer(res)
-		if buf != nil {
-			r.Data = append([]byte(nil), unsafe.Slice((*byte)(buf), n)...)
+		if buf := c.api.resultBuffer(res); buf != nil {
+			r.Data = unsafe.Slice((*byte)(buf), n)
 		}
 	}
 	return r, nil
