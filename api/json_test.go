@@ -114,6 +114,8 @@ func TestJSONSerializerWritesWhatEncodingJSONWrites(t *testing.T) {
 				long.Episodes = append(long.Episodes, long.Episodes[len(long.Episodes)%7])
 			}
 			serializedAlike(t, long)
+			long.FirstFired = nil
+			serializedAlike(t, long)
 		})
 	}
 }
