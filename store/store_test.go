@@ -260,7 +260,7 @@ func TestQueryLent(t *testing.T) {
 			got = r.V
 			return stop
 		})
-		if err != stop || got != hostile {
+		if !errors.Is(err, stop) || err.Error() != stop.Error() || got != hostile { // (not wrapped)
 			t.Fatalf("read %d: %q and %v, want %q and the reader's error as it returned it", i, got, err, hostile)
 		}
 		called := false
