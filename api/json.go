@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	segjson "github.com/segmentio/encoding/json"
@@ -52,15 +53,15 @@ func finite(eps []models.Episode) bool {
 	return true
 }
 
-// episodeJSON is a models.Episode whose labels are already JSON; its
-// fields are the model's in their order, so the bytes are the same.
+// episodeJSON is a models.Episode whose labels and times are already JSON;
+// its fields are the model's in their order, so the bytes are the same.
 type episodeJSON struct {
 	Fingerprint      string             `json:"fingerprint"`
 	Alertname        string             `json:"alertname"`
 	Labels           segjson.RawMessage `json:"labels"`
 	Source           string             `json:"source"`
-	StartsAt         models.Time        `json:"starts_at"`
-	EndsAt           *models.Time       `json:"ends_at"`
+	StartsAt         segjson.RawMessage `json:"starts_at"`
+	EndsAt           segjson.RawMessage `json:"ends_at"`
 	Notifications    int                `json:"notifications"`
 	SilencedSeconds  float64            `json:"silenced_seconds"`
 	InhibitedSeconds float64            `json:"inhibited_seconds"`
@@ -74,21 +75,31 @@ const episodesPiece = 512
 // indent): the episodes a piece at a time, each piece an array whose
 // brackets are left out and whose elements are joined by commas. Indented,
 // a piece is indented as the value of "episodes" is, one level in.
+//
+// The labels and times are written into the piece as they are (the labels
+// were written by the encoder's rules, <, > and & escaped; a time has none
+// of them), and a piece's strings are escaped only when one of them has
+// one of those: checking every written byte again for them was half the
+// time.
 func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
-	const flags = segjson.EscapeHTML | segjson.SortMapKeys | segjson.TrustRawMessage // (the labels are written below, by these rules)
-	nl := "\n" + indent                                                              // a line one level in
+	const flags = segjson.EscapeHTML | segjson.SortMapKeys | segjson.TrustRawMessage
+	nl := "\n" + indent // a line one level in
 	head, mid, tail := `{"episodes":[`, `],"first_fired":`, "}\n"
 	if indent != "" {
 		head, mid, tail = "{"+nl+`"episodes": [`, nl+"],"+nl+`"first_fired": `, "\n}\n"
 	}
 	written := map[uintptr]segjson.RawMessage{} // by map: an alert's episodes share one
 	piece := make([]episodeJSON, 0, episodesPiece)
-	var enc []byte
+	var enc, times []byte
 	var out bytes.Buffer
 	out.WriteString(head)
 	for start := 0; start < len(a.Episodes); start += episodesPiece {
-		piece = piece[:0]
+		piece, times = piece[:0], make([]byte, 0, 2*episodesPiece*len(`"2006-01-02T15:04:05.999999999Z"`))
+		pieceFlags := flags &^ segjson.EscapeHTML
 		for _, e := range a.Episodes[start:min(start+episodesPiece, len(a.Episodes))] {
+			if strings.ContainsAny(e.Fingerprint, "<>&") || strings.ContainsAny(e.Alertname, "<>&") || strings.ContainsAny(e.Source, "<>&") {
+				pieceFlags = flags
+			}
 			key := reflect.ValueOf(e.Labels).Pointer()
 			labels, ok := written[key]
 			if !ok {
@@ -98,14 +109,16 @@ func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
 				}
 				written[key] = labels
 			}
-			piece = append(piece, episodeJSON{
+			ej := episodeJSON{
 				Fingerprint: e.Fingerprint, Alertname: e.Alertname, Labels: labels, Source: e.Source,
-				StartsAt: e.StartsAt, EndsAt: e.EndsAt,
 				Notifications: e.Notifications, SilencedSeconds: e.SilencedSeconds, InhibitedSeconds: e.InhibitedSeconds,
-			})
+			}
+			ej.StartsAt, times = appendTime(times, &e.StartsAt)
+			ej.EndsAt, times = appendTime(times, e.EndsAt)
+			piece = append(piece, ej)
 		}
 		var err error
-		if enc, err = segjson.Append(enc[:0], piece, flags); err != nil {
+		if enc, err = segjson.Append(enc[:0], piece, pieceFlags); err != nil {
 			return err
 		}
 		if start > 0 {
@@ -147,4 +160,15 @@ func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
 	out.WriteString(tail)
 	_, err = w.Write(out.Bytes())
 	return err
+}
+
+// appendTime appends t's JSON to b and returns it (nil for no time: null)
+// and b.
+func appendTime(b []byte, t *models.Time) (segjson.RawMessage, []byte) {
+	if t == nil {
+		return nil, b
+	}
+	n := len(b)
+	b = t.AppendJSON(b)
+	return b[n:len(b):len(b)], b
 }

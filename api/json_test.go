@@ -120,6 +120,26 @@ func TestJSONSerializerWritesWhatEncodingJSONWrites(t *testing.T) {
 	}
 }
 
+// <, > and & are escaped in whichever of an episode's strings they are,
+// alone in a list of plain ones.
+func TestEpisodesEscapedWhereverTheHTMLIs(t *testing.T) {
+	for _, field := range []string{"fingerprint", "alertname", "source", "label"} {
+		a := alertsWith("HighCPU", 1.5)
+		e := &a.Episodes[1]
+		switch html := "a<b&c>"; field {
+		case "fingerprint":
+			e.Fingerprint = html
+		case "alertname":
+			e.Alertname = html
+		case "source":
+			e.Source = html
+		case "label":
+			e.Labels = map[string]string{"alertname": "Other", html: html}
+		}
+		t.Run(field, func(t *testing.T) { serializedAlike(t, a) })
+	}
+}
+
 // An episodes list the encoder refuses is refused before anything is
 // written, however far into it the number JSON cannot hold is.
 func TestEpisodesRefusedBeforeWritten(t *testing.T) {

@@ -28,10 +28,14 @@ func NewTime(t time.Time) Time { return Time{t.UTC()} }
 // string: an answer can hold hundreds of thousands of times, and RFC 3339
 // has no character JSON escapes.)
 func (t Time) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, len(time.RFC3339Nano)+2)
+	return t.AppendJSON(make([]byte, 0, len(time.RFC3339Nano)+2)), nil
+}
+
+// AppendJSON appends what MarshalJSON writes to b.
+func (t Time) AppendJSON(b []byte) []byte {
 	b = append(b, '"')
 	b = t.UTC().AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"'), nil
+	return append(b, '"')
 }
 
 // UnmarshalJSON reads RFC 3339 or the store's layout (taken as UTC).
