@@ -91,12 +91,7 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 	start := time.Now()
 	l, ok := a.st.(lender)
 	if !ok {
-		out, err := a.st.Query(ctx, sql, params)
-		a.logStatement(ctx, name, start, len(out), err)
-		if err != nil {
-			return nil, fmt.Errorf("query %s: %w", name, err)
-		}
-		return decodeRows[T](name, out, a.opts.MaxRows, decodeParts(), minDecodePart)
+		l = copied{a.st}
 	}
 	// The rows are decoded where the engine wrote them (the decoded rows
 	// copy what they hold), not copied out first.
@@ -121,6 +116,17 @@ func run[T any](ctx context.Context, a *Analyzer, name string, data queries.Data
 // (store.Lender).
 type lender interface {
 	QueryLent(ctx context.Context, sql string, params map[string]string, use func(rows []byte) error) error
+}
+
+// copied lends a Querier's rows, which are its own copy.
+type copied struct{ Querier }
+
+func (c copied) QueryLent(ctx context.Context, sql string, params map[string]string, use func(rows []byte) error) error {
+	out, err := c.Query(ctx, sql, params)
+	if err != nil {
+		return err
+	}
+	return use(out)
 }
 
 // statement renders the named statement with the limits and the settings
