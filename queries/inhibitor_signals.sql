@@ -22,7 +22,7 @@
 -- The alerts' set is built once for all the tables read: a week of failed
 -- inhibitions at a big Alertmanager's scale wants some 44,000 inhibitors,
 -- and building their set for each table read took a fifth of the statement.
-WITH wanted AS MATERIALIZED (SELECT arrayJoin({fingerprints:Array(String)}) AS fp)
+WITH wanted AS MATERIALIZED {{template "listed" "fingerprints"}}
 SELECT fingerprint, arrayMap(e -> e.1, eps) AS starts, arrayMap(e -> e.2, eps) AS ends
 FROM (
     SELECT fingerprint, arraySort(groupArray((toUnixTimestamp64Milli(starts_at), end_ms))) AS eps
