@@ -90,11 +90,13 @@ func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
 	}
 	written := map[uintptr]segjson.RawMessage{} // by map: an alert's episodes share one
 	piece := make([]episodeJSON, 0, episodesPiece)
-	var enc, times []byte
+	var enc []byte
+	times := make([]byte, 0, 2*episodesPiece*len(`"2006-01-02T15:04:05.999999999Z"`))
 	var out bytes.Buffer
 	out.WriteString(head)
 	for start := 0; start < len(a.Episodes); start += episodesPiece {
-		piece, times = piece[:0], make([]byte, 0, 2*episodesPiece*len(`"2006-01-02T15:04:05.999999999Z"`))
+		// (a piece's times are done with once it is encoded)
+		piece, times = piece[:0], times[:0]
 		pieceFlags := flags &^ segjson.EscapeHTML
 		for _, e := range a.Episodes[start:min(start+episodesPiece, len(a.Episodes))] {
 			if strings.ContainsAny(e.Fingerprint, "<>&") || strings.ContainsAny(e.Alertname, "<>&") || strings.ContainsAny(e.Source, "<>&") {
