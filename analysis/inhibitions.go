@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -50,6 +49,10 @@ type failedRow struct {
 	RuleSourceMatchers []string `json:"rule_source_matchers"`
 	RuleTargetMatchers []string `json:"rule_target_matchers"`
 	RuleEqual          []string `json:"rule_equal"`
+	// polls path: the first inhibitor that fired again within causeWindow
+	// before the notification, after an earlier episode, and when
+	RefiredBy   string `json:"refired_by"`
+	RefiredAtMs *int64 `json:"refired_at_ms"`
 }
 
 func (r failedRow) key() string {
@@ -84,39 +87,36 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 			return nil, err
 		}
 	}
-	byPolls, err := run[failedRow](ctx, a, "inhibitions_failed", data, params)
+	// The polls' statement judges its candidates' inhibitors itself; the
+	// events' failures ask for their inhibitors' histories below, for the
+	// cause only.
+	bounds, err := historyParams(params["scan_from"], com.To, list)
 	if err != nil {
 		return nil, err
 	}
-	decided := map[string]bool{}
-	rows := make([]failedRow, 0, len(byEvents)+len(byPolls))
-	for _, r := range byEvents {
-		decided[r.key()] = true
-		if r.Failed != nil && *r.Failed {
-			r.Basis = "events"
-			if rules := eventRules(r.RuleNames, r.RuleSourceMatchers, r.RuleTargetMatchers, r.RuleEqual); len(rules) > 0 {
-				r.Rule = &rules[0] // the first rule that muted it
-			}
-			rows = append(rows, r)
-		}
+	pollParams := maps.Clone(params)
+	maps.Copy(pollParams, bounds)
+	pollParams["cause_ms"] = fmt.Sprint(causeWindow.Milliseconds())
+	pollData := data
+	pollData.NoEvents = len(list) == 0
+	byPolls, err := run[failedRow](ctx, a, "inhibitions_failed", pollData, pollParams)
+	if err != nil {
+		return nil, err
 	}
-	for _, r := range byPolls {
-		if !decided[r.key()] {
-			r.Basis = "polls"
-			rows = append(rows, r)
-		}
-	}
-	// What judges and describes the candidates, read at once on two of the
-	// engine's read connections: the inhibitors' histories (an inhibitor
-	// that had ended at or before t explains the notification: on the poll
-	// path a failure needs one inhibitor still firing), and, for every
-	// candidate, the alerts' names and labels (the statements leave them
-	// out), the sources' restarts and reloads, and their inhibit rules.
+	rows := mergeVerdicts(byEvents, byPolls)
+	// What describes the failures, read at once on two of the engine's
+	// read connections: the events' failures' inhibitors' histories (did
+	// one fire again just before?), and, for every failure, the alerts'
+	// names and labels (the statements leave them out), the sources'
+	// restarts and reloads, and their inhibit rules.
 	want := map[string][]string{}
 	fps := map[string]bool{}
 	sources := map[string]bool{}
-	for _, r := range rows {
-		want[r.Source] = append(want[r.Source], r.Inhibitors...)
+	for i := range rows {
+		r := &rows[i]
+		if r.Basis == "events" {
+			want[r.Source] = append(want[r.Source], r.Inhibitors...)
+		}
 		fps[r.Fingerprint] = true
 		for _, f := range r.Inhibitors {
 			fps[f] = true
@@ -131,7 +131,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(lane(func() (err error) {
-		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.To, sentEvents)
+		signals, err = a.inhibitorSignals(gctx, want, bounds, sentEvents)
 		return err
 	}))
 	g.Go(lane(func() (err error) {
@@ -147,13 +147,6 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	kept := rows[:0]
-	for _, r := range rows {
-		if r.Basis == "events" || slices.ContainsFunc(r.Inhibitors, func(f string) bool { return signals.firingAt(r.Source, f, r.NotifiedAt.Time) }) {
-			kept = append(kept, r)
-		}
-	}
-	rows = kept
 	sort.SliceStable(rows, func(i, j int) bool {
 		if !rows[i].NotifiedAt.Equal(rows[j].NotifiedAt.Time) {
 			return rows[i].NotifiedAt.Before(rows[j].NotifiedAt.Time)
@@ -168,14 +161,15 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		return rows[i].Receiver < rows[j].Receiver
 	})
 	out := make([]models.FailedInhibition, len(rows))
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		out[i] = r.FailedInhibition
 		out[i].Alertname, out[i].Labels = infos[r.Fingerprint].Alertname, infos[r.Fingerprint].Labels
 		out[i].InhibitedBy = make([]models.Inhibitor, len(r.Inhibitors))
 		for j, f := range r.Inhibitors {
 			out[i].InhibitedBy[j] = models.Inhibitor{Fingerprint: f, Alertname: infos[f].Alertname}
 		}
-		if out[i].Rule == nil {
+		if out[i].Rule == nil && len(rules[r.Source]) > 0 {
 			var inhibitors []map[string]string
 			for _, f := range r.Inhibitors {
 				inhibitors = append(inhibitors, infos[f].Labels)
@@ -183,8 +177,12 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 			out[i].Rule = rules.match(r.Source, out[i].Labels, inhibitors)
 		}
 		cause, detail := knownCause(history[r.Source], r.NotifiedAt.Time)
-		if cause == "" {
+		switch {
+		case cause != "":
+		case r.Basis == "events":
 			cause, detail = signals.refired(r.Source, r.Inhibitors, r.NotifiedAt.Time)
+		case r.RefiredBy != "" && r.RefiredAtMs != nil:
+			cause, detail = refiredCause(r.RefiredBy, time.UnixMilli(*r.RefiredAtMs), r.NotifiedAt.Time)
 		}
 		if cause != "" {
 			out[i].Cause = &cause
@@ -192,6 +190,38 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		}
 	}
 	return out, nil
+}
+
+// mergeVerdicts puts the two paths' candidates together: the events'
+// failures, then the polls' candidates for every notification the events
+// did not decide. The polls' rows are kept in place when no event decided
+// anything (the common case: a source that sends no events), not copied.
+func mergeVerdicts(byEvents, byPolls []failedRow) []failedRow {
+	if len(byEvents) == 0 {
+		for i := range byPolls {
+			byPolls[i].Basis = "polls"
+		}
+		return byPolls
+	}
+	decided := make(map[string]bool, len(byEvents))
+	rows := make([]failedRow, 0, len(byEvents)+len(byPolls))
+	for _, r := range byEvents {
+		decided[r.key()] = true
+		if r.Failed != nil && *r.Failed {
+			r.Basis = "events"
+			if rules := eventRules(r.RuleNames, r.RuleSourceMatchers, r.RuleTargetMatchers, r.RuleEqual); len(rules) > 0 {
+				r.Rule = &rules[0] // the first rule that muted it
+			}
+			rows = append(rows, r)
+		}
+	}
+	for i := range byPolls {
+		if r := &byPolls[i]; !decided[r.key()] {
+			r.Basis = "polls"
+			rows = append(rows, *r)
+		}
+	}
+	return rows
 }
 
 // eventRules reads the inhibit rules of an inhibition event's row: the

@@ -30,25 +30,18 @@ type history struct {
 type signals map[string]map[string]history
 
 // inhibitorSignals reads the episode history of the inhibitors wanted, per
-// source. withEvents, when not nil, are the sources that sent events from
-// scanFrom on: the others' events are not read.
-func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, to time.Time, withEvents map[string]bool) (signals, error) {
-	from, err := time.Parse(chTime, scanFrom)
-	if err != nil {
-		return nil, fmt.Errorf("inhibitor histories from %q: %w", scanFrom, err)
-	}
-	to = to.Add(causeWindow).UTC()
-	daysFrom, daysTo := wholeDays(from, to)
+// source (see historyParams). withEvents are the sources that sent events
+// from the scan's start on: the others' events are not read.
+func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, bounds map[string]string, withEvents map[string]bool) (signals, error) {
 	out := signals{}
 	for src, fps := range want {
 		if len(fps) == 0 {
 			continue
 		}
 		list := slices.Compact(slices.Sorted(slices.Values(fps)))
-		hs, err := run[history](ctx, a, "inhibitor_signals", queries.Data{NoEvents: withEvents != nil && !withEvents[src]}, map[string]string{
-			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "to": to.Format(chTime),
-			"days_from": daysFrom.Format(chTime), "days_to": daysTo.Format(chTime),
-		})
+		params := maps.Clone(bounds)
+		params["source"], params["fingerprints"] = src, queries.StringArray(list)
+		hs, err := run[history](ctx, a, "inhibitor_signals", queries.Data{NoEvents: !withEvents[src]}, params)
 		if err != nil {
 			return nil, err
 		}
@@ -61,6 +54,26 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 		}
 	}
 	return out, nil
+}
+
+// historyParams bound the inhibitors' histories ("inhibitor_episodes"):
+// from the scan's start (a bound DateTime64 text) to causeWindow after to,
+// which tells whether an inhibitor ended by a moment of the window even
+// when the row saying so came in a little later; the whole days between
+// are read from the day summaries; event_sources are the sources whose
+// events are read.
+func historyParams(scanFrom string, to time.Time, eventSources []string) (map[string]string, error) {
+	from, err := time.Parse(chTime, scanFrom)
+	if err != nil {
+		return nil, fmt.Errorf("inhibitor histories from %q: %w", scanFrom, err)
+	}
+	to = to.Add(causeWindow).UTC()
+	daysFrom, daysTo := wholeDays(from, to)
+	return map[string]string{
+		"scan_from": scanFrom, "history_to": to.Format(chTime),
+		"days_from": daysFrom.Format(chTime), "days_to": daysTo.Format(chTime),
+		"event_sources": queries.StringArray(eventSources),
+	}, nil
 }
 
 // wholeDays are the days (UTC) that lie wholly in [from, to), as the
@@ -117,9 +130,15 @@ func (s signals) refired(source string, fps []string, t time.Time) (cause, detai
 		if t.Sub(start) > causeWindow {
 			continue
 		}
-		return "inhibitor_refired", fmt.Sprintf("inhibitor %s fired again at %s (%s before)", fp, start.Format(time.RFC3339), t.Sub(start).Round(time.Second))
+		return refiredCause(fp, start, t)
 	}
 	return "", ""
+}
+
+// refiredCause says that the inhibitor fp's episode at t started at start,
+// after an earlier one.
+func refiredCause(fp string, start, t time.Time) (cause, detail string) {
+	return "inhibitor_refired", fmt.Sprintf("inhibitor %s fired again at %s (%s before)", fp, start.UTC().Format(time.RFC3339), t.Sub(start).Round(time.Second))
 }
 
 // configuredRules are each source's inhibit rules from its latest stored
@@ -184,6 +203,9 @@ func (a *Analyzer) inhibitRules(ctx context.Context, to, sources string) (config
 // inhibitors mutes the target: the target matches its target matchers, the
 // inhibitor its source matchers, and both agree on its equal labels.
 func (rs configuredRules) match(source string, target map[string]string, inhibitors []map[string]string) *models.InhibitRule {
+	if len(rs[source]) == 0 {
+		return nil
+	}
 	tls := labelSet(target)
 	for _, cr := range rs[source] {
 		r := cr.rule

@@ -1,8 +1,11 @@
 package analysis
 
 import (
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/alertlens/alertlens/models"
 )
 
 // One inhibitor with three episodes: from 1 s to 2 s, from 5 s with no end
@@ -79,5 +82,54 @@ func TestWholeDays(t *testing.T) {
 		if !df.Equal(at(c.daysFrom)) || !dt.Equal(at(c.daysTo)) {
 			t.Errorf("wholeDays(%s, %s) = %s, %s; want %s, %s", c.from, c.to, df.Format(time.RFC3339), dt.Format(time.RFC3339), c.daysFrom, c.daysTo)
 		}
+	}
+}
+
+// The two paths' candidates merged: an events verdict decides its
+// notification (a failure is kept with its first rule, a non-failure drops
+// the notification), and the polls judge only the notifications no event
+// decided.
+func TestMergeVerdicts(t *testing.T) {
+	yes, no := true, false
+	at := func(s int64) models.Time { return models.NewTime(time.Unix(s, 0)) }
+	row := func(fp string, s int64, failed *bool, rules ...string) failedRow {
+		r := failedRow{Failed: failed, RuleNames: rules}
+		r.Source, r.Fingerprint, r.Receiver, r.NotifiedAt = "prod", fp, "team", at(s)
+		return r
+	}
+	type verdict struct {
+		fp, basis, rule string
+	}
+	for _, c := range []struct {
+		name             string
+		byEvents, byPoll []failedRow
+		want             []verdict
+	}{
+		{"no events: every poll candidate, in its order",
+			nil, []failedRow{row("b", 2, nil), row("a", 1, nil)},
+			[]verdict{{"b", "polls", ""}, {"a", "polls", ""}}},
+		{"nothing at all", nil, nil, nil},
+		{"events decide theirs, polls the rest",
+			[]failedRow{row("a", 1, &yes, "r1", "r2"), row("b", 2, &no)},
+			// a and b at the same times as the events' (decided), a at
+			// another time and c (not decided)
+			[]failedRow{row("a", 1, nil), row("b", 2, nil), row("a", 3, nil), row("c", 2, nil)},
+			[]verdict{{"a", "events", "r1"}, {"a", "polls", ""}, {"c", "polls", ""}}},
+		{"an event that is no failure still decides its notification",
+			[]failedRow{row("a", 1, &no)}, []failedRow{row("a", 1, nil)}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var got []verdict
+			for _, r := range mergeVerdicts(c.byEvents, c.byPoll) {
+				v := verdict{fp: r.Fingerprint, basis: r.Basis}
+				if r.Rule != nil {
+					v.rule = r.Rule.Name
+				}
+				got = append(got, v)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
 	}
 }

@@ -170,6 +170,89 @@ func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testin
 		 "cause":"inhibitor_refired","known_cause":"inhibitor `+node+` fired again at 2026-11-05T09:58:00Z (3m0s before)"}]}`)
 }
 
+// Whether a failure's inhibitors were still firing, at the edges.
+// 2026-11-07, source prod, window 10:00–11:00. Each target (…e1 to …e8,
+// firing since 10:00) is inhibited at the polls of 10:29:30 and 10:30:30
+// and notified at 10:30:00 (t); its inhibitors' histories come from their
+// webhook notifications:
+//
+//	e1  by a1, of which nothing is stored: it counts as firing -> failure,
+//	    its name unknown.
+//	e2  by a2, firing since 10:00, resolved with endsAt 10:30:00 (= t):
+//	    ended at t -> no failure.
+//	e3  by a3, whose first episode began at 10:29:00: firing, but it fired
+//	    for the first time, not again -> failure, no cause.
+//	e4  by a4, 09:00–09:10 and again from 10:25:00, exactly five minutes
+//	    before t -> failure caused by a4 refiring (5m0s before).
+//	e5  by a5, like a4 but again from 10:24:59, five minutes and a second
+//	    before t -> failure, no cause.
+//	e6  by a6 then a7 (in that order), both 09:00–09:10 and again from
+//	    10:28:00 and 10:29:00 -> failure caused by the first of them, a6
+//	    (2m0s before).
+//	e7  by ab, whose first episode began at 10:30:00 (= t): started by t ->
+//	    failure, no cause.
+//	e8  by a8 then a9: a8 ran 09:00–10:20 (ended), a9 fires since 09:00 ->
+//	    one of them still firing: failure, no cause.
+func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	const open = "0001-01-01T00:00:00Z"
+	day := func(at string) string { return "2026-11-07T" + at + "Z" }
+	hook := func(at, status, name, fp, starts, ends string) string {
+		return `{"kind":"webhook","at":"` + day(at) + `","source":"prod","payload":{"version":"4","receiver":"team","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
+			`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day(starts) + `","endsAt":"` + ends +
+			`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+	}
+	fp := func(s string) string { return "00000000000000" + s }
+	// an inhibitor's episode from start to end ("" for none seen)
+	episode := func(name, start, end string) string {
+		h := hook(start, "firing", name, fp(strings.ToLower(name)), start, open)
+		if end != "" {
+			h += hook(end[:6]+"05", "resolved", name, fp(strings.ToLower(name)), start, day(end))
+		}
+		return h
+	}
+	targets := []struct{ fp, inhibitors string }{
+		{"e1", `"` + fp("a1") + `"`}, {"e2", `"` + fp("a2") + `"`}, {"e3", `"` + fp("a3") + `"`}, {"e4", `"` + fp("a4") + `"`},
+		{"e5", `"` + fp("a5") + `"`}, {"e6", `"` + fp("a6") + `","` + fp("a7") + `"`}, {"e7", `"` + fp("ab") + `"`}, {"e8", `"` + fp("a8") + `","` + fp("a9") + `"`},
+	}
+	poll := func(at string) string {
+		var alerts []string
+		for _, x := range targets {
+			alerts = append(alerts, `{"fingerprint":"`+fp(x.fp)+`","labels":{"alertname":"T`+x.fp+`"},"annotations":{},"startsAt":"`+day("10:00:00")+`","endsAt":"2026-11-07T12:00:00Z",`+
+				`"updatedAt":"`+day("10:00:00")+`","receivers":[{"name":"team"}],"status":{"state":"suppressed","silencedBy":[],"inhibitedBy":[`+x.inhibitors+`]}}`)
+		}
+		return `{"kind":"poll","at":"` + day(at) + `","source":"prod","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
+	}
+	body := episode("A4", "09:00:00", "09:10:00") + episode("A5", "09:00:00", "09:10:00") + episode("A6", "09:00:00", "09:10:00") +
+		episode("A7", "09:00:00", "09:10:00") + episode("A8", "09:00:00", "10:20:00") + episode("A9", "09:00:00", "") + episode("A2", "10:00:00", "") +
+		episode("A5", "10:24:59", "") + episode("A4", "10:25:00", "") + episode("A6", "10:28:00", "") + episode("A3", "10:29:00", "") + episode("A7", "10:29:00", "") +
+		poll("10:29:30") + episode("AB", "10:30:00", "")
+	for _, x := range targets {
+		body += hook("10:30:00", "firing", "T"+x.fp, fp(x.fp), "10:00:00", open)
+	}
+	body += hook("10:30:05", "resolved", "A2", fp("a2"), "10:00:00", day("10:30:00")) + poll("10:30:30")
+	importLines(t, svc, body)
+	failure := func(target, cause string, inhibitors ...string) string {
+		return `{"fingerprint":"` + fp(target) + `","alertname":"T` + target + `","labels":{"alertname":"T` + target + `"},"receiver":"team","source":"prod",
+		 "notified_at":"2026-11-07T10:30:00Z","inhibited_by":[` + strings.Join(inhibitors, ",") + `],"basis":"polls","rule":null,` + cause + `}`
+	}
+	by := func(name string) string {
+		alertname := name
+		if name == "A1" {
+			alertname = "" // nothing stored of it
+		}
+		return `{"fingerprint":"` + fp(strings.ToLower(name)) + `","alertname":"` + alertname + `"}`
+	}
+	none := `"cause":null`
+	refired := func(name, at, before string) string {
+		return `"cause":"inhibitor_refired","known_cause":"inhibitor ` + fp(strings.ToLower(name)) + ` fired again at 2026-11-07T` + at + `Z (` + before + ` before)"`
+	}
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-07T10:00:00Z&to=2026-11-07T11:00:00Z", `{"failures":[`+strings.Join([]string{
+		failure("e1", none, by("A1")), failure("e3", none, by("A3")), failure("e4", refired("A4", "10:25:00", "5m0s"), by("A4")),
+		failure("e5", none, by("A5")), failure("e6", refired("A6", "10:28:00", "2m0s"), by("A6"), by("A7")), failure("e7", none, by("AB")), failure("e8", none, by("A8"), by("A9")),
+	}, ",")+`]}`)
+}
+
 // The inhibitors' histories of a window that ends at a midnight: the whole
 // days before it are read from the day summaries (when episodes are built
 // from them), the minutes after it up to five past from the raw rows, and
