@@ -49,8 +49,9 @@ type failedRow struct {
 	RuleSourceMatchers []string `json:"rule_source_matchers"`
 	RuleTargetMatchers []string `json:"rule_target_matchers"`
 	RuleEqual          []string `json:"rule_equal"`
-	// polls path: the first inhibitor that fired again within causeWindow
-	// before the notification, after an earlier episode, and when
+	// (polls path) the first inhibitor whose episode at the notification
+	// began within causeWindow before it, after an earlier episode, and
+	// that episode's start in ms; empty when none did
 	RefiredBy   string `json:"refired_by"`
 	RefiredAtMs *int64 `json:"refired_at_ms"`
 }
