@@ -273,11 +273,7 @@ func (a *Analyzer) explainFromPolls(ctx context.Context, e *models.Explanation, 
 	var sigs signals
 	if len(st.InhibitedBy) > 0 {
 		want := map[string][]string{st.Source: st.InhibitedBy}
-		bounds, err := historyParams(st.ObservedAt.Add(-scanBack).UTC().Format(chTime), e.At.Time, []string{st.Source})
-		if err != nil {
-			return start, err
-		}
-		if sigs, err = a.inhibitorSignals(ctx, want, bounds, map[string]bool{st.Source: true}); err != nil {
+		if sigs, err = a.inhibitorSignals(ctx, want, st.ObservedAt.Add(-scanBack).UTC().Format(chTime), e.At.Time, nil); err != nil {
 			return start, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -49,11 +50,6 @@ type failedRow struct {
 	RuleSourceMatchers []string `json:"rule_source_matchers"`
 	RuleTargetMatchers []string `json:"rule_target_matchers"`
 	RuleEqual          []string `json:"rule_equal"`
-	// (polls path) the first inhibitor whose episode at the notification
-	// began within causeWindow before it, after an earlier episode, and
-	// that episode's start in ms; empty when none did
-	RefiredBy   string `json:"refired_by"`
-	RefiredAtMs *int64 `json:"refired_at_ms"`
 }
 
 func (r failedRow) key() string {
@@ -88,36 +84,23 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 			return nil, err
 		}
 	}
-	// The polls' statement judges its candidates' inhibitors itself; the
-	// events' failures ask for their inhibitors' histories below, for the
-	// cause only.
-	bounds, err := historyParams(params["scan_from"], com.To, list)
-	if err != nil {
-		return nil, err
-	}
-	pollParams := maps.Clone(params)
-	maps.Copy(pollParams, bounds)
-	pollParams["cause_ms"] = fmt.Sprint(causeWindow.Milliseconds())
-	pollData := data
-	pollData.NoEvents = len(list) == 0
-	byPolls, err := run[failedRow](ctx, a, "inhibitions_failed", pollData, pollParams)
+	byPolls, err := run[failedRow](ctx, a, "inhibitions_failed", data, params)
 	if err != nil {
 		return nil, err
 	}
 	rows := mergeVerdicts(byEvents, byPolls)
-	// What describes the failures, read at once on two of the engine's
-	// read connections: the events' failures' inhibitors' histories (did
-	// one fire again just before?), and, for every failure, the alerts'
-	// names and labels (the statements leave them out), the sources'
-	// restarts and reloads, and their inhibit rules.
+	// What judges and describes the candidates, read at once on two of the
+	// engine's read connections: the inhibitors' histories (an inhibitor
+	// that had ended at or before t explains the notification: on the poll
+	// path a failure needs one inhibitor still firing), and, for every
+	// candidate, the alerts' names and labels (the statements leave them
+	// out), the sources' restarts and reloads, and their inhibit rules.
 	want := map[string][]string{}
 	fps := map[string]bool{}
 	sources := map[string]bool{}
 	for i := range rows {
 		r := &rows[i]
-		if r.Basis == "events" {
-			want[r.Source] = append(want[r.Source], r.Inhibitors...)
-		}
+		want[r.Source] = append(want[r.Source], r.Inhibitors...)
 		fps[r.Fingerprint] = true
 		for _, f := range r.Inhibitors {
 			fps[f] = true
@@ -132,7 +115,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(lane(func() (err error) {
-		signals, err = a.inhibitorSignals(gctx, want, bounds, sentEvents)
+		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.To, sentEvents)
 		return err
 	}))
 	g.Go(lane(func() (err error) {
@@ -148,6 +131,16 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	// (by index: a row is a few hundred bytes, and 90 days of a big
+	// Alertmanager's candidates are more than a million)
+	kept := rows[:0]
+	for i := range rows {
+		r := &rows[i]
+		if r.Basis == "events" || slices.ContainsFunc(r.Inhibitors, func(f string) bool { return signals.firingAt(r.Source, f, r.NotifiedAt.Time) }) {
+			kept = append(kept, *r)
+		}
+	}
+	rows = kept
 	sort.SliceStable(rows, func(i, j int) bool {
 		if !rows[i].NotifiedAt.Equal(rows[j].NotifiedAt.Time) {
 			return rows[i].NotifiedAt.Before(rows[j].NotifiedAt.Time)
@@ -178,12 +171,8 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 			out[i].Rule = rules.match(r.Source, out[i].Labels, inhibitors)
 		}
 		cause, detail := knownCause(history[r.Source], r.NotifiedAt.Time)
-		switch {
-		case cause != "":
-		case r.Basis == "events":
+		if cause == "" {
 			cause, detail = signals.refired(r.Source, r.Inhibitors, r.NotifiedAt.Time)
-		case r.RefiredBy != "" && r.RefiredAtMs != nil:
-			cause, detail = refiredCause(r.RefiredBy, time.UnixMilli(*r.RefiredAtMs), r.NotifiedAt.Time)
 		}
 		if cause != "" {
 			out[i].Cause = &cause
@@ -196,7 +185,9 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 // mergeVerdicts puts the two paths' candidates together: the events'
 // failures, then the polls' candidates for every notification the events
 // did not decide. The polls' rows are kept in place when no event decided
-// anything (the common case: a source that sends no events), not copied.
+// anything (the common case: a source that sends no events), not copied:
+// over 90 days of a big Alertmanager they are 1.6 million rows of a few
+// hundred bytes.
 func mergeVerdicts(byEvents, byPolls []failedRow) []failedRow {
 	if len(byEvents) == 0 {
 		for i := range byPolls {

@@ -30,18 +30,25 @@ type history struct {
 type signals map[string]map[string]history
 
 // inhibitorSignals reads the episode history of the inhibitors wanted, per
-// source (see historyParams). withEvents are the sources that sent events
-// from the scan's start on: the others' events are not read.
-func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, bounds map[string]string, withEvents map[string]bool) (signals, error) {
+// source. withEvents, when not nil, are the sources that sent events from
+// scanFrom on: the others' events are not read.
+func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, to time.Time, withEvents map[string]bool) (signals, error) {
+	from, err := time.Parse(chTime, scanFrom)
+	if err != nil {
+		return nil, fmt.Errorf("inhibitor histories from %q: %w", scanFrom, err)
+	}
+	to = to.Add(causeWindow).UTC()
+	daysFrom, daysTo := wholeDays(from, to)
 	out := signals{}
 	for src, fps := range want {
 		if len(fps) == 0 {
 			continue
 		}
 		list := slices.Compact(slices.Sorted(slices.Values(fps)))
-		params := maps.Clone(bounds)
-		params["source"], params["fingerprints"] = src, queries.StringArray(list)
-		hs, err := run[history](ctx, a, "inhibitor_signals", queries.Data{NoEvents: !withEvents[src]}, params)
+		hs, err := run[history](ctx, a, "inhibitor_signals", queries.Data{NoEvents: withEvents != nil && !withEvents[src]}, map[string]string{
+			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "to": to.Format(chTime),
+			"days_from": daysFrom.Format(chTime), "days_to": daysTo.Format(chTime),
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -54,26 +61,6 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 		}
 	}
 	return out, nil
-}
-
-// historyParams bound the inhibitors' histories ("inhibitor_episodes"):
-// from the scan's start (a bound DateTime64 text) to causeWindow after to,
-// which tells whether an inhibitor ended by a moment of the window even
-// when the row saying so came in a little later; the whole days between
-// are read from the day summaries; event_sources are the sources whose
-// events are read.
-func historyParams(scanFrom string, to time.Time, eventSources []string) (map[string]string, error) {
-	from, err := time.Parse(chTime, scanFrom)
-	if err != nil {
-		return nil, fmt.Errorf("inhibitor histories from %q: %w", scanFrom, err)
-	}
-	to = to.Add(causeWindow).UTC()
-	daysFrom, daysTo := wholeDays(from, to)
-	return map[string]string{
-		"scan_from": scanFrom, "history_to": to.Format(chTime),
-		"days_from": daysFrom.Format(chTime), "days_to": daysTo.Format(chTime),
-		"event_sources": queries.StringArray(eventSources),
-	}, nil
 }
 
 // wholeDays are the days (UTC) that lie wholly in [from, to), as the
@@ -130,15 +117,9 @@ func (s signals) refired(source string, fps []string, t time.Time) (cause, detai
 		if t.Sub(start) > causeWindow {
 			continue
 		}
-		return refiredCause(fp, start, t)
+		return "inhibitor_refired", fmt.Sprintf("inhibitor %s fired again at %s (%s before)", fp, start.Format(time.RFC3339), t.Sub(start).Round(time.Second))
 	}
 	return "", ""
-}
-
-// refiredCause says that the inhibitor fp's episode at t started at start,
-// after an earlier one.
-func refiredCause(fp string, start, t time.Time) (cause, detail string) {
-	return "inhibitor_refired", fmt.Sprintf("inhibitor %s fired again at %s (%s before)", fp, start.UTC().Format(time.RFC3339), t.Sub(start).Round(time.Second))
 }
 
 // configuredRules are each source's inhibit rules from its latest stored

@@ -10,14 +10,8 @@
 -- change. Of several rows at one time (the poller's record of an alert
 -- that re-fired between two polls: the old episode resolved, the new one
 -- appeared), the state is a firing one's, inhibited when one of them names
--- inhibitors. A failure needs one of the inhibitors it names still firing
--- at t: an inhibitor whose latest episode started by t had ended at or
--- before t explains the notification, one that had not started by then
--- does not inhibit, and one the history knows nothing of counts as firing
--- (the poller saw it named, and no end is known). Each failure also says
--- which of its inhibitors, in their order, fired again within five minutes
--- before t after an earlier episode ({cause_ms}): Alertmanager's
--- inhibition briefly had no source then.
+-- inhibitors. Whether an inhibitor was still firing at t is checked by the
+-- caller (inhibitor_signals.sql).
 -- States are joined to notifications by alert_key, not the two strings
 -- (a week at a big Alertmanager's scale: 2.16-2.38 s against 2.31-2.73 s).
 WITH
@@ -91,48 +85,13 @@ judged AS (
            before_at IS NOT NULL AND before_start IS NOT NULL AND (before_end IS NULL OR before_at < before_end) AS inh_before,
            after_at IS NOT NULL AND after_start IS NOT NULL AND (after_end IS NULL OR after_at < after_end) AS inh_after
     FROM with_states
-),
--- The candidates that failed by the polls, numbered: two notifications can
--- be alike in every column.
-failed AS MATERIALIZED (
-    SELECT rowNumberInAllBlocks() AS n, fingerprint, receiver, source, t,
-           if(inh_before, coalesce(before_inh, []), coalesce(after_inh, [])) AS inhibitors
-    FROM judged
-    WHERE (inh_before AND inh_after)
-       OR (inh_before AND dateDiff('millisecond', assumeNotNull(before_at), t)
-           <= coalesce(dateDiff('millisecond', before_prev, before_at), {poll_interval_ms:Int64}))
-       OR (inh_after AND dateDiff('millisecond', t, assumeNotNull(after_at))
-           <= coalesce(dateDiff('millisecond', after_prev, after_at), {poll_interval_ms:Int64}))
-),
-named AS (
-    SELECT n, source, toUnixTimestamp64Milli(t) AS t_ms, inhibitor, i
-    FROM failed
-    ARRAY JOIN inhibitors AS inhibitor, arrayEnumerate(inhibitors) AS i
-),
--- The inhibitors' episodes, each numbered in its alert's order (the first
--- has none before it). Judged here rather than sent to the caller: over 90
--- days at a big Alertmanager's scale the candidates were 1.6 million rows,
--- 60% of them explained by an inhibitor that had ended, and the
--- inhibitors' histories another 150 MB.
-wanted AS MATERIALIZED (SELECT DISTINCT source, inhibitor AS fingerprint FROM named),
-histories AS MATERIALIZED (
-    SELECT source, fingerprint, toUnixTimestamp64Milli(starts_at) AS start_ms, end_ms,
-           row_number() OVER (PARTITION BY source, fingerprint ORDER BY starts_at) AS nth
-    FROM ({{template "inhibitor_episodes" .}})
-),
-verdicts AS (
-    SELECT m.n AS n,
-           max(k.fingerprint IS NULL OR (h.start_ms IS NOT NULL AND (h.end_ms IS NULL OR h.end_ms > m.t_ms))) AS firing,
-           argMinIf(tuple(m.inhibitor, h.start_ms), m.i,
-                    coalesce(h.nth > 1 AND m.t_ms - h.start_ms <= {cause_ms:Int64}, false)) AS refired
-    FROM named AS m
-    ASOF LEFT JOIN histories AS h ON h.source = m.source AND h.fingerprint = m.inhibitor AND h.start_ms <= m.t_ms
-    LEFT JOIN (SELECT DISTINCT source, fingerprint FROM histories) AS k ON k.source = m.source AND k.fingerprint = m.inhibitor
-    GROUP BY m.n
 )
-SELECT f.fingerprint AS fingerprint, f.receiver AS receiver, f.source AS source, f.t AS notified_at, f.inhibitors AS inhibitors,
-       v.refired.1 AS refired_by, v.refired.2 AS refired_at_ms
-FROM failed AS f
-INNER JOIN verdicts AS v ON v.n = f.n
-WHERE v.firing
+SELECT fingerprint, receiver, source, t AS notified_at,
+       if(inh_before, coalesce(before_inh, []), coalesce(after_inh, [])) AS inhibitors
+FROM judged
+WHERE (inh_before AND inh_after)
+   OR (inh_before AND dateDiff('millisecond', assumeNotNull(before_at), t)
+       <= coalesce(dateDiff('millisecond', before_prev, before_at), {poll_interval_ms:Int64}))
+   OR (inh_after AND dateDiff('millisecond', t, assumeNotNull(after_at))
+       <= coalesce(dateDiff('millisecond', after_prev, after_at), {poll_interval_ms:Int64}))
 ORDER BY notified_at, source, fingerprint, receiver
