@@ -131,8 +131,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	// (by index: a row is a few hundred bytes, and 90 days of a big
-	// Alertmanager's candidates are more than a million)
+	// (by index, as mergeVerdicts: the rows are large and many)
 	kept := rows[:0]
 	for i := range rows {
 		r := &rows[i]
@@ -163,7 +162,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		for j, f := range r.Inhibitors {
 			out[i].InhibitedBy[j] = models.Inhibitor{Fingerprint: f, Alertname: infos[f].Alertname}
 		}
-		if out[i].Rule == nil && len(rules[r.Source]) > 0 {
+		if out[i].Rule == nil {
 			var inhibitors []map[string]string
 			for _, f := range r.Inhibitors {
 				inhibitors = append(inhibitors, infos[f].Labels)
