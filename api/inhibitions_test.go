@@ -193,6 +193,10 @@ func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testin
 //	    failure, no cause.
 //	e8  by a8 then a9: a8 ran 09:00–10:20 (ended), a9 fires since 09:00 ->
 //	    one of them still firing: failure, no cause.
+//
+// e1 is also sent a resolved notification at 10:30:10, between the same
+// two inhibited polls: only firing notifications can fail -> no second
+// failure of e1.
 func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	const open = "0001-01-01T00:00:00Z"
@@ -230,7 +234,8 @@ func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 	for _, x := range targets {
 		body += hook("10:30:00", "firing", "T"+x.fp, fp(x.fp), "10:00:00", open)
 	}
-	body += hook("10:30:05", "resolved", "A2", fp("a2"), "10:00:00", day("10:30:00")) + poll("10:30:30")
+	body += hook("10:30:05", "resolved", "A2", fp("a2"), "10:00:00", day("10:30:00")) + hook("10:30:10", "resolved", "Te1", fp("e1"), "10:00:00", day("10:30:10")) +
+		poll("10:30:30")
 	importLines(t, svc, body)
 	failure := func(target, cause string, inhibitors ...string) string {
 		return `{"fingerprint":"` + fp(target) + `","alertname":"T` + target + `","labels":{"alertname":"T` + target + `"},"receiver":"team","source":"prod",

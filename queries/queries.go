@@ -193,6 +193,13 @@ type Scan struct {
 	// [{Lower}, {Tail}): a statement that wants those later rows of the
 	// episodes that started in its window, and nothing else after it.
 	Tail string
+	// Firing reads only the firing deliveries. The status is part of a
+	// delivery's key, so the firing keys fold as they would among every
+	// row: a statement that keeps only firing deliveries drops the others
+	// before the fold instead of after it (failed inhibitions over a week
+	// at a big Alertmanager's scale, where a fifth of the deliveries are
+	// resolved ones: 1.50-1.70 s against 1.60-2.27 s).
+	Firing bool
 }
 
 // LookbackMillis is how far before Lower the scan reads.
@@ -251,6 +258,10 @@ func NewSet(db string) (*Set, error) {
 			return Scan{Data: d, Lower: lower, Upper: upper, Fingerprint: fingerprint}, nil
 		},
 		"dayRows": func(d DaySummaries, timeCol string) dayRows { return dayRows{d, timeCol} },
+		"firing": func(s Scan) Scan {
+			s.Firing = true
+			return s
+		},
 		"tail": func(s Scan, tail string) (Scan, error) {
 			if s.Lower == "" || s.Upper != "" || !ValidIdentifier(tail) {
 				return Scan{}, fmt.Errorf("tail: %q needs a scan with a lower bound only, and an identifier", tail)

@@ -107,6 +107,30 @@ func TestTailBoundsTheRowsAfterTheWindow(t *testing.T) {
 	}
 }
 
+// A firing scan drops the other deliveries among the rows it folds, before
+// the fold (the status is part of a delivery's key), and among the rows it
+// reads without a dedup window; a scan that is not firing reads every
+// status.
+func TestFiringScanReadsFiringRowsOnly(t *testing.T) {
+	s := newSet(t, "db1")
+	for _, c := range []struct{ tmpl, want string }{
+		{`{{template "fold_rows" (firing (scan . "from" "to" false))}}`,
+			"(empty({sources:Array(String)}) OR source IN {sources:Array(String)}) AND received_at >= {from:DateTime64(3, 'UTC')} - toIntervalMillisecond(0)" +
+				" AND status = 'firing' AND received_at < {to:DateTime64(3, 'UTC')}"},
+		{`{{template "scan_rows" (firing (tail (scan . "from" "" false) "to"))}}`,
+			"(empty({sources:Array(String)}) OR source IN {sources:Array(String)}) AND received_at >= {from:DateTime64(3, 'UTC')}" +
+				" AND status = 'firing' AND (received_at < {to:DateTime64(3, 'UTC')}\n           OR (starts_at >= {from:DateTime64(3, 'UTC')} AND starts_at < {to:DateTime64(3, 'UTC')}))"},
+		{`{{template "fold_rows" (scan . "from" "to" false)}}`,
+			"(empty({sources:Array(String)}) OR source IN {sources:Array(String)}) AND received_at >= {from:DateTime64(3, 'UTC')} - toIntervalMillisecond(0)" +
+				" AND received_at < {to:DateTime64(3, 'UTC')}"},
+	} {
+		got, err := s.Text(c.tmpl)
+		if err != nil || got != c.want {
+			t.Errorf("%s:\ngot  %q, %v\nwant %q", c.tmpl, got, err, c.want)
+		}
+	}
+}
+
 // The two halves of the alerts are each other's complement: every
 // fingerprint in one half only (a fingerprint read in both would give its
 // alert every stretch twice, which no answer shows).

@@ -70,8 +70,7 @@ fired AS (
     SELECT source, fingerprint, starts_at, groupArray(received_at) AS times,
            groupArray(NOT {{template "in_hours_through" "wh"}}) AS out_of_hours,
            groupArray({{template "in_hours_through" "sh"}}) AS sleep_hours
-    FROM {{template "deliveries" (tail (scan . "from" "" false) "to")}}
-    WHERE status = 'firing'
+    FROM {{template "deliveries" (firing (tail (scan . "from" "" false) "to"))}}
     GROUP BY source, fingerprint, starts_at
 )
 SELECT e.source AS source, e.a_name AS a_name, e.b_name AS b_name, e.equal AS equal,
