@@ -196,7 +196,9 @@ func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testin
 //
 // e1 is also sent a resolved notification at 10:30:10, between the same
 // two inhibited polls: only firing notifications can fail -> no second
-// failure of e1.
+// failure of e1. Every notification of the targets goes to the receiver
+// team; ops is sent only f0, which no poll saw inhibited: asked for the
+// receiver ops, none failed.
 func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	const open = "0001-01-01T00:00:00Z"
@@ -235,7 +237,7 @@ func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 		body += hook("10:30:00", "firing", "T"+x.fp, fp(x.fp), "10:00:00", open)
 	}
 	body += hook("10:30:05", "resolved", "A2", fp("a2"), "10:00:00", day("10:30:00")) + hook("10:30:10", "resolved", "Te1", fp("e1"), "10:00:00", day("10:30:10")) +
-		poll("10:30:30")
+		strings.Replace(hook("10:30:00", "firing", "F0", fp("f0"), "10:00:00", open), `"receiver":"team"`, `"receiver":"ops"`, 1) + poll("10:30:30")
 	importLines(t, svc, body)
 	failure := func(target, cause string, inhibitors ...string) string {
 		return `{"fingerprint":"` + fp(target) + `","alertname":"T` + target + `","labels":{"alertname":"T` + target + `"},"receiver":"team","source":"prod",
@@ -256,6 +258,7 @@ func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 		failure("e1", none, by("A1")), failure("e3", none, by("A3")), failure("e4", refired("A4", "10:25:00", "5m0s"), by("A4")),
 		failure("e5", none, by("A5")), failure("e6", refired("A6", "10:28:00", "2m0s"), by("A6"), by("A7")), failure("e7", none, by("AB")), failure("e8", none, by("A8"), by("A9")),
 	}, ",")+`]}`)
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-07T10:00:00Z&to=2026-11-07T11:00:00Z&receiver=ops", `{"failures":[]}`)
 }
 
 // The inhibitors' histories of a window that ends at a midnight: the whole

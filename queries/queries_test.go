@@ -109,9 +109,9 @@ func TestTailBoundsTheRowsAfterTheWindow(t *testing.T) {
 
 // A firing scan drops the other deliveries among the rows it folds, before
 // the fold (the status is part of a delivery's key), and among the rows it
-// reads without a dedup window; a scan that is not firing reads every
-// status.
-func TestFiringScanReadsFiringRowsOnly(t *testing.T) {
+// reads without a dedup window; one to the receivers drops the deliveries
+// to others alike; a plain scan reads every status and receiver.
+func TestScanNarrowedByStatusAndReceiver(t *testing.T) {
 	s := newSet(t, "db1")
 	for _, c := range []struct{ tmpl, want string }{
 		{`{{template "fold_rows" (firing (scan . "from" "to" false))}}`,
@@ -120,6 +120,9 @@ func TestFiringScanReadsFiringRowsOnly(t *testing.T) {
 		{`{{template "scan_rows" (firing (tail (scan . "from" "" false) "to"))}}`,
 			"(empty({sources:Array(String)}) OR source IN {sources:Array(String)}) AND received_at >= {from:DateTime64(3, 'UTC')}" +
 				" AND status = 'firing' AND (received_at < {to:DateTime64(3, 'UTC')}\n           OR (starts_at >= {from:DateTime64(3, 'UTC')} AND starts_at < {to:DateTime64(3, 'UTC')}))"},
+		{`{{template "fold_rows" (toReceivers (firing (scan . "from" "to" false)))}}`,
+			"(empty({sources:Array(String)}) OR source IN {sources:Array(String)}) AND received_at >= {from:DateTime64(3, 'UTC')} - toIntervalMillisecond(0)" +
+				" AND status = 'firing' AND (empty({receivers:Array(String)}) OR receiver IN {receivers:Array(String)}) AND received_at < {to:DateTime64(3, 'UTC')}"},
 		{`{{template "fold_rows" (scan . "from" "to" false)}}`,
 			"(empty({sources:Array(String)}) OR source IN {sources:Array(String)}) AND received_at >= {from:DateTime64(3, 'UTC')} - toIntervalMillisecond(0)" +
 				" AND received_at < {to:DateTime64(3, 'UTC')}"},
