@@ -56,6 +56,15 @@ func TestNoise(t *testing.T) {
 		{"key":"Cpu","notifications":3,"episodes":2,"firing_seconds":43800,"self_resolving":0,"out_of_hours":1}],
 		"total_keys":1,"truncated":false,"unrouted":[],"long_running":[{"fingerprint":"cccccccccccccccc","alertname":"Cpu","labels":{"alertname":"Cpu"},"source":"prod","starts_at":"2026-11-02T12:00:00Z","ends_at":null,"firing_seconds":43200}],
 		"short_seconds":300,"long_running_seconds":21600}`)
+	// For the receiver night-team: Cpu's two episodes only (Silent reached
+	// null), its notifications to night-team at 02:00:05 (firing), 02:10:05
+	// (resolved) and 12:00:05 (firing) -> 3; firing 02:00–02:10 and
+	// 12:00–24:00 -> 600 + 43200 s; neither ended within 5 min; night-team
+	// works 09:00–18:00 in Tokyo (UTC+9), where 12:00:05 is 21:00:05 -> one
+	// out of hours.
+	checkJSON(t, svc, "/api/v1/noise?receiver=night-team&"+noiseWin, `{"by":"alertname","rows":[
+		{"key":"Cpu","notifications":3,"episodes":2,"firing_seconds":43800,"self_resolving":0,"out_of_hours":1}],
+		"total_keys":1,"truncated":false,"unrouted":[],"long_running":[],"short_seconds":300,"long_running_seconds":604800}`)
 }
 
 // With "team" a receiver that notifies nobody, Disk's episodes reached only

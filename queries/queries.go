@@ -198,10 +198,12 @@ type Scan struct {
 	// row: a statement that keeps only firing deliveries drops the others
 	// before the fold instead of after it (failed inhibitions over a week
 	// at a big Alertmanager's scale, where a fifth of the deliveries are
-	// resolved ones: 1.50-1.70 s against 1.60-2.27 s).
+	// resolved ones: the statement 1.50-1.92 s against 1.70-2.25 s).
 	Firing bool
 	// ToReceivers reads only the deliveries to {receivers} (all when it
-	// is empty), for the same reason: the receiver is part of the key.
+	// is empty), for the same reason: the receiver is part of the key
+	// (failed inhibitions of one receiver of seven over a week at that
+	// scale: the statement 1.10-1.71 s against 1.81-1.86 s).
 	ToReceivers bool
 }
 
