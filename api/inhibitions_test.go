@@ -203,10 +203,13 @@ func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	const open = "0001-01-01T00:00:00Z"
 	day := func(at string) string { return "2026-11-07T" + at + "Z" }
-	hook := func(at, status, name, fp, starts, ends string) string {
-		return `{"kind":"webhook","at":"` + day(at) + `","source":"prod","payload":{"version":"4","receiver":"team","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
+	hookTo := func(receiver, at, status, name, fp, starts, ends string) string {
+		return `{"kind":"webhook","at":"` + day(at) + `","source":"prod","payload":{"version":"4","receiver":"` + receiver + `","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
 			`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day(starts) + `","endsAt":"` + ends +
 			`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+	}
+	hook := func(at, status, name, fp, starts, ends string) string {
+		return hookTo("team", at, status, name, fp, starts, ends)
 	}
 	fp := func(s string) string { return "00000000000000" + s }
 	// an inhibitor's episode from start to end ("" for none seen)
@@ -237,7 +240,7 @@ func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 		body += hook("10:30:00", "firing", "T"+x.fp, fp(x.fp), "10:00:00", open)
 	}
 	body += hook("10:30:05", "resolved", "A2", fp("a2"), "10:00:00", day("10:30:00")) + hook("10:30:10", "resolved", "Te1", fp("e1"), "10:00:00", day("10:30:10")) +
-		strings.Replace(hook("10:30:00", "firing", "F0", fp("f0"), "10:00:00", open), `"receiver":"team"`, `"receiver":"ops"`, 1) + poll("10:30:30")
+		hookTo("ops", "10:30:00", "firing", "F0", fp("f0"), "10:00:00", open) + poll("10:30:30")
 	importLines(t, svc, body)
 	failure := func(target, cause string, inhibitors ...string) string {
 		return `{"fingerprint":"` + fp(target) + `","alertname":"T` + target + `","labels":{"alertname":"T` + target + `"},"receiver":"team","source":"prod",
