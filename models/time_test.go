@@ -15,6 +15,17 @@ func TestTimeUnmarshal(t *testing.T) {
 	}{
 		// the store's layout, taken as UTC
 		{`"2026-11-22 10:05:00.250"`, "2026-11-22T10:05:00.25Z"},
+		// the store's layout out of range: as time.Parse decides (2024 is a
+		// leap year, 2026 is not; April has 30 days; no hour 24, second 60,
+		// month or day 0)
+		{`"2024-02-29 23:59:59.999"`, "2024-02-29T23:59:59.999Z"},
+		{`"2026-02-29 10:05:00.000"`, "error"},
+		{`"2026-04-31 10:05:00.000"`, "error"},
+		{`"2026-11-22 24:00:00.000"`, "error"},
+		{`"2026-11-22 10:05:60.000"`, "error"},
+		{`"2026-00-22 10:05:00.000"`, "error"},
+		{`"2026-11-00 10:05:00.000"`, "error"},
+		{`"0000-01-01 00:00:00.000"`, "0000-01-01T00:00:00Z"},
 		// RFC 3339, with and without fractions, any offset
 		{`"2026-11-22T10:05:00Z"`, "2026-11-22T10:05:00Z"},
 		{`"2026-11-22T11:05:00.5+01:00"`, "2026-11-22T10:05:00.5Z"},
@@ -66,7 +77,7 @@ func TestTimeMarshal(t *testing.T) {
 // The fast paths give what the round trip through a JSON string gives: the
 // same time or an error, for any input.
 func FuzzTimeJSON(f *testing.F) {
-	for _, s := range []string{`"2026-11-22 10:05:00.250"`, `"2026-11-22T11:05:00.5+01:00"`, `"\u0032026-11-22 10:05:00.000"`, `null`, `"`, `"a\"b"`, `"2026-11-22 10:05:00".000"`, "\"2026-11-22\t10:05:00.000\""} {
+	for _, s := range []string{`"2026-11-22 10:05:00.250"`, `"2026-11-22T11:05:00.5+01:00"`, `"\u0032026-11-22 10:05:00.000"`, `null`, `"`, `"a\"b"`, `"2026-11-22 10:05:00".000"`, "\"2026-11-22\t10:05:00.000\"", `"2026-02-29 10:05:00.000"`, `"2026-11-22 24:00:00.000"`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
