@@ -54,6 +54,23 @@ func alertsWith(s string, x float64) models.Alerts {
 	}
 }
 
+// failuresWith is a failed inhibitions answer with s in every place a
+// string takes in it, and each field that can be left out both left out
+// and not.
+func failuresWith(s string) models.FailedInhibitions {
+	at := models.NewTime(time.Date(2026, 11, 2, 10, 0, 0, 123e6, time.UTC))
+	cause := s
+	labels := map[string]string{s: s, "alertname": s, "b": "1", "a": "2"}
+	return models.FailedInhibitions{Failures: []models.FailedInhibition{
+		{Fingerprint: s, Alertname: s, Labels: labels, Receiver: s, Source: s, NotifiedAt: at,
+			InhibitedBy: []models.Inhibitor{{Fingerprint: s, Alertname: s}, {Fingerprint: "b"}}, Basis: s,
+			Rule:  &models.InhibitRule{Name: s, SourceMatchers: s, TargetMatchers: s, Equal: []string{s, "cluster"}},
+			Cause: &cause, KnownCause: s},
+		{Fingerprint: "b", Labels: labels, NotifiedAt: at, Basis: "polls"},
+		{Fingerprint: "c", Labels: map[string]string{}, InhibitedBy: []models.Inhibitor{}, Rule: &models.InhibitRule{}},
+	}}
+}
+
 // answerWith is an answer with s and x in every kind of place a string and
 // a number take in the answers.
 func answerWith(s string, x float64) any {
@@ -116,6 +133,15 @@ func TestJSONSerializerWritesWhatEncodingJSONWrites(t *testing.T) {
 			serializedAlike(t, long)
 			long.FirstFired = nil
 			serializedAlike(t, long)
+			// (the failed inhibitions are written a piece at a time too)
+			serializedAlike(t, failuresWith(c.s))
+			serializedAlike(t, models.FailedInhibitions{})
+			serializedAlike(t, models.FailedInhibitions{Failures: []models.FailedInhibition{}})
+			failures := failuresWith(c.s)
+			for len(failures.Failures) < 2*failuresPiece+1 {
+				failures.Failures = append(failures.Failures, failures.Failures[len(failures.Failures)%3])
+			}
+			serializedAlike(t, failures)
 		})
 	}
 }
@@ -156,9 +182,9 @@ func TestEpisodesRefusedBeforeWritten(t *testing.T) {
 }
 
 // The episodes list is written through a copy of the models' episode and
-// with the list's two fields named by hand: they must be the models' JSON
-// fields in the models' order, or an added field would go missing from
-// the answers.
+// with the list's two fields named by hand, the failed inhibitions with
+// their one: they must be the models' JSON fields in the models' order, or
+// an added field would go missing from the answers.
 func TestEpisodesWrittenWithTheModelsFields(t *testing.T) {
 	names := func(typ reflect.Type) []string {
 		var out []string
@@ -174,6 +200,9 @@ func TestEpisodesWrittenWithTheModelsFields(t *testing.T) {
 	}
 	if got := names(reflect.TypeOf(models.Alerts{})); !slices.Equal(got, []string{"episodes", "first_fired"}) {
 		t.Errorf("models.Alerts has the fields %q, writeEpisodes writes episodes and first_fired", got)
+	}
+	if got := names(reflect.TypeOf(models.FailedInhibitions{})); !slices.Equal(got, []string{"failures"}) {
+		t.Errorf("models.FailedInhibitions has the fields %q, writeFailures writes failures", got)
 	}
 }
 
