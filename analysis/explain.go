@@ -273,7 +273,8 @@ func (a *Analyzer) explainFromPolls(ctx context.Context, e *models.Explanation, 
 	var sigs signals
 	if len(st.InhibitedBy) > 0 {
 		want := map[string][]string{st.Source: st.InhibitedBy}
-		if sigs, err = a.inhibitorSignals(ctx, want, st.ObservedAt.Add(-scanBack).UTC().Format(chTime), e.At.Time, nil); err != nil {
+		// (asked about the notifications from the state row on)
+		if sigs, err = a.inhibitorSignals(ctx, want, st.ObservedAt.Add(-scanBack).UTC().Format(chTime), st.ObservedAt.Time, e.At.Time, nil); err != nil {
 			return start, err
 		}
 	}

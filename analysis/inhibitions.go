@@ -115,7 +115,8 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(lane(func() (err error) {
-		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.To, sentEvents)
+		// (the candidates were notified from com.From on)
+		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.From, com.To, sentEvents)
 		return err
 	}))
 	g.Go(lane(func() (err error) {

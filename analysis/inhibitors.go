@@ -30,9 +30,10 @@ type history struct {
 type signals map[string]map[string]history
 
 // inhibitorSignals reads the episode history of the inhibitors wanted, per
-// source. withEvents, when not nil, are the sources that sent events from
-// scanFrom on: the others' events are not read.
-func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, to time.Time, withEvents map[string]bool) (signals, error) {
+// source, for asking about moments from since on (an earlier moment may be
+// answered wrongly). withEvents, when not nil, are the sources that sent
+// events from scanFrom on: the others' events are not read.
+func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, since, to time.Time, withEvents map[string]bool) (signals, error) {
 	from, err := time.Parse(chTime, scanFrom)
 	if err != nil {
 		return nil, fmt.Errorf("inhibitor histories from %q: %w", scanFrom, err)
@@ -46,7 +47,7 @@ func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]strin
 		}
 		list := slices.Compact(slices.Sorted(slices.Values(fps)))
 		hs, err := run[history](ctx, a, "inhibitor_signals", queries.Data{NoEvents: withEvents != nil && !withEvents[src]}, map[string]string{
-			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "to": to.Format(chTime),
+			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "since": since.UTC().Format(chTime), "to": to.Format(chTime),
 			"days_from": daysFrom.Format(chTime), "days_to": daysTo.Format(chTime),
 		})
 		if err != nil {

@@ -142,6 +142,11 @@ func TestFailedInhibitionsWhenAnAlertRefiredBetweenPolls(t *testing.T) {
 // at the 10:00:30 and 10:01:30 polls and notified at 10:01:00: a failure.
 // No restart or reload is known, and NodeDown's episode at 10:01 began 3
 // minutes before, after an earlier one: it refired. Window 10:00–11:00.
+// NodeDown fires twice more in the window, at 10:35 (resolved 10:40) and
+// 10:45: the history asked about from 10:00 on must still hold the 09:58
+// episode and the one before it (with only the episodes from the latest
+// to start by 10:45 on, NodeDown would not have fired yet at 10:01: no
+// failure).
 func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	hook := func(at, status, name, fp, starts, ends string) string {
@@ -162,7 +167,9 @@ func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testin
 		hook("09:20:05", "firing", "NodeDown", node, "09:20:00", open) + hook("09:30:05", "resolved", "NodeDown", node, "09:20:00", "2026-11-05T09:30:00Z") +
 		hook("09:58:05", "firing", "NodeDown", node, "09:58:00", open) +
 		poll("10:00:30") + hook("10:01:00", "firing", "TargetDown", target, "09:00:00", open) + poll("10:01:30") +
-		hook("10:30:05", "resolved", "NodeDown", node, "09:58:00", "2026-11-05T10:30:00Z")
+		hook("10:30:05", "resolved", "NodeDown", node, "09:58:00", "2026-11-05T10:30:00Z") +
+		hook("10:35:05", "firing", "NodeDown", node, "10:35:00", open) + hook("10:40:05", "resolved", "NodeDown", node, "10:35:00", "2026-11-05T10:40:00Z") +
+		hook("10:45:05", "firing", "NodeDown", node, "10:45:00", open)
 	importLines(t, svc, body)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?source=prod&from=2026-11-05T10:00:00Z&to=2026-11-05T11:00:00Z", `{"failures":[
 		{"fingerprint":"`+target+`","alertname":"TargetDown","labels":{"alertname":"TargetDown"},"receiver":"team","source":"prod",

@@ -22,10 +22,17 @@
 -- The alerts' set is built once for all the tables read: a week of failed
 -- inhibitions at a big Alertmanager's scale wants some 44,000 inhibitors,
 -- and building their set for each table read took a fifth of the statement.
+-- The caller asks about moments from {since} on only: each alert's
+-- episodes before the latest one to start by {since}, but the one just
+-- before it, are left out. From {since} on, the latest episode started by
+-- a moment is that one or a later one, and whether an earlier one came
+-- before it is told by the one kept before it (a week's failed
+-- inhibitions at a big Alertmanager's scale: half the histories' 21 MB).
 WITH wanted AS MATERIALIZED {{template "listed" "fingerprints"}}
 SELECT fingerprint, arrayMap(e -> e.1, eps) AS starts, arrayMap(e -> e.2, eps) AS ends
 FROM (
-    SELECT fingerprint, arraySort(groupArray((toUnixTimestamp64Milli(starts_at), end_ms))) AS eps
+    SELECT fingerprint, arraySort(groupArray((toUnixTimestamp64Milli(starts_at), end_ms))) AS all_eps,
+           arraySlice(all_eps, greatest(arrayLastIndex(e -> e.1 <= toUnixTimestamp64Milli({since:DateTime64(3, 'UTC')}), all_eps) - 1, 1)) AS eps
     FROM (
         SELECT fingerprint, starts_at, min(toUnixTimestamp64Milli(end_at)) AS end_ms
         FROM (
