@@ -155,7 +155,7 @@ func writeFailures(w io.Writer, f models.FailedInhibitions, indent string) error
 }
 
 // listWriter writes an object whose first field is a list, as the encoder
-// would write it ({"name":[…],… and a newline, indented by indent), given
+// would write it ({"name":[…],…} and a newline, indented by indent), given
 // the list's elements a piece at a time: each piece an array, whose
 // brackets are left out and whose elements are joined by commas.
 // Indented, a piece is indented as the list is, one level in. What is

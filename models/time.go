@@ -71,7 +71,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 // as the engine writes every time of a query result, without the string
 // or the layout parser: a large answer holds hundreds of thousands of
 // them, and parsing each through time.ParseInLocation (its string, and the
-// string that escaped to the heap for the decoder) was a quarter of
+// string that escaped to the heap for the decoder) was two fifths of
 // decoding 90 days' episodes of one team at a big Alertmanager's scale.
 // ok is false for anything else, which the caller parses as before (so
 // that what is accepted, and each error, stays the same).

@@ -27,7 +27,8 @@
 -- before it, are left out. From {since} on, the latest episode started by
 -- a moment is that one or a later one, and whether an earlier one came
 -- before it is told by the one kept before it (a week's failed
--- inhibitions at a big Alertmanager's scale: half the histories' 21 MB).
+-- inhibitions at a big Alertmanager's scale: 13.5 MB of histories instead
+-- of 20.9 MB).
 WITH wanted AS MATERIALIZED {{template "listed" "fingerprints"}}
 SELECT fingerprint, arrayMap(e -> e.1, eps) AS starts, arrayMap(e -> e.2, eps) AS ends
 FROM (
