@@ -68,6 +68,7 @@ func failuresWith(s string) models.FailedInhibitions {
 			Cause: &cause, KnownCause: s},
 		{Fingerprint: "b", Labels: labels, NotifiedAt: at, Basis: "polls"},
 		{Fingerprint: "c", Labels: map[string]string{}, InhibitedBy: []models.Inhibitor{}, Rule: &models.InhibitRule{}},
+		{Fingerprint: "d"},
 	}}
 }
 
@@ -139,7 +140,7 @@ func TestJSONSerializerWritesWhatEncodingJSONWrites(t *testing.T) {
 			serializedAlike(t, models.FailedInhibitions{Failures: []models.FailedInhibition{}})
 			failures := failuresWith(c.s)
 			for len(failures.Failures) < 2*failuresPiece+1 {
-				failures.Failures = append(failures.Failures, failures.Failures[len(failures.Failures)%3])
+				failures.Failures = append(failures.Failures, failures.Failures[len(failures.Failures)%4])
 			}
 			serializedAlike(t, failures)
 		})
@@ -182,9 +183,10 @@ func TestEpisodesRefusedBeforeWritten(t *testing.T) {
 }
 
 // The episodes list is written through a copy of the models' episode and
-// with the list's two fields named by hand, the failed inhibitions with
-// their one: they must be the models' JSON fields in the models' order, or
-// an added field would go missing from the answers.
+// with the list's two fields named by hand, the failed inhibitions through
+// a copy of the models' failure with their one: they must be the models'
+// JSON fields in the models' order, or an added field would go missing
+// from the answers.
 func TestEpisodesWrittenWithTheModelsFields(t *testing.T) {
 	names := func(typ reflect.Type) []string {
 		var out []string
@@ -201,6 +203,9 @@ func TestEpisodesWrittenWithTheModelsFields(t *testing.T) {
 	if got := names(reflect.TypeOf(models.Alerts{})); !slices.Equal(got, []string{"episodes", "first_fired"}) {
 		t.Errorf("models.Alerts has the fields %q, writeEpisodes writes episodes and first_fired", got)
 	}
+	if got, want := names(reflect.TypeOf(failureJSON{})), names(reflect.TypeOf(models.FailedInhibition{})); !slices.Equal(got, want) {
+		t.Errorf("failureJSON has the fields %q, models.FailedInhibition has %q", got, want)
+	}
 	if got := names(reflect.TypeOf(models.FailedInhibitions{})); !slices.Equal(got, []string{"failures"}) {
 		t.Errorf("models.FailedInhibitions has the fields %q, writeFailures writes failures", got)
 	}
@@ -212,14 +217,7 @@ func TestEpisodesWrittenWithTheModelsFields(t *testing.T) {
 // alone as the serializer used it before (whole, every episode's labels).
 func BenchmarkEpisodesWritten(b *testing.B) {
 	start := time.Date(2026, 8, 24, 0, 0, 0, 0, time.UTC)
-	labels := make([]map[string]string, 2000)
-	for i := range labels {
-		labels[i] = map[string]string{
-			"alertname": "KubePodCrashLooping", "namespace": "team-3", "pod": fmt.Sprintf("api-7d9f8b6c5d-%05d", i),
-			"severity": "warning", "container": "api", "instance": fmt.Sprintf("10.2.%d.%d:8080", i/256, i%256),
-			"job": "kube-state-metrics", "cluster": "prod-eu-1", "team": "team-3", "prometheus": "monitoring/k8s",
-		}
-	}
+	labels := benchLabels()
 	a := models.Alerts{Episodes: make([]models.Episode, 100_000)}
 	for i := range a.Episodes {
 		s := models.NewTime(start.Add(time.Duration(i) * time.Minute))
@@ -228,15 +226,52 @@ func BenchmarkEpisodesWritten(b *testing.B) {
 			Notifications: i % 7, InhibitedSeconds: 12.5,
 		}
 	}
+	benchWritten(b, a)
+}
+
+// The failed inhibitions as the API writes them, 100,000 failures of 2,000
+// alerts (an alert's failures sharing its labels, as the analysis gives
+// them), each inhibited by one other alert: in pieces with each alert's
+// labels once, against the encoder alone (whole, every failure's labels).
+func BenchmarkFailuresWritten(b *testing.B) {
+	start := time.Date(2026, 8, 24, 0, 0, 0, 0, time.UTC)
+	labels := benchLabels()
+	f := models.FailedInhibitions{Failures: make([]models.FailedInhibition, 100_000)}
+	for i := range f.Failures {
+		f.Failures[i] = models.FailedInhibition{
+			Fingerprint: fmt.Sprintf("%016x", i%2000), Alertname: "KubePodCrashLooping", Labels: labels[i%2000], Receiver: "team-3", Source: "prod",
+			NotifiedAt:  models.NewTime(start.Add(time.Duration(i) * time.Minute)),
+			InhibitedBy: []models.Inhibitor{{Fingerprint: fmt.Sprintf("%016x", (i+1)%2000), Alertname: "KubeNodeNotReady"}}, Basis: "polls",
+		}
+	}
+	benchWritten(b, f)
+}
+
+// benchLabels are 2,000 alerts' labels, shaped like a Kubernetes fleet's.
+func benchLabels() []map[string]string {
+	labels := make([]map[string]string, 2000)
+	for i := range labels {
+		labels[i] = map[string]string{
+			"alertname": "KubePodCrashLooping", "namespace": "team-3", "pod": fmt.Sprintf("api-7d9f8b6c5d-%05d", i),
+			"severity": "warning", "container": "api", "instance": fmt.Sprintf("10.2.%d.%d:8080", i/256, i%256),
+			"job": "kube-state-metrics", "cluster": "prod-eu-1", "team": "team-3", "prometheus": "monitoring/k8s",
+		}
+	}
+	return labels
+}
+
+// benchWritten times writing v with the encoder alone ("whole") and with
+// the serializer ("pieces").
+func benchWritten(b *testing.B, v any) {
 	for _, c := range []struct {
 		name  string
 		write func(io.Writer) error
 	}{
-		{"whole", func(w io.Writer) error { return segjson.NewEncoder(w).Encode(a) }},
+		{"whole", func(w io.Writer) error { return segjson.NewEncoder(w).Encode(v) }},
 		{"pieces", func(w io.Writer) error {
 			c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
 			c.Response().Writer = writerOnly{w}
-			return JSONSerializer{}.Serialize(c, a, "")
+			return JSONSerializer{}.Serialize(c, v, "")
 		}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
