@@ -85,7 +85,7 @@ const episodesPiece = 512
 func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
 	const flags = segjson.EscapeHTML | segjson.SortMapKeys | segjson.TrustRawMessage
 	l := newListWriter(w, "episodes", indent)
-	written := map[uintptr]segjson.RawMessage{} // by map: an alert's episodes share one
+	written := labelsJSON{} // an alert's episodes share one map
 	piece := make([]episodeJSON, 0, episodesPiece)
 	var enc []byte
 	times := make([]byte, 0, 2*episodesPiece*len(`"2006-01-02T15:04:05.999999999Z"`))
@@ -97,14 +97,9 @@ func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
 			if strings.ContainsAny(e.Fingerprint, "<>&") || strings.ContainsAny(e.Alertname, "<>&") || strings.ContainsAny(e.Source, "<>&") {
 				pieceFlags = flags
 			}
-			key := reflect.ValueOf(e.Labels).Pointer()
-			labels, ok := written[key]
-			if !ok {
-				var err error
-				if labels, err = segjson.Append(nil, e.Labels, flags); err != nil {
-					return err
-				}
-				written[key] = labels
+			labels, err := written.json(e.Labels, flags)
+			if err != nil {
+				return err
 			}
 			ej := episodeJSON{
 				Fingerprint: e.Fingerprint, Alertname: e.Alertname, Labels: labels, Source: e.Source,
@@ -160,20 +155,15 @@ type failureJSON struct {
 func writeFailures(w io.Writer, f models.FailedInhibitions, indent string) error {
 	const flags = segjson.EscapeHTML | segjson.SortMapKeys | segjson.TrustRawMessage
 	l := newListWriter(w, "failures", indent)
-	written := map[uintptr]segjson.RawMessage{} // by map
+	written := labelsJSON{}
 	piece := make([]failureJSON, 0, failuresPiece)
 	var enc []byte
 	for start := 0; start < len(f.Failures); start += failuresPiece {
 		piece = piece[:0]
 		for _, x := range f.Failures[start:min(start+failuresPiece, len(f.Failures))] {
-			key := reflect.ValueOf(x.Labels).Pointer()
-			labels, ok := written[key]
-			if !ok {
-				var err error
-				if labels, err = segjson.Append(nil, x.Labels, flags); err != nil {
-					return err
-				}
-				written[key] = labels
+			labels, err := written.json(x.Labels, flags)
+			if err != nil {
+				return err
 			}
 			piece = append(piece, failureJSON{
 				Fingerprint: x.Fingerprint, Alertname: x.Alertname, Labels: labels, Receiver: x.Receiver, Source: x.Source,
@@ -271,6 +261,24 @@ func (l *listWriter) end(name string, value []byte) error {
 	}
 	_, err := l.w.Write(l.out.Bytes())
 	return err
+}
+
+// labelsJSON holds labels maps written as JSON, by map: each is written
+// once however many rows share it.
+type labelsJSON map[uintptr]segjson.RawMessage
+
+// json returns labels written with flags.
+func (w labelsJSON) json(labels map[string]string, flags segjson.AppendFlags) (segjson.RawMessage, error) {
+	key := reflect.ValueOf(labels).Pointer()
+	if b, ok := w[key]; ok {
+		return b, nil
+	}
+	b, err := segjson.Append(nil, labels, flags)
+	if err != nil {
+		return nil, err
+	}
+	w[key] = b
+	return b, nil
 }
 
 // appendTime appends t's JSON to b and returns it (nil for no time: null)
