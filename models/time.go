@@ -40,15 +40,15 @@ func (t Time) AppendJSON(b []byte) []byte {
 
 // UnmarshalJSON reads RFC 3339 or the store's layout (taken as UTC).
 func (t *Time) UnmarshalJSON(b []byte) error {
+	if v, ok := parseStoreTime(b); ok {
+		t.Time = v
+		return nil
+	}
 	// A string without escapes is its bytes between the quotes: decoding
 	// it as JSON (a decoder for each of a large result's times) was
 	// nearly half of decoding an episode list. (Bytes no JSON string may
 	// hold unescaped, a quote or a control character, are in no time
 	// layout either: such input fails to parse as it fails to decode.)
-	if v, ok := parseStoreTime(b); ok {
-		t.Time = v
-		return nil
-	}
 	s := ""
 	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b[1:n-1], '\\') < 0 {
 		s = string(b[1 : n-1])
@@ -93,19 +93,18 @@ func parseStoreTime(b []byte) (time.Time, bool) {
 		return n
 	}
 	year, month, day := num(0, 4), time.Month(num(5, 7)), num(8, 10)
-	hour, minute, sec, ms := num(11, 13), num(14, 16), num(17, 19), num(20, 23)
-	// The ranges time.Parse accepts (it refuses a 31st of a 30-day
-	// month, a 60th second, an hour 24): the rest it rejects is left to it.
-	if month < time.January || month > time.December || day < 1 || day > daysIn(month, year) ||
-		hour > 23 || minute > 59 || sec > 59 {
+	hour, minute, sec := num(11, 13), num(14, 16), num(17, 19)
+	v := time.Date(year, month, day, hour, minute, sec, num(20, 23)*int(time.Millisecond), time.UTC)
+	// time.Date moves what is out of range on (a 31st of April to May 1st,
+	// a 60th second to the next minute), which time.Parse refuses: such a
+	// time is left to it.
+	if y, mo, d := v.Date(); y != year || mo != month || d != day {
 		return time.Time{}, false
 	}
-	return time.Date(year, month, day, hour, minute, sec, ms*int(time.Millisecond), time.UTC), true
+	if h, mi, se := v.Clock(); h != hour || mi != minute || se != sec {
+		return time.Time{}, false
+	}
+	return v, true
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// daysIn is how many days month has in year.
-func daysIn(month time.Month, year int) int {
-	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}

@@ -16,13 +16,14 @@ func TestTimeUnmarshal(t *testing.T) {
 		// the store's layout, taken as UTC
 		{`"2026-11-22 10:05:00.250"`, "2026-11-22T10:05:00.25Z"},
 		// the store's layout out of range: as time.Parse decides (2024 is a
-		// leap year, 2026 is not; April has 30 days; no hour 24, second 60,
-		// month or day 0)
+		// leap year, 2026 is not; April has 30 days; no hour 24, minute or
+		// second 60, month or day 0)
 		{`"2024-02-29 23:59:59.999"`, "2024-02-29T23:59:59.999Z"},
 		{`"2026-02-29 10:05:00.000"`, "error"},
 		{`"2026-04-31 10:05:00.000"`, "error"},
 		{`"2026-11-22 24:00:00.000"`, "error"},
 		{`"2026-11-22 10:05:60.000"`, "error"},
+		{`"2026-11-22 10:60:00.000"`, "error"},
 		{`"2026-00-22 10:05:00.000"`, "error"},
 		{`"2026-11-00 10:05:00.000"`, "error"},
 		{`"0000-01-01 00:00:00.000"`, "0000-01-01T00:00:00Z"},
