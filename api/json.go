@@ -191,16 +191,17 @@ type listWriter struct {
 	w      io.Writer
 	out    bytes.Buffer
 	indent string
+	nl     string // a line one level in ("" unindented)
+	colon  string // between a field's name and its value
 	pieces int
 }
 
 func newListWriter(w io.Writer, name, indent string) *listWriter {
-	l := &listWriter{w: w, indent: indent}
-	if indent == "" {
-		l.out.WriteString(`{"` + name + `":[`)
-	} else {
-		l.out.WriteString("{\n" + indent + `"` + name + `": [`)
+	l := &listWriter{w: w, indent: indent, colon: ":"}
+	if indent != "" {
+		l.nl, l.colon = "\n"+indent, ": "
 	}
+	l.out.WriteString("{" + l.nl + `"` + name + `"` + l.colon + "[")
 	return l
 }
 
@@ -214,17 +215,16 @@ func (l *listWriter) elements(enc []byte) error {
 	} else {
 		// "[", then the elements each on lines of their own, then a
 		// line of "]": the elements' lines are the piece's part
-		nl := "\n" + l.indent
 		n := l.out.Len()
 		if err := segjson.Indent(&l.out, enc, l.indent, l.indent); err != nil {
 			return err
 		}
 		b := l.out.Bytes()
-		if !bytes.HasSuffix(b, []byte(nl+"]")) || b[n] != '[' {
+		if !bytes.HasSuffix(b, []byte(l.nl+"]")) || b[n] != '[' {
 			return fmt.Errorf("list: an indented piece is not an array")
 		}
 		copy(b[n:], b[n+1:])
-		l.out.Truncate(len(b) - 1 - len(nl+"]"))
+		l.out.Truncate(len(b) - 1 - len(l.nl+"]"))
 	}
 	if l.out.Len() < 64<<10 {
 		return nil
@@ -237,28 +237,19 @@ func (l *listWriter) elements(enc []byte) error {
 // end closes the list and the object, after one more field (name and its
 // value, JSON) unless name is empty, and writes the rest.
 func (l *listWriter) end(name string, value []byte) error {
-	nl := "\n" + l.indent
-	if l.indent == "" {
-		l.out.WriteByte(']')
-	} else {
-		l.out.WriteString(nl + "]")
-	}
+	l.out.WriteString(l.nl + "]")
 	if name != "" {
+		l.out.WriteString("," + l.nl + `"` + name + `"` + l.colon)
 		if l.indent == "" {
-			l.out.WriteString(`,"` + name + `":`)
 			l.out.Write(value)
-		} else {
-			l.out.WriteString("," + nl + `"` + name + `": `)
-			if err := segjson.Indent(&l.out, value, l.indent, l.indent); err != nil {
-				return err
-			}
+		} else if err := segjson.Indent(&l.out, value, l.indent, l.indent); err != nil {
+			return err
 		}
 	}
-	if l.indent == "" {
-		l.out.WriteString("}\n")
-	} else {
-		l.out.WriteString("\n}\n")
+	if l.indent != "" {
+		l.out.WriteByte('\n')
 	}
+	l.out.WriteString("}\n")
 	_, err := l.w.Write(l.out.Bytes())
 	return err
 }
