@@ -3,9 +3,13 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alertlens/alertlens/app/apptest"
 )
@@ -77,6 +81,39 @@ func TestSuggestInhibitRules(t *testing.T) {
 	if code, body := svc.Get(t, "/api/v1/suggestions/inhibit_rules?min_confidence=1.5"); code != 400 {
 		t.Errorf("min_confidence=1.5: %d %s", code, body)
 	}
+}
+
+// cooccur.ndjson (above) 59 minutes 30 seconds later: NodeDown on iK at
+// 0K:59:30, TargetDown a minute later at 0(K+1):00:30 — each pair in two
+// hours, which the support counts hour by hour. The same rule, support 6,
+// confidence 6/7, 6 notifications saved (TargetDown's firing ones at
+// 0(K+1):00:35, while NodeDown fired until 0(K+1):09:30), all out of
+// working hours; in sleep hours (before 07:00) 5: i6's at 07:00:35 is not.
+func TestSuggestInhibitRulesAcrossAnHour(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "cooccur.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamp := regexp.MustCompile(`"2026-11-05T\d\d:\d\d:\d\dZ"`)
+	later := stamp.ReplaceAllStringFunc(string(body), func(q string) string {
+		at, err := time.Parse(`"`+time.RFC3339+`"`, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return at.Add(59*time.Minute + 30*time.Second).Format(`"` + time.RFC3339 + `"`)
+	})
+	svc := apptest.Start(t, apptest.Config(t))
+	importLines(t, svc, later)
+	var evidence []string
+	for k := 1; k <= 6; k++ {
+		evidence = append(evidence, fmt.Sprintf(`{"source_fingerprint":"00000000000000a%d","target_fingerprint":"00000000000000b%d",`+
+			`"source_starts_at":"2026-11-05T0%d:59:30Z","target_starts_at":"2026-11-05T0%d:00:30Z"}`, k, k, k, k+1))
+	}
+	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z",
+		`{"refused":[],"suggestions":[{"source":"prod","source_matchers":["alertname=\"NodeDown\""],"target_matchers":["alertname=\"TargetDown\""],
+		"equal":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,"out_of_hours_saved":6,"sleep_hours_saved":5,
+		"yaml":"- source_matchers:\n    - \"alertname=\\\"NodeDown\\\"\"\n  target_matchers:\n    - \"alertname=\\\"TargetDown\\\"\"\n  equal:\n    - \"cluster\"\n    - \"instance\"\n",
+		"evidence":[`+strings.Join(evidence, ",")+`]}]}`)
 }
 
 // Configured rules under which TargetDown would mute NodeDown — directly,

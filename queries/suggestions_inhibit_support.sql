@@ -10,6 +10,11 @@
 -- episode and A, which at a big Alertmanager's scale was 5× slower). Only
 -- the (A, B) meeting {min_support} and {min_confidence} come back; the
 -- caller asks for their best partners (suggestions_inhibit_rules).
+-- Within an hour the starts and the intervals are compared as
+-- milliseconds into the hour (UInt32), each interval cut to the hour: the
+-- count runs over every start of B in the hour for every interval of A
+-- there (125 million at a big Alertmanager's scale over a week), and as
+-- DateTime64 those comparisons took 0.3-0.5 s more.
 WITH {{template "episode_ctes" .}},
 -- Built once for the two uses below (a plain CTE is built for each).
 ep AS MATERIALIZED (
@@ -35,9 +40,14 @@ merged AS (
     GROUP BY source, alertname, grp
 ),
 by_hour AS (
-    SELECT source, alertname, s, e,
-           arrayJoin(range(toUInt64(intDiv(toUnixTimestamp64Milli(s), 3600000)), toUInt64(intDiv(toUnixTimestamp64Milli(e) - 1, 3600000) + 1))) AS hour
-    FROM merged
+    SELECT source, alertname, hour,
+           toUInt32(greatest(s_ms, hour_ms) - hour_ms) AS s_in, toUInt32(least(e_ms, hour_ms + 3600000) - hour_ms) AS e_in
+    FROM (
+        SELECT source, alertname, s_ms, e_ms,
+               arrayJoin(range(toUInt64(intDiv(s_ms, 3600000)), toUInt64(intDiv(e_ms - 1, 3600000) + 1))) AS hour,
+               toInt64(hour) * 3600000 AS hour_ms
+        FROM (SELECT source, alertname, toUnixTimestamp64Milli(s) AS s_ms, toUnixTimestamp64Milli(e) AS e_ms FROM merged)
+    )
 ),
 b_eps AS (
     SELECT source, alertname, starts_at, toUInt64(intDiv(toUnixTimestamp64Milli(starts_at), 3600000)) AS hour
@@ -53,14 +63,14 @@ totals AS (
 -- each interval of another alert touching that hour (as many rows as
 -- pairs of alertnames per hour, not pairs of an episode and an alertname).
 b_hours AS (
-    SELECT source, alertname, hour, groupArray(starts_at) AS starts
+    SELECT source, alertname, hour, groupArray(toUInt32(toUnixTimestamp64Milli(starts_at) - toInt64(hour) * 3600000)) AS starts
     FROM b_eps
     GROUP BY source, alertname, hour
 )
 SELECT g.source AS source, g.a_name AS a_name, g.b_name AS b_name, g.support AS support, t.b_episodes AS b_episodes
 FROM (
     SELECT b.source AS source, a.alertname AS a_name, b.alertname AS b_name,
-           sum(arrayCount(t -> t >= a.s AND t < a.e, b.starts)) AS support
+           sum(arrayCount(t -> t >= a.s_in AND t < a.e_in, b.starts)) AS support
     FROM b_hours AS b
     INNER JOIN by_hour AS a ON a.source = b.source AND a.hour = b.hour
     WHERE a.alertname != b.alertname
