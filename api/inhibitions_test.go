@@ -401,6 +401,109 @@ func TestFailedInhibitionsInhibitorEndedByAnEvent(t *testing.T) {
 		 "notified_at":"2026-11-06T10:10:00Z","inhibited_by":[{"fingerprint":"0000000000000022","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`)
 }
 
+// An inhibitor that no poller row of the window names, though a candidate
+// names it: its history is read by name. 2026-11-07, source late, window
+// 10:00–11:00 (histories read until 11:05), polls at 10:50:00 and 11:10:30
+// only (the interval between them 20m30s):
+//
+//	TargetOne (…e1) active at 10:50, at 11:10:30 inhibited by NodeDown
+//	          (…31); notified 10:59:00. Inhibited at the poll 11m30s after
+//	          it, within that poll's interval: a candidate naming NodeDown.
+//	          Only the 11:10:30 row names NodeDown, after 11:05. NodeDown's
+//	          history: notified firing (startsAt 09:00) and resolved
+//	          (endsAt 09:30), firing again from 11:10 (the same poll, after
+//	          11:05): ended at 10:59 -> no failure. (Were nothing known of
+//	          NodeDown, it would count as firing: a failure.)
+//	TargetTwo (…e2) inhibited by NodeGone (…32) at both polls; notified
+//	          10:59:30: inhibited before and after -> failure. NodeGone,
+//	          active at both polls since 09:00 (no end), is named in the
+//	          window: firing -> the failure stands; no cause (its only
+//	          episode started at 09:00).
+func TestFailedInhibitionsInhibitorNamedOnlyAfterTheWindow(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	const day, node, gone, one, two = "2026-11-07T", "0000000000000031", "0000000000000032", "00000000000000e1", "00000000000000e2"
+	hook := func(at, status, name, fp, starts, ends string) string {
+		return `{"kind":"webhook","at":"` + day + at + `Z","source":"late","payload":{"version":"4","receiver":"team","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
+			`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + starts + `Z","endsAt":"` + ends +
+			`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+	}
+	alert := func(name, fp, starts, state, inhibitor string) string {
+		return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + starts + `Z","endsAt":"` + day + `12:00:00Z",` +
+			`"updatedAt":"` + day + starts + `Z","receivers":[{"name":"team"}],"status":{"state":"` + state + `","silencedBy":[],"inhibitedBy":[` + inhibitor + `]}}`
+	}
+	poll := func(at string, alerts ...string) string {
+		return `{"kind":"poll","at":"` + day + at + `Z","source":"late","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
+	}
+	const open = "0001-01-01T00:00:00Z"
+	body := hook("09:00:05", "firing", "NodeDown", node, "09:00:00", open) + hook("09:30:05", "resolved", "NodeDown", node, "09:00:00", day+"09:30:00Z") +
+		poll("10:50:00", alert("NodeGone", gone, "09:00:00", "active", ""), alert("TargetOne", one, "10:00:00", "active", ""),
+			alert("TargetTwo", two, "10:00:00", "suppressed", `"`+gone+`"`)) +
+		hook("10:59:00", "firing", "TargetOne", one, "10:00:00", open) + hook("10:59:30", "firing", "TargetTwo", two, "10:00:00", open) +
+		poll("11:10:30", alert("NodeDown", node, "11:10:00", "active", ""), alert("NodeGone", gone, "09:00:00", "active", ""),
+			alert("TargetOne", one, "10:00:00", "suppressed", `"`+node+`"`), alert("TargetTwo", two, "10:00:00", "suppressed", `"`+gone+`"`))
+	importLines(t, svc, body)
+	want := `{"failures":[
+		{"fingerprint":"` + two + `","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"late",
+		 "notified_at":"2026-11-07T10:59:30Z","inhibited_by":[{"fingerprint":"` + gone + `","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-07T10:00:00Z&to=2026-11-07T11:00:00Z", want)
+	// Narrowed by receiver, every inhibitor's history is read by name: the
+	// same answer.
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?receiver=team&from=2026-11-07T10:00:00Z&to=2026-11-07T11:00:00Z", want)
+}
+
+// An inhibitor the poller saw, ended by an event before the poller saw it
+// go. 2026-11-06, source ev3, which sends events: NodeDown (…21) and
+// NodeGone (…22) created at 09:00:01 (startsAt 09:00), NodeDown resolved
+// by an event at 10:00:00 (endsAt 10:00). Polls at 09:48, 09:58 and 10:08
+// (the last without NodeDown). TargetOne is inhibited by NodeDown and
+// TargetTwo by NodeGone at 09:48 and 09:58, both active at 10:08, both
+// notified at 10:06 (no event within 5 minutes: judged by the polls).
+// Inhibited at 09:58, 8 minutes before, within that poll's 10-minute
+// interval: both are candidates.
+//
+//	TargetOne  NodeDown ended at 10:00 (the event; the poller saw it gone
+//	           only at 10:08) -> no failure.
+//	TargetTwo  NodeGone never ended -> failure, no cause.
+func TestFailedInhibitionsPolledInhibitorEndedByAnEvent(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	const day = "2026-11-06T"
+	event := func(at, kind, alert string) string {
+		return `{"kind":"event","at":"` + day + at + `Z","source":"ev3","event":{"@timestamp":"` + day + at + `Z","instance":"am1","data":{"` + kind + `":` + alert + `}}}` + "\n"
+	}
+	created := func(fp, name string) string {
+		return `{"alert":{"fingerprint":"` + fp + `","name":"` + name + `","labels":{"labels":[{"key":"alertname","value":"` + name + `"}]},"startsAt":"` + day + `09:00:00Z","endsAt":"` + day + `11:00:00Z"}}`
+	}
+	resolved := `{"alert":{"hash":"1","details":{"fingerprint":"33","name":"NodeDown","labels":{"labels":[{"key":"alertname","value":"NodeDown"}]},` +
+		`"startsAt":"` + day + `09:00:00Z","endsAt":"` + day + `10:00:00Z","resolved":true}},"groupInfo":{"groupKey":"{}:{}","receiverName":"team"}}`
+	alert := func(name, fp, starts, state, inhibitor string) string {
+		return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + starts + `Z","endsAt":"` + day + `12:00:00Z",` +
+			`"updatedAt":"` + day + starts + `Z","receivers":[{"name":"team"}],"status":{"state":"` + state + `","silencedBy":[],"inhibitedBy":[` + inhibitor + `]}}`
+	}
+	const node, gone = "0000000000000021", "0000000000000022"
+	poll := func(at string, alerts ...string) string {
+		return `{"kind":"poll","at":"` + day + at + `Z","source":"ev3","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
+	}
+	muted := func(at string) string {
+		return poll(at, alert("NodeDown", node, "09:00:00", "active", ""), alert("NodeGone", gone, "09:00:00", "active", ""),
+			alert("TargetOne", "00000000000000d1", "09:40:00", "suppressed", `"`+node+`"`), alert("TargetTwo", "00000000000000d2", "09:40:00", "suppressed", `"`+gone+`"`))
+	}
+	hook := func(name, fp string) string {
+		return `{"kind":"webhook","at":"` + day + `10:06:00Z","source":"ev3","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g-` + name + `","externalURL":"",` +
+			`"alerts":[{"status":"firing","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + `09:40:00Z","endsAt":"0001-01-01T00:00:00Z",` +
+			`"generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+	}
+	importLines(t, svc, event("09:00:01", "alertCreated", created("33", "NodeDown"))+event("09:00:01", "alertCreated", created("34", "NodeGone"))+
+		muted("09:48:00")+muted("09:58:00")+event("10:00:00", "alertResolved", resolved)+hook("TargetOne", "00000000000000d1")+hook("TargetTwo", "00000000000000d2")+
+		poll("10:08:00", alert("NodeGone", gone, "09:00:00", "active", ""), alert("TargetOne", "00000000000000d1", "09:40:00", "active", ""),
+			alert("TargetTwo", "00000000000000d2", "09:40:00", "active", "")))
+	want := `{"failures":[
+		{"fingerprint":"00000000000000d2","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"ev3",
+		 "notified_at":"2026-11-06T10:06:00Z","inhibited_by":[{"fingerprint":"` + gone + `","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`
+	for _, narrow := range []string{"", "receiver=team&"} { // the inhibitors' histories read beside the candidates, and by name
+		checkJSON(t, svc, "/api/v1/inhibitions/failed?"+narrow+"from=2026-11-06T10:00:00Z&to=2026-11-06T11:00:00Z", want)
+	}
+}
+
 // Only notifications near an inhibited stretch are judged (within the
 // longest interval between two polls, or the poll interval when longer):
 // failures at that distance are still found. Polls of prod on 2026-11-02,
