@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/queries"
-	"github.com/alertlens/alertlens/store"
 )
 
 // causeWindow is how long after a restart or reload a failed inhibition is
@@ -78,39 +76,16 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	for i, s := range withEvents {
 		sentEvents[s.Source], list[i] = true, s.Source
 	}
-	// A request narrowed only by source reads the histories of every
-	// inhibitor that its scan's poller rows name while the candidates are
-	// found (on the engine's other read connection), and afterwards only
-	// those of any inhibitor a candidate names that they miss. Narrowed by
-	// receiver or labels, the candidates name few of those: their
-	// histories are read after them, by name.
-	var byEvents, byPolls []failedRow
-	var named signals
-	g, gctx := errgroup.WithContext(ctx)
-	if len(com.Receivers) == 0 && len(com.Match) == 0 {
-		g.Go(lane(func() (err error) {
-			// (the candidates are notified from com.From on)
-			named, err = a.namedInhibitorSignals(gctx, com.Sources, params["scan_from"], com.From, com.To, len(withEvents) > 0)
-			if limit := (*store.LimitError)(nil); errors.As(err, &limit) {
-				// More inhibitors than a read may list: each is read by
-				// name afterwards, as the candidates need them.
-				named, err = nil, nil
-			}
-			return err
-		}))
-	}
-	g.Go(lane(func() (err error) {
-		if len(withEvents) > 0 {
-			evParams := maps.Clone(params)
-			evParams["sources"] = queries.StringArray(list)
-			if byEvents, err = run[failedRow](gctx, a, "inhibitions_failed_events", data, evParams); err != nil {
-				return err
-			}
+	var byEvents []failedRow
+	if len(withEvents) > 0 {
+		evParams := maps.Clone(params)
+		evParams["sources"] = queries.StringArray(list)
+		if byEvents, err = run[failedRow](ctx, a, "inhibitions_failed_events", data, evParams); err != nil {
+			return nil, err
 		}
-		byPolls, err = run[failedRow](gctx, a, "inhibitions_failed", data, params)
-		return err
-	}))
-	if err := g.Wait(); err != nil {
+	}
+	byPolls, err := run[failedRow](ctx, a, "inhibitions_failed", data, params)
+	if err != nil {
 		return nil, err
 	}
 	rows := mergeVerdicts(byEvents, byPolls)
@@ -125,13 +100,11 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	sources := map[string]bool{}
 	for i := range rows {
 		r := &rows[i]
+		want[r.Source] = append(want[r.Source], r.Inhibitors...)
+		fps[r.Fingerprint] = true
 		for _, f := range r.Inhibitors {
-			if _, ok := named[r.Source][f]; !ok {
-				want[r.Source] = append(want[r.Source], f)
-			}
 			fps[f] = true
 		}
-		fps[r.Fingerprint] = true
 		sources[r.Source] = true
 	}
 	var (
@@ -140,13 +113,11 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		history map[string][]statusRow
 		rules   configuredRules
 	)
-	g, gctx = errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	g.Go(lane(func() (err error) {
-		if signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.From, com.To, sentEvents); err != nil {
-			return err
-		}
-		signals.add(named)
-		return nil
+		// (the candidates were notified from com.From on)
+		signals, err = a.inhibitorSignals(gctx, want, params["scan_from"], com.From, com.To, sentEvents)
+		return err
 	}))
 	g.Go(lane(func() (err error) {
 		if infos, err = a.alertInfos(gctx, fps); err != nil {

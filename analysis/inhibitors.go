@@ -20,7 +20,6 @@ import (
 // history is what the store knows of one alert's episodes: their starts
 // (ms, ascending) and each one's earliest known end (nil: none).
 type history struct {
-	Source      string   `json:"source"`
 	Fingerprint string   `json:"fingerprint"`
 	Starts      []int64  `json:"starts"`
 	Ends        []*int64 `json:"ends"`
@@ -35,81 +34,34 @@ type signals map[string]map[string]history
 // answered wrongly). withEvents, when not nil, are the sources that sent
 // events from scanFrom on: the others' events are not read.
 func (a *Analyzer) inhibitorSignals(ctx context.Context, want map[string][]string, scanFrom string, since, to time.Time, withEvents map[string]bool) (signals, error) {
-	out := signals{}
-	for src, fps := range want {
-		if len(fps) == 0 {
-			continue
-		}
-		params, err := signalParams(scanFrom, since, to)
-		if err != nil {
-			return nil, err
-		}
-		params["source"], params["fingerprints"] = src, queries.StringArray(slices.Compact(slices.Sorted(slices.Values(fps))))
-		if err := a.readSignals(ctx, queries.Data{NoEvents: withEvents != nil && !withEvents[src]}, params, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// namedInhibitorSignals reads, as inhibitorSignals, the histories of every
-// alert that a poller row of sources (none: every source) from scanFrom
-// until to names as an inhibitor: a set known before the candidates that
-// need them are, so read while those are found. Without anyEvents (no
-// source sent events from scanFrom on) no events are read.
-func (a *Analyzer) namedInhibitorSignals(ctx context.Context, sources []string, scanFrom string, since, to time.Time, anyEvents bool) (signals, error) {
-	params, err := signalParams(scanFrom, since, to)
-	if err != nil {
-		return nil, err
-	}
-	params["sources"] = queries.StringArray(sources)
-	out := signals{}
-	return out, a.readSignals(ctx, queries.Data{NamedInhibitors: true, NoEvents: !anyEvents}, params, out)
-}
-
-// add puts o's histories into s.
-func (s signals) add(o signals) {
-	for src, hs := range o {
-		if s[src] == nil {
-			s[src] = hs
-			continue
-		}
-		maps.Copy(s[src], hs)
-	}
-}
-
-// signalParams are the inhibitor_signals statement's bounds: rows from
-// scanFrom until a cause window after to, moments asked about from since.
-func signalParams(scanFrom string, since, to time.Time) (map[string]string, error) {
 	from, err := time.Parse(chTime, scanFrom)
 	if err != nil {
 		return nil, fmt.Errorf("inhibitor histories from %q: %w", scanFrom, err)
 	}
 	to = to.Add(causeWindow).UTC()
 	daysFrom, daysTo := wholeDays(from, to)
-	return map[string]string{
-		"scan_from": scanFrom, "since": since.UTC().Format(chTime), "to": to.Format(chTime),
-		"days_from": daysFrom.Format(chTime), "days_to": daysTo.Format(chTime),
-	}, nil
-}
-
-// readSignals runs the inhibitor_signals statement and adds its histories
-// to out.
-func (a *Analyzer) readSignals(ctx context.Context, data queries.Data, params map[string]string, out signals) error {
-	hs, err := run[history](ctx, a, "inhibitor_signals", data, params)
-	if err != nil {
-		return err
-	}
-	for _, h := range hs {
-		if len(h.Ends) != len(h.Starts) {
-			return fmt.Errorf("inhibitor %s: %d starts and %d ends", h.Fingerprint, len(h.Starts), len(h.Ends))
+	out := signals{}
+	for src, fps := range want {
+		if len(fps) == 0 {
+			continue
 		}
-		if out[h.Source] == nil {
-			out[h.Source] = map[string]history{}
+		list := slices.Compact(slices.Sorted(slices.Values(fps)))
+		hs, err := run[history](ctx, a, "inhibitor_signals", queries.Data{NoEvents: withEvents != nil && !withEvents[src]}, map[string]string{
+			"source": src, "fingerprints": queries.StringArray(list), "scan_from": scanFrom, "since": since.UTC().Format(chTime), "to": to.Format(chTime),
+			"days_from": daysFrom.Format(chTime), "days_to": daysTo.Format(chTime),
+		})
+		if err != nil {
+			return nil, err
 		}
-		out[h.Source][h.Fingerprint] = h
+		out[src] = map[string]history{}
+		for _, h := range hs {
+			if len(h.Ends) != len(h.Starts) {
+				return nil, fmt.Errorf("inhibitor %s: %d starts and %d ends", h.Fingerprint, len(h.Starts), len(h.Ends))
+			}
+			out[src][h.Fingerprint] = h
+		}
 	}
-	return nil
+	return out, nil
 }
 
 // wholeDays are the days (UTC) that lie wholly in [from, to), as the

@@ -187,14 +187,6 @@
 -- duplicates).
 {{define "alert_key"}}sipHash128(source, fingerprint){{end}}
 
--- The rows of the alerts the inhibitors' histories want (the set "wanted",
--- see inhibitor_signals.sql): of {source}, those listed, by fingerprint
--- (the tables are sorted by it, a short list reads a few granules); with
--- .NamedInhibitors, of the sources {sources}, by alert_key.
-{{define "wanted_rows"}}
-{{- if .NamedInhibitors}}{{template "source"}} AND {{template "alert_key"}} IN wanted
-{{- else}}source = {source:String} AND fingerprint IN wanted{{end}}{{end}}
-
 -- The mark in "dropped" of a key with two rows in the same millisecond: a
 -- time no row has (DateTime64's earliest is in 1900).
 {{define "same_ms"}}toInt64(-9223372036854775808){{end}}

@@ -1,8 +1,5 @@
 -- What the history says of the episodes of the alerts {fingerprints} of
--- {source} up to {to} (with .NamedInhibitors: of every alert that a poller
--- row of the sources {sources} from {scan_from} until {to} names as an
--- inhibitor, a set the statement builds itself; see below): per alert,
--- its episodes' starts (startsAt, in ms,
+-- {source} up to {to}: per alert, its episodes' starts (startsAt, in ms,
 -- ascending) and, aligned with them, each episode's earliest end (ms, or
 -- null when none is known): the endsAt of a resolved notification, the
 -- poll that found the alert resolved, an alert_resolved event, a resolved
@@ -32,62 +29,50 @@
 -- before it is told by the one kept before it (a week's failed
 -- inhibitions at a big Alertmanager's scale: 13.5 MB of histories instead
 -- of 20.9 MB).
--- With .NamedInhibitors the caller has not yet learned which inhibitors it
--- needs: it reads these histories while the candidates are being found,
--- and reads any inhibitor they name that is missing here afterwards. (A
--- week's failed inhibitions at a big Alertmanager's scale: 50,000 alerts
--- in 0.7-0.9 s, where the list of the 44,000 named took 0.8-1.2 s.)
-WITH wanted AS MATERIALIZED
-{{- if .NamedInhibitors}} (
-    SELECT DISTINCT sipHash128(source, arrayJoin(inhibited_by))
-    FROM {{db}}.alert_states
-    WHERE {{template "source"}} AND notEmpty(inhibited_by)
-      AND observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
-)
-{{- else}} {{template "listed" "fingerprints"}}{{end}}
-SELECT source, fingerprint, arrayMap(e -> e.1, eps) AS starts, arrayMap(e -> e.2, eps) AS ends
+WITH wanted AS MATERIALIZED {{template "listed" "fingerprints"}}
+SELECT fingerprint, arrayMap(e -> e.1, eps) AS starts, arrayMap(e -> e.2, eps) AS ends
 FROM (
-    SELECT source, fingerprint, arraySort(groupArray((toUnixTimestamp64Milli(starts_at), end_ms))) AS all_eps,
+    SELECT fingerprint, arraySort(groupArray((toUnixTimestamp64Milli(starts_at), end_ms))) AS all_eps,
            arraySlice(all_eps, greatest(arrayLastIndex(e -> e.1 <= toUnixTimestamp64Milli({since:DateTime64(3, 'UTC')}), all_eps) - 1, 1)) AS eps
     FROM (
-        SELECT source, fingerprint, starts_at, min(toUnixTimestamp64Milli(end_at)) AS end_ms
+        SELECT fingerprint, starts_at, min(toUnixTimestamp64Milli(end_at)) AS end_ms
         FROM (
-            SELECT source, fingerprint, starts_at, if(status = 'resolved', ends_at, NULL) AS end_at
+            SELECT fingerprint, starts_at, if(status = 'resolved', ends_at, NULL) AS end_at
             FROM {{db}}.notifications
-            WHERE {{template "wanted_rows" .}}
+            WHERE source = {source:String} AND fingerprint IN wanted
               AND received_at >= {scan_from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
 {{- if .FromDays}}
               AND (received_at < {days_from:DateTime64(3, 'UTC')} OR received_at >= {days_to:DateTime64(3, 'UTC')})
 {{- end}}
             UNION ALL
-            SELECT source, fingerprint, starts_at,
+            SELECT fingerprint, starts_at,
                    if(kind = 'resolved', toNullable(observed_at), CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))')) AS end_at
             FROM {{db}}.alert_states
-            WHERE {{template "wanted_rows" .}}
+            WHERE source = {source:String} AND fingerprint IN wanted
               AND observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')}
 {{- if .FromDays}}
               AND (observed_at < {days_from:DateTime64(3, 'UTC')} OR observed_at >= {days_to:DateTime64(3, 'UTC')})
             UNION ALL
             -- (a summary's end_n and end_p are the minima of the raw rows'
             -- ends above; either may be NULL)
-            SELECT source, fingerprint, starts_at, coalesce(least(end_n, end_p), end_n, end_p) AS end_at
+            SELECT fingerprint, starts_at, coalesce(least(end_n, end_p), end_n, end_p) AS end_at
             FROM {{db}}.episode_days
-            WHERE {{template "wanted_rows" .}}
+            WHERE source = {source:String} AND fingerprint IN wanted
               AND day >= toDate({days_from:DateTime64(3, 'UTC')}) AND day < toDate({days_to:DateTime64(3, 'UTC')})
 {{- end}}
 {{- if not .NoEvents}}
             UNION ALL
-            SELECT source, fingerprint, assumeNotNull(starts_at) AS starts_at,
+            SELECT fingerprint, assumeNotNull(starts_at) AS starts_at,
                    multiIf(kind = 'alert_resolved', toNullable(at), status = 'resolved', coalesce(ends_at, at),
                            CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))')) AS end_at
             FROM {{db}}.events
-            WHERE {{template "wanted_rows" .}}
+            WHERE source = {source:String} AND fingerprint IN wanted
               AND at >= {scan_from:DateTime64(3, 'UTC')} AND at < {to:DateTime64(3, 'UTC')}
               AND kind IN ('alert_created', 'alert_grouped', 'alert_resolved', 'notification') AND starts_at IS NOT NULL
 {{- end}}
         )
-        GROUP BY source, fingerprint, starts_at
+        GROUP BY fingerprint, starts_at
     )
-    GROUP BY source, fingerprint
+    GROUP BY fingerprint
 )
-ORDER BY source, fingerprint
+ORDER BY fingerprint

@@ -39,10 +39,6 @@ type Data struct {
 	// NoEvents, in the inhibitors' histories, leaves the events out: the
 	// caller knows their source sent none from {scan_from} on.
 	NoEvents bool
-	// NamedInhibitors, in the inhibitors' histories, reads those of every
-	// alert the scan's poller rows name as an inhibitor instead of those
-	// listed (see inhibitor_signals.sql).
-	NamedInhibitors bool
 	// Totals, in the weekly summary, adds the window's episodes and
 	// notifications (what noise sums up over its keys).
 	Totals bool
