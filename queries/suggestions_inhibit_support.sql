@@ -14,7 +14,8 @@
 -- milliseconds into the hour (UInt32), each interval cut to the hour: the
 -- count runs over every start of B in the hour for every interval of A
 -- there (125 million at a big Alertmanager's scale over a week), and as
--- DateTime64 those comparisons took 0.3-0.5 s more.
+-- DateTime64 those comparisons took about 0.2 s more of the statement's
+-- 1.2 s.
 WITH {{template "episode_ctes" .}},
 -- Built once for the two uses below (a plain CTE is built for each).
 ep AS MATERIALIZED (
