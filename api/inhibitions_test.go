@@ -370,9 +370,18 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 // 10:10:30, are notified at 10:10:00, ten minutes after the source's last
 // event: judged from the polls. d1's inhibitor had ended -> no failure;
 // d2's still fired -> failure (no status or config: no cause, no rule).
+//
+// Then, in a store of its own, the same inhibitors also seen by the
+// poller, NodeDown until after the event ended it: polls at 09:48, 09:58
+// (both inhibitors active, d1 and d2 inhibited by them, startsAt 09:40)
+// and 10:08 (NodeDown gone, d1 and d2 active); d1 and d2 notified at
+// 10:06, more than five minutes after the last event: judged from the
+// polls. Inhibited at 09:58, 8 minutes before, within that poll's
+// 10-minute interval: both are candidates. NodeDown ended at 10:00 (the
+// event; the poller saw it gone only at 10:08) -> no failure of d1; d2 as
+// above, notified at 10:06.
 func TestFailedInhibitionsInhibitorEndedByAnEvent(t *testing.T) {
-	svc := apptest.Start(t, apptest.Config(t))
-	const day = "2026-11-06T"
+	const day, node, gone = "2026-11-06T", "0000000000000021", "0000000000000022"
 	event := func(at, kind, alert string) string {
 		return `{"kind":"event","at":"` + day + at + `Z","source":"ev2","event":{"@timestamp":"` + day + at + `Z","instance":"am1","data":{"` + kind + `":` + alert + `}}}` + "\n"
 	}
@@ -381,24 +390,47 @@ func TestFailedInhibitionsInhibitorEndedByAnEvent(t *testing.T) {
 	}
 	resolved := `{"alert":{"hash":"1","details":{"fingerprint":"33","name":"NodeDown","labels":{"labels":[{"key":"alertname","value":"NodeDown"}]},` +
 		`"startsAt":"` + day + `09:00:00Z","endsAt":"` + day + `10:00:00Z","resolved":true}},"groupInfo":{"groupKey":"{}:{}","receiverName":"team"}}`
-	target := func(name, fp, inhibitor string) string {
-		return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + `10:00:00Z","endsAt":"` + day + `12:00:00Z",` +
-			`"updatedAt":"` + day + `10:00:00Z","receivers":[{"name":"team"}],"status":{"state":"suppressed","silencedBy":[],"inhibitedBy":["` + inhibitor + `"]}}`
+	alert := func(name, fp, starts, state, inhibitor string) string {
+		return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + starts + `Z","endsAt":"` + day + `12:00:00Z",` +
+			`"updatedAt":"` + day + starts + `Z","receivers":[{"name":"team"}],"status":{"state":"` + state + `","silencedBy":[],"inhibitedBy":[` + inhibitor + `]}}`
 	}
-	poll := func(at string) string {
-		return `{"kind":"poll","at":"` + day + at + `Z","source":"ev2","alerts":[` + target("TargetOne", "00000000000000d1", "0000000000000021") + `,` +
-			target("TargetTwo", "00000000000000d2", "0000000000000022") + `],"silences":[]}` + "\n"
+	poll := func(at string, alerts ...string) string {
+		return `{"kind":"poll","at":"` + day + at + `Z","source":"ev2","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
 	}
-	hook := func(name, fp string) string {
-		return `{"kind":"webhook","at":"` + day + `10:10:00Z","source":"ev2","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g-` + name + `","externalURL":"",` +
-			`"alerts":[{"status":"firing","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + `10:00:00Z","endsAt":"0001-01-01T00:00:00Z",` +
+	hook := func(at, name, fp, starts string) string {
+		return `{"kind":"webhook","at":"` + day + at + `Z","source":"ev2","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g-` + name + `","externalURL":"",` +
+			`"alerts":[{"status":"firing","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + starts + `Z","endsAt":"0001-01-01T00:00:00Z",` +
 			`"generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
 	}
+	failure := func(at string) string {
+		return `{"failures":[{"fingerprint":"00000000000000d2","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"ev2",
+		 "notified_at":"2026-11-06T` + at + `Z","inhibited_by":[{"fingerprint":"` + gone + `","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`
+	}
+	// the targets at a poll, inhibited ("suppressed") or not, after others
+	targets := func(at, starts, state string, others ...string) string {
+		by := func(fp string) string {
+			if state == "suppressed" {
+				return `"` + fp + `"`
+			}
+			return ""
+		}
+		return poll(at, append(others, alert("TargetOne", "00000000000000d1", starts, state, by(node)), alert("TargetTwo", "00000000000000d2", starts, state, by(gone)))...)
+	}
+	svc := apptest.Start(t, apptest.Config(t))
 	importLines(t, svc, event("09:00:01", "alertCreated", created("33", "NodeDown"))+event("09:00:01", "alertCreated", created("34", "NodeGone"))+
-		event("10:00:00", "alertResolved", resolved)+poll("10:09:30")+hook("TargetOne", "00000000000000d1")+hook("TargetTwo", "00000000000000d2")+poll("10:10:30"))
-	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-06T10:00:00Z&to=2026-11-06T11:00:00Z", `{"failures":[
-		{"fingerprint":"00000000000000d2","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"ev2",
-		 "notified_at":"2026-11-06T10:10:00Z","inhibited_by":[{"fingerprint":"0000000000000022","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`)
+		event("10:00:00", "alertResolved", resolved)+targets("10:09:30", "10:00:00", "suppressed")+
+		hook("10:10:00", "TargetOne", "00000000000000d1", "10:00:00")+hook("10:10:00", "TargetTwo", "00000000000000d2", "10:00:00")+
+		targets("10:10:30", "10:00:00", "suppressed"))
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-06T10:00:00Z&to=2026-11-06T11:00:00Z", failure("10:10:00"))
+
+	nodeDown, nodeGone := alert("NodeDown", node, "09:00:00", "active", ""), alert("NodeGone", gone, "09:00:00", "active", "")
+	svc = apptest.Start(t, apptest.Config(t))
+	importLines(t, svc, event("09:00:01", "alertCreated", created("33", "NodeDown"))+event("09:00:01", "alertCreated", created("34", "NodeGone"))+
+		targets("09:48:00", "09:40:00", "suppressed", nodeDown, nodeGone)+targets("09:58:00", "09:40:00", "suppressed", nodeDown, nodeGone)+
+		event("10:00:00", "alertResolved", resolved)+
+		hook("10:06:00", "TargetOne", "00000000000000d1", "09:40:00")+hook("10:06:00", "TargetTwo", "00000000000000d2", "09:40:00")+
+		targets("10:08:00", "09:40:00", "active", nodeGone))
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-06T10:00:00Z&to=2026-11-06T11:00:00Z", failure("10:06:00"))
 }
 
 // A candidate's inhibitor that no poller row of the window names: its
@@ -446,57 +478,6 @@ func TestFailedInhibitionsInhibitorNamedOnlyAfterTheWindow(t *testing.T) {
 		{"fingerprint":"` + two + `","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"late",
 		 "notified_at":"2026-11-07T10:59:30Z","inhibited_by":[{"fingerprint":"` + gone + `","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-07T10:00:00Z&to=2026-11-07T11:00:00Z", want)
-}
-
-// An inhibitor the poller saw, ended by an event before the poller saw it
-// go. 2026-11-06, source ev3, which sends events: NodeDown (…21) and
-// NodeGone (…22) created at 09:00:01 (startsAt 09:00), NodeDown resolved
-// by an event at 10:00:00 (endsAt 10:00). Polls at 09:48, 09:58 and 10:08
-// (the last without NodeDown). TargetOne is inhibited by NodeDown and
-// TargetTwo by NodeGone at 09:48 and 09:58, both active at 10:08, both
-// notified at 10:06 (no event within 5 minutes: judged by the polls).
-// Inhibited at 09:58, 8 minutes before, within that poll's 10-minute
-// interval: both are candidates.
-//
-//	TargetOne  NodeDown ended at 10:00 (the event; the poller saw it gone
-//	           only at 10:08) -> no failure.
-//	TargetTwo  NodeGone never ended -> failure, no cause.
-func TestFailedInhibitionsPolledInhibitorEndedByAnEvent(t *testing.T) {
-	svc := apptest.Start(t, apptest.Config(t))
-	const day = "2026-11-06T"
-	event := func(at, kind, alert string) string {
-		return `{"kind":"event","at":"` + day + at + `Z","source":"ev3","event":{"@timestamp":"` + day + at + `Z","instance":"am1","data":{"` + kind + `":` + alert + `}}}` + "\n"
-	}
-	created := func(fp, name string) string {
-		return `{"alert":{"fingerprint":"` + fp + `","name":"` + name + `","labels":{"labels":[{"key":"alertname","value":"` + name + `"}]},"startsAt":"` + day + `09:00:00Z","endsAt":"` + day + `11:00:00Z"}}`
-	}
-	resolved := `{"alert":{"hash":"1","details":{"fingerprint":"33","name":"NodeDown","labels":{"labels":[{"key":"alertname","value":"NodeDown"}]},` +
-		`"startsAt":"` + day + `09:00:00Z","endsAt":"` + day + `10:00:00Z","resolved":true}},"groupInfo":{"groupKey":"{}:{}","receiverName":"team"}}`
-	alert := func(name, fp, starts, state, inhibitor string) string {
-		return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + starts + `Z","endsAt":"` + day + `12:00:00Z",` +
-			`"updatedAt":"` + day + starts + `Z","receivers":[{"name":"team"}],"status":{"state":"` + state + `","silencedBy":[],"inhibitedBy":[` + inhibitor + `]}}`
-	}
-	const node, gone = "0000000000000021", "0000000000000022"
-	poll := func(at string, alerts ...string) string {
-		return `{"kind":"poll","at":"` + day + at + `Z","source":"ev3","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
-	}
-	muted := func(at string) string {
-		return poll(at, alert("NodeDown", node, "09:00:00", "active", ""), alert("NodeGone", gone, "09:00:00", "active", ""),
-			alert("TargetOne", "00000000000000d1", "09:40:00", "suppressed", `"`+node+`"`), alert("TargetTwo", "00000000000000d2", "09:40:00", "suppressed", `"`+gone+`"`))
-	}
-	hook := func(name, fp string) string {
-		return `{"kind":"webhook","at":"` + day + `10:06:00Z","source":"ev3","payload":{"version":"4","receiver":"team","status":"firing","groupKey":"g-` + name + `","externalURL":"",` +
-			`"alerts":[{"status":"firing","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day + `09:40:00Z","endsAt":"0001-01-01T00:00:00Z",` +
-			`"generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
-	}
-	importLines(t, svc, event("09:00:01", "alertCreated", created("33", "NodeDown"))+event("09:00:01", "alertCreated", created("34", "NodeGone"))+
-		muted("09:48:00")+muted("09:58:00")+event("10:00:00", "alertResolved", resolved)+hook("TargetOne", "00000000000000d1")+hook("TargetTwo", "00000000000000d2")+
-		poll("10:08:00", alert("NodeGone", gone, "09:00:00", "active", ""), alert("TargetOne", "00000000000000d1", "09:40:00", "active", ""),
-			alert("TargetTwo", "00000000000000d2", "09:40:00", "active", "")))
-	want := `{"failures":[
-		{"fingerprint":"00000000000000d2","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"ev3",
-		 "notified_at":"2026-11-06T10:06:00Z","inhibited_by":[{"fingerprint":"` + gone + `","alertname":"NodeGone"}],"basis":"polls","rule":null,"cause":null}]}`
-	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-06T10:00:00Z&to=2026-11-06T11:00:00Z", want)
 }
 
 // Only notifications near an inhibited stretch are judged (within the
