@@ -70,8 +70,14 @@ type episodeJSON struct {
 	InhibitedSeconds float64            `json:"inhibited_seconds"`
 }
 
-// episodesPiece is how many episodes are encoded and written at a time.
-const episodesPiece = 512
+// listPiece is how many elements of a list (episodes, failed
+// inhibitions) are encoded and written at a time.
+const listPiece = 512
+
+// listFlags are the encoder's rules for what the lists hold, as
+// segjson.NewEncoder writes the whole answer: <, > and & escaped, map keys
+// sorted; the parts written already (labels, times) copied as they are.
+const listFlags = segjson.EscapeHTML | segjson.SortMapKeys | segjson.TrustRawMessage
 
 // writeEpisodes writes a, which has episodes, as the encoder would write it
 // whole ({"episodes":[…],"first_fired":…} and a newline, indented by
@@ -83,21 +89,20 @@ const episodesPiece = 512
 // one of those: checking every written byte again for them was half the
 // time.
 func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
-	const flags = segjson.EscapeHTML | segjson.SortMapKeys | segjson.TrustRawMessage
 	l := newListWriter(w, "episodes", indent)
 	written := labelsJSON{} // an alert's episodes share one map
-	piece := make([]episodeJSON, 0, episodesPiece)
+	piece := make([]episodeJSON, 0, listPiece)
 	var enc []byte
-	times := make([]byte, 0, 2*episodesPiece*len(`"2006-01-02T15:04:05.999999999Z"`))
-	for start := 0; start < len(a.Episodes); start += episodesPiece {
+	times := make([]byte, 0, 2*listPiece*len(`"2006-01-02T15:04:05.999999999Z"`))
+	for start := 0; start < len(a.Episodes); start += listPiece {
 		// (a piece's times are done with once it is encoded)
 		piece, times = piece[:0], times[:0]
-		pieceFlags := flags &^ segjson.EscapeHTML
-		for _, e := range a.Episodes[start:min(start+episodesPiece, len(a.Episodes))] {
+		pieceFlags := listFlags &^ segjson.EscapeHTML
+		for _, e := range a.Episodes[start:min(start+listPiece, len(a.Episodes))] {
 			if strings.ContainsAny(e.Fingerprint, "<>&") || strings.ContainsAny(e.Alertname, "<>&") || strings.ContainsAny(e.Source, "<>&") {
-				pieceFlags = flags
+				pieceFlags = listFlags
 			}
-			labels, err := written.json(e.Labels, flags)
+			labels, err := written.json(e.Labels)
 			if err != nil {
 				return err
 			}
@@ -117,16 +122,12 @@ func writeEpisodes(w io.Writer, a models.Alerts, indent string) error {
 			return err
 		}
 	}
-	first, err := segjson.Append(nil, a.FirstFired, flags)
+	first, err := segjson.Append(nil, a.FirstFired, listFlags)
 	if err != nil {
 		return err
 	}
 	return l.end("first_fired", first)
 }
-
-// failuresPiece is how many failed inhibitions are encoded and written at
-// a time.
-const failuresPiece = 512
 
 // failureJSON is a models.FailedInhibition whose labels are already JSON;
 // its fields are the model's in their order, so the bytes are the same.
@@ -153,15 +154,14 @@ type failureJSON struct {
 // answer in memory; of what was left, writing every failure's labels was
 // two thirds.
 func writeFailures(w io.Writer, f models.FailedInhibitions, indent string) error {
-	const flags = segjson.EscapeHTML | segjson.SortMapKeys | segjson.TrustRawMessage
 	l := newListWriter(w, "failures", indent)
 	written := labelsJSON{}
-	piece := make([]failureJSON, 0, failuresPiece)
+	piece := make([]failureJSON, 0, listPiece)
 	var enc []byte
-	for start := 0; start < len(f.Failures); start += failuresPiece {
+	for start := 0; start < len(f.Failures); start += listPiece {
 		piece = piece[:0]
-		for _, x := range f.Failures[start:min(start+failuresPiece, len(f.Failures))] {
-			labels, err := written.json(x.Labels, flags)
+		for _, x := range f.Failures[start:min(start+listPiece, len(f.Failures))] {
+			labels, err := written.json(x.Labels)
 			if err != nil {
 				return err
 			}
@@ -171,7 +171,7 @@ func writeFailures(w io.Writer, f models.FailedInhibitions, indent string) error
 			})
 		}
 		var err error
-		if enc, err = segjson.Append(enc[:0], piece, flags); err != nil {
+		if enc, err = segjson.Append(enc[:0], piece, listFlags); err != nil {
 			return err
 		}
 		if err := l.elements(enc); err != nil {
@@ -258,13 +258,13 @@ func (l *listWriter) end(name string, value []byte) error {
 // once however many rows share it.
 type labelsJSON map[uintptr]segjson.RawMessage
 
-// json returns labels written with flags.
-func (w labelsJSON) json(labels map[string]string, flags segjson.AppendFlags) (segjson.RawMessage, error) {
+// json returns labels written as JSON.
+func (w labelsJSON) json(labels map[string]string) (segjson.RawMessage, error) {
 	key := reflect.ValueOf(labels).Pointer()
 	if b, ok := w[key]; ok {
 		return b, nil
 	}
-	b, err := segjson.Append(nil, labels, flags)
+	b, err := segjson.Append(nil, labels, listFlags)
 	if err != nil {
 		return nil, err
 	}

@@ -128,7 +128,7 @@ func TestJSONSerializerWritesWhatEncodingJSONWrites(t *testing.T) {
 			// (written a piece at a time: pieces joined, and a last one
 			// of a single episode)
 			long := alertsWith(c.s, c.x)
-			for len(long.Episodes) < 2*episodesPiece+1 {
+			for len(long.Episodes) < 2*listPiece+1 {
 				long.Episodes = append(long.Episodes, long.Episodes[len(long.Episodes)%7])
 			}
 			serializedAlike(t, long)
@@ -139,7 +139,7 @@ func TestJSONSerializerWritesWhatEncodingJSONWrites(t *testing.T) {
 			serializedAlike(t, models.FailedInhibitions{})
 			serializedAlike(t, models.FailedInhibitions{Failures: []models.FailedInhibition{}})
 			failures := failuresWith(c.s)
-			for len(failures.Failures) < 2*failuresPiece+1 {
+			for len(failures.Failures) < 2*listPiece+1 {
 				failures.Failures = append(failures.Failures, failures.Failures[len(failures.Failures)%4])
 			}
 			serializedAlike(t, failures)
@@ -172,7 +172,7 @@ func TestEpisodesEscapedWhereverTheHTMLIs(t *testing.T) {
 func TestEpisodesRefusedBeforeWritten(t *testing.T) {
 	for _, bad := range []float64{math.NaN(), math.Inf(-1)} {
 		long := alertsWith("HighCPU", 1.5)
-		for len(long.Episodes) < 4*episodesPiece {
+		for len(long.Episodes) < 4*listPiece {
 			long.Episodes = append(long.Episodes, long.Episodes[len(long.Episodes)%7])
 		}
 		long.Episodes[len(long.Episodes)-1].InhibitedSeconds = bad
