@@ -193,7 +193,7 @@ type listWriter struct {
 	indent string
 	nl     string // a line one level in ("" unindented)
 	colon  string // between a field's name and its value
-	pieces int
+	begun  bool   // a piece was written: the next one follows a comma
 }
 
 func newListWriter(w io.Writer, name, indent string) *listWriter {
@@ -207,9 +207,10 @@ func newListWriter(w io.Writer, name, indent string) *listWriter {
 
 // elements adds the elements of the JSON array enc.
 func (l *listWriter) elements(enc []byte) error {
-	if l.pieces++; l.pieces > 1 {
+	if l.begun {
 		l.out.WriteByte(',')
 	}
+	l.begun = true
 	if l.indent == "" {
 		l.out.Write(enc[1 : len(enc)-1])
 	} else {

@@ -187,7 +187,7 @@ func TestEpisodesRefusedBeforeWritten(t *testing.T) {
 // a copy of the models' failure with their one: they must be the models'
 // JSON fields in the models' order, or an added field would go missing
 // from the answers.
-func TestEpisodesWrittenWithTheModelsFields(t *testing.T) {
+func TestListsWrittenWithTheModelsFields(t *testing.T) {
 	names := func(typ reflect.Type) []string {
 		var out []string
 		for _, f := range reflect.VisibleFields(typ) {
