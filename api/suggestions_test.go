@@ -37,13 +37,21 @@ func ev(k string) string {
 		`:00:00Z","target_starts_at":"2026-11-05T0` + k + `:01:00Z"}`
 }
 
+// nodeMutesTarget is the answer suggesting that NodeDown mutes TargetDown
+// (equal cluster and instance; support 6, confidence 6/7, 6 notifications
+// saved, all out of working hours), sleepSaved of them in sleep hours,
+// with evidence, as cooccur.ndjson gives it.
+func nodeMutesTarget(sleepSaved int, evidence []string) string {
+	return `{"refused":[],"suggestions":[{"source":"prod","source_matchers":["alertname=\"NodeDown\""],"target_matchers":["alertname=\"TargetDown\""],
+		"equal":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,"out_of_hours_saved":6,"sleep_hours_saved":` + strconv.Itoa(sleepSaved) + `,
+		"yaml":"- source_matchers:\n    - \"alertname=\\\"NodeDown\\\"\"\n  target_matchers:\n    - \"alertname=\\\"TargetDown\\\"\"\n  equal:\n    - \"cluster\"\n    - \"instance\"\n",
+		"evidence":[` + strings.Join(evidence, ",") + `]}]}`
+}
+
 func TestSuggestInhibitRules(t *testing.T) {
 	svc := startWith(t, "cooccur.ndjson")
 	w := "from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z"
-	want := `{"refused":[],"suggestions":[{"source":"prod","source_matchers":["alertname=\"NodeDown\""],"target_matchers":["alertname=\"TargetDown\""],
-		"equal":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,"out_of_hours_saved":6,"sleep_hours_saved":6,
-		"yaml":"- source_matchers:\n    - \"alertname=\\\"NodeDown\\\"\"\n  target_matchers:\n    - \"alertname=\\\"TargetDown\\\"\"\n  equal:\n    - \"cluster\"\n    - \"instance\"\n",
-		"evidence":[` + ev("1") + `,` + ev("2") + `,` + ev("3") + `,` + ev("4") + `,` + ev("5") + `,` + ev("6") + `]}]}`
+	want := nodeMutesTarget(6, []string{ev("1"), ev("2"), ev("3"), ev("4"), ev("5"), ev("6")})
 	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?"+w, want)
 	// A window ending at 06:01:02, after TargetDown on i6 started (06:01:00)
 	// and before its firing notification (06:01:05): its six episodes all
@@ -109,11 +117,7 @@ func TestSuggestInhibitRulesAcrossAnHour(t *testing.T) {
 		evidence = append(evidence, fmt.Sprintf(`{"source_fingerprint":"00000000000000a%d","target_fingerprint":"00000000000000b%d",`+
 			`"source_starts_at":"2026-11-05T0%d:59:30Z","target_starts_at":"2026-11-05T0%d:00:30Z"}`, k, k, k, k+1))
 	}
-	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z",
-		`{"refused":[],"suggestions":[{"source":"prod","source_matchers":["alertname=\"NodeDown\""],"target_matchers":["alertname=\"TargetDown\""],
-		"equal":["cluster","instance"],"support":6,"confidence":0.8571428571428571,"notifications_saved":6,"out_of_hours_saved":6,"sleep_hours_saved":5,
-		"yaml":"- source_matchers:\n    - \"alertname=\\\"NodeDown\\\"\"\n  target_matchers:\n    - \"alertname=\\\"TargetDown\\\"\"\n  equal:\n    - \"cluster\"\n    - \"instance\"\n",
-		"evidence":[`+strings.Join(evidence, ",")+`]}]}`)
+	checkJSON(t, svc, "/api/v1/suggestions/inhibit_rules?from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z", nodeMutesTarget(5, evidence))
 }
 
 // Configured rules under which TargetDown would mute NodeDown — directly,
