@@ -64,7 +64,7 @@ totals AS (
 -- each interval of another alert touching that hour (as many rows as
 -- pairs of alertnames per hour, not pairs of an episode and an alertname).
 b_hours AS (
-    SELECT source, alertname, hour, groupArray(toUInt32(toUnixTimestamp64Milli(starts_at) - toInt64(hour) * 3600000)) AS starts
+    SELECT source, alertname, hour, groupArray(toUInt32(toUnixTimestamp64Milli(starts_at) % 3600000)) AS starts
     FROM b_eps
     GROUP BY source, alertname, hour
 )
