@@ -2,6 +2,10 @@ package analysis
 
 import (
 	"context"
+	"maps"
+	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/queries"
@@ -77,16 +81,26 @@ type TimelineInput struct {
 	Fingerprint string `param:"fingerprint"`
 }
 
-// Timeline lists one alert's notifications and state changes in order.
+// Timeline lists one alert's notifications and state changes in order,
+// with what alertlens last saw of it; the two are read at once, on two of
+// the engine's read connections.
 func (a *Analyzer) Timeline(ctx context.Context, in TimelineInput) (models.Timeline, error) {
 	params, _ := in.Params()
 	params["fingerprint"] = in.Fingerprint
-	evs, err := run[models.TimelineEvent](ctx, a, "timeline", noData, params)
-	if err != nil {
-		return models.Timeline{}, err
-	}
-	info, err := run[models.AlertInfo](ctx, a, "alert_info", noData, params)
-	if err != nil {
+	var (
+		evs  []models.TimelineEvent
+		info []models.AlertInfo
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(lane(func() (err error) {
+		evs, err = run[models.TimelineEvent](gctx, a, "timeline", noData, params)
+		return err
+	}))
+	g.Go(lane(func() (err error) {
+		info, err = a.lastSeen(gctx, params)
+		return err
+	}))
+	if err := g.Wait(); err != nil {
 		return models.Timeline{}, err
 	}
 	tl := models.Timeline{Fingerprint: in.Fingerprint, Events: evs}
@@ -94,4 +108,19 @@ func (a *Analyzer) Timeline(ctx context.Context, in TimelineInput) (models.Timel
 		tl.Alert = &info[0]
 	}
 	return tl, nil
+}
+
+// lastSeen is what alertlens last saw of the alert params name up to their
+// "to" (alert_info.sql): read from their "from" on, where an alert with rows
+// in the window has its latest one, and from the beginning when that finds
+// no row, or no externalURL (an older notification may carry one).
+func (a *Analyzer) lastSeen(ctx context.Context, params map[string]string) ([]models.AlertInfo, error) {
+	p := maps.Clone(params)
+	p["since"] = params["from"]
+	info, err := run[models.AlertInfo](ctx, a, "alert_info", noData, p)
+	if err != nil || (len(info) == 1 && info[0].ExternalURL != "") {
+		return info, err
+	}
+	p["since"] = time.Unix(0, 0).UTC().Format(chTime)
+	return run[models.AlertInfo](ctx, a, "alert_info", noData, p)
 }

@@ -217,6 +217,19 @@ func TestTimeline(t *testing.T) {
 	}
 	sameJSON(t, "B's alert", tl.Alert, `{"source":"prod","alertname":"B","labels":{"alertname":"B","severity":"P1"},"annotations":{},
 		"generator_url":"http://prom/g","external_url":""}`)
+	// D's rows (notified 08:00:05 and 08:30:05) all come before the window:
+	// no events, and what was last seen of it is read from before the
+	// window.
+	checkJSON(t, svc, "/api/v1/alerts/dddddddddddddddd/timeline?"+window, `{"fingerprint":"dddddddddddddddd","events":[],
+		"alert":{"source":"prod","alertname":"D","labels":{"alertname":"D","severity":"P3"},"annotations":{},
+			"generator_url":"http://prom/g","external_url":"http://am:9093"}}`)
+	// In 10:08–10:09 A has only the poll of 10:08:15, which carries no
+	// Alertmanager URL; its notifications before the window do
+	// (http://am:9093, the latest at 10:00:20), and that is the URL.
+	checkJSON(t, svc, "/api/v1/alerts/aaaaaaaaaaaaaaaa/timeline?from=2026-11-02T10:08:00Z&to=2026-11-02T10:09:00Z", `{"fingerprint":"aaaaaaaaaaaaaaaa","events":[
+		{"at":"2026-11-02T10:08:15Z","kind":"state","state":"active","receiver":"team","silenced_by":[],"inhibited_by":[]}],
+		"alert":{"source":"prod","alertname":"A","labels":{"alertname":"A","severity":"P2"},"annotations":{},
+			"generator_url":"http://prom/g","external_url":"http://am:9093"}}`)
 	// An alert never seen has no alert.
 	checkJSON(t, svc, "/api/v1/alerts/0123456789abcdef/timeline?"+window, `{"fingerprint":"0123456789abcdef","events":[],"alert":null}`)
 }
