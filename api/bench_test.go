@@ -146,42 +146,68 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 
 	week := url.Values{"from": {benchEnd.Add(-7 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
 	quarter := url.Values{"from": {benchEnd.Add(-90 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
+	// The generator's first alert (fp 0 in generate.sql), by the fingerprint
+	// it gives it: lower(hex(cityHash64(0))).
+	const firstAlert = "42131ede3a743632"
 	endpoints := []struct {
 		name, path string
-		limitOK    bool // a 400 naming api.max_rows is the answer
+		limitOK    bool   // a 400 naming api.max_rows is the answer
+		has        string // what the answer must contain ("": anything)
 	}{
-		{"alerts", "/api/v1/alerts?" + week + "&match=" + url.QueryEscape(`{team="team-3"}`), false},
-		{"flapping", "/api/v1/flapping?" + week, false},
-		{"inhibitions-failed", "/api/v1/inhibitions/failed?" + week, false},
-		{"inhibitions-loops", "/api/v1/inhibitions/loops?" + week, false},
-		{"silences-stale", "/api/v1/silences/stale?at=" + url.QueryEscape(benchEnd.Format(time.RFC3339)), false},
-		{"noise", "/api/v1/noise?" + week, false},
-		{"timeline", "/api/v1/alerts/" + fmt.Sprintf("%016x", 0) + "/timeline?" + week, false},
-		{"weekly-review", "/api/v1/report/weekly?week=2026-W47", false},
+		{"alerts", "/api/v1/alerts?" + week + "&match=" + url.QueryEscape(`{team="team-3"}`), false, ""},
+		{"flapping", "/api/v1/flapping?" + week, false, ""},
+		{"inhibitions-failed", "/api/v1/inhibitions/failed?" + week, false, ""},
+		{"inhibitions-loops", "/api/v1/inhibitions/loops?" + week, false, ""},
+		{"silences-stale", "/api/v1/silences/stale?at=" + url.QueryEscape(benchEnd.Format(time.RFC3339)), false, ""},
+		{"noise", "/api/v1/noise?" + week, false, ""},
+		{"timeline", "/api/v1/alerts/" + firstAlert + "/timeline?" + week, false, `"kind":"notification"`},
+		{"weekly-review", "/api/v1/report/weekly?week=2026-W47", false, ""},
 		// (at ten times the scale every fleet-wide burst supports a rule for
 		// nearly every pair of alertnames: the answer is refused, naming
 		// api.max_rows, which the benchmark counts as answered)
-		{"suggest-inhibit-rules", "/api/v1/suggestions/inhibit_rules?" + week, true},
-		{"alerts-90d", "/api/v1/alerts?" + quarter + "&match=" + url.QueryEscape(`{team="team-3"}`), false},
-		{"flapping-90d", "/api/v1/flapping?" + quarter, false},
-		{"inhibitions-failed-90d", "/api/v1/inhibitions/failed?" + quarter, false},
-		{"inhibitions-loops-90d", "/api/v1/inhibitions/loops?" + quarter, false},
-		{"noise-90d", "/api/v1/noise?" + quarter, false},
+		{"suggest-inhibit-rules", "/api/v1/suggestions/inhibit_rules?" + week, true, ""},
+		{"alerts-90d", "/api/v1/alerts?" + quarter + "&match=" + url.QueryEscape(`{team="team-3"}`), false, ""},
+		{"flapping-90d", "/api/v1/flapping?" + quarter, false, ""},
+		{"inhibitions-failed-90d", "/api/v1/inhibitions/failed?" + quarter, false, ""},
+		{"inhibitions-loops-90d", "/api/v1/inhibitions/loops?" + quarter, false, ""},
+		{"noise-90d", "/api/v1/noise?" + quarter, false, ""},
 	}
 	for _, e := range endpoints {
 		b.Run(e.name, func(b *testing.B) {
 			for range b.N {
-				if code, body := svc.GetAnswer(b, e.path); code != 200 && (!e.limitOK || code != 400 || !strings.Contains(string(body), "api.max_rows")) {
+				code, body := svc.GetAnswer(b, e.path)
+				if code != 200 && (!e.limitOK || code != 400 || !strings.Contains(string(body), "api.max_rows")) {
 					b.Fatalf("%s: %d %.300s", e.path, code, body)
+				}
+				if !strings.Contains(string(body), e.has) {
+					b.Fatalf("%s: the answer has no %s: %.300s", e.path, e.has, body)
 				}
 			}
 		})
 	}
-	weekParams := map[string]string{"from": benchEnd.Add(-7 * 24 * time.Hour).Format("2006-01-02 15:04:05.000"), "to": benchEnd.Format("2006-01-02 15:04:05.000")}
-	for _, naive := range []string{"naive_episodes", "naive_flapping"} {
-		b.Run(strings.ReplaceAll(naive, "_", "-"), func(b *testing.B) {
+	// The naive formulations (testdata/bench/naive_*.sql) over the same
+	// week, and the cheaper ones over the same 90 days too.
+	naives := []struct {
+		file string
+		days int
+	}{
+		{"naive_episodes", 7}, {"naive_flapping", 7}, {"naive_failed_inhibitions", 7}, {"naive_loops", 7},
+		{"naive_stale_silences", 7}, {"naive_noise", 7}, {"naive_timeline", 7},
+		{"naive_flapping", 90}, {"naive_loops", 90}, {"naive_noise", 90},
+	}
+	for _, n := range naives {
+		name := strings.ReplaceAll(n.file, "_", "-")
+		if n.days != 7 {
+			name += fmt.Sprintf("-%dd", n.days)
+		}
+		params := map[string]string{
+			"from": benchEnd.Add(-time.Duration(n.days) * 24 * time.Hour).Format("2006-01-02 15:04:05.000"),
+			"to":   benchEnd.Format("2006-01-02 15:04:05.000"), "at": benchEnd.Format("2006-01-02 15:04:05.000"),
+			"fingerprint": firstAlert,
+		}
+		b.Run(name, func(b *testing.B) {
 			for range b.N {
-				if _, err := svc.Store.Query(ctx, benchSQL(b, naive+".sql")+"\nSETTINGS max_execution_time = 1200", weekParams); err != nil {
+				if _, err := svc.Store.Query(ctx, benchSQL(b, n.file+".sql")+"\nSETTINGS max_execution_time = 1200", params); err != nil {
 					b.Fatal(err)
 				}
 			}
