@@ -5,8 +5,8 @@
 -- so the last of them (the one whose stretch is not empty) is a firing
 -- one, with inhibitors when one has them; empty stretches are left out.
 -- The argument (Stretches) picks the rows: from {scan_from} on, of the
--- sources in {sources}, .Half of the alerts (-1 all); or, .Sealing, those
--- a seal is built from.
+-- sources in {sources}, .Half of the alerts (-1 all), with .OnCycles
+-- only those in {fingerprints}; or, .Sealing, those a seal is built from.
 --
 -- With .SealedStretches the stretches that started before {sealed_to}
 -- come from generation {seal} of stretches_sealed (stretches_seal.sql: the
@@ -57,6 +57,7 @@ WHERE end IS NULL OR end > start
     AND {{template "seal_slice"}}
 {{- else}}{{.Column}} >= {scan_from:DateTime64(3, 'UTC')}
 {{- if .Until}} AND {{.Column}} < {to:DateTime64(3, 'UTC')}{{end}} AND {{template "source"}}
+{{- if .OnCycles}} AND fingerprint IN {{template "listed" "fingerprints"}}{{end}}
 {{- if ge .Half 0}} AND {{template "alert_half" .Half}}{{end}}
 {{- end}}{{end}}
 

@@ -92,6 +92,10 @@ type Data struct {
 	// rows are the ones it was built from. Only for a scan starting
 	// before {sealed_to}, at a midnight (the sealed sums are per day).
 	SealedMuted bool
+	// OnCycles, in the inhibited stretches, reads only the alerts in
+	// {fingerprints}: those the caller found on a cycle of the pairs the
+	// poller's rows name (inhibition_pairs.sql), where any loop lies.
+	OnCycles bool
 	// NotesFromDays (with FromDays) has noise count the notifications from
 	// the day summaries' deliveries ("day_deliveries"): only when no
 	// receiver has hours of its own and no receiver filter is set (those

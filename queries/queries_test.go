@@ -156,6 +156,25 @@ func TestAlertHalvesSplitTheFingerprints(t *testing.T) {
 	}
 }
 
+// Loops read the stretches of the alerts on a cycle only: with OnCycles
+// both halves' rows are narrowed to {fingerprints}, without it neither is.
+func TestStretchesOnCyclesReadTheListedAlerts(t *testing.T) {
+	s := newSet(t, "db1")
+	const listed = "AND fingerprint IN (SELECT arrayJoin({fingerprints:Array(String)}))"
+	for _, c := range []struct {
+		data Data
+		want int
+	}{{Data{}, 0}, {Data{OnCycles: true}, 2}} {
+		sql, err := s.Render("inhibition_stretches", c.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(sql, listed); n != c.want {
+			t.Errorf("OnCycles %v: the rows narrowed %d times, want %d", c.data.OnCycles, n, c.want)
+		}
+	}
+}
+
 // The statements a seal can stand in for are found by the fragments they
 // use: a fragment renamed or a statement rewritten without it would
 // otherwise stop reading the seal without a word (the answers stay the
