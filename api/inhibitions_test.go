@@ -10,24 +10,11 @@ import (
 	"github.com/alertlens/alertlens/store"
 )
 
-// hookOf is a webhook line of source, sent to receiver, of the one alert
-// name (fingerprint fp) with the status given; times in full (RFC 3339).
-func hookOf(source, receiver, at, status, name, fp, starts, ends string) string {
-	return `{"kind":"webhook","at":"` + at + `","source":"` + source + `","payload":{"version":"4","receiver":"` + receiver + `","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
-		`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + starts + `","endsAt":"` + ends +
-		`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
-}
-
 // alertAsPolled is an alert as a poll lists it, routed to team; inhibitors
 // are the items of its inhibitedBy list (quoted fingerprints).
 func alertAsPolled(name, fp, starts, ends, state, inhibitors string) string {
 	return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + starts + `","endsAt":"` + ends + `",` +
 		`"updatedAt":"` + starts + `","receivers":[{"name":"team"}],"status":{"state":"` + state + `","silencedBy":[],"inhibitedBy":[` + inhibitors + `]}}`
-}
-
-// pollOf is a poll line of source listing alerts, and no silences.
-func pollOf(source, at string, alerts ...string) string {
-	return `{"kind":"poll","at":"` + at + `","source":"` + source + `","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
 }
 
 // testdata/inhibitions.ndjson: polls of prod every minute 10:00–10:20 on
@@ -325,7 +312,7 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 	const open = "0001-01-01T00:00:00Z"
 	day := func(at string) string { return "2026-11-05T" + at + "Z" }
 	hook := func(receiver, at, status, name, fp, starts, ends string) string {
-		return hookOf("prod", receiver, at, status, name, fp, starts, ends)
+		return webhookLineOf("prod", receiver, name, fp, at, status, starts, ends) + "\n"
 	}
 	alert := func(name, fp, starts, state, inhibitors string) string {
 		return alertAsPolled(name, fp, starts, "2026-11-06T12:00:00Z", state, inhibitors)
@@ -336,7 +323,7 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 		for i := '1'; i <= '7'; i++ {
 			alerts = append(alerts, alert("Target"+string(i), "00000000000000c"+string(i), day("23:30:00"), "suppressed", `"00000000000000a`+string(i)+`"`))
 		}
-		return pollOf("prod", at, alerts...)
+		return pollLineOf("prod", at, alerts...)
 	}
 	body := hook("team", day("22:00:05"), "firing", "Node3", "00000000000000a3", day("22:00:00"), open) +
 		hook("team", day("22:10:05"), "resolved", "Node3", "00000000000000a3", day("22:00:00"), day("22:10:00")) +
@@ -355,11 +342,10 @@ func TestFailedInhibitionsInhibitorHistoriesOverWholeDays(t *testing.T) {
 	body += hook("oncall", day("23:51:00"), "firing", "Target3", "00000000000000c3", day("23:30:00"), open)
 	// Target7 is inhibited by a7 in prod but notified only by the
 	// Alertmanager dr, whose polls saw it active there.
-	dr := func(line string) string { return strings.Replace(line, `"source":"prod"`, `"source":"dr"`, 1) }
 	drPoll := func(at string) string {
-		return dr(pollOf("prod", at, alert("Target7", "00000000000000c7", day("23:30:00"), "active", "")))
+		return pollLineOf("dr", at, alert("Target7", "00000000000000c7", day("23:30:00"), "active", ""))
 	}
-	body += drPoll(day("23:50:30")) + dr(hook("team", day("23:51:00"), "firing", "Target7", "00000000000000c7", day("23:30:00"), open)) + drPoll(day("23:51:30"))
+	body += drPoll(day("23:50:30")) + webhookLineOf("dr", "team", "Target7", "00000000000000c7", day("23:51:00"), "firing", day("23:30:00"), open) + "\n" + drPoll(day("23:51:30"))
 	body += poll(day("23:51:30")) +
 		poll("2026-11-06T00:01:30Z", alert("Node6", "00000000000000a6", "2026-11-06T00:01:00Z", "active", "")) +
 		hook("team", "2026-11-06T00:02:00Z", "resolved", "Node4", "00000000000000a4", day("23:00:00"), day("23:50:50")) +
@@ -410,9 +396,9 @@ func TestFailedInhibitionsInhibitorEndedByAnEvent(t *testing.T) {
 	alert := func(name, fp, starts, state, inhibitor string) string {
 		return alertAsPolled(name, fp, day+starts+"Z", day+"12:00:00Z", state, inhibitor)
 	}
-	poll := func(at string, alerts ...string) string { return pollOf("ev2", day+at+"Z", alerts...) }
+	poll := func(at string, alerts ...string) string { return pollLineOf("ev2", day+at+"Z", alerts...) }
 	hook := func(at, name, fp, starts string) string {
-		return hookOf("ev2", "team", day+at+"Z", "firing", name, fp, day+starts+"Z", "0001-01-01T00:00:00Z")
+		return webhookLineOf("ev2", "team", name, fp, day+at+"Z", "firing", day+starts+"Z", "0001-01-01T00:00:00Z") + "\n"
 	}
 	failure := func(at string) string {
 		return `{"failures":[{"fingerprint":"00000000000000d2","alertname":"TargetTwo","labels":{"alertname":"TargetTwo"},"receiver":"team","source":"ev2",
@@ -467,12 +453,12 @@ func TestFailedInhibitionsInhibitorNamedOnlyAfterTheWindow(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
 	const day, node, gone, one, two = "2026-11-07T", "0000000000000031", "0000000000000032", "00000000000000e1", "00000000000000e2"
 	hook := func(at, status, name, fp, starts, ends string) string {
-		return hookOf("late", "team", day+at+"Z", status, name, fp, day+starts+"Z", ends)
+		return webhookLineOf("late", "team", name, fp, day+at+"Z", status, day+starts+"Z", ends) + "\n"
 	}
 	alert := func(name, fp, starts, state, inhibitor string) string {
 		return alertAsPolled(name, fp, day+starts+"Z", day+"12:00:00Z", state, inhibitor)
 	}
-	poll := func(at string, alerts ...string) string { return pollOf("late", day+at+"Z", alerts...) }
+	poll := func(at string, alerts ...string) string { return pollLineOf("late", day+at+"Z", alerts...) }
 	const open = "0001-01-01T00:00:00Z"
 	body := hook("09:00:05", "firing", "NodeDown", node, "09:00:00", open) + hook("09:30:05", "resolved", "NodeDown", node, "09:00:00", day+"09:30:00Z") +
 		poll("10:50:00", alert("NodeGone", gone, "09:00:00", "active", ""), alert("TargetOne", one, "10:00:00", "active", ""),

@@ -130,5 +130,11 @@ func polledAlert(fp, name, starts, by string) string {
 // pollLine is a recording's line: a poll of prod at at (a time of day on
 // 2026-11-02) that found alerts.
 func pollLine(at string, alerts ...string) string {
-	return `{"kind": "poll", "at": "2026-11-02T` + at + `Z", "source": "prod", "alerts": [` + strings.Join(alerts, ", ") + `], "silences": []}` + "\n"
+	return pollLineOf("prod", "2026-11-02T"+at+"Z", alerts...)
+}
+
+// pollLineOf is a poll of source at a time in full (RFC 3339) that found
+// alerts, and no silences.
+func pollLineOf(source, at string, alerts ...string) string {
+	return `{"kind": "poll", "at": "` + at + `", "source": "` + source + `", "alerts": [` + strings.Join(alerts, ", ") + `], "silences": []}` + "\n"
 }

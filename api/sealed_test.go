@@ -28,11 +28,16 @@ func hookLine(name, at, status, starts, ends string) string {
 // webhookLine is a recording's line: one alert (labels: its alertname
 // only) delivered to receiver team of source prod.
 func webhookLine(name, fingerprint, at, status, starts, ends string) string {
-	return fmt.Sprintf(`{"kind": "webhook", "at": %q, "source": "prod", "payload": {"version": "4", "receiver": "team", "status": %q, `+
+	return webhookLineOf("prod", "team", name, fingerprint, at, status, starts, ends)
+}
+
+// webhookLineOf is webhookLine's line from any source to any receiver.
+func webhookLineOf(source, receiver, name, fingerprint, at, status, starts, ends string) string {
+	return fmt.Sprintf(`{"kind": "webhook", "at": %q, "source": %q, "payload": {"version": "4", "receiver": %q, "status": %q, `+
 		`"groupKey": "{}:{alertname=\"%s\"}", "groupLabels": {"alertname": %q}, "commonLabels": {"alertname": %q}, "commonAnnotations": {}, `+
 		`"externalURL": "http://am:9093", "truncatedAlerts": 0, "alerts": [{"status": %q, "labels": {"alertname": %q}, "annotations": {}, `+
 		`"startsAt": %q, "endsAt": %q, "generatorURL": "http://prom/x", "fingerprint": %q}]}}`,
-		at, status, name, name, name, status, name, starts, ends, fingerprint)
+		at, source, receiver, status, name, name, name, status, name, starts, ends, fingerprint)
 }
 
 // Episodes read sealed (the months before the current one summed up once)
