@@ -156,19 +156,14 @@ func TestFailedInhibitionsWhenAnAlertRefiredBetweenPolls(t *testing.T) {
 // failure).
 func TestFailedInhibitionCausedByAnInhibitorThatRefiredBeforeTheWindow(t *testing.T) {
 	svc := apptest.Start(t, apptest.Config(t))
+	const day = "2026-11-05T"
 	hook := func(at, status, name, fp, starts, ends string) string {
-		return `{"kind":"webhook","at":"2026-11-05T` + at + `Z","source":"prod","payload":{"version":"4","receiver":"team","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
-			`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"2026-11-05T` + starts + `Z","endsAt":"` + ends +
-			`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+		return webhookLineOf("prod", "team", name, fp, day+at+"Z", status, day+starts+"Z", ends) + "\n"
 	}
 	const open, node, target = "0001-01-01T00:00:00Z", "00000000000000a1", "00000000000000b1"
 	poll := func(at string) string {
-		alert := func(name, fp, starts, state, inhibitors string) string {
-			return `{"fingerprint":"` + fp + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"2026-11-05T` + starts + `Z","endsAt":"2026-11-05T12:00:00Z",` +
-				`"updatedAt":"2026-11-05T` + starts + `Z","receivers":[{"name":"team"}],"status":{"state":"` + state + `","silencedBy":[],"inhibitedBy":[` + inhibitors + `]}}`
-		}
-		return `{"kind":"poll","at":"2026-11-05T` + at + `Z","source":"prod","alerts":[` + alert("NodeDown", node, "09:58:00", "active", "") + `,` +
-			alert("TargetDown", target, "09:00:00", "suppressed", `"`+node+`"`) + `],"silences":[]}` + "\n"
+		return pollLineOf("prod", day+at+"Z", alertAsPolled("NodeDown", node, day+"09:58:00Z", day+"12:00:00Z", "active", ""),
+			alertAsPolled("TargetDown", target, day+"09:00:00Z", day+"12:00:00Z", "suppressed", `"`+node+`"`))
 	}
 	body := hook("09:00:05", "firing", "NodeDown", node, "09:00:00", open) + hook("09:10:05", "resolved", "NodeDown", node, "09:00:00", "2026-11-05T09:10:00Z") +
 		hook("09:20:05", "firing", "NodeDown", node, "09:20:00", open) + hook("09:30:05", "resolved", "NodeDown", node, "09:20:00", "2026-11-05T09:30:00Z") +
@@ -218,9 +213,7 @@ func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 	const open = "0001-01-01T00:00:00Z"
 	day := func(at string) string { return "2026-11-07T" + at + "Z" }
 	hookTo := func(receiver, at, status, name, fp, starts, ends string) string {
-		return `{"kind":"webhook","at":"` + day(at) + `","source":"prod","payload":{"version":"4","receiver":"` + receiver + `","status":"` + status + `","groupKey":"g-` + name + `","externalURL":"",` +
-			`"alerts":[{"status":"` + status + `","labels":{"alertname":"` + name + `"},"annotations":{},"startsAt":"` + day(starts) + `","endsAt":"` + ends +
-			`","generatorURL":"","fingerprint":"` + fp + `"}]}}` + "\n"
+		return webhookLineOf("prod", receiver, name, fp, day(at), status, day(starts), ends) + "\n"
 	}
 	hook := func(at, status, name, fp, starts, ends string) string {
 		return hookTo("team", at, status, name, fp, starts, ends)
@@ -241,10 +234,9 @@ func TestFailedInhibitionsInhibitorsAtTheEdges(t *testing.T) {
 	poll := func(at string) string {
 		var alerts []string
 		for _, x := range targets {
-			alerts = append(alerts, `{"fingerprint":"`+fp(x.fp)+`","labels":{"alertname":"T`+x.fp+`"},"annotations":{},"startsAt":"`+day("10:00:00")+`","endsAt":"2026-11-07T12:00:00Z",`+
-				`"updatedAt":"`+day("10:00:00")+`","receivers":[{"name":"team"}],"status":{"state":"suppressed","silencedBy":[],"inhibitedBy":[`+x.inhibitors+`]}}`)
+			alerts = append(alerts, alertAsPolled("T"+x.fp, fp(x.fp), day("10:00:00"), day("12:00:00"), "suppressed", x.inhibitors))
 		}
-		return `{"kind":"poll","at":"` + day(at) + `","source":"prod","alerts":[` + strings.Join(alerts, ",") + `],"silences":[]}` + "\n"
+		return pollLineOf("prod", day(at), alerts...)
 	}
 	body := episode("A4", "09:00:00", "09:10:00") + episode("A5", "09:00:00", "09:10:00") + episode("A6", "09:00:00", "09:10:00") +
 		episode("A7", "09:00:00", "09:10:00") + episode("A8", "09:00:00", "10:20:00") + episode("A9", "09:00:00", "") + episode("A2", "10:00:00", "") +
