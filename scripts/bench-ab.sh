@@ -12,7 +12,11 @@
 # WEEK and QUARTER replace the windows (as from=…&to=…), e.g. windows
 # starting inside a day, as relative windows do. ASKS=2 asks each request
 # twice in a row (the second as a running service answers it, the engine's
-# caches warm), printed as "name#2".
+# caches warm), printed as "name#2". PAUSE=20 waits that many seconds
+# before each ask, as someone coming back to the service would (the engine
+# may have handed the memory of the last statement back by then).
+# BASE_ENV and HEAD_ENV are environment assignments for one side's server
+# (e.g. BASE_ENV='JE_MALLOC_CONF=' with the same binary on both sides).
 set -euo pipefail
 base=$1 head=$2 dir=$3 db=${4:-bench} rounds=${5:-3}
 out=$(mktemp -d)
@@ -39,7 +43,11 @@ for round in $(seq "$rounds"); do
   for side in base head; do
     bin=$base
     [ "$side" = head ] && bin=$head
-    "$bin" serve --data-dir "$dir" --database "$db" --listen "$addr" --query-timeout 10m \
+    side_env=${BASE_ENV:-}
+    [ "$side" = head ] && side_env=${HEAD_ENV:-}
+    # (word-split on purpose: each word is one NAME=value)
+    # shellcheck disable=SC2086
+    env $side_env "$bin" serve --data-dir "$dir" --database "$db" --listen "$addr" --query-timeout 10m \
       --http-write-timeout 11m --max-rows 10000000 > "$out/$side.log" 2>&1 &
     pid=$!
     # A server left running would hold the engine's lock on the store and
@@ -52,6 +60,7 @@ for round in $(seq "$rounds"); do
     for r in "${requests[@]}"; do
       name=${r%% *} path=${r#* }
       for ask in $(seq "${ASKS:-1}"); do
+        sleep "${PAUSE:-0}"
         t0=$(date +%s%N)
         # A refusal (a 4xx naming a limit) is an answer too: timed and
         # compared like the others, its status printed.
