@@ -16,10 +16,28 @@ import (
 	"time"
 
 	"github.com/alertlens/alertlens/store"
+	"github.com/alertlens/alertlens/store/chdb"
 	"github.com/alertlens/alertlens/store/storetest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
+
+// The allocator's variable as the test process was started with it, before
+// any test loaded the engine.
+var startMallocConf, startMallocSet = os.LookupEnv(chdb.MallocConfEnv)
+
+// Loading the engine gives its allocator alertlens's options, unless the
+// environment set its own (see chdb.DefaultMallocConf).
+func TestTheEngineLoadsWithTheAllocatorsOptions(t *testing.T) {
+	storetest.Backend(t)
+	want := chdb.DefaultMallocConf
+	if startMallocSet {
+		want = startMallocConf
+	}
+	if got, ok := os.LookupEnv(chdb.MallocConfEnv); !ok || got != want {
+		t.Errorf("%s = %q (set: %v) once the engine is loaded; want %q", chdb.MallocConfEnv, got, ok, want)
+	}
+}
 
 var update = flag.Bool("update", os.Getenv("UPDATE_GOLDEN") == "1", "rewrite golden files (or UPDATE_GOLDEN=1)")
 
