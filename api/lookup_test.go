@@ -342,6 +342,12 @@ func TestEpisodesEndAtResolvedEventsAndNewStarts(t *testing.T) {
 		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:00:00Z","ends_at":"2026-11-03T12:20:00Z","notifications":1,"silenced_seconds":0,"inhibited_seconds":0},
 		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:20:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],
 		"first_fired":{"fingerprint":"00000000000000ee","alertname":"R","source":"ev","starts_at":"2026-11-03T12:00:00Z"}}`)
+	// A window ending before the next start: only the first episode is in
+	// it, and it still ends where the next one starts (12:20, after the
+	// window), not open.
+	checkJSON(t, svc, "/api/v1/alerts?from=2026-11-03T11:00:00Z&to=2026-11-03T12:10:00Z&match=%7Balertname%3D%22R%22%7D", `{"episodes":[
+		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:00:00Z","ends_at":"2026-11-03T12:20:00Z","notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],
+		"first_fired":{"fingerprint":"00000000000000ee","alertname":"R","source":"ev","starts_at":"2026-11-03T12:00:00Z"}}`)
 }
 
 // The timeline shows the recorder's events next to notifications:

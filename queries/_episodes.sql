@@ -118,16 +118,37 @@ agg AS (
            notEmpty(receivers) AND hasAll({null_receivers:Array(String)}, receivers) AS unrouted{{end}}
     FROM {{db}}.episodes_sealed
     WHERE seal = {seal:UInt64} AND first_day >= {{template "scan_day"}} AND {{template "source"}}
+      AND starts_at < {to:DateTime64(3, 'UTC')}
       AND (source, fingerprint, starts_at) NOT IN unsealed
     UNION ALL
 {{- end}}
     SELECT source, fingerprint, starts_at, {{template "summed" .}}
     FROM {{db}}.episode_days AS days
     WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+      AND starts_at < {to:DateTime64(3, 'UTC')}
 {{- if .Sealed}}
       AND (day >= {sealed_to:Date} OR (source, fingerprint, starts_at) IN unsealed)
 {{- end}}
     GROUP BY source, fingerprint, starts_at
+    -- Only episodes starting before {to} are answered (core), but every
+    -- row of each counts, wherever its day: so the rows of later episodes
+    -- are left out before they are merged, and of those episodes each
+    -- alert's first start alone is kept, where the episode before it ends
+    -- if nothing ended it earlier (see ended). A week long ago otherwise
+    -- merged every summary after it (a January week of a big
+    -- Alertmanager's year: 8.6-10.1 s against 0.8-1.1 s, the same answer).
+    UNION ALL
+    SELECT source, fingerprint, min(later) AS starts_at, '' AS first_alertname,
+           {{template "no_end"}} AS end_n, {{template "no_end"}} AS end_p, {{template "no_end"}} AS end_e,
+           toUInt64(0) AS notifications, CAST([], 'Array(String)') AS receivers, '' AS last_generator_url{{if .NullReceivers}},
+           toUInt8(0) AS unrouted{{end}}
+    FROM (
+        SELECT source, fingerprint, starts_at AS later
+        FROM {{db}}.episode_days
+        WHERE day >= {{template "scan_day"}} AND {{template "source"}}
+          AND starts_at >= {to:DateTime64(3, 'UTC')}
+    )
+    GROUP BY source, fingerprint
 ),
 {{- else}}
 obs AS (
@@ -336,3 +357,5 @@ eps AS (
 {{- end}}
 
 {{define "unlabelled"}}{{if eq .Match "1"}}core{{else}}eps{{end}}{{end}}
+
+{{define "no_end"}}CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))'){{end}}
