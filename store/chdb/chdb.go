@@ -93,14 +93,12 @@ const MallocConfEnv = "JE_MALLOC_CONF"
 // until then the process's RSS counts them.
 const DefaultMallocConf = "muzzy_decay_ms:-1"
 
-// mallocConf returns what MallocConfEnv is to be set to before the library
-// loads, and whether to set it: an operator's value, empty included, is
-// left as it is.
-func mallocConf(lookup func(string) (string, bool)) (string, bool) {
-	if _, set := lookup(MallocConfEnv); set {
-		return "", false
-	}
-	return DefaultMallocConf, true
+// setsMallocConf says whether MallocConfEnv is to be set to
+// DefaultMallocConf before the library loads: not when the operator set it,
+// to anything, empty included.
+func setsMallocConf(lookup func(string) (string, bool)) bool {
+	_, set := lookup(MallocConfEnv)
+	return !set
 }
 
 func load(path string) (*api, error) {
@@ -114,8 +112,8 @@ func load(path string) (*api, error) {
 		return nil, fmt.Errorf("chdb: library not found at %q (run `make build`, or set %s): %w", path, LibEnv, err)
 	}
 	// The allocator reads its options once, as the library loads.
-	if conf, set := mallocConf(os.LookupEnv); set {
-		if err := os.Setenv(MallocConfEnv, conf); err != nil {
+	if setsMallocConf(os.LookupEnv) {
+		if err := os.Setenv(MallocConfEnv, DefaultMallocConf); err != nil {
 			return nil, fmt.Errorf("chdb: setting %s: %w", MallocConfEnv, err)
 		}
 	}
