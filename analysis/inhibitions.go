@@ -123,7 +123,7 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		if infos, err = a.alertInfos(gctx, fps); err != nil {
 			return err
 		}
-		if history, err = a.statusHistory(gctx, sources, com.To.Add(2*causeWindow)); err != nil {
+		if history, err = a.statusHistory(gctx, sources, com.From.Add(-causeWindow), com.To.Add(2*causeWindow)); err != nil {
 			return err
 		}
 		rules, err = a.configuredInhibitRules(gctx, sources, com.To)
@@ -263,7 +263,10 @@ func (a *Analyzer) alertInfos(ctx context.Context, fps map[string]bool) (map[str
 	return out, nil
 }
 
-func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, until time.Time) (map[string][]statusRow, error) {
+// statusHistory reads what knownCause dates restarts and reloads from up to
+// until; since is the earliest a status dating a reload can have been
+// observed (causeWindow before the first moment asked about).
+func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, since, until time.Time) (map[string][]statusRow, error) {
 	out := map[string][]statusRow{}
 	if len(sources) == 0 {
 		return out, nil
@@ -273,7 +276,9 @@ func (a *Analyzer) statusHistory(ctx context.Context, sources map[string]bool, u
 		list = append(list, src)
 	}
 	sort.Strings(list)
-	rows, err := run[statusRow](ctx, a, "status_history", noData, map[string]string{"sources": queries.StringArray(list), "until": until.UTC().Format(chTime)})
+	rows, err := run[statusRow](ctx, a, "status_history", noData, map[string]string{
+		"sources": queries.StringArray(list), "since": since.UTC().Format(chTime), "until": until.UTC().Format(chTime),
+	})
 	if err != nil {
 		return nil, err
 	}

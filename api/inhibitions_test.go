@@ -35,7 +35,12 @@ func alertAsPolled(name, fp, starts, ends, state, inhibitors string) string {
 //	        10:14 poll (same uptime); the 10:13 poll carried no status, so
 //	        the old one still stood then: a reload in (10:13, 10:14], within
 //	        the 5 minutes before 10:15:30. (For Yonder, 10:12:30, that reload
-//	        came after: no cause.)
+//	        came after: no cause.) Notified again 10:18:30: the polls at
+//	        10:18 and 10:19 saw it inhibited -> failure; the same reload,
+//	        10:14 being within 5 minutes before. Asked from 10:18:15 on, the
+//	        reload is still dated from the 10:13 poll, though that poll and
+//	        the status before the reload (10:05) precede the 5 minutes
+//	        before the window.
 //
 // All are judged from polls (the recording has no events); its config has
 // no inhibit rules, so no rule is known.
@@ -47,12 +52,15 @@ func TestFailedInhibitions(t *testing.T) {
 	svc := startWithPollInterval(t, "inhibitions.ndjson", "1m")
 	labels := func(name string) string { return `{"alertname":"` + name + `","cluster":"a"}` }
 	by := `[{"fingerprint":"5555555555555555","alertname":"Source"}]`
+	again := `{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:18:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"}`
 	want := `{"failures":[
 		{"fingerprint":"aaaaaaaaaaaaaaa1","alertname":"Target","labels":` + labels("Target") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:05:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"restart","known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (40s before)"},
 		{"fingerprint":"aaaaaaaaaaaaaaa2","alertname":"Unlucky","labels":` + labels("Unlucky") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:08:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"restart","known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (3m40s before)"},
 		{"fingerprint":"aaaaaaaaaaaaaaa6","alertname":"Yonder","labels":` + labels("Yonder") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:12:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":null},
-		{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:15:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"}]}`
+		{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:15:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"},
+		` + again + `]}`
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z", want)
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:18:15Z&to=2026-11-02T11:00:00Z", `{"failures":[`+again+`]}`)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z&match=%7Balertname%3D~%22W.*%7CX.*%22%7D", `{"failures":[]}`)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T10:05:00Z&receiver=team", `{"failures":[]}`)
 	if code, _ := svc.Get(t, "/api/v1/inhibitions/failed?receiver=nobody"); code != 400 {
