@@ -52,15 +52,20 @@ func TestFailedInhibitions(t *testing.T) {
 	svc := startWithPollInterval(t, "inhibitions.ndjson", "1m")
 	labels := func(name string) string { return `{"alertname":"` + name + `","cluster":"a"}` }
 	by := `[{"fingerprint":"5555555555555555","alertname":"Source"}]`
+	victim := `{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:15:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"}`
 	again := `{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:18:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"}`
 	want := `{"failures":[
 		{"fingerprint":"aaaaaaaaaaaaaaa1","alertname":"Target","labels":` + labels("Target") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:05:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"restart","known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (40s before)"},
 		{"fingerprint":"aaaaaaaaaaaaaaa2","alertname":"Unlucky","labels":` + labels("Unlucky") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:08:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"restart","known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (3m40s before)"},
 		{"fingerprint":"aaaaaaaaaaaaaaa6","alertname":"Yonder","labels":` + labels("Yonder") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:12:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":null},
-		{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:15:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"},
+		` + victim + `,
 		` + again + `]}`
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z", want)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:18:15Z&to=2026-11-02T11:00:00Z", `{"failures":[`+again+`]}`)
+	// A window ending before the poll that judges its notification: Victim
+	// at 10:15:30 is judged by the 10:16 poll (10:15 active, 10:16
+	// inhibited, 30 s after), after 10:15:45.
+	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:15:00Z&to=2026-11-02T10:15:45Z", `{"failures":[`+victim+`]}`)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z&match=%7Balertname%3D~%22W.*%7CX.*%22%7D", `{"failures":[]}`)
 	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T10:05:00Z&receiver=team", `{"failures":[]}`)
 	if code, _ := svc.Get(t, "/api/v1/inhibitions/failed?receiver=nobody"); code != 400 {

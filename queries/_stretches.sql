@@ -6,7 +6,9 @@
 -- one, with inhibitors when one has them; empty stretches are left out.
 -- The argument (Stretches) picks the rows: from {scan_from} on, of the
 -- sources in {sources}, .Half of the alerts (-1 all), with .OnCycles
--- only those in {fingerprints}; or, .Sealing, those a seal is built from.
+-- only those in {fingerprints}, with .Through only those up to the time
+-- in that CTE's column "at" (a stretch whose next row is later ends NULL);
+-- or, .Sealing, those a seal is built from.
 --
 -- With .SealedStretches the stretches that started before {sealed_to}
 -- come from generation {seal} of stretches_sealed (stretches_seal.sql: the
@@ -56,7 +58,8 @@ WHERE end IS NULL OR end > start
 {{- if .Sealing}}{{.Column}} < toDateTime64({sealed_to:Date}, 3, 'UTC')
     AND {{template "seal_slice"}}
 {{- else}}{{.Column}} >= {scan_from:DateTime64(3, 'UTC')}
-{{- if .Until}} AND {{.Column}} < {to:DateTime64(3, 'UTC')}{{end}} AND {{template "source"}}
+{{- if .Until}} AND {{.Column}} < {to:DateTime64(3, 'UTC')}{{end}}
+{{- if .Through}} AND {{.Column}} <= (SELECT at FROM {{.Through}}){{end}} AND {{template "source"}}
 {{- if .OnCycles}} AND fingerprint IN {{template "listed" "fingerprints"}}{{end}}
 {{- if ge .Half 0}} AND {{template "alert_half" .Half}}{{end}}
 {{- end}}{{end}}

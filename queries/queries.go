@@ -152,6 +152,9 @@ type Stretches struct {
 	// Until reads only the rows before {to}: a stretch whose next row is
 	// later ends NULL.
 	Until bool
+	// Through, a CTE's name, reads only the rows up to the time in its
+	// column "at" (inclusive): a stretch whose next row is later ends NULL.
+	Through string
 	// Sealing reads the rows before {sealed_to} of the alerts whose
 	// fingerprint is in [{lo}, {hi}) instead (stretches_seal.sql): a
 	// stretch whose next row is later ends NULL.
@@ -287,6 +290,13 @@ func NewSet(db string) (*Set, error) {
 				return Stretches{}, fmt.Errorf("stretches: half %d, want -1, 0 or 1", half)
 			}
 			return Stretches{Data: d, Half: half, Until: until}, nil
+		},
+		"through": func(s Stretches, cte string) (Stretches, error) {
+			if !ValidIdentifier(cte) || s.Sealing || s.Until {
+				return Stretches{}, fmt.Errorf("through: %q is not a CTE name, or the stretches are otherwise bounded", cte)
+			}
+			s.Through = cte
+			return s, nil
 		},
 		"sealingStretches": func(d Data) (Stretches, error) {
 			if d.SealedStretches {
