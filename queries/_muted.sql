@@ -88,10 +88,14 @@ FROM (
 -- at a big Alertmanager's scale: 4.6–4.9 s against 3.7 s). With label
 -- matchers those are the matching alerts' (labelled), so the rows are read
 -- while the episodes are built, not after; the rows of episodes not listed
--- are summed for nothing (the same, 2.35–2.57 s against 2.53–2.78 s).
+-- are summed for nothing (the same, 2.35–2.57 s against 2.53–2.78 s),
+-- but not those of episodes starting at or after {to}, which no statement
+-- lists: they are every row after the window (one team's alerts over a
+-- week in January at a big Alertmanager's scale: 1.46-1.50 s against
+-- 1.98-2.61 s).
 {{define "muted_rows"}}
 {{- if .Longest}}fingerprint IN (SELECT fingerprint FROM picked)
       AND (source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM picked)
-{{- else if ne .Match "1"}}fingerprint IN (SELECT fingerprint FROM labelled)
+{{- else if ne .Match "1"}}fingerprint IN (SELECT fingerprint FROM labelled) AND starts_at < {to:DateTime64(3, 'UTC')}
 {{- else}}(source, fingerprint, starts_at) IN (SELECT source, fingerprint, starts_at FROM picked)
 {{- end}}{{end}}
