@@ -324,8 +324,9 @@ func TestReadAPIAuth(t *testing.T) {
 // startsAt 10:00:00 and never resolved: open. NodeDown I2 (…12) was created
 // with startsAt 10:04:00 and resolved by the event at 10:05:29.951. Neither
 // was notified by webhook. The inline recording below notifies R firing
-// with startsAt 12:00 and again with startsAt 12:20, never resolved: the
-// first episode ends at 12:20, the second is open.
+// with startsAt 12:00, again with startsAt 12:20 and with 12:40, never
+// resolved: the first episode ends at 12:20, the second at 12:40, the
+// third is open.
 func TestEpisodesEndAtResolvedEventsAndNewStarts(t *testing.T) {
 	svc := startWith(t, "inhibitions_events.ndjson")
 	checkJSON(t, svc, "/api/v1/alerts?source=ev&from=2026-11-03T09:00:00Z&to=2026-11-03T11:00:00Z&match=%7Balertname%3D%22NodeDown%22%7D", `{"episodes":[
@@ -337,14 +338,15 @@ func TestEpisodesEndAtResolvedEventsAndNewStarts(t *testing.T) {
 			`"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://am","alerts":[{"status":"firing","labels":{"alertname":"R"},` +
 			`"annotations":{},"startsAt":"2026-11-03T` + starts + `Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"00000000000000ee"}]}}` + "\n"
 	}
-	importLines(t, svc, hook("12:00:05", "12:00:00")+hook("12:20:05", "12:20:00"))
+	importLines(t, svc, hook("12:00:05", "12:00:00")+hook("12:20:05", "12:20:00")+hook("12:40:05", "12:40:00"))
 	checkJSON(t, svc, "/api/v1/alerts?from=2026-11-03T11:00:00Z&to=2026-11-03T13:00:00Z&match=%7Balertname%3D%22R%22%7D", `{"episodes":[
 		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:00:00Z","ends_at":"2026-11-03T12:20:00Z","notifications":1,"silenced_seconds":0,"inhibited_seconds":0},
-		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:20:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],
+		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:20:00Z","ends_at":"2026-11-03T12:40:00Z","notifications":1,"silenced_seconds":0,"inhibited_seconds":0},
+		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:40:00Z","ends_at":null,"notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],
 		"first_fired":{"fingerprint":"00000000000000ee","alertname":"R","source":"ev","starts_at":"2026-11-03T12:00:00Z"}}`)
 	// A window ending before the next start: only the first episode is in
 	// it, and it still ends where the next one starts (12:20, after the
-	// window), not open.
+	// window; not the later 12:40), not open.
 	checkJSON(t, svc, "/api/v1/alerts?from=2026-11-03T11:00:00Z&to=2026-11-03T12:10:00Z&match=%7Balertname%3D%22R%22%7D", `{"episodes":[
 		{"fingerprint":"00000000000000ee","alertname":"R","labels":{"alertname":"R"},"source":"ev","starts_at":"2026-11-03T12:00:00Z","ends_at":"2026-11-03T12:20:00Z","notifications":1,"silenced_seconds":0,"inhibited_seconds":0}],
 		"first_fired":{"fingerprint":"00000000000000ee","alertname":"R","source":"ev","starts_at":"2026-11-03T12:00:00Z"}}`)
