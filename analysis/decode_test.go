@@ -2,11 +2,14 @@ package analysis
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+
+	segjson "github.com/segmentio/encoding/json"
 
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/store"
@@ -233,6 +236,32 @@ func FuzzDecodeRowsIsEncodingJSON(f *testing.F) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%d pieces: %+v, whole: %+v", parts, got, want)
 			}
+		}
+	})
+}
+
+// A labelMap decodes what encoding/json decodes into a map[string]string:
+// the same entries (the last of a repeated key), nil for null, an empty
+// map for {}, or an error for anything else.
+func FuzzLabelMapIsAMapOfStrings(f *testing.F) {
+	for _, s := range []string{
+		`{"alertname":"A","team":"t"}`, `{}`, `null`, `{"a:b":"c:d","a":"1","a":"2"}`,
+		`{"\u00e9\"":"\n\\"}`, "{\"a\":\"\xff\"}", `{"a":1}`, `["a"]`, `"a"`, `{"a":"b"`, ` {"a" : "b"} `,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var want map[string]string
+		wantErr := json.Unmarshal([]byte(in), &want)
+		var got struct {
+			Labels labelMap `json:"labels"`
+		}
+		err := segjson.Unmarshal([]byte(`{"labels":`+in+`}`), &got)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("%q: error %v, encoding/json: %v", in, err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(map[string]string(got.Labels), want) {
+			t.Fatalf("%q: %#v, encoding/json: %#v", in, got.Labels, want)
 		}
 	})
 }

@@ -238,9 +238,9 @@ func eventRules(names, sourceMatchers, targetMatchers, equal []string) []models.
 
 // alertInfo is an alert's name and labels as last seen.
 type alertInfo struct {
-	Fingerprint string            `json:"fingerprint"`
-	Alertname   string            `json:"alertname"`
-	Labels      map[string]string `json:"labels"`
+	Fingerprint string   `json:"fingerprint"`
+	Alertname   string   `json:"alertname"`
+	Labels      labelMap `json:"labels"`
 }
 
 func (a *Analyzer) alertInfos(ctx context.Context, fps map[string]bool) (map[string]alertInfo, error) {
