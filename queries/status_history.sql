@@ -20,8 +20,7 @@ WITH statuses AS MATERIALIZED (
 polls_from AS (
     SELECT coalesce(minOrNull(p), {since:DateTime64(3, 'UTC')}) AS at
     FROM (
-        SELECT if(countIf(observed_at < {since:DateTime64(3, 'UTC')}) > 0,
-                  maxIf(observed_at, observed_at < {since:DateTime64(3, 'UTC')}), {since:DateTime64(3, 'UTC')}) AS p
+        SELECT coalesce(maxOrNullIf(observed_at, observed_at < {since:DateTime64(3, 'UTC')}), {since:DateTime64(3, 'UTC')}) AS p
         FROM statuses
         GROUP BY source
     )

@@ -86,11 +86,12 @@ const MallocConfEnv = "JE_MALLOC_CONF"
 // DefaultMallocConf is what the allocator is given when MallocConfEnv is not
 // set: memory a statement freed goes to the kernel lazily (MADV_FREE, once
 // the allocator's dirty decay has passed) instead of being given back
-// outright, as the library's own options have it. The next statement reuses those pages without faulting them in and zeroing
-// them again, which cost a 7-day flapping statement at a big
-// Alertmanager's scale about 0.4 s of kernel time after a pause of more
-// than a few seconds; the kernel takes them back when it needs them, and
-// until then the process's RSS counts them.
+// outright, as the library's own options have it. The next statement
+// reuses those pages without faulting them in and zeroing them again,
+// which cost a 7-day flapping statement at a big Alertmanager's scale
+// about 0.4 s of kernel time after a pause of more than a few seconds; the
+// kernel takes them back when it needs them, and until then the process's
+// RSS counts them.
 const DefaultMallocConf = "muzzy_decay_ms:-1"
 
 // setsMallocConf says whether MallocConfEnv is to be set to
