@@ -52,8 +52,11 @@ func TestFailedInhibitions(t *testing.T) {
 	svc := startWithPollInterval(t, "inhibitions.ndjson", "1m")
 	labels := func(name string) string { return `{"alertname":"` + name + `","cluster":"a"}` }
 	by := `[{"fingerprint":"5555555555555555","alertname":"Source"}]`
-	victim := `{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:15:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"}`
-	again := `{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:18:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"}`
+	// (both of Victim's notifications fail for the same reload)
+	victimAt := func(at string) string {
+		return `{"fingerprint":"aaaaaaaaaaaaaaa3","alertname":"Victim","labels":` + labels("Victim") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T` + at + `Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"reload","known_cause":"Alertmanager configuration reloaded between 2026-11-02T10:13:00Z and 2026-11-02T10:14:00Z"}`
+	}
+	victim, again := victimAt("10:15:30"), victimAt("10:18:30")
 	want := `{"failures":[
 		{"fingerprint":"aaaaaaaaaaaaaaa1","alertname":"Target","labels":` + labels("Target") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:05:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"restart","known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (40s before)"},
 		{"fingerprint":"aaaaaaaaaaaaaaa2","alertname":"Unlucky","labels":` + labels("Unlucky") + `,"receiver":"team","source":"prod","notified_at":"2026-11-02T10:08:30Z","inhibited_by":` + by + `,"basis":"polls","rule":null,"cause":"restart","known_cause":"Alertmanager restarted at 2026-11-02T10:04:50Z (3m40s before)"},
