@@ -108,7 +108,7 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(t0).Seconds(), "s-to-seal")
-		for table, unit := range map[string]string{"episodes_sealed": "sealed-B/notification", "stretches_sealed": "sealed-stretches-B/notification", "muted_sealed": "sealed-muted-B/notification"} {
+		for table, unit := range map[string]string{"sealed_episodes": "sealed-B/notification", "sealed_stretches": "sealed-stretches-B/notification", "sealed_muted": "sealed-muted-B/notification"} {
 			out, err := svc.Store.Query(ctx, "SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table = {table:String}",
 				map[string]string{"db": svc.Cfg.Store.Database, "table": table})
 			if err != nil {

@@ -147,10 +147,10 @@ func TestSealedMutedTimeAnswersAsTheRows(t *testing.T) {
 	// muted row: D's 10-20 (its 10-31 rows are not muted), and 10-31 of A,
 	// B, C and E; A's and C's end on a muted row (23:59, silenced), B's and
 	// E's do not (23:59, firing; resolved).
-	if n := svc.Count(t, "muted_sealed", id); n != 5 {
+	if n := svc.Count(t, "sealed_muted", id); n != 5 {
 		t.Errorf("sealed days of muted time: %d, want 5", n)
 	}
-	if n := svc.Count(t, "muted_sealed", id+" AND last_at IS NOT NULL AND (last_silenced OR last_inhibited)"); n != 2 {
+	if n := svc.Count(t, "sealed_muted", id+" AND last_at IS NOT NULL AND (last_silenced OR last_inhibited)"); n != 2 {
 		t.Errorf("sealed muted last rows: %d, want 2", n)
 	}
 	check("sealed", 480)
@@ -188,7 +188,7 @@ func TestSealedMutedTimeAnswersAsTheRows(t *testing.T) {
 	// The answers above come from the seal while it is current: a second
 	// more of silence written into B's sealed day shows in both. (Not with
 	// episodes built from the raw rows: those never read a seal.)
-	if err := svc.Store.Exec(t.Context(), `ALTER TABLE {{db}}.muted_sealed UPDATE silenced_ms = silenced_ms + 1000
+	if err := svc.Store.Exec(t.Context(), `ALTER TABLE {{db}}.sealed_muted UPDATE silenced_ms = silenced_ms + 1000
 		WHERE fingerprint = '0000000000000b01' SETTINGS mutations_sync = 2`); err != nil {
 		t.Fatal(err)
 	}

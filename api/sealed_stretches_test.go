@@ -126,10 +126,10 @@ func TestSealedStretchesAnswerAsTheRows(t *testing.T) {
 	// The rows before 11-01 (23:50–23:59, one a minute) make A two
 	// stretches (23:58, and 23:59 still open), B one (23:59, open), C five
 	// (23:50–23:54) and D five (23:52–23:56): 13, two of them open.
-	if n := svc.Count(t, "stretches_sealed", id); n != 13 {
+	if n := svc.Count(t, "sealed_stretches", id); n != 13 {
 		t.Errorf("sealed stretches: %d, want 13", n)
 	}
-	if n := svc.Count(t, "stretches_sealed", id+" AND end IS NULL"); n != 2 {
+	if n := svc.Count(t, "sealed_stretches", id+" AND end IS NULL"); n != 2 {
 		t.Errorf("sealed stretches open at the seal: %d, want 2", n)
 	}
 	check("sealed", "2026-10-31T23:52:00Z")
@@ -167,7 +167,7 @@ func TestSealedStretchesAnswerAsTheRows(t *testing.T) {
 	// next, before 11-01), so with them taken out of the seal D was never
 	// inhibited, and only the A,B loop is left. (Not with episodes built
 	// from the raw rows: those never read a seal.)
-	if err := svc.Store.Exec(t.Context(), `ALTER TABLE {{db}}.stretches_sealed DELETE
+	if err := svc.Store.Exec(t.Context(), `ALTER TABLE {{db}}.sealed_stretches DELETE
 		WHERE fingerprint = '0000000000000d01' SETTINGS mutations_sync = 2`); err != nil {
 		t.Fatal(err)
 	}

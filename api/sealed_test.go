@@ -127,7 +127,7 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 	s := seal()
 	// A1, A2 (its 10-31), A3, A5's first episode, A6, F0 and 0A have
 	// summaries before 11-01: seven sealed episodes.
-	if n := svc.Count(t, "episodes_sealed", fmt.Sprintf("seal = %d", s.ID)); n != 7 {
+	if n := svc.Count(t, "sealed_episodes", fmt.Sprintf("seal = %d", s.ID)); n != 7 {
 		t.Errorf("sealed episodes: %d, want 7", n)
 	}
 	checkJSON(t, svc, path, want(2))
@@ -171,13 +171,13 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 	checkJSON(t, svc, path, want(4))
 	seal()
 	checkJSON(t, svc, path, want(4))
-	if n := svc.Count(t, "episodes_sealed", "seal != 0"); n != 14 {
+	if n := svc.Count(t, "sealed_episodes", "seal != 0"); n != 14 {
 		t.Errorf("sealed episodes after the third seal: %d, want 14 (two generations of seven)", n)
 	}
 	if built, err := svc.Store.SealEpisodes(t.Context(), time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.Minute); err != nil || built {
 		t.Fatalf("the next run: built %v, %v; want nothing built", built, err)
 	}
-	if n := svc.Count(t, "episodes_sealed", "seal != 0"); n != 7 {
+	if n := svc.Count(t, "sealed_episodes", "seal != 0"); n != 7 {
 		t.Errorf("sealed episodes after the next run: %d, want 7 (the newest generation)", n)
 	}
 	checkJSON(t, svc, path, want(4))

@@ -274,7 +274,7 @@ func BenchmarkStorageRealistic(b *testing.B) {
 		flush()
 		svc.WaitDrained(b)
 		ctx := context.Background()
-		tables := []string{store.TableNotifications, store.TableEpisodeDays, "alert_labels", "episodes_sealed"}
+		tables := []string{store.TableNotifications, store.TableEpisodeDays, "alert_labels", "sealed_episodes"}
 		for _, t := range tables[:3] {
 			if err := svc.Store.Exec(ctx, "OPTIMIZE TABLE {{db}}."+t+" FINAL"); err != nil {
 				b.Fatal(err)
@@ -285,7 +285,7 @@ func BenchmarkStorageRealistic(b *testing.B) {
 		if _, err := svc.Store.SealEpisodes(ctx, from.AddDate(0, 1, 14), time.Duration(cfg.Webhook.DedupWindow)); err != nil {
 			b.Fatal(err)
 		}
-		if err := svc.Store.Exec(ctx, "OPTIMIZE TABLE {{db}}.episodes_sealed FINAL"); err != nil {
+		if err := svc.Store.Exec(ctx, "OPTIMIZE TABLE {{db}}.sealed_episodes FINAL"); err != nil {
 			b.Fatal(err)
 		}
 		params := map[string]string{"db": cfg.Store.Database, "tables": queries.StringArray(tables)}

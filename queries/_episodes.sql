@@ -95,9 +95,9 @@ core AS (
 unsealed AS (
     SELECT source, fingerprint, starts_at FROM {{db}}.episode_days
     WHERE day >= {sealed_to:Date} AND {{template "source"}}
-      AND starts_at <= (SELECT max(starts_at) FROM {{db}}.episodes_sealed WHERE seal = {seal:UInt64})
+      AND starts_at <= (SELECT max(starts_at) FROM {{db}}.sealed_episodes WHERE seal = {seal:UInt64})
     UNION DISTINCT
-    SELECT source, fingerprint, starts_at FROM {{db}}.episodes_sealed
+    SELECT source, fingerprint, starts_at FROM {{db}}.sealed_episodes
     WHERE seal = {seal:UInt64} AND first_day < {{template "scan_day"}} AND last_day >= {{template "scan_day"}}
       AND {{template "source"}}
 ),
@@ -116,7 +116,7 @@ agg AS (
            -- row's receivers are black holes, which is what the union of
            -- the rows' receivers says.
            notEmpty(receivers) AND hasAll({null_receivers:Array(String)}, receivers) AS unrouted{{end}}
-    FROM {{db}}.episodes_sealed
+    FROM {{db}}.sealed_episodes
     WHERE seal = {seal:UInt64} AND first_day >= {{template "scan_day"}} AND {{template "source"}}
       AND starts_at < {to:DateTime64(3, 'UTC')}
       AND (source, fingerprint, starts_at) NOT IN unsealed

@@ -8,7 +8,7 @@
 --   last_at, last_silenced, last_inhibited: the last row.
 --
 -- With .SealedMuted the rows before {sealed_to} come from generation
--- {seal} of muted_sealed (muted_seal.sql: the same steps over every row
+-- {seal} of sealed_muted (muted_seal.sql: the same steps over every row
 -- before {sealed_to}, summed per day), so the window reads only the rows
 -- from {sealed_to} on: the days from {scan_from} (a midnight) on give
 -- their sums, and each episode's last row before {sealed_to}, when it is
@@ -35,7 +35,7 @@ FROM (
     UNION ALL
     SELECT source, fingerprint, starts_at, silenced_ms, inhibited_ms,
            toDateTime64(0, 3, 'UTC'), false, false, false
-    FROM {{db}}.muted_sealed
+    FROM {{db}}.sealed_muted
     WHERE seal = {seal:UInt64} AND day >= toDate({scan_from:DateTime64(3, 'UTC')}) AND {{template "source"}}
       AND {{template "muted_rows" .}}
 {{- end}}
@@ -71,7 +71,7 @@ FROM (
 {{- if .SealedMuted}}
     UNION ALL
     SELECT source, fingerprint, starts_at, assumeNotNull(last_at) AS at, last_silenced AS silenced, last_inhibited AS inhibited
-    FROM {{db}}.muted_sealed
+    FROM {{db}}.sealed_muted
     WHERE seal = {seal:UInt64} AND last_at >= {scan_from:DateTime64(3, 'UTC')} AND (last_silenced OR last_inhibited)
       AND {{template "source"}}
       AND {{template "muted_rows" .Data}}

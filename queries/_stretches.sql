@@ -11,7 +11,7 @@
 -- or, .Sealing, those a seal is built from.
 --
 -- With .SealedStretches the stretches that started before {sealed_to}
--- come from generation {seal} of stretches_sealed (stretches_seal.sql: the
+-- come from generation {seal} of sealed_stretches (stretches_seal.sql: the
 -- same window over every row before {sealed_to}), so the window reads only
 -- the rows from {sealed_to} on. A sealed stretch still open at {sealed_to}
 -- ends at the alert's first row from then on: it goes into that window as
@@ -27,7 +27,7 @@ FROM (
     SELECT source, fingerprint, start, {{if .Until}}if(sealed_end < {to:DateTime64(3, 'UTC')}, sealed_end, NULL){{else}}sealed_end{{end}} AS end, inhibited_by
     FROM (
         SELECT source, fingerprint, start, end AS sealed_end, inhibited_by
-        FROM {{db}}.stretches_sealed
+        FROM {{db}}.sealed_stretches
         WHERE seal = {seal:UInt64} AND end IS NOT NULL AND {{template "stretch_rows" (stretchRows . "start")}}
     )
     UNION ALL
@@ -42,7 +42,7 @@ FROM (
 {{- if .SealedStretches}}
             UNION ALL
             SELECT source, fingerprint, start AS observed_at, 'sealed' AS kind, inhibited_by
-            FROM {{db}}.stretches_sealed
+            FROM {{db}}.sealed_stretches
             WHERE seal = {seal:UInt64} AND end IS NULL AND {{template "stretch_rows" (stretchRows . "start")}}
 {{- end}}
         )

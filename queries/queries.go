@@ -75,19 +75,19 @@ type Data struct {
 	// episodes when DedupMillis is positive (see _episode_days.sql).
 	FromDays bool
 	// Sealed (with FromDays) reads the episodes all of whose summaries
-	// are sealed from episodes_sealed: generation {seal}, built from the
+	// are sealed from sealed_episodes: generation {seal}, built from the
 	// summaries of the days before {sealed_to}, valid for the parts there
 	// are now (see episodes_seal.sql). Only for a scan starting before
 	// {sealed_to}.
 	Sealed bool
 	// SealedStretches reads the inhibited stretches that started before
-	// {sealed_to} from generation {seal} of stretches_sealed (see
+	// {sealed_to} from generation {seal} of sealed_stretches (see
 	// stretches_seal.sql and the "inhibited_stretches" fragment), valid
 	// while the poller's rows of those months are the ones it was built
 	// from. Only for a scan starting before {sealed_to}.
 	SealedStretches bool
 	// SealedMuted reads the muted time of the poller's rows before
-	// {sealed_to} from generation {seal} of muted_sealed (see
+	// {sealed_to} from generation {seal} of sealed_muted (see
 	// muted_seal.sql and the "muted_time" fragment), valid while those
 	// rows are the ones it was built from. Only for a scan starting
 	// before {sealed_to}, at a midnight (the sealed sums are per day).

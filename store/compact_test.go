@@ -189,7 +189,7 @@ func TestCompactorRunsEveryIntervalAndRetriesAfterAFailure(t *testing.T) {
 		t.Errorf("rows after the compactor ran:\n%s\nwant 3, one per alert and day", rows)
 	}
 	waitFor("alertlens_compaction_seals_total", 1)
-	if n := storetest.Count(t, st, "episodes_sealed", ""); n != 2 {
+	if n := storetest.Count(t, st, "sealed_episodes", ""); n != 2 {
 		t.Errorf("sealed episodes: %d, want 2 (f2's and f3's)", n)
 	}
 	// Ten more runs with nothing changed (each adds its time to
@@ -224,7 +224,7 @@ func TestSealsDroppedWithoutADedupWindow(t *testing.T) {
 		if n := storetest.Count(t, st, "episode_seals", ""); n != seals {
 			t.Errorf("%s: %d seals recorded, want %d", what, n, seals)
 		}
-		if n := storetest.Count(t, st, "episodes_sealed", ""); n != sealed {
+		if n := storetest.Count(t, st, "sealed_episodes", ""); n != sealed {
 			t.Errorf("%s: %d sealed episodes, want %d", what, n, sealed)
 		}
 	}
@@ -233,23 +233,23 @@ func TestSealsDroppedWithoutADedupWindow(t *testing.T) {
 	}
 	held("sealed", 1, 2)
 	// A generation left by a build that never finished: never recorded.
-	if err := st.Exec(ctx, "INSERT INTO {{db}}.episodes_sealed (seal, source, fingerprint, starts_at, first_day, last_day) VALUES (7, 'eu', 'f9', '2026-10-01 00:00:00', '2026-10-01', '2026-10-01')"); err != nil {
+	if err := st.Exec(ctx, "INSERT INTO {{db}}.sealed_episodes (seal, source, fingerprint, starts_at, first_day, last_day) VALUES (7, 'eu', 'f9', '2026-10-01 00:00:00', '2026-10-01', '2026-10-01')"); err != nil {
 		t.Fatal(err)
 	}
 	// (and generations with stretches only and with muted time only: the
 	// stale ones are listed from every sealed table, and each dropped from
 	// all of them)
-	if err := st.Exec(ctx, "INSERT INTO {{db}}.stretches_sealed (seal, source, fingerprint, start, end, inhibited_by) VALUES (8, 'eu', 'f9', '2026-10-01 00:00:00', NULL, ['f8'])"); err != nil {
+	if err := st.Exec(ctx, "INSERT INTO {{db}}.sealed_stretches (seal, source, fingerprint, start, end, inhibited_by) VALUES (8, 'eu', 'f9', '2026-10-01 00:00:00', NULL, ['f8'])"); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Exec(ctx, "INSERT INTO {{db}}.muted_sealed (seal, source, fingerprint, starts_at, day, silenced_ms, inhibited_ms, last_at, last_silenced, last_inhibited) VALUES (9, 'eu', 'f9', '2026-10-01 00:00:00', '2026-10-01', 5, 0, NULL, false, false)"); err != nil {
+	if err := st.Exec(ctx, "INSERT INTO {{db}}.sealed_muted (seal, source, fingerprint, starts_at, day, silenced_ms, inhibited_ms, last_at, last_silenced, last_inhibited) VALUES (9, 'eu', 'f9', '2026-10-01 00:00:00', '2026-10-01', 5, 0, NULL, false, false)"); err != nil {
 		t.Fatal(err)
 	}
 	held("with an unfinished build", 1, 3)
-	if n := storetest.Count(t, st, "stretches_sealed", "seal = 8"); n != 1 {
+	if n := storetest.Count(t, st, "sealed_stretches", "seal = 8"); n != 1 {
 		t.Fatalf("unfinished sealed stretches: %d, want 1", n)
 	}
-	if n := storetest.Count(t, st, "muted_sealed", "seal = 9"); n != 1 {
+	if n := storetest.Count(t, st, "sealed_muted", "seal = 9"); n != 1 {
 		t.Fatalf("unfinished sealed muted time: %d, want 1", n)
 	}
 	for i := range 2 { // the second run finds nothing to drop
@@ -257,10 +257,10 @@ func TestSealsDroppedWithoutADedupWindow(t *testing.T) {
 			t.Fatalf("run %d without a window: built %v, %v; want nothing built", i+1, built, err)
 		}
 		held("without a window", 0, 0)
-		if n := storetest.Count(t, st, "stretches_sealed", ""); n != 0 {
+		if n := storetest.Count(t, st, "sealed_stretches", ""); n != 0 {
 			t.Errorf("run %d without a window: %d sealed stretches, want 0", i+1, n)
 		}
-		if n := storetest.Count(t, st, "muted_sealed", ""); n != 0 {
+		if n := storetest.Count(t, st, "sealed_muted", ""); n != 0 {
 			t.Errorf("run %d without a window: %d rows of sealed muted time, want 0", i+1, n)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // Seal is a generation of sealed episodes, stretches and muted time (see
-// the schema's episodes_sealed, stretches_sealed and muted_sealed): every
+// the schema's sealed_episodes, sealed_stretches and sealed_muted): every
 // episode of the summaries' days before To summed up once, its
 // notifications counted with the HA dedup window DedupMillis, and every
 // inhibited stretch and every episode's muted time per day of the
@@ -180,7 +180,7 @@ func (s *Store) unseal(ctx context.Context) error {
 }
 
 // sealedTables hold the generations of seals, one partition each.
-var sealedTables = []string{"episodes_sealed", "stretches_sealed", "muted_sealed"}
+var sealedTables = []string{"sealed_episodes", "sealed_stretches", "sealed_muted"}
 
 // dropStaleSeals drops every generation of the sealed tables but the
 // newest recorded one. It runs at the start of a run, an interval after

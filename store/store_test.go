@@ -41,6 +41,71 @@ func TestTheEngineLoadsWithTheAllocatorsOptions(t *testing.T) {
 
 var update = flag.Bool("update", os.Getenv("UPDATE_GOLDEN") == "1", "rewrite golden files (or UPDATE_GOLDEN=1)")
 
+// A store a newer alertlens migrated (its schema_migrations has a version
+// this one lacks) is refused, naming both versions, and left as it is.
+func TestMigrateRefusesANewerSchema(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	latest, err := store.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := fmt.Sprintf(`{"version":%d,"name":"from_a_newer_alertlens.sql","applied_at":"2026-12-06 00:00:00.000"}`, latest+1)
+	if err := st.Exec(ctx, "INSERT INTO {{db}}.schema_migrations FORMAT JSONEachRow "+rec); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Migrate(ctx)
+	want := fmt.Sprintf("schema version %d was applied by a newer alertlens; this one knows versions up to %d", latest+1, latest)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Migrate on a newer schema: %v, want an error containing %q", err, want)
+	}
+	if v, err := st.AppliedVersion(ctx); err != nil || v != latest+1 {
+		t.Fatalf("applied version after the refusal: %d, %v; want %d", v, err, latest+1)
+	}
+}
+
+// Migration 10 moves the seals to new tables partitioned by month: on a
+// store sealed before it (here the pre-10 tables made again and a seal
+// recorded, the migration's record removed), the seal is forgotten, the
+// old tables are gone, and the new ones are empty.
+func TestMigrationTenForgetsTheSealsItMoves(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		"CREATE TABLE {{db}}.episodes_sealed (seal UInt64, source String, fingerprint String, starts_at DateTime64(3, 'UTC'), first_day Date, last_day Date) ENGINE = MergeTree PARTITION BY seal ORDER BY (source, fingerprint, starts_at)",
+		"CREATE TABLE {{db}}.stretches_sealed (seal UInt64, source String) ENGINE = MergeTree PARTITION BY seal ORDER BY source",
+		"CREATE TABLE {{db}}.muted_sealed (seal UInt64, source String) ENGINE = MergeTree PARTITION BY seal ORDER BY source",
+		"INSERT INTO {{db}}.episodes_sealed VALUES (5, 'eu', 'f1', '2026-10-01 10:00:00', '2026-10-01', '2026-10-01')",
+		"INSERT INTO {{db}}.episode_seals (seal, sealed_to, dedup_ms, parts, state_rows, muted, sealed_at) VALUES (5, '2026-11-01', 60000, [], 0, 1, now64(3))",
+		"ALTER TABLE {{db}}.schema_migrations DELETE WHERE version = 10 SETTINGS mutations_sync = 1",
+	} {
+		if err := st.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if v, err := st.AppliedVersion(ctx); err != nil || v != 9 {
+		t.Fatalf("applied version before: %d, %v; want 9", v, err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := storetest.Count(t, st, "episode_seals", ""); n != 0 {
+		t.Errorf("seals recorded after migration 10: %d, want 0 (forgotten with the tables they were in)", n)
+	}
+	if seal, err := st.SealInUse(ctx); err != nil || seal != (store.Seal{}) {
+		t.Errorf("seal in use after migration 10: %+v, %v; want none", seal, err)
+	}
+	out, err := st.Query(ctx, "SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('episodes_sealed', 'stretches_sealed', 'muted_sealed')", map[string]string{"db": st.Database()})
+	if err != nil || len(out) != 0 {
+		t.Errorf("pre-10 sealed tables left: %q, %v; want none", out, err)
+	}
+	for _, table := range []string{"sealed_episodes", "sealed_stretches", "sealed_muted"} {
+		if n := storetest.Count(t, st, table, ""); n != 0 {
+			t.Errorf("%s after migration 10: %d rows, want 0", table, n)
+		}
+	}
+}
+
 func TestMigrateFromEmptyAndAgain(t *testing.T) {
 	st := storetest.New(t) // migrated once from empty
 	ctx := context.Background()
@@ -66,8 +131,8 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 	}
 	want := []string{"alert_labels", "alert_labels_from_alert_states", "alert_labels_from_events", "alert_labels_from_notifications",
 		"alert_states", "alertmanager_status", "episode_days", "episode_days_from_alert_states", "episode_days_from_events", "episode_days_from_notifications",
-		"episode_seals", "episodes_sealed",
-		"events", "imports", "muted_sealed", "notifications", "polls", "schema_migrations", "silences", "stretches_sealed"}
+		"episode_seals", "events", "imports", "notifications", "polls", "schema_migrations",
+		"sealed_episodes", "sealed_muted", "sealed_stretches", "silences"}
 	var got []string
 	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		var r struct{ Name string }

@@ -425,3 +425,61 @@ PARTITION BY seal
 ORDER BY (source, fingerprint, starts_at, day);
 
 ALTER TABLE alertlens.episode_seals_local ON CLUSTER main ADD COLUMN IF NOT EXISTS muted UInt8;
+
+TRUNCATE TABLE IF EXISTS alertlens.episode_seals_local ON CLUSTER main;
+
+DROP TABLE IF EXISTS alertlens.episodes_sealed_local ON CLUSTER main SYNC;
+
+DROP TABLE IF EXISTS alertlens.stretches_sealed_local ON CLUSTER main SYNC;
+
+DROP TABLE IF EXISTS alertlens.muted_sealed_local ON CLUSTER main SYNC;
+
+CREATE TABLE IF NOT EXISTS alertlens.sealed_episodes_local ON CLUSTER main
+(
+    seal               UInt64,
+    source             LowCardinality(String),
+    fingerprint        String CODEC(ZSTD(3)),
+    starts_at          DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    first_day          Date CODEC(ZSTD(3)),
+    last_day           Date CODEC(ZSTD(3)),
+    first_alertname    LowCardinality(String) CODEC(ZSTD(3)),
+    end_n              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    end_p              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    end_e              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    notifications      UInt64 CODEC(ZSTD(3)),
+    receivers          Array(LowCardinality(String)) CODEC(ZSTD(3)),
+    last_generator_url LowCardinality(String) CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/sealed_episodes_local', '{replica}')
+PARTITION BY (seal, toYYYYMM(first_day))
+ORDER BY (source, fingerprint, starts_at);
+
+CREATE TABLE IF NOT EXISTS alertlens.sealed_stretches_local ON CLUSTER main
+(
+    seal         UInt64,
+    source       LowCardinality(String),
+    fingerprint  String CODEC(ZSTD(3)),
+    start        DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    end          Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    inhibited_by Array(String) CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/sealed_stretches_local', '{replica}')
+PARTITION BY (seal, toYYYYMM(start))
+ORDER BY (source, fingerprint, start);
+
+CREATE TABLE IF NOT EXISTS alertlens.sealed_muted_local ON CLUSTER main
+(
+    seal           UInt64,
+    source         LowCardinality(String),
+    fingerprint    String CODEC(ZSTD(3)),
+    starts_at      DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    day            Date CODEC(T64, ZSTD(3)),
+    silenced_ms    Int64 CODEC(T64, ZSTD(3)),
+    inhibited_ms   Int64 CODEC(T64, ZSTD(3)),
+    last_at        Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    last_silenced  Bool,
+    last_inhibited Bool
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/sealed_muted_local', '{replica}')
+PARTITION BY (seal, toYYYYMM(day))
+ORDER BY (source, fingerprint, starts_at, day);

@@ -407,3 +407,61 @@ PARTITION BY seal
 ORDER BY (source, fingerprint, starts_at, day);
 
 ALTER TABLE alertlens.episode_seals  ADD COLUMN IF NOT EXISTS muted UInt8;
+
+TRUNCATE TABLE IF EXISTS alertlens.episode_seals;
+
+DROP TABLE IF EXISTS alertlens.episodes_sealed  SYNC;
+
+DROP TABLE IF EXISTS alertlens.stretches_sealed  SYNC;
+
+DROP TABLE IF EXISTS alertlens.muted_sealed  SYNC;
+
+CREATE TABLE IF NOT EXISTS alertlens.sealed_episodes 
+(
+    seal               UInt64,
+    source             LowCardinality(String),
+    fingerprint        String CODEC(ZSTD(3)),
+    starts_at          DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    first_day          Date CODEC(ZSTD(3)),
+    last_day           Date CODEC(ZSTD(3)),
+    first_alertname    LowCardinality(String) CODEC(ZSTD(3)),
+    end_n              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    end_p              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    end_e              Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    notifications      UInt64 CODEC(ZSTD(3)),
+    receivers          Array(LowCardinality(String)) CODEC(ZSTD(3)),
+    last_generator_url LowCardinality(String) CODEC(ZSTD(3))
+)
+ENGINE = MergeTree
+PARTITION BY (seal, toYYYYMM(first_day))
+ORDER BY (source, fingerprint, starts_at);
+
+CREATE TABLE IF NOT EXISTS alertlens.sealed_stretches 
+(
+    seal         UInt64,
+    source       LowCardinality(String),
+    fingerprint  String CODEC(ZSTD(3)),
+    start        DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    end          Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    inhibited_by Array(String) CODEC(ZSTD(3))
+)
+ENGINE = MergeTree
+PARTITION BY (seal, toYYYYMM(start))
+ORDER BY (source, fingerprint, start);
+
+CREATE TABLE IF NOT EXISTS alertlens.sealed_muted 
+(
+    seal           UInt64,
+    source         LowCardinality(String),
+    fingerprint    String CODEC(ZSTD(3)),
+    starts_at      DateTime64(3, 'UTC') CODEC(T64, ZSTD(3)),
+    day            Date CODEC(T64, ZSTD(3)),
+    silenced_ms    Int64 CODEC(T64, ZSTD(3)),
+    inhibited_ms   Int64 CODEC(T64, ZSTD(3)),
+    last_at        Nullable(DateTime64(3, 'UTC')) CODEC(T64, ZSTD(3)),
+    last_silenced  Bool,
+    last_inhibited Bool
+)
+ENGINE = MergeTree
+PARTITION BY (seal, toYYYYMM(day))
+ORDER BY (source, fingerprint, starts_at, day);

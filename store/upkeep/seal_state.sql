@@ -1,12 +1,12 @@
--- The newest seal of the episodes (see the schema's episodes_sealed), and
+-- The newest seal of the episodes (see the schema's sealed_episodes), and
 -- whether the summaries' active parts of the months it covers are still
 -- those it was built from: a part added, merged or dropped there since
 -- (a late row, a retention drop) means some episode may sum up otherwise
 -- now, and reads merge the summaries instead until the next seal. Its
--- stretches (stretches_sealed) are current while the poller's rows of
+-- stretches (sealed_stretches) are current while the poller's rows of
 -- those months number what they did when it was built: rows there are
 -- only added (a late row) or dropped (retention), never merged away. Its
--- muted time (muted_sealed) likewise, in a seal that has it.
+-- muted time (sealed_muted) likewise, in a seal that has it.
 WITH newest AS (
     SELECT seal, sealed_to, dedup_ms, parts, state_rows, muted FROM {{local "episode_seals"}} ORDER BY seal DESC LIMIT 1
 )
