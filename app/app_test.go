@@ -104,8 +104,8 @@ func TestStopDrainsTheQueue(t *testing.T) {
 // default lost on the way would go unseen there).
 func TestAnalysisOptionsCarryTheSealSpan(t *testing.T) {
 	cfg := config.Default()
-	if got, want := app.AnalysisOptions(cfg).SealMinSpan, 70*24*time.Hour; got != want {
-		t.Errorf("default seal span %v, want %v (10 weeks)", got, want)
+	if got, want := app.AnalysisOptions(cfg).SealMinSpan, 7*24*time.Hour; got != want {
+		t.Errorf("default seal span %v, want %v (a week)", got, want)
 	}
 	cfg.Store.SealMinSpan = config.Duration(21 * 24 * time.Hour)
 	if got := app.AnalysisOptions(cfg).SealMinSpan; got != 21*24*time.Hour {
