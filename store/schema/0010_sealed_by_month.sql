@@ -11,7 +11,7 @@
 -- Seals are derived data: the record of the newest is forgotten first (no
 -- read takes a seal whose rows are gone, whichever statement a crash
 -- stops before), reads merge the summaries until the compactor's next run
--- seals again (about a minute for a year of a big Alertmanager), and the
+-- seals again (about two minutes for a year of a big Alertmanager), and the
 -- answers stay the same. New names, and the old tables dropped, so that an
 -- older alertlens started on this store (which would take the new
 -- generations' partitions for stale ones and drop them, then read an empty
