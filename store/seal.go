@@ -179,7 +179,7 @@ func (s *Store) unseal(ctx context.Context) error {
 	return s.dropStaleSeals(ctx)
 }
 
-// sealedTables hold the generations of seals, one partition each.
+// sealedTables hold the generations of seals, a partition per month each.
 var sealedTables = []string{"sealed_episodes", "sealed_stretches", "sealed_muted"}
 
 // dropStaleSeals drops every generation of the sealed tables but the
