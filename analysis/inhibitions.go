@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,9 +85,13 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 			return nil, err
 		}
 	}
-	byPolls, err := run[failedRow](ctx, a, "inhibitions_failed", data, params)
-	if err != nil {
+	var byPolls []failedRow
+	if judged, err := a.bindFailedBounds(ctx, data, params); err != nil {
 		return nil, err
+	} else if judged {
+		if byPolls, err = run[failedRow](ctx, a, "inhibitions_failed", data, params); err != nil {
+			return nil, err
+		}
 	}
 	rows := mergeVerdicts(byEvents, byPolls)
 	// What judges and describes the candidates, read at once on two of the
@@ -180,6 +185,47 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 		}
 	}
 	return out, nil
+}
+
+// noCut is the latest time the engine's DateTime64 holds: what the failed
+// inhibitions over polls read up to when they cannot stop earlier.
+const noCut = "2299-12-31 23:59:59.999"
+
+// bindFailedBounds binds what bounds the failed inhibitions over polls
+// (inhibitions_failed_bounds.sql): "through", the latest first successful
+// poll after the window of the sources notified in it, or noCut when one of
+// them has none; "gap_ms", the longest interval between the polls judged
+// by, at least the poll interval. It says whether there is anything to
+// judge: without a firing notification in the window there is not.
+func (a *Analyzer) bindFailedBounds(ctx context.Context, data queries.Data, params map[string]string) (bool, error) {
+	type bound struct {
+		Source   string `json:"source"`
+		FirstMs  *int64 `json:"first_ms"`
+		MaxGapMs *int64 `json:"max_gap_ms"`
+	}
+	bounds, err := run[bound](ctx, a, "inhibitions_failed_bounds", data, params)
+	if err != nil || len(bounds) == 0 {
+		return false, err
+	}
+	gap := a.opts.PollInterval.Milliseconds()
+	var last int64
+	cut := true
+	for _, b := range bounds {
+		if b.FirstMs == nil {
+			cut = false
+		} else {
+			last = max(last, *b.FirstMs)
+		}
+		if b.MaxGapMs != nil {
+			gap = max(gap, *b.MaxGapMs)
+		}
+	}
+	params["through"] = noCut
+	if cut {
+		params["through"] = time.UnixMilli(last).UTC().Format(chTime)
+	}
+	params["gap_ms"] = strconv.FormatInt(gap, 10)
+	return true, nil
 }
 
 // mergeVerdicts puts the two paths' candidates together: the events'

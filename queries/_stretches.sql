@@ -7,7 +7,7 @@
 -- The argument (Stretches) picks the rows: from {scan_from} on, of the
 -- sources in {sources}, .Half of the alerts (-1 all), with .OnCycles
 -- only those in {fingerprints}, with .Through only those up to the time
--- in that CTE's column "at" (a stretch whose next row is later ends NULL);
+-- that parameter binds (a stretch whose next row is later ends NULL);
 -- or, .Sealing, those a seal is built from.
 --
 -- With .SealedStretches the stretches that started before {sealed_to}
@@ -59,7 +59,7 @@ WHERE end IS NULL OR end > start
     AND {{template "seal_slice"}}
 {{- else}}{{.Column}} >= {scan_from:DateTime64(3, 'UTC')}
 {{- if .Until}} AND {{.Column}} < {to:DateTime64(3, 'UTC')}{{end}}
-{{- if .Through}} AND {{.Column}} <= (SELECT at FROM {{.Through}}){{end}} AND {{template "source"}}
+{{- if .Through}} AND {{.Column}} <= { {{- .Through -}} :DateTime64(3, 'UTC')}{{end}} AND {{template "source"}}
 {{- if .OnCycles}} AND fingerprint IN {{template "listed" "fingerprints"}}{{end}}
 {{- if ge .Half 0}} AND {{template "alert_half" .Half}}{{end}}
 {{- end}}{{end}}

@@ -18,42 +18,22 @@ WITH
 notes AS MATERIALIZED (
     SELECT *, {{template "alert_key"}} AS alert FROM ({{template "firing_notes" .}})
 ),
--- What is read of the polls and of the alerts' rows ends with the first
--- successful poll at or after {to} of every source notified (the latest of
--- them): a notification at t is judged by the poll after t, which is at the
--- latest that one, by the stretches holding it or the poll before t, which
--- start by then, and by whether those end after those polls, which a
--- stretch cut there does (it ends NULL); a stretch starting later is no
--- more the last one starting by t + G below than it was. The longest
--- interval G, over fewer polls, is still at least that of every poll
--- judged by. Such a poll is looked for in the day after {to} only: without
--- one for every source, nothing is cut. Before, a week long ago read every
--- row after it (2026-01-15 - 01-22 at a big Alertmanager's scale: 10.4 s
--- and more memory than a read is allowed, against 3.2 s). The sources are
--- those of every firing notification of the sources asked about in the
--- window (notes' and maybe more), not notes': waiting for notes made the
--- stretches wait too (the latest week 2.0-2.4 s against 1.5 s).
-notified_sources AS (
-    SELECT DISTINCT source
-    FROM {{db}}.notifications
-    WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')} AND status = 'firing'
-      AND {{template "source"}}
-),
-polls_through AS (
-    SELECT if(count() = (SELECT count() FROM notified_sources), max(first), toDateTime64('2299-12-31 23:59:59.999', 3, 'UTC')) AS at
-    FROM (
-        SELECT source, min(polled_at) AS first
-        FROM {{db}}.polls
-        WHERE ok AND polled_at >= {to:DateTime64(3, 'UTC')} AND polled_at < {to:DateTime64(3, 'UTC')} + INTERVAL 1 DAY
-          AND source IN (SELECT source FROM notified_sources)
-        GROUP BY source
-    )
-),
+-- What is read of the polls and of the alerts' rows ends at {through}:
+-- the first successful poll at or after {to} of every source notified
+-- (the latest of them), or, without one for one of them, nowhere (see
+-- inhibitions_failed_bounds.sql, which the caller runs first). A
+-- notification at t is judged by the poll after t, which is at the latest
+-- that one, by the stretches holding it or the poll before t, which start
+-- by then, and by whether those end after those polls, which a stretch cut
+-- there does (it ends NULL); a stretch starting later is no more the last
+-- one starting by t + G below than it was. Before, a week long ago read
+-- every row after it (2026-01-15 - 01-22 at a big Alertmanager's scale:
+-- 10.4 s and more memory than a read is allowed, against 3.2 s).
 ok_polls AS MATERIALIZED (
     SELECT source, polled_at,
            lagInFrame(toNullable(polled_at)) OVER (PARTITION BY source ORDER BY polled_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev_at
     FROM {{db}}.polls
-    WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND polled_at <= (SELECT at FROM polls_through)
+    WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND polled_at <= {through:DateTime64(3, 'UTC')}
       AND source IN (SELECT source FROM notes)
 ),
 -- F's inhibited stretches (the "inhibited_stretches" fragment): the state
@@ -68,31 +48,28 @@ ok_polls AS MATERIALIZED (
 -- loops reads over the same scan.
 stretches AS MATERIALIZED (
     SELECT {{template "alert_key"}} AS alert, start, end, inhibited_by
-    FROM ({{template "inhibited_stretches" (through (stretches . -1 false) "polls_through")}})
+    FROM ({{template "inhibited_stretches" (through (stretches . -1 false) "through")}})
 ),
 -- Only the notifications that can have failed are judged. A failure needs
 -- F inhibited at the poll before t (b) or at the one after it (a), and the
--- judgement below counts either only within G of t, G being the longest
--- interval between two of the scan's polls or {poll_interval_ms} if
--- longer: inhibited at b counts when t - b is at most b's interval, or when
--- a is inhibited too (then t - b < a - b); inhibited at a when a - t is at
--- most a's interval.
+-- judgement below counts either only within G of t, G ({gap_ms}) being at
+-- least the interval of every poll judged by, and {poll_interval_ms}
+-- (inhibitions_failed_bounds.sql): inhibited at b counts when t - b is at
+-- most b's interval, or when a is inhibited too (then t - b < a - b);
+-- inhibited at a when a - t is at most a's interval. A G longer than that
+-- judges more notifications, the same way.
 -- So F has an inhibited stretch starting by t + G (it starts by the poll it
 -- holds) and lasting past t - G (it lasts past that poll). F's stretches
 -- follow each other without overlapping, so the last one starting by
 -- t + G is the one to look at. (A week at a big Alertmanager's scale: a
 -- tenth of the notifications are left, and the statement takes 1.50-1.55 s
 -- against 1.80-1.95 s.)
-gap AS (
-    SELECT greatest(coalesce(max(dateDiff('millisecond', prev_at, polled_at)), 0), {poll_interval_ms:Int64}) AS ms
-    FROM ok_polls
-),
 candidates AS (
     SELECT n.source AS source, n.fingerprint AS fingerprint, n.alert AS alert, n.receiver AS receiver, n.t AS t
     FROM notes AS n
     ASOF INNER JOIN (SELECT alert, start, end FROM stretches) AS s
-        ON n.alert = s.alert AND s.start <= n.t + toIntervalMillisecond((SELECT ms FROM gap))
-    WHERE s.end IS NULL OR s.end > n.t - toIntervalMillisecond((SELECT ms FROM gap))
+        ON n.alert = s.alert AND s.start <= n.t + toIntervalMillisecond({gap_ms:Int64})
+    WHERE s.end IS NULL OR s.end > n.t - toIntervalMillisecond({gap_ms:Int64})
 ),
 with_polls AS (
     SELECT n.source AS source, n.fingerprint AS fingerprint, n.alert AS alert, n.receiver AS receiver, n.t AS t, b.polled_at AS before_at, a.polled_at AS after_at,

@@ -152,8 +152,10 @@ type Stretches struct {
 	// Until reads only the rows before {to}: a stretch whose next row is
 	// later ends NULL.
 	Until bool
-	// Through, a CTE's name, reads only the rows up to the time in its
-	// column "at" (inclusive): a stretch whose next row is later ends NULL.
+	// Through, a parameter's name, reads only the rows up to the time it
+	// binds (inclusive): a stretch whose next row is later ends NULL. A
+	// bound value, not a subquery: the engine evaluates a subquery of one
+	// value on its own, building the statement's materialized CTEs again.
 	Through string
 	// Sealing reads the rows before {sealed_to} of the alerts whose
 	// fingerprint is in [{lo}, {hi}) instead (stretches_seal.sql): a
@@ -291,11 +293,11 @@ func NewSet(db string) (*Set, error) {
 			}
 			return Stretches{Data: d, Half: half, Until: until}, nil
 		},
-		"through": func(s Stretches, cte string) (Stretches, error) {
-			if !ValidIdentifier(cte) || s.Sealing || s.Until {
-				return Stretches{}, fmt.Errorf("through: %q is not a CTE name, or the stretches are otherwise bounded", cte)
+		"through": func(s Stretches, param string) (Stretches, error) {
+			if !ValidIdentifier(param) || s.Sealing || s.Until {
+				return Stretches{}, fmt.Errorf("through: %q is not a parameter name, or the stretches are otherwise bounded", param)
 			}
-			s.Through = cte
+			s.Through = param
 			return s, nil
 		},
 		"sealingStretches": func(d Data) (Stretches, error) {

@@ -175,21 +175,21 @@ func TestStretchesOnCyclesReadTheListedAlerts(t *testing.T) {
 	}
 }
 
-// Stretches read through a CTE's time read the rows up to it, the time
-// included, whether raw or sealed; the CTE must be a name, and the bound
-// the only one.
-func TestStretchesThroughACTE(t *testing.T) {
+// Stretches read through a bound time read the rows up to it, the time
+// included, whether raw or sealed; the parameter must be a name, and the
+// bound the only one.
+func TestStretchesThroughABoundTime(t *testing.T) {
 	s := newSet(t, "db1")
-	got, err := s.Text(`{{template "stretch_rows" (stretchRows (through (stretches . -1 false) "polls_through") "start")}}`)
-	want := "start >= {scan_from:DateTime64(3, 'UTC')} AND start <= (SELECT at FROM polls_through)" +
+	got, err := s.Text(`{{template "stretch_rows" (stretchRows (through (stretches . -1 false) "through") "start")}}`)
+	want := "start >= {scan_from:DateTime64(3, 'UTC')} AND start <= {through:DateTime64(3, 'UTC')}" +
 		" AND (empty({sources:Array(String)}) OR source IN {sources:Array(String)})"
 	if err != nil || got != want {
 		t.Fatalf("got %q, %v; want %q", got, err, want)
 	}
 	for _, bad := range []string{
-		`{{template "stretch_rows" (stretchRows (through (stretches . -1 false) "polls) x") "start")}}`,
-		`{{template "stretch_rows" (stretchRows (through (stretches . -1 true) "polls_through") "start")}}`,
-		`{{template "stretch_rows" (stretchRows (through (sealingStretches .) "polls_through") "start")}}`,
+		`{{template "stretch_rows" (stretchRows (through (stretches . -1 false) "through} x") "start")}}`,
+		`{{template "stretch_rows" (stretchRows (through (stretches . -1 true) "through") "start")}}`,
+		`{{template "stretch_rows" (stretchRows (through (sealingStretches .) "through") "start")}}`,
 	} {
 		if got, err := s.Text(bad); err == nil {
 			t.Errorf("%s rendered %q, want an error", bad, got)

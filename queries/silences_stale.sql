@@ -29,15 +29,27 @@ active AS MATERIALIZED (
 -- notEmpty adds nothing to what ARRAY JOIN keeps; as a filter it skips the
 -- rows naming no silence before their arrays are unfolded (0.97-1.19 s
 -- without it, 0.78-0.87 s with it, at a big Alertmanager's scale).
+-- Gathered into one value (silenced_pairs) that both the pairs and the
+-- earliest of their times, which bounds what "later" reads, are taken
+-- from: the engine evaluates a subquery of one value on its own, and when
+-- that bound was the minimum over a materialized CTE it built the CTE a
+-- second time for it (the statement 0.89-1.01 s, 0.63-0.67 s this way).
+silenced_pairs AS (
+    SELECT groupArray((source, fingerprint, sid, t)) AS pairs
+    FROM (
+        SELECT source, fingerprint, sid, max(observed_at) AS t
+        FROM {{db}}.alert_states
+        ARRAY JOIN silenced_by AS sid
+        WHERE observed_at <= {at:DateTime64(3, 'UTC')}
+          AND observed_at >= (SELECT min(s_starts_at) FROM active)
+          AND source IN (SELECT source FROM active)
+          AND kind != 'resolved' AND notEmpty(silenced_by)
+        GROUP BY source, fingerprint, sid
+    )
+),
 last_silenced AS MATERIALIZED (
-    SELECT source, fingerprint, sid, max(observed_at) AS t
-    FROM {{db}}.alert_states
-    ARRAY JOIN silenced_by AS sid
-    WHERE observed_at <= {at:DateTime64(3, 'UTC')}
-      AND observed_at >= (SELECT min(s_starts_at) FROM active)
-      AND source IN (SELECT source FROM active)
-      AND kind != 'resolved' AND notEmpty(silenced_by)
-    GROUP BY source, fingerprint, sid
+    SELECT p.1 AS source, p.2 AS fingerprint, p.3 AS sid, p.4 AS t
+    FROM (SELECT arrayJoin((SELECT pairs FROM silenced_pairs)) AS p)
 ),
 -- The times of each such alert's rows after the earliest of those: where
 -- each of its silences stopped silencing it. Only these rows are read in
@@ -49,7 +61,7 @@ later AS (
     INNER JOIN (SELECT source, fingerprint, min(t) AS since FROM last_silenced GROUP BY source, fingerprint) AS f
       ON r.source = f.source AND r.fingerprint = f.fingerprint
     WHERE r.observed_at <= {at:DateTime64(3, 'UTC')}
-      AND r.observed_at >= (SELECT min(t) FROM last_silenced)
+      AND r.observed_at >= arrayMin(p -> p.4, (SELECT pairs FROM silenced_pairs))
       AND r.observed_at > f.since
     GROUP BY r.source, r.fingerprint
 ),
