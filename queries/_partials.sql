@@ -210,7 +210,12 @@
 -- the engine's max_result_rows also counts subqueries' rows, which a big
 -- GROUP BY feeding a LIMIT legitimately has.) A CTE marked MATERIALIZED is
 -- built once per statement; the engine rebuilds a plain one at every
--- reference, which for the episodes is most of a statement's time. The
+-- reference, which for the episodes is most of a statement's time. A
+-- subquery of one value (a scalar) is the exception: the engine evaluates
+-- it on its own, building again every materialized CTE it reads, so what
+-- such a subquery needs is bound as a parameter or gathered into the one
+-- value both uses take (see inhibitions_failed_bounds.sql and
+-- silences_stale.sql). The
 -- engine's threads answering a read run at nice 10, so that on a busy
 -- machine the intake (HTTP, the queue's fsync, the writer's inserts, all at
 -- the process's own priority) goes first: the engine applies it only when
