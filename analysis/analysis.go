@@ -163,6 +163,9 @@ func (a *Analyzer) statement(ctx context.Context, name string, data queries.Data
 			params = maps.Clone(params)
 			params["seal"] = strconv.FormatUint(seal.ID, 10)
 			params["sealed_to"] = seal.To.Format(time.DateOnly)
+			if reads.Episodes {
+				params["sealed_last_start"] = seal.LastStart.UTC().Format(chTime)
+			}
 		}
 	}
 	sql, err := a.sql.Render(name, data)

@@ -125,6 +125,12 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 		return s
 	}
 	s := seal()
+	// The latest of the sealed starts, which bounds the episodes merged
+	// again from the summaries: A2's, 10-31 22:00 (A6 10-01, A3 10-09, A1
+	// 10-20, F0 10-21, 0A 10-22, A5 10-25).
+	if want := time.Date(2026, 10, 31, 22, 0, 0, 0, time.UTC); !s.LastStart.Equal(want) {
+		t.Errorf("the seal's latest start: %s, want %s", s.LastStart, want)
+	}
 	// A1, A2 (its 10-31), A3, A5's first episode, A6, F0 and 0A have
 	// summaries before 11-01: seven sealed episodes.
 	if n := svc.Count(t, "sealed_episodes", fmt.Sprintf("seal = %d", s.ID)); n != 7 {
@@ -179,6 +185,16 @@ func TestSealedEpisodesAnswerAsTheSummaries(t *testing.T) {
 	}
 	if n := svc.Count(t, "sealed_episodes", "seal != 0"); n != 7 {
 		t.Errorf("sealed episodes after the next run: %d, want 7 (the newest generation)", n)
+	}
+	checkJSON(t, svc, path, want(4))
+	// A month later November is sealed too: a new generation, whose latest
+	// start is A4's, 11-03 08:00 (A5's second 11-02 10:00), read anew, not
+	// the generation before's; the answer read from it the same.
+	if built, err := svc.Store.SealEpisodes(t.Context(), time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC), time.Minute); err != nil || !built {
+		t.Fatalf("sealing November: built %v, %v; want a new seal", built, err)
+	}
+	if s, err := svc.Store.SealInUse(t.Context()); err != nil || !s.Episodes || !s.LastStart.Equal(time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)) {
+		t.Fatalf("November's seal: %+v, %v; want its episodes current, latest start 2026-11-03 08:00", s, err)
 	}
 	checkJSON(t, svc, path, want(4))
 }

@@ -29,6 +29,9 @@ type Seal struct {
 	Stretches bool
 	// Muted: the sealed muted time may be read, for the same reason.
 	Muted bool
+	// LastStart is the latest start among the sealed episodes (with
+	// Episodes only).
+	LastStart time.Time
 }
 
 // SealInUse returns the newest seal (zero when there is none) with what
@@ -61,7 +64,40 @@ func (s *Store) SealInUse(ctx context.Context) (Seal, error) {
 	if err != nil {
 		return Seal{}, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
-	return Seal{ID: id, To: to, DedupMillis: row.DedupMS, Episodes: row.Episodes == 1, Stretches: row.Stretches == 1, Muted: row.Muted == 1}, nil
+	seal := Seal{ID: id, To: to, DedupMillis: row.DedupMS, Episodes: row.Episodes == 1, Stretches: row.Stretches == 1, Muted: row.Muted == 1}
+	if seal.Episodes {
+		if seal.LastStart, err = s.sealLastStart(ctx, id); err != nil {
+			return Seal{}, err
+		}
+	}
+	return seal, nil
+}
+
+// sealLastStart returns the latest start among the episodes of seal
+// generation id, read once per generation (the newest only is kept: reads
+// use no other).
+func (s *Store) sealLastStart(ctx context.Context, id uint64) (time.Time, error) {
+	s.lastStart.Lock()
+	defer s.lastStart.Unlock()
+	if s.lastStart.seal == id {
+		return s.lastStart.at, nil
+	}
+	out, err := s.upkeepQuery(ctx, "seal_last_start", map[string]string{"db": s.opts.Database, "seal": strconv.FormatUint(id, 10)})
+	if err != nil {
+		return time.Time{}, err
+	}
+	var row struct {
+		LastStart string `json:"last_start"`
+	}
+	if err := json.Unmarshal(out, &row); err != nil {
+		return time.Time{}, fmt.Errorf("store: reading seal %d's latest start: %w", id, err)
+	}
+	at, err := time.Parse(TimeLayout, row.LastStart)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: reading seal %d's latest start: %w", id, err)
+	}
+	s.lastStart.seal, s.lastStart.at = id, at
+	return at, nil
 }
 
 // SealedTo is the first day a seal made at now does not cover: the first

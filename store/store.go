@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"text/template"
 	"time"
@@ -157,6 +158,13 @@ type Store struct {
 	opts     Options
 	log      *slog.Logger
 	migrated atomic.Bool
+	// lastStart is the newest seal generation's latest start, once read
+	// (see sealLastStart).
+	lastStart struct {
+		sync.Mutex
+		seal uint64
+		at   time.Time
+	}
 }
 
 // New wraps a backend. It does not touch the store; call Migrate.
