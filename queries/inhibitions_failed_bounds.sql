@@ -1,19 +1,21 @@
 -- What bounds the failed inhibitions' statement over polls
--- (inhibitions_failed.sql), per source with a firing notification in
--- [{from}, {to}) (of the sources asked about; see notified): its first successful poll
--- in the day after {to} (first_ms, NULL when there is none), and the
--- longest interval between two of its successful polls from {scan_from} up
--- to that poll, or up to the last one when there is none (max_gap_ms, NULL
--- with fewer than two). The caller reads the polls and the poller's rows
--- up to the latest first poll when every source has one (a notification
--- at t is judged by the first poll after t, at the latest that source's
--- first poll after {to}), and judges only near an inhibited stretch within
--- the longest interval (of the polls judged by, each at the latest its
--- source's first poll after {to}). Read apart from that statement, once:
--- inside it they were subqueries of one value each, which the engine
--- evaluates on their own, building the statement's materialized CTEs
--- again for each (a week's statement at a big Alertmanager's scale:
--- 1.77-1.82 s with them, 1.32-1.53 s with their values written in).
+-- (inhibitions_failed.sql), per source that can have a firing
+-- notification in [{from}, {to}) (of the sources asked about; see
+-- notified): its first successful poll in the day after {to} (first_ms,
+-- NULL when there is none), and the longest interval between two of its
+-- successful polls from {scan_from} up to that poll, or up to its last one
+-- when there is none (max_gap_ms, NULL with fewer than two). The caller
+-- reads the polls and the poller's rows up to the latest first poll when
+-- every source has one (a notification at t is judged by the first poll
+-- after t, at the latest its source's first poll after {to}; without one
+-- for every source nothing is cut), and judges only near an inhibited
+-- stretch within the longest interval (at least that of every poll judged
+-- by, each at the latest its source's first poll after {to}). Read apart
+-- from that statement, once: inside it these were subqueries of one value,
+-- which the engine evaluates on their own, building the statement's
+-- materialized CTEs again for each (a week's statement at a big
+-- Alertmanager's scale: 1.77-1.82 s with them, 1.32-1.53 s with their
+-- values written in).
 WITH
 -- The sources come from the day summaries of the window's days: every
 -- source with a firing notification in the window has one there, and a
