@@ -14,6 +14,7 @@ import (
 
 	"github.com/alertlens/alertlens/models"
 	"github.com/alertlens/alertlens/queries"
+	"github.com/alertlens/alertlens/store"
 )
 
 // causeWindow is how long after a restart or reload a failed inhibition is
@@ -187,16 +188,13 @@ func (a *Analyzer) failedFor(ctx context.Context, com Common) ([]models.FailedIn
 	return out, nil
 }
 
-// noCut is the latest time the engine's DateTime64 holds: what the failed
-// inhibitions over polls read up to when they cannot stop earlier.
-const noCut = "2299-12-31 23:59:59.999"
-
 // bindFailedBounds binds what bounds the failed inhibitions over polls
 // (inhibitions_failed_bounds.sql): "through", the latest first successful
-// poll after the window of the sources notified in it, or noCut when one of
-// them has none; "gap_ms", the longest interval between the polls judged
-// by, at least the poll interval. It says whether there is anything to
-// judge: without a firing notification in the window there is not.
+// poll after the window of the sources that can have notified in it, or
+// the latest time stored (store.MaxTime) when one of them has none;
+// "gap_ms", the longest interval between the polls judged by, at least the
+// poll interval. It says whether there is anything to judge: without a
+// source with summaries in the window's days no notification was sent.
 func (a *Analyzer) bindFailedBounds(ctx context.Context, data queries.Data, params map[string]string) (bool, error) {
 	type bound struct {
 		Source   string `json:"source"`
@@ -220,7 +218,7 @@ func (a *Analyzer) bindFailedBounds(ctx context.Context, data queries.Data, para
 			gap = max(gap, *b.MaxGapMs)
 		}
 	}
-	params["through"] = noCut
+	params["through"] = store.MaxTime.Format(chTime)
 	if cut {
 		params["through"] = time.UnixMilli(last).UTC().Format(chTime)
 	}

@@ -21,6 +21,11 @@ import (
 // benchEnd is the end of the synthetic year.
 var benchEnd = apptest.YearEnd
 
+// firstAlert is the fingerprint of alert 0 where alerts are numbered and
+// fingerprinted lower(hex(cityHash64(number))): the synthetic year's
+// generator (generate.sql) and tests that insert rows the same way.
+const firstAlert = "42131ede3a743632"
+
 func benchSQL(b *testing.B, name string) string {
 	s, err := os.ReadFile(filepath.Join("testdata", "bench", name))
 	if err != nil {
@@ -146,9 +151,6 @@ func BenchmarkAnalysesSyntheticYear(b *testing.B) {
 
 	week := url.Values{"from": {benchEnd.Add(-7 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
 	quarter := url.Values{"from": {benchEnd.Add(-90 * 24 * time.Hour).Format(time.RFC3339)}, "to": {benchEnd.Format(time.RFC3339)}}.Encode()
-	// The generator's first alert (fp 0 in generate.sql), by the fingerprint
-	// it gives it: lower(hex(cityHash64(0))).
-	const firstAlert = "42131ede3a743632"
 	endpoints := []struct {
 		name, path string
 		limitOK    bool   // a 400 naming api.max_rows is the answer
