@@ -111,6 +111,23 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-02T11:00:00Z")["Edge"]; got != 2 {
 		t.Errorf("Edge counts %d notifications, want 2 (+0, +60)", got)
 	}
+	// A chain over a midnight: Midnight at 23:59:30 and, the next day, at
+	// 00:00:20 (+50,370 s and +50,420 s after 10:00). The second comes 50 s
+	// after the first, within the window: 1 notification, though each day
+	// alone would count its own delivery (2).
+	importDeliveries(t, a, "Midnight", "00000000000000c3", 50370, 50420)
+	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-03T11:00:00Z")["Midnight"]; got != 1 {
+		t.Errorf("Midnight counts %d notifications, want 1 (23:59:30; 00:00:20 is 50 s later)", got)
+	}
+	// Then 00:01:10 (+50,470 s), imported by the other replica (its own
+	// summary of that day, merged with the first's when read): 100 s after
+	// 23:59:30, so it counts: 2. (The day's summaries folded without this
+	// one would count 1; each day alone, 00:00:20 and not 00:01:10, 50 s
+	// after it: 2 as well, which the step above tells apart.)
+	importDeliveries(t, b, "Midnight", "00000000000000c3", 50470)
+	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-03T11:00:00Z")["Midnight"]; got != 2 {
+		t.Errorf("Midnight counts %d notifications, want 2 (23:59:30, 00:01:10)", got)
+	}
 	// One alert's timeline reads its rows alone (another form of the same
 	// counting): the same four.
 	code, body := b.Get(t, "/api/v1/alerts/00000000000000c1/timeline?source=prod&from=2026-11-02T09:00:00Z&to=2026-11-02T11:00:00Z")
