@@ -128,6 +128,16 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-03T11:00:00Z")["Midnight"]; got != 2 {
 		t.Errorf("Midnight counts %d notifications, want 2 (23:59:30, 00:01:10)", got)
 	}
+	// Dawn: 23:59:00 and 00:00:05 from one replica, 00:01:00 from the other
+	// (+50,340, +50,405 and +50,460 s). 00:00:05 is 65 s after 23:59:00 and
+	// counts; 00:01:00 is 55 s after it and does not: 2. The second day's
+	// two summaries are one day, near a midnight as a whole (were they
+	// judged apart, 00:01:00 would be folded alone and count: 3).
+	importDeliveries(t, a, "Dawn", "00000000000000c4", 50340, 50405)
+	importDeliveries(t, b, "Dawn", "00000000000000c4", 50460)
+	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-03T11:00:00Z")["Dawn"]; got != 2 {
+		t.Errorf("Dawn counts %d notifications, want 2 (23:59:00, 00:00:05)", got)
+	}
 	// One alert's timeline reads its rows alone (another form of the same
 	// counting): the same four.
 	code, body := b.Get(t, "/api/v1/alerts/00000000000000c1/timeline?source=prod&from=2026-11-02T09:00:00Z&to=2026-11-02T11:00:00Z")
