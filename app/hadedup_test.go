@@ -119,20 +119,19 @@ func TestHADuplicatesCountOnceAcrossReplicasAndRestarts(t *testing.T) {
 	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-03T11:00:00Z")["Midnight"]; got != 1 {
 		t.Errorf("Midnight counts %d notifications, want 1 (23:59:30; 00:00:20 is 50 s later)", got)
 	}
-	// Then 00:01:10 (+50,470 s), imported by the other replica (its own
-	// summary of that day, merged with the first's when read): 100 s after
-	// 23:59:30, so it counts: 2. (The day's summaries folded without this
-	// one would count 1; each day alone, 00:00:20 and not 00:01:10, 50 s
-	// after it: 2 as well, which the step above tells apart.)
+	// Then 00:01:10 (+50,470 s), imported by the other replica (a summary
+	// of that day of its own): 100 s after 23:59:30, so it counts: 2. (A
+	// fold that left this summary out would count 1; one that folded each
+	// day alone, 00:00:20 and not 00:01:10, 50 s after it: 2 as well,
+	// which the step above tells apart.)
 	importDeliveries(t, b, "Midnight", "00000000000000c3", 50470)
 	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-03T11:00:00Z")["Midnight"]; got != 2 {
 		t.Errorf("Midnight counts %d notifications, want 2 (23:59:30, 00:01:10)", got)
 	}
 	// Dawn: 23:59:00 and 00:00:05 from one replica, 00:01:00 from the other
 	// (+50,340, +50,405 and +50,460 s). 00:00:05 is 65 s after 23:59:00 and
-	// counts; 00:01:00 is 55 s after it and does not: 2. The second day's
-	// two summaries are one day, near a midnight as a whole (were they
-	// judged apart, 00:01:00 would be folded alone and count: 3).
+	// counts; 00:01:00 is 55 s after it and does not: 2. (The second day's
+	// two summaries folded apart from each other, 00:01:00 would count: 3.)
 	importDeliveries(t, a, "Dawn", "00000000000000c4", 50340, 50405)
 	importDeliveries(t, b, "Dawn", "00000000000000c4", 50460)
 	if got := noiseByAlertname(t, b, "2026-11-02T09:00:00Z", "2026-11-03T11:00:00Z")["Dawn"]; got != 2 {
