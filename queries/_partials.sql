@@ -258,6 +258,12 @@ SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_prio
     FROM {{template "deliveries" (toReceivers (firing (scan . "from" "to" false)))}}
 {{end}}
 
+-- A successful poll's previous one of the same source (NULL for the first
+-- read), over rows of the polls table with ok: a poll's interval, by which
+-- failed inhibitions are judged, is its distance to it. One definition for
+-- the statement that judges and the one that bounds it.
+{{define "prev_poll"}}lagInFrame(toNullable(polled_at)) OVER (PARTITION BY source ORDER BY polled_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW){{end}}
+
 -- Each alert_states row's next row of the same alert (its observed_at, NULL
 -- for the alert's last row), for a statement that reads the rows in the
 -- table's order: "next_row" in the SELECT list, "by_alert" after WHERE, and

@@ -31,7 +31,7 @@ notes AS MATERIALIZED (
 -- 10.4 s and more memory than a read is allowed, against 3.2 s).
 ok_polls AS MATERIALIZED (
     SELECT source, polled_at,
-           lagInFrame(toNullable(polled_at)) OVER (PARTITION BY source ORDER BY polled_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev_at
+           {{template "prev_poll"}} AS prev_at
     FROM {{db}}.polls
     WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND polled_at <= {through:DateTime64(3, 'UTC')}
       AND source IN (SELECT source FROM notes)

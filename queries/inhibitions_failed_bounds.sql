@@ -47,7 +47,7 @@ SELECT f.source AS source, toUnixTimestamp64Milli(f.first) AS first_ms,
 FROM firsts AS f
 LEFT JOIN (
     SELECT source, polled_at,
-           lagInFrame(toNullable(polled_at)) OVER (PARTITION BY source ORDER BY polled_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev_at
+           {{template "prev_poll"}} AS prev_at
     FROM {{db}}.polls
     WHERE ok AND polled_at >= {scan_from:DateTime64(3, 'UTC')} AND source IN (SELECT source FROM notified)
       AND (polled_at < {to:DateTime64(3, 'UTC')} + INTERVAL 1 DAY OR source IN (SELECT source FROM firsts WHERE first IS NULL))
