@@ -45,10 +45,17 @@ ok_polls AS MATERIALIZED (
 -- Alertmanager's scale, where every alert is notified, the statement over
 -- 30 days 5.7 s against 6.4-7.0 s, over a week 1.6 s against 1.7-1.8 s);
 -- where few alerts are notified the window reads more rows, as many as
--- loops reads over the same scan.
+-- loops reads over the same scan. Two windows, one per half of the
+-- alerts ("alert_half"), which the engine computes at once (a week at a
+-- big Alertmanager's scale: the stretches 0.34-0.40 s against 0.45-0.59
+-- s, the statement 1.21-1.32 s against 1.33-2.05 s).
 stretches AS MATERIALIZED (
     SELECT {{template "alert_key"}} AS alert, start, end, inhibited_by
-    FROM ({{template "inhibited_stretches" (through (stretches . -1 false) "through")}})
+    FROM (
+        {{template "inhibited_stretches" (through (stretches . 0 false) "through")}}
+        UNION ALL
+        {{template "inhibited_stretches" (through (stretches . 1 false) "through")}}
+    )
 ),
 -- Only the notifications that can have failed are judged. A failure needs
 -- F inhibited at the poll before t (b) or at the one after it (a), and the
