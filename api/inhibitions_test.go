@@ -502,6 +502,11 @@ func TestFailedInhibitionsInhibitorNamedOnlyAfterTheWindow(t *testing.T) {
 //	Late    active up to 10:04, inhibited from 10:05; notified 10:01:30:
 //	        10:01 and 10:03 active -> no failure.
 //
+// The same store asked from 10:01:30: the same two failures. Between's
+// stretch that judges it (10:01-10:01:20; the one before it 10:00-10:01)
+// ended before that window began but after its start less the longest
+// interval (10:01:30 - 2 min = 09:59:30), so it is still read.
+//
 // A second store, poll interval 2 min, polls every minute 10:00-10:03 (the
 // longest interval 1 min): Early, notified 09:58:30, before the first poll,
 // inhibited by S from it: 90 s after, within the poll interval (the first
@@ -533,8 +538,10 @@ func TestFailedInhibitionsNearAnInhibitedStretch(t *testing.T) {
 	active := stateRow(store.T(time.Date(2026, 11, 2, 10, 1, 20, 0, time.UTC)), between, map[string]string{"alertname": "Between", "team": "team"})
 	active.Kind, active.State, active.StartsAt = "changed", "active", store.T(time.Date(2026, 11, 2, 9, 55, 0, 0, time.UTC))
 	insertStates(t, svc, "between-polls", active)
-	checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z",
-		`{"failures":[`+failure(gapped, "Gapped", "10:01:30")+`,`+failure(between, "Between", "10:01:40")+`]}`)
+	for _, from := range []string{"10:00:00", "10:01:30"} {
+		checkJSON(t, svc, "/api/v1/inhibitions/failed?from=2026-11-02T"+from+"Z&to=2026-11-02T11:00:00Z",
+			`{"failures":[`+failure(gapped, "Gapped", "10:01:30")+`,`+failure(between, "Between", "10:01:40")+`]}`)
+	}
 
 	cfg = apptest.Config(t)
 	cfg.PollInterval, cfg.CheckpointInterval = config.Duration(2*time.Minute), config.Duration(time.Hour)

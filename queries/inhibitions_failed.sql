@@ -49,6 +49,13 @@ ok_polls AS MATERIALIZED (
 -- alerts ("alert_half"), which the engine computes at once (a week at a
 -- big Alertmanager's scale: the stretches 0.34-0.40 s against 0.45-0.59
 -- s, the statement 1.21-1.32 s against 1.33-2.05 s).
+-- Of them only those lasting past {from} - G, G as below: a notification
+-- at t >= {from} is judged by a stretch holding the poll before t (b) or
+-- the one after it (a) only when that poll is within G of t (see
+-- candidates), and a stretch holding such a poll lasts past it; one that
+-- ended earlier is never the last one starting by t + G, nor by b or a,
+-- with a later one left out. (A week at a big Alertmanager's scale: half
+-- the stretches, the statement 1.07-1.16 s against 1.13-1.34 s.)
 stretches AS MATERIALIZED (
     SELECT {{template "alert_key"}} AS alert, start, end, inhibited_by
     FROM (
@@ -56,6 +63,7 @@ stretches AS MATERIALIZED (
         UNION ALL
         {{template "inhibited_stretches" (through (stretches . 1 false) "through")}}
     )
+    WHERE end IS NULL OR end > {from:DateTime64(3, 'UTC')} - toIntervalMillisecond({gap_ms:Int64})
 ),
 -- Only the notifications that can have failed are judged. A failure needs
 -- F inhibited at the poll before t (b) or at the one after it (a), and the
