@@ -33,7 +33,7 @@
 -- they are looked up among the alerts after they are read: the alerts'
 -- set in the read's index analysis costs more than it saves when the
 -- alerts are most of the store's (a week's failed inhibitions at a big
--- Alertmanager's scale: 0.11-0.24 s per table against 0.04-0.13 s, with
+-- Alertmanager's scale: 0.11-0.24 s per table against 0.04-0.14 s, with
 -- no row or a day of rows in the partial days). Without it the set
 -- narrows the read of the whole scan to the alerts' rows.
 WITH wanted AS MATERIALIZED {{template "listed" "fingerprints"}}
