@@ -20,4 +20,9 @@ func TestInOrderNamesStatements(t *testing.T) {
 			t.Errorf("inOrder names %q, which is no statement", name)
 		}
 	}
+	for name := range indexSetMax {
+		if !slices.Contains(names, name) {
+			t.Errorf("indexSetMax names %q, which is no statement", name)
+		}
+	}
 }

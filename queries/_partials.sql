@@ -221,9 +221,10 @@
 -- the process's own priority) goes first: the engine applies it only when
 -- the process may change thread priorities (CAP_SYS_NICE, as root), and
 -- does nothing otherwise. With .InOrder, GROUP BYs on a prefix of a
--- table's sorting key aggregate in that order (see Limits).
+-- table's sorting key aggregate in that order; with .IndexSetMax, larger
+-- sets are not used with the index (see Limits).
 {{define "settings"}}
-SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}os_thread_priority = 10, join_use_nulls = 1, enable_materialized_cte = 1, compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0,
+SETTINGS {{if .InOrder}}optimize_aggregation_in_order = 1, {{end}}{{if gt .IndexSetMax 0}}use_index_for_in_with_subqueries_max_values = {{.IndexSetMax}}, {{end}}os_thread_priority = 10, join_use_nulls = 1, enable_materialized_cte = 1, compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0,
   max_execution_time = {{.MaxSeconds}},
   max_memory_usage = {{.MaxMemory}}, max_bytes_before_external_group_by = {{.SpillAt}}, max_bytes_before_external_sort = {{.SpillAt}}{{end}}
 

@@ -228,6 +228,13 @@ type Limits struct {
 	// table), which also leaves them sorted for a window partitioned the
 	// same way. Faster for some statements, slower for others: each asks.
 	InOrder bool
+	// IndexSetMax, when positive, is the largest set on the right of an IN
+	// that the engine analyses the tables' index against; a larger one is
+	// only a filter on the rows read. Analysing the index against a set of
+	// tens of thousands of alerts costs more than the granules it skips
+	// when they are most of the store's: a statement that reads such sets
+	// asks.
+	IndexSetMax int
 }
 
 // SpillAt is where GROUP BY and ORDER BY start spilling to disk.

@@ -49,6 +49,27 @@ func TestSettingsAggregateInOrderOnlyWhenAsked(t *testing.T) {
 	}
 }
 
+// A statement asks for a bound on the sets used with the index; the others
+// use every set.
+func TestSettingsIndexSetMaxOnlyWhenAsked(t *testing.T) {
+	s := newSet(t, "mydb")
+	for _, limit := range []int{0, 10000} {
+		lim := Settings(7, 1000)
+		lim.IndexSetMax = limit
+		out, err := s.Render("inhibitor_signals", Data{Settings: lim})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "SETTINGS os_thread_priority = 10,"
+		if limit > 0 {
+			want = "SETTINGS use_index_for_in_with_subqueries_max_values = 10000, os_thread_priority = 10,"
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("IndexSetMax %d: want %q in %q", limit, want, out[max(0, len(out)-300):])
+		}
+	}
+}
+
 func TestRenderRefusesFragmentsAndUnknownNames(t *testing.T) {
 	s := newSet(t, "alertlens")
 	for _, n := range []string{"_partials", "source", "episode_ctes", "nope"} {
