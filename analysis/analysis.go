@@ -258,8 +258,8 @@ var inOrder = map[string]bool{
 // (44,330 over a week at a big Alertmanager's scale: the statement 0.59-
 // 0.72 s against 0.68-0.94 s, 0.84-0.96 s against 0.99-1.27 s with a
 // day's raw rows in the current month's parts). The index pays below
-// that: with 100 or 1,000 inhibitors both ran alike, and reading by time
-// instead took two to three times as long with 100.
+// that: with 100 or 1,000 inhibitors both ran alike, and reading the
+// partial days' rows without it took two to three times as long with 100.
 var indexSetMax = map[string]int{"inhibitor_signals": 10000}
 
 // fromDays says whether episodes are built from the day summaries: they
