@@ -1,28 +1,30 @@
 package analysis
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
 	"github.com/alertlens/alertlens/queries"
 )
 
-// Every statement that asks for aggregation in order exists: a misspelt
-// name would silently run as the engine chooses.
-func TestInOrderNamesStatements(t *testing.T) {
+// Every statement that asks for a setting of its own (aggregation in
+// order, a bound on the sets used with the index) exists: a misspelt name
+// would silently run as the engine chooses.
+func TestStatementSettingsNameStatements(t *testing.T) {
 	set, err := queries.NewSet("alertlens")
 	if err != nil {
 		t.Fatal(err)
 	}
 	names := set.Names()
-	for name := range inOrder {
-		if !slices.Contains(names, name) {
-			t.Errorf("inOrder names %q, which is no statement", name)
-		}
-	}
-	for name := range indexSetMax {
-		if !slices.Contains(names, name) {
-			t.Errorf("indexSetMax names %q, which is no statement", name)
+	for what, asked := range map[string][]string{
+		"inOrder":     slices.Collect(maps.Keys(inOrder)),
+		"indexSetMax": slices.Collect(maps.Keys(indexSetMax)),
+	} {
+		for _, name := range asked {
+			if !slices.Contains(names, name) {
+				t.Errorf("%s names %q, which is no statement", what, name)
+			}
 		}
 	}
 }
