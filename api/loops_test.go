@@ -114,6 +114,27 @@ func TestInhibitionLoopAcrossFingerprintHalves(t *testing.T) {
 		"rule_loops":[]}`)
 }
 
+// A loop named only on the first day of the scan: the scan of a window
+// starts at the midnight a week before it, and rows are written on change,
+// so an inhibition that has lasted all week has its only rows there. Polls
+// of prod on 2026-11-02 at 10:00 (U and V active), 10:01 (U by V) and
+// 10:02 (U by V, V by U), none later; asked for 2026-11-09 10:00–11:00,
+// whose scan starts at 11-02 00:00. U by V from 10:01 and V by U from 10:02
+// on 11-02 both last until the window's end (no later row): a loop from
+// 11-02 10:02 to 11-09 11:00. Leaving out the scan's first day of pairs
+// finds no cycle and no loop.
+func TestInhibitionLoopNamedOnTheScansFirstDay(t *testing.T) {
+	svc := apptest.Start(t, apptest.Config(t))
+	const u, v = "00000000000000e7", "00000000000000f7"
+	alert := func(fp, name, by string) string { return polledAlert(fp, name, "2026-11-02T09:59:00Z", by) }
+	importLines(t, svc, pollLine("10:00:00", alert(u, "U", ""), alert(v, "V", ""))+
+		pollLine("10:01:00", alert(u, "U", v), alert(v, "V", ""))+
+		pollLine("10:02:00", alert(u, "U", v), alert(v, "V", u)))
+	checkJSON(t, svc, "/api/v1/inhibitions/loops?from=2026-11-09T10:00:00Z&to=2026-11-09T11:00:00Z", `{"loops":[
+		{"source":"prod","fingerprints":["`+u+`","`+v+`"],"alertnames":["U","V"],"first_seen":"2026-11-02T10:02:00Z","last_seen":"2026-11-09T11:00:00Z"}],
+		"rule_loops":[]}`)
+}
+
 // polledAlert is an alert in a poll recording's line (labels alertname and
 // team="team", as alertHooks writes them), started at starts and inhibited
 // by the fingerprint by ("": not inhibited).

@@ -55,8 +55,22 @@ FROM {{.From}}
 GROUP BY source, fingerprint, starts_at, day
 {{- end}}
 
--- The WHERE of day_summaries, given a DayRows (the DaySummaries and its
--- table's time column).
+-- The (target, inhibitor) pairs a table's poller rows name, per day (table
+-- inhibition_pairs, filled by a materialized view running this SELECT):
+-- loops are cycles of pairs, and a day's pairs are a few rows where its
+-- polls are millions. Naming a pair twice is harmless, so a recovered
+-- batch's days are named again like its summaries. Takes a DaySummaries
+-- whose .Table is alert_states.
+{{define "day_pairs"}}
+SELECT source, toDate(observed_at) AS day, fingerprint AS target, inhibitor
+FROM {{.From}}
+ARRAY JOIN inhibited_by AS inhibitor
+{{- template "day_rows" (dayRows . "observed_at")}}
+GROUP BY source, fingerprint, day, inhibitor
+{{- end}}
+
+-- The WHERE of day_summaries and day_pairs, given a DayRows (the
+-- DaySummaries and its table's time column).
 {{define "day_rows"}}
 WHERE 1
 {{- if eq .Rows "batch"}}

@@ -1,13 +1,18 @@
 -- Every (target, inhibitor) pair a poller row of the scan names, once: the
 -- pairs whose stretches inhibition_stretches.sql reads, and perhaps more (a
--- resolved alert's row, a stretch that ends where it starts). A loop is a
--- cycle of pairs, so the caller reads the stretches only of the alerts on
--- a cycle of these, and none when there is no cycle: reading the
--- inhibitors column of the rows that name one costs a fraction of the
--- window over every poller row the stretches need (a week at a big
--- Alertmanager's scale, with no loop: 0.15-0.18 s for 50,000 pairs).
-SELECT source, fingerprint AS target, inhibitor
-FROM {{db}}.alert_states
-ARRAY JOIN inhibited_by AS inhibitor
-WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')} AND {{template "source"}}
+-- resolved alert's row, a stretch that ends where it starts, a row of the
+-- scan's last day after {to}). A loop is a cycle of pairs, so the caller
+-- reads the stretches only of the alerts on a cycle of these, and none when
+-- there is no cycle. The pairs come from inhibition_pairs, a few rows per
+-- day kept at ingest, instead of the inhibitors column of every poller row
+-- of the scan (a week at a big Alertmanager's scale, with no loop, 50,000
+-- pairs: 0.06-0.13 s against 0.15-0.31 s; 90 days 0.14-0.21 s against
+-- 0.66-0.76 s). The scan starts at a midnight, so its first day is whole;
+-- more pairs than the scan's can only put more alerts on a cycle, whose
+-- stretches are then read and found on none (every edge of a loop is a
+-- stretch, which starts at a row of the scan naming its inhibitor).
+SELECT source, target, inhibitor
+FROM {{db}}.inhibition_pairs
+WHERE day >= toDate({scan_from:DateTime64(3, 'UTC')}) AND day <= toDate({to:DateTime64(3, 'UTC')} - toIntervalMillisecond(1))
+  AND {{template "source"}}
 GROUP BY source, target, inhibitor

@@ -405,12 +405,29 @@ func (s *Set) Render(name string, data Data) (string, error) {
 // (the "day_summaries" fragment): what the store's views, its backfill and
 // its crash recovery write into episode_days.
 func (s *Set) DaySummaries(d DaySummaries) (string, error) {
+	return s.dayFragment("day_summaries", d)
+}
+
+// DayPairs renders the SELECT naming the (target, inhibitor) pairs of the
+// poller's rows per day: what the inhibition_pairs view runs, what its
+// migration fills the table with, what a recovery names again.
+func (s *Set) DayPairs(d DaySummaries) (string, error) {
+	if d.Table != PairsTable {
+		return "", fmt.Errorf("day_pairs: no inhibitors in table %q", d.Table)
+	}
+	return s.dayFragment("day_pairs", d)
+}
+
+// PairsTable is the table whose rows name inhibitors (inhibited_by).
+const PairsTable = "alert_states"
+
+func (s *Set) dayFragment(name string, d DaySummaries) (string, error) {
 	if err := d.validate(); err != nil {
 		return "", err
 	}
 	var b bytes.Buffer
-	if err := s.t.ExecuteTemplate(&b, "day_summaries", d); err != nil {
-		return "", fmt.Errorf("rendering day_summaries: %w", err)
+	if err := s.t.ExecuteTemplate(&b, name, d); err != nil {
+		return "", fmt.Errorf("rendering %s: %w", name, err)
 	}
 	return strings.TrimSpace(b.String()), nil
 }

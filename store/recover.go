@@ -83,7 +83,28 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 	if err := s.summarizeAgain(ctx, table, batch); err != nil {
 		return n, err
 	}
+	if err := s.pairAgain(ctx, table, batch); err != nil {
+		return n, err
+	}
 	return n, nil
+}
+
+// pairAgain names again, into inhibition_pairs, the pairs of the days of
+// the alerts of a batch of poller rows some of which were stored already,
+// for the reason summarizeAgain sums them up again (a pair named twice is
+// the same pair).
+func (s *Store) pairAgain(ctx context.Context, table string, batch decodedBatch) error {
+	if table != queries.PairsTable {
+		return nil
+	}
+	sel, err := s.sql.DayPairs(queries.DaySummaries{Table: table, From: s.opts.Database + "." + table, Rows: "batch"})
+	if err != nil {
+		return err
+	}
+	if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+TableInhibitionPairs+"\n"+sel, batch.params()); err != nil {
+		return fmt.Errorf("store: naming the inhibition pairs of %s again: %w", table, err)
+	}
+	return nil
 }
 
 // summarizeAgain sums up again, into episode_days, the days of the alerts
@@ -102,10 +123,7 @@ func (s *Store) summarizeAgain(ctx context.Context, table string, batch decodedB
 	if err != nil {
 		return err
 	}
-	if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+TableEpisodeDays+"\n"+sel, map[string]string{
-		"from": batch.from.UTC().Format(TimeLayout), "to": batch.to.UTC().Format(TimeLayout),
-		"keys": queries.StringArray(batch.keys),
-	}); err != nil {
+	if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+TableEpisodeDays+"\n"+sel, batch.params()); err != nil {
 		return fmt.Errorf("store: summing up the episodes of %s again: %w", table, err)
 	}
 	return nil
@@ -126,6 +144,15 @@ type decodedBatch struct {
 	rows     []batchRow
 	from, to Time
 	keys     []string
+}
+
+// params bind the batch's time range and keys ("batch" rows of the day
+// fragments).
+func (b decodedBatch) params() map[string]string {
+	return map[string]string{
+		"from": b.from.UTC().Format(TimeLayout), "to": b.to.UTC().Format(TimeLayout),
+		"keys": queries.StringArray(b.keys),
+	}
 }
 
 // decodeBatch reads JSONEachRow rows of a table: each row in canonical form

@@ -260,6 +260,8 @@ var derivedTables = map[string]tableInfo{
 	// A day's summaries outlive the day's raw rows by a day (the
 	// retention drops raw rows one by one, summaries a day at once).
 	TableEpisodeDays: {timeCol: "day + 1", keyCol: "fingerprint"},
+	// (sharded by the target: its pairs live where its poller rows do)
+	TableInhibitionPairs: {timeCol: "day + 1", keyCol: "target"},
 }
 
 // allTables is tables and derivedTables in one map: what the DDL and the
@@ -273,6 +275,11 @@ func allTables() map[string]tableInfo {
 // TableEpisodeDays holds each episode summed up per day (see the schema's
 // 0005 migration), written by the engine's views and by InsertMissing.
 const TableEpisodeDays = "episode_days"
+
+// TableInhibitionPairs holds the (target, inhibitor) pairs the poller's
+// rows name, per day (see the schema's 0011 migration), written by the
+// engine's view and by InsertMissing.
+const TableInhibitionPairs = "inhibition_pairs"
 
 // Tables lists the data tables, sorted.
 func Tables() []string {

@@ -234,6 +234,14 @@ func (o Options) Render(text string) (string, error) {
 		onCluster = "ON CLUSTER " + o.Cluster
 	}
 	var sqlSet *queries.Set // parsed for the first migration that asks
+	set := func() (*queries.Set, error) {
+		if sqlSet != nil {
+			return sqlSet, nil
+		}
+		var err error
+		sqlSet, err = queries.NewSet(o.Database)
+		return sqlSet, err
+	}
 	funcs := template.FuncMap{
 		"local":     local,
 		"onCluster": func() string { return onCluster },
@@ -249,17 +257,23 @@ func (o Options) Render(text string) (string, error) {
 			}
 			return "Replicated" + name + "(" + zk + ")"
 		},
-		// The SELECT summing up a table's rows per episode and day, from
-		// the queries package (the reads merge what it writes).
+		// The SELECTs the views, backfills and recoveries share with the
+		// queries package (the reads merge what they write): a table's
+		// rows summed up per episode and day, and the pairs its poller
+		// rows name per day.
 		"summaries": func(table string) (string, error) {
-			if sqlSet == nil {
-				set, err := queries.NewSet(o.Database)
-				if err != nil {
-					return "", err
-				}
-				sqlSet = set
+			qs, err := set()
+			if err != nil {
+				return "", err
 			}
-			return sqlSet.DaySummaries(queries.DaySummaries{Table: table, From: local(table)})
+			return qs.DaySummaries(queries.DaySummaries{Table: table, From: local(table)})
+		},
+		"pairs": func(table string) (string, error) {
+			qs, err := set()
+			if err != nil {
+				return "", err
+			}
+			return qs.DayPairs(queries.DaySummaries{Table: table, From: local(table)})
 		},
 		"ttl": func(col string) string {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))

@@ -483,3 +483,33 @@ CREATE TABLE IF NOT EXISTS alertlens.sealed_muted_local ON CLUSTER main
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/alertlens/sealed_muted_local', '{replica}')
 PARTITION BY (seal, toYYYYMM(day))
 ORDER BY (source, fingerprint, starts_at, day);
+
+CREATE TABLE IF NOT EXISTS alertlens.inhibition_pairs_local ON CLUSTER main
+(
+    source    LowCardinality(String),
+    day       Date,
+    target    String CODEC(ZSTD(3)),
+    inhibitor String CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/alertlens/inhibition_pairs_local', '{replica}')
+PARTITION BY toYYYYMM(day)
+ORDER BY (source, day, target, inhibitor)
+TTL toDateTime(day + 1) + toIntervalSecond(2592000);
+
+CREATE TABLE IF NOT EXISTS alertlens.inhibition_pairs ON CLUSTER main AS alertlens.inhibition_pairs_local ENGINE = Distributed(main, alertlens, inhibition_pairs_local, cityHash64(target));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.inhibition_pairs_from_alert_states_local ON CLUSTER main
+TO alertlens.inhibition_pairs_local AS
+SELECT source, toDate(observed_at) AS day, fingerprint AS target, inhibitor
+FROM alertlens.alert_states_local
+ARRAY JOIN inhibited_by AS inhibitor
+WHERE 1
+GROUP BY source, fingerprint, day, inhibitor;
+
+INSERT INTO alertlens.inhibition_pairs_local
+SELECT source, toDate(observed_at) AS day, fingerprint AS target, inhibitor
+FROM alertlens.alert_states_local
+ARRAY JOIN inhibited_by AS inhibitor
+WHERE 1
+GROUP BY source, fingerprint, day, inhibitor
+SETTINGS optimize_aggregation_in_order = 1;

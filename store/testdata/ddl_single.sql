@@ -465,3 +465,31 @@ CREATE TABLE IF NOT EXISTS alertlens.sealed_muted
 ENGINE = MergeTree
 PARTITION BY (seal, toYYYYMM(day))
 ORDER BY (source, fingerprint, starts_at, day);
+
+CREATE TABLE IF NOT EXISTS alertlens.inhibition_pairs 
+(
+    source    LowCardinality(String),
+    day       Date,
+    target    String CODEC(ZSTD(3)),
+    inhibitor String CODEC(ZSTD(3))
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (source, day, target, inhibitor)
+TTL toDateTime(day + 1) + toIntervalSecond(2592000);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.inhibition_pairs_from_alert_states 
+TO alertlens.inhibition_pairs AS
+SELECT source, toDate(observed_at) AS day, fingerprint AS target, inhibitor
+FROM alertlens.alert_states
+ARRAY JOIN inhibited_by AS inhibitor
+WHERE 1
+GROUP BY source, fingerprint, day, inhibitor;
+
+INSERT INTO alertlens.inhibition_pairs
+SELECT source, toDate(observed_at) AS day, fingerprint AS target, inhibitor
+FROM alertlens.alert_states
+ARRAY JOIN inhibited_by AS inhibitor
+WHERE 1
+GROUP BY source, fingerprint, day, inhibitor
+SETTINGS optimize_aggregation_in_order = 1;
