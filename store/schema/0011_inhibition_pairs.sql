@@ -5,6 +5,10 @@
 -- part lands apart from the raw rows' part: the store's recovery names the
 -- pairs of a batch's rows again, and naming a pair twice is harmless (the
 -- table keeps one row per key once merged, and the reads group anyway).
+-- Sorted by the pair, so loops group a window's pairs in the table's
+-- order (a week at a big Alertmanager's scale: 0.034-0.051 s against
+-- 0.036-0.150 s sorted by day first, 90 days 0.08-0.12 s against
+-- 0.10-0.19 s; a month's partition is read whole either way or nearly).
 -- Kept one day longer than the raw rows, like the day summaries.
 CREATE TABLE IF NOT EXISTS {{local "inhibition_pairs"}} {{onCluster}}
 (
@@ -15,7 +19,7 @@ CREATE TABLE IF NOT EXISTS {{local "inhibition_pairs"}} {{onCluster}}
 )
 ENGINE = {{engine "ReplacingMergeTree" "inhibition_pairs"}}
 PARTITION BY toYYYYMM(day)
-ORDER BY (source, day, target, inhibitor)
+ORDER BY (source, target, inhibitor, day)
 {{ttl "day + 1"}};
 
 {{distributed "inhibition_pairs"}}

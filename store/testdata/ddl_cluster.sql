@@ -493,7 +493,7 @@ CREATE TABLE IF NOT EXISTS alertlens.inhibition_pairs_local ON CLUSTER main
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/alertlens/inhibition_pairs_local', '{replica}')
 PARTITION BY toYYYYMM(day)
-ORDER BY (source, day, target, inhibitor)
+ORDER BY (source, target, inhibitor, day)
 TTL toDateTime(day + 1) + toIntervalSecond(2592000);
 
 CREATE TABLE IF NOT EXISTS alertlens.inhibition_pairs ON CLUSTER main AS alertlens.inhibition_pairs_local ENGINE = Distributed(main, alertlens, inhibition_pairs_local, cityHash64(target));

@@ -475,7 +475,7 @@ CREATE TABLE IF NOT EXISTS alertlens.inhibition_pairs
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(day)
-ORDER BY (source, day, target, inhibitor)
+ORDER BY (source, target, inhibitor, day)
 TTL toDateTime(day + 1) + toIntervalSecond(2592000);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.inhibition_pairs_from_alert_states 
