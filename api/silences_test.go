@@ -112,3 +112,34 @@ func TestStaleSilencesStretchEndsAtALaterRow(t *testing.T) {
 	checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-10T12:00:00Z&idle=27h0m1s",
 		`{"silences":[`+sOld+`,`+sNothing+`],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":97201}`)
 }
+
+// Only rows from the silences' earliest start on are read for what they
+// silenced, on the first day of the scan as on the poller's own rows. Into
+// the store of testdata/silences_observed.ndjson (s-edge from 11-08 06:00,
+// the earliest start; s-half from 06:30; both match nothing) go two rows
+// of an alert Z: at 11-08 05:00 silenced by s-edge (before it started: a
+// row no silence of the scan can have made), at 07:00 not silenced. Only
+// rows from 06:00 on count, so s-edge still never silenced anything: at
+// 11-10 12:00 it matches nothing with idle 52 h (its observed time, see
+// above), as without Z. (Counting the 05:00 row, it would have silenced Z
+// until 07:00, 53 h before: alerts_resolved instead.) Asked at 11-08 12:00
+// the same holds within the day asked in, read from the poller's rows:
+// s-edge has 6 h of observed time (06:00–12:00, every poll of that day
+// successful) and matches nothing with idle 6 h, s-half has 5.5 h. (With
+// the 05:00 row, s-edge would have silenced Z until 07:00, 5 h before:
+// not stale at all.)
+func TestStaleSilencesFromTheEarliestStart(t *testing.T) {
+	svc := startWith(t, "silences_observed.ndjson")
+	z := func(hour int, silences ...string) store.AlertState {
+		r := stateRow(store.T(time.Date(2026, 11, 8, hour, 0, 0, 0, time.UTC)), "4444444444444444", map[string]string{"alertname": "Z"})
+		r.Kind, r.SilencedBy = store.KindChanged, append([]string{}, silences...)
+		return r
+	}
+	insertStates(t, svc, "before-the-start", z(5, "s-edge"), z(7))
+	checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-10T12:00:00Z&idle=52h",
+		`{"silences":[{"id":"s-edge","source":"prod","matchers":["team=\"none\""],"created_by":"dave","comment":"nothing to match","starts_at":"2026-11-08T06:00:00Z",`+
+			`"ends_at":"2026-12-01T00:00:00Z","reasons":["matches_nothing"],"last_matched_at":null}],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":187200}`)
+	checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-08T12:00:00Z&idle=6h",
+		`{"silences":[{"id":"s-edge","source":"prod","matchers":["team=\"none\""],"created_by":"dave","comment":"nothing to match","starts_at":"2026-11-08T06:00:00Z",`+
+			`"ends_at":"2026-12-01T00:00:00Z","reasons":["matches_nothing"],"last_matched_at":null}],"at":"2026-11-08T12:00:00Z","max_age_seconds":604800,"idle_seconds":21600}`)
+}

@@ -69,8 +69,24 @@ ARRAY JOIN inhibited_by AS inhibitor
 GROUP BY source, fingerprint, day, inhibitor
 {{- end}}
 
--- The WHERE of day_summaries and day_pairs, given a DayRows (the
--- DaySummaries and its table's time column).
+-- When each alert was last seen silenced by each silence, per day (table
+-- silence_pairs, filled by a materialized view running this SELECT): stale
+-- silences want each (alert, silence)'s latest poller row naming it, and a
+-- day's latest is one row where its polls are millions. Resolved rows copy
+-- an alert's last state and are left out, as stale silences leave them
+-- out. Taking a day's latest twice is harmless. Takes a DaySummaries whose
+-- .Table is alert_states.
+{{define "day_silences"}}
+SELECT source, fingerprint, sid, toDate(observed_at) AS day, max(observed_at) AS last
+FROM {{.From}}
+ARRAY JOIN silenced_by AS sid
+{{- template "day_rows" (dayRows . "observed_at")}}
+  AND kind != 'resolved'
+GROUP BY source, fingerprint, sid, day
+{{- end}}
+
+-- The WHERE of day_summaries, day_pairs and day_silences, given a DayRows
+-- (the DaySummaries and its table's time column).
 {{define "day_rows"}}
 WHERE 1
 {{- if eq .Rows "batch"}}

@@ -412,14 +412,26 @@ func (s *Set) DaySummaries(d DaySummaries) (string, error) {
 // poller's rows per day: what the inhibition_pairs view runs, what its
 // migration fills the table with, what a recovery names again.
 func (s *Set) DayPairs(d DaySummaries) (string, error) {
-	if d.Table != PairsTable {
-		return "", fmt.Errorf("day_pairs: no inhibitors in table %q", d.Table)
-	}
-	return s.dayFragment("day_pairs", d)
+	return s.pollerDays("day_pairs", d)
 }
 
-// PairsTable is the table whose rows name inhibitors (inhibited_by).
-const PairsTable = "alert_states"
+// DaySilences renders the SELECT finding when each alert was last seen
+// silenced by each silence, per day: what the silence_pairs view runs,
+// what its migration fills the table with, what a recovery finds again.
+func (s *Set) DaySilences(d DaySummaries) (string, error) {
+	return s.pollerDays("day_silences", d)
+}
+
+// PollerTable is the table of the poller's rows, which name inhibitors
+// and silences (inhibited_by, silenced_by).
+const PollerTable = "alert_states"
+
+func (s *Set) pollerDays(name string, d DaySummaries) (string, error) {
+	if d.Table != PollerTable {
+		return "", fmt.Errorf("%s: no poller rows in table %q", name, d.Table)
+	}
+	return s.dayFragment(name, d)
+}
 
 func (s *Set) dayFragment(name string, d DaySummaries) (string, error) {
 	if err := d.validate(); err != nil {

@@ -83,26 +83,36 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 	if err := s.summarizeAgain(ctx, table, batch); err != nil {
 		return n, err
 	}
-	if err := s.pairAgain(ctx, table, batch); err != nil {
+	if err := s.pollerDaysAgain(ctx, table, batch); err != nil {
 		return n, err
 	}
 	return n, nil
 }
 
-// pairAgain names again, into inhibition_pairs, the pairs of the days of
-// the alerts of a batch of poller rows some of which were stored already,
-// for the reason summarizeAgain sums them up again (a pair named twice is
-// the same pair).
-func (s *Store) pairAgain(ctx context.Context, table string, batch decodedBatch) error {
-	if table != queries.PairsTable {
+// pollerDaysAgain writes again, into inhibition_pairs and silence_pairs,
+// what the days of the alerts of a batch of poller rows some of which were
+// stored already hold (the pairs their rows name, when each was last seen
+// silenced by each silence), for the reason summarizeAgain sums them up
+// again: a pair named twice is the same pair, a day's latest taken twice
+// the same latest.
+func (s *Store) pollerDaysAgain(ctx context.Context, table string, batch decodedBatch) error {
+	if table != queries.PollerTable {
 		return nil
 	}
-	sel, err := s.sql.DayPairs(queries.DaySummaries{Table: table, From: s.opts.Database + "." + table, Rows: "batch"})
-	if err != nil {
-		return err
-	}
-	if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+TableInhibitionPairs+"\n"+sel, batch.params()); err != nil {
-		return fmt.Errorf("store: naming the inhibition pairs of %s again: %w", table, err)
+	for _, d := range []struct {
+		into   string
+		render func(queries.DaySummaries) (string, error)
+	}{
+		{TableInhibitionPairs, s.sql.DayPairs},
+		{TableSilencePairs, s.sql.DaySilences},
+	} {
+		sel, err := d.render(queries.DaySummaries{Table: table, From: s.opts.Database + "." + table, Rows: "batch"})
+		if err != nil {
+			return err
+		}
+		if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+d.into+"\n"+sel, batch.params()); err != nil {
+			return fmt.Errorf("store: writing the days of %s into %s again: %w", table, d.into, err)
+		}
 	}
 	return nil
 }

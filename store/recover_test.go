@@ -304,96 +304,126 @@ func TestUpgradeSumsUpTheRowsStoredBefore(t *testing.T) {
 	checkEpisodeSummary(t, st, "after the upgrade")
 }
 
-// pairRows are poller rows naming inhibitors, and wantPairs the pairs
-// inhibition_pairs holds of them, derived by hand: f1 at 10:10 on
-// 2026-11-02 inhibited by g1 and g2, at 10:20 by g1 alone, at 00:05 the
-// next day by g2; f2 at 10:10 inhibited by nothing. Per day: 11-02 (f1,
-// g1) and (f1, g2) — g1's second naming is the same pair —, 11-03 (f1, g2);
-// f2 names none.
-const wantPairs = `{"day":"2026-11-02","target":"f1","inhibitor":"g1"}
+// pollerRows are poller rows naming inhibitors and silences; wantPairs the
+// pairs inhibition_pairs holds of them, and wantSilences what
+// silence_pairs holds (each alert and silence's latest row naming it per
+// day, resolved rows left out), both derived by hand:
+//
+//	f1 11-02 10:10 inhibited by g1 and g2, silenced by s1
+//	f1 11-02 10:20 inhibited by g1, silenced by s1
+//	f1 11-03 00:05 inhibited by g2, silenced by s1 and s2
+//	f2 11-02 10:10 silenced by s2
+//	f2 11-02 11:00 resolved, silenced by s2 (a copy of its last state)
+//
+// Pairs per day: 11-02 (f1, g1) and (f1, g2) — g1's second naming is the
+// same pair —, 11-03 (f1, g2); f2 names none. Latest silenced: f1 by s1 on
+// 11-02 at 10:20 and on 11-03 at 00:05, f1 by s2 on 11-03 at 00:05, f2 by
+// s2 on 11-02 at 10:10 (not 11:00: that row is a resolved one).
+const (
+	wantPairs = `{"day":"2026-11-02","target":"f1","inhibitor":"g1"}
 {"day":"2026-11-02","target":"f1","inhibitor":"g2"}
 {"day":"2026-11-03","target":"f1","inhibitor":"g2"}`
+	wantSilences = `{"fingerprint":"f1","sid":"s1","day":"2026-11-02","last":"2026-11-02 10:20:00.000"}
+{"fingerprint":"f1","sid":"s1","day":"2026-11-03","last":"2026-11-03 00:05:00.000"}
+{"fingerprint":"f1","sid":"s2","day":"2026-11-03","last":"2026-11-03 00:05:00.000"}
+{"fingerprint":"f2","sid":"s2","day":"2026-11-02","last":"2026-11-02 10:10:00.000"}`
+)
 
-func pairRows(t *testing.T) []byte {
+func pollerRows(t *testing.T) []byte {
 	t.Helper()
-	row := func(at time.Time, fp string, by ...string) store.AlertState {
-		return store.AlertState{ObservedAt: store.T(at), Source: "eu", Fingerprint: fp, Kind: store.KindChanged,
+	row := func(at time.Time, fp, kind string, inhibitors, silences []string) store.AlertState {
+		return store.AlertState{ObservedAt: store.T(at), Source: "eu", Fingerprint: fp, Kind: kind,
 			Alertname: "Disk", Labels: map[string]string{"alertname": "Disk"}, Annotations: map[string]string{},
-			SilencedBy: []string{}, InhibitedBy: append([]string{}, by...), MutedBy: []string{}, Receivers: []string{"oncall"},
+			SilencedBy: silences, InhibitedBy: inhibitors, MutedBy: []string{}, Receivers: []string{"oncall"},
 			StartsAt: store.T(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))}
 	}
 	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, time.UTC) }
-	rows, err := store.EncodeRows(nil, []store.AlertState{row(at(2, 10, 10), "f1", "g1", "g2"), row(at(2, 10, 10), "f2"),
-		row(at(2, 10, 20), "f1", "g1"), row(at(3, 0, 5), "f1", "g2")})
+	none := []string{}
+	rows, err := store.EncodeRows(nil, []store.AlertState{
+		row(at(2, 10, 10), "f1", store.KindChanged, []string{"g1", "g2"}, []string{"s1"}),
+		row(at(2, 10, 10), "f2", store.KindChanged, none, []string{"s2"}),
+		row(at(2, 10, 20), "f1", store.KindChanged, []string{"g1"}, []string{"s1"}),
+		row(at(2, 11, 0), "f2", store.KindResolved, none, []string{"s2"}),
+		row(at(3, 0, 5), "f1", store.KindChanged, []string{"g2"}, []string{"s1", "s2"})})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rows
 }
 
-// checkPairs compares the pairs stored (each once) with wantPairs.
-func checkPairs(t *testing.T, st *store.Store, when string) {
+// checkPollerDays compares the pairs stored (each once) with wantPairs,
+// and each alert and silence's latest per day with wantSilences.
+func checkPollerDays(t *testing.T, st *store.Store, when string) {
 	t.Helper()
-	out, err := st.Query(context.Background(), `SELECT DISTINCT day, target, inhibitor FROM {{db}}.inhibition_pairs ORDER BY day, target, inhibitor`, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.TrimSpace(string(out)); got != wantPairs {
-		t.Fatalf("%s: pairs\n%s\nwant\n%s", when, got, wantPairs)
+	for _, c := range []struct{ sql, want string }{
+		{`SELECT DISTINCT day, target, inhibitor FROM {{db}}.inhibition_pairs ORDER BY day, target, inhibitor`, wantPairs},
+		{`SELECT fingerprint, sid, day, max(last) AS last FROM {{db}}.silence_pairs GROUP BY fingerprint, sid, day ORDER BY fingerprint, sid, day`, wantSilences},
+	} {
+		out, err := st.Query(context.Background(), c.sql, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(string(out)); got != c.want {
+			t.Fatalf("%s: %s\n%s\nwant\n%s", when, c.sql, got, c.want)
+		}
 	}
 }
 
-// TestInsertMissingNamesThePairsAgain: the poller rows InsertMissing
-// writes have their pairs named by the view; rows found stored whose pairs
-// are gone (a crash between the two parts) have them named again, as often
-// as it runs.
-func TestInsertMissingNamesThePairsAgain(t *testing.T) {
+// TestInsertMissingWritesThePollerDaysAgain: the poller rows InsertMissing
+// writes have their pairs and latest silenced times written by the views;
+// rows found stored whose days are gone (a crash between the parts) have
+// them written again, as often as it runs.
+func TestInsertMissingWritesThePollerDaysAgain(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	rows := pairRows(t)
-	if n, err := st.InsertMissing(ctx, store.TableAlertStates, rows); err != nil || n != 4 {
-		t.Fatalf("InsertMissing into an empty table: %d rows, %v; want 4", n, err)
+	rows := pollerRows(t)
+	if n, err := st.InsertMissing(ctx, store.TableAlertStates, rows); err != nil || n != 5 {
+		t.Fatalf("InsertMissing into an empty table: %d rows, %v; want 5", n, err)
 	}
-	checkPairs(t, st, "written with the rows")
-	if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}.inhibition_pairs"); err != nil {
-		t.Fatal(err)
+	checkPollerDays(t, st, "written with the rows")
+	for _, table := range []string{store.TableInhibitionPairs, store.TableSilencePairs} {
+		if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}."+table); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i := range 2 {
 		if n, err := st.InsertMissing(ctx, store.TableAlertStates, rows); err != nil || n != 0 {
 			t.Fatalf("InsertMissing: %d rows, %v; want 0 (all stored)", n, err)
 		}
-		checkPairs(t, st, fmt.Sprintf("named again (%d)", i+1))
+		checkPollerDays(t, st, fmt.Sprintf("written again (%d)", i+1))
 	}
 }
 
-// TestUpgradeNamesThePairsStoredBefore: the migration that adds
-// inhibition_pairs names the pairs of the poller rows a store already
-// holds (its table and view exist here, so only its backfill does
-// anything).
-func TestUpgradeNamesThePairsStoredBefore(t *testing.T) {
+// TestUpgradeWritesThePollerDaysStoredBefore: the migrations that add
+// inhibition_pairs and silence_pairs fill them from the poller rows a
+// store already holds (their tables and views exist here, so only their
+// backfills do anything).
+func TestUpgradeWritesThePollerDaysStoredBefore(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
-	insertAll(t, st, map[string][]byte{store.TableAlertStates: pairRows(t)})
-	checkPairs(t, st, "written by the view")
-	if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}.inhibition_pairs"); err != nil {
-		t.Fatal(err)
+	insertAll(t, st, map[string][]byte{store.TableAlertStates: pollerRows(t)})
+	checkPollerDays(t, st, "written by the views")
+	for _, table := range []string{store.TableInhibitionPairs, store.TableSilencePairs} {
+		if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}."+table); err != nil {
+			t.Fatal(err)
+		}
 	}
 	opts := store.Options{Database: st.Database(), Retention: 400 * 24 * time.Hour}
 	stmts, versions, err := opts.MigrationStatements(10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	later, _, err := opts.MigrationStatements(11)
+	later, _, err := opts.MigrationStatements(12)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(versions) == 0 || versions[0] != 11 {
-		t.Fatalf("migrations after 10: %v, want 11 first (this test reruns the one that adds inhibition_pairs)", versions)
+	if len(versions) < 2 || versions[0] != 11 || versions[1] != 12 {
+		t.Fatalf("migrations after 10: %v, want 11 and 12 first (this test reruns the ones that add inhibition_pairs and silence_pairs)", versions)
 	}
 	for _, s := range stmts[:len(stmts)-len(later)] {
 		if err := st.Exec(ctx, s); err != nil {
 			t.Fatalf("%.80s: %v", s, err)
 		}
 	}
-	checkPairs(t, st, "after the upgrade")
+	checkPollerDays(t, st, "after the upgrade")
 }

@@ -262,6 +262,7 @@ var derivedTables = map[string]tableInfo{
 	TableEpisodeDays: {timeCol: "day + 1", keyCol: "fingerprint"},
 	// (sharded by the target: its pairs live where its poller rows do)
 	TableInhibitionPairs: {timeCol: "day + 1", keyCol: "target"},
+	TableSilencePairs:    {timeCol: "day + 1", keyCol: "fingerprint"},
 }
 
 // allTables is tables and derivedTables in one map: what the DDL and the
@@ -280,6 +281,11 @@ const TableEpisodeDays = "episode_days"
 // rows name, per day (see the schema's 0011 migration), written by the
 // engine's view and by InsertMissing.
 const TableInhibitionPairs = "inhibition_pairs"
+
+// TableSilencePairs holds when each alert was last seen silenced by each
+// silence, per day (see the schema's 0012 migration), written by the
+// engine's view and by InsertMissing.
+const TableSilencePairs = "silence_pairs"
 
 // Tables lists the data tables, sorted.
 func Tables() []string {

@@ -259,8 +259,8 @@ func (o Options) Render(text string) (string, error) {
 		},
 		// The SELECTs the views, backfills and recoveries share with the
 		// queries package (the reads merge what they write): a table's
-		// rows summed up per episode and day, and the pairs its poller
-		// rows name per day.
+		// rows summed up per episode and day, the pairs its poller rows
+		// name per day, and when they last name each silence per day.
 		"summaries": func(table string) (string, error) {
 			qs, err := set()
 			if err != nil {
@@ -274,6 +274,13 @@ func (o Options) Render(text string) (string, error) {
 				return "", err
 			}
 			return qs.DayPairs(queries.DaySummaries{Table: table, From: local(table)})
+		},
+		"silences": func(table string) (string, error) {
+			qs, err := set()
+			if err != nil {
+				return "", err
+			}
+			return qs.DaySilences(queries.DaySummaries{Table: table, From: local(table)})
 		},
 		"ttl": func(col string) string {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))

@@ -133,7 +133,7 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 	want := []string{"alert_labels", "alert_labels_from_alert_states", "alert_labels_from_events", "alert_labels_from_notifications",
 		"alert_states", "alertmanager_status", "episode_days", "episode_days_from_alert_states", "episode_days_from_events", "episode_days_from_notifications",
 		"episode_seals", "events", "imports", "inhibition_pairs", "inhibition_pairs_from_alert_states", "notifications", "polls", "schema_migrations",
-		"sealed_episodes", "sealed_muted", "sealed_stretches", "silences"}
+		"sealed_episodes", "sealed_muted", "sealed_stretches", "silence_pairs", "silence_pairs_from_alert_states", "silences"}
 	var got []string
 	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		var r struct{ Name string }

@@ -513,3 +513,36 @@ ARRAY JOIN inhibited_by AS inhibitor
 WHERE 1
 GROUP BY source, fingerprint, day, inhibitor
 SETTINGS optimize_aggregation_in_order = 1;
+
+CREATE TABLE IF NOT EXISTS alertlens.silence_pairs_local ON CLUSTER main
+(
+    source      LowCardinality(String),
+    fingerprint String CODEC(ZSTD(3)),
+    sid         String CODEC(ZSTD(3)),
+    day         Date,
+    last        SimpleAggregateFunction(max, DateTime64(3, 'UTC')) CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/alertlens/silence_pairs_local', '{replica}')
+PARTITION BY toYYYYMM(day)
+ORDER BY (source, fingerprint, sid, day)
+TTL toDateTime(day + 1) + toIntervalSecond(2592000);
+
+CREATE TABLE IF NOT EXISTS alertlens.silence_pairs ON CLUSTER main AS alertlens.silence_pairs_local ENGINE = Distributed(main, alertlens, silence_pairs_local, cityHash64(fingerprint));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.silence_pairs_from_alert_states_local ON CLUSTER main
+TO alertlens.silence_pairs_local AS
+SELECT source, fingerprint, sid, toDate(observed_at) AS day, max(observed_at) AS last
+FROM alertlens.alert_states_local
+ARRAY JOIN silenced_by AS sid
+WHERE 1
+  AND kind != 'resolved'
+GROUP BY source, fingerprint, sid, day;
+
+INSERT INTO alertlens.silence_pairs_local
+SELECT source, fingerprint, sid, toDate(observed_at) AS day, max(observed_at) AS last
+FROM alertlens.alert_states_local
+ARRAY JOIN silenced_by AS sid
+WHERE 1
+  AND kind != 'resolved'
+GROUP BY source, fingerprint, sid, day
+SETTINGS optimize_aggregation_in_order = 1;

@@ -493,3 +493,34 @@ ARRAY JOIN inhibited_by AS inhibitor
 WHERE 1
 GROUP BY source, fingerprint, day, inhibitor
 SETTINGS optimize_aggregation_in_order = 1;
+
+CREATE TABLE IF NOT EXISTS alertlens.silence_pairs 
+(
+    source      LowCardinality(String),
+    fingerprint String CODEC(ZSTD(3)),
+    sid         String CODEC(ZSTD(3)),
+    day         Date,
+    last        SimpleAggregateFunction(max, DateTime64(3, 'UTC')) CODEC(ZSTD(3))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (source, fingerprint, sid, day)
+TTL toDateTime(day + 1) + toIntervalSecond(2592000);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS alertlens.silence_pairs_from_alert_states 
+TO alertlens.silence_pairs AS
+SELECT source, fingerprint, sid, toDate(observed_at) AS day, max(observed_at) AS last
+FROM alertlens.alert_states
+ARRAY JOIN silenced_by AS sid
+WHERE 1
+  AND kind != 'resolved'
+GROUP BY source, fingerprint, sid, day;
+
+INSERT INTO alertlens.silence_pairs
+SELECT source, fingerprint, sid, toDate(observed_at) AS day, max(observed_at) AS last
+FROM alertlens.alert_states
+ARRAY JOIN silenced_by AS sid
+WHERE 1
+  AND kind != 'resolved'
+GROUP BY source, fingerprint, sid, day
+SETTINGS optimize_aggregation_in_order = 1;
