@@ -11,8 +11,19 @@
 -- more pairs than the scan's can only put more alerts on a cycle, whose
 -- stretches are then read and found on none (every edge of a loop is a
 -- stretch, which starts at a row of the scan naming its inhibitor).
+-- Without .FromDays (store.episodes_from_raw, or no dedup window) the
+-- pairs come from the poller's rows of the scan themselves: the reference
+-- the kept pairs are checked against.
+{{- if .FromDays}}
 SELECT source, target, inhibitor
 FROM {{db}}.inhibition_pairs
 WHERE day >= toDate({scan_from:DateTime64(3, 'UTC')}) AND day <= toDate({to:DateTime64(3, 'UTC')} - toIntervalMillisecond(1))
   AND {{template "source"}}
 GROUP BY source, target, inhibitor
+{{- else}}
+SELECT source, fingerprint AS target, inhibitor
+FROM {{db}}.alert_states
+ARRAY JOIN inhibited_by AS inhibitor
+WHERE observed_at >= {scan_from:DateTime64(3, 'UTC')} AND observed_at < {to:DateTime64(3, 'UTC')} AND {{template "source"}}
+GROUP BY source, target, inhibitor
+{{- end}}

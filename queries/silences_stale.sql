@@ -29,7 +29,10 @@ active AS MATERIALIZED (
 -- The whole days before {at}'s come from silence_pairs, kept at ingest
 -- (each day's latest per alert and silence; a week at a big
 -- Alertmanager's scale reads 0.5M of those instead of 8M poller rows:
--- 0.07-0.10 s against 0.33-0.41 s), {at}'s day from the poller's rows.
+-- 0.07-0.10 s against 0.33-0.41 s), {at}'s day from the poller's rows;
+-- without .FromDays (store.episodes_from_raw, or no dedup window) every
+-- day from the poller's rows, the reference the kept days are checked
+-- against.
 -- The scan's first day counts a day's latest only from the silences'
 -- earliest start on: when that latest is earlier, no row of that day
 -- after the start names the pair. Gathered into one value (silenced_pairs)
@@ -43,12 +46,14 @@ silenced_pairs AS (
     FROM (
         SELECT source, fingerprint, sid, max(t) AS t
         FROM (
+{{- if .FromDays}}
             SELECT source, fingerprint, sid, last AS t
             FROM {{db}}.silence_pairs
             WHERE day >= toDate((SELECT min(s_starts_at) FROM active)) AND day < toDate({at:DateTime64(3, 'UTC')})
               AND last >= (SELECT min(s_starts_at) FROM active)
               AND source IN (SELECT source FROM active)
             UNION ALL
+{{- end}}
             -- (notEmpty adds nothing to what ARRAY JOIN keeps; as a filter
             -- it skips the rows naming no silence before their arrays are
             -- unfolded)
@@ -56,7 +61,7 @@ silenced_pairs AS (
             FROM {{db}}.alert_states
             ARRAY JOIN silenced_by AS sid
             WHERE observed_at <= {at:DateTime64(3, 'UTC')}
-              AND observed_at >= greatest(toStartOfDay({at:DateTime64(3, 'UTC')}), (SELECT min(s_starts_at) FROM active))
+              AND observed_at >= {{if .FromDays}}greatest(toStartOfDay({at:DateTime64(3, 'UTC')}), (SELECT min(s_starts_at) FROM active)){{else}}(SELECT min(s_starts_at) FROM active){{end}}
               AND source IN (SELECT source FROM active)
               AND kind != 'resolved' AND notEmpty(silenced_by)
         )
