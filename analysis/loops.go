@@ -56,8 +56,14 @@ func onCycles(pairs []pair) []string {
 	for i, p := range pairs {
 		m := ids[p.Source]
 		if m == nil {
-			// (sized for the pairs left: most stores have one source)
-			m = make(map[string]int, len(pairs)-i)
+			// The first source's map sized for every pair (most stores have
+			// one source; growing it was a fifth of the search), the
+			// others' grown.
+			hint := 0
+			if len(ids) == 0 {
+				hint = len(pairs)
+			}
+			m = make(map[string]int, hint)
 			ids[p.Source] = m
 		}
 		from[i], to[i] = id(m, p.Target), id(m, p.Inhibitor)

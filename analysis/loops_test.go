@@ -32,11 +32,11 @@ func TestOnCycles(t *testing.T) {
 		{"two sources, a cycle each", []pair{p("s1", "x", "y"), p("s1", "y", "x"), p("s2", "a", "b"), p("s2", "b", "a")}, []string{"a", "b", "x", "y"}},
 		// One component of four: a -> b -> a and b -> c -> d -> b.
 		{"two cycles through one alert", []pair{p("s", "a", "b"), p("s", "b", "a"), p("s", "b", "c"), p("s", "c", "d"), p("s", "d", "b"), p("s", "e", "d")}, []string{"a", "b", "c", "d"}},
-		// Two components, a <-> b and c <-> d, joined one way through x:
-		// x leads from one to the other and is on neither.
 		// c -> d -> c, c also inhibited by b, which is on no cycle and was
 		// searched before (from a): the edge to b must not tie c to it.
 		{"a cycle beside an alert searched before", []pair{p("s", "a", "b"), p("s", "c", "b"), p("s", "c", "d"), p("s", "d", "c")}, []string{"c", "d"}},
+		// Two components, a <-> b and c <-> d, joined one way through x:
+		// x leads from one to the other and is on neither.
 		{"a path between two cycles", []pair{p("s", "a", "b"), p("s", "b", "a"), p("s", "b", "x"), p("s", "x", "c"), p("s", "c", "d"), p("s", "d", "c")}, []string{"a", "b", "c", "d"}},
 	}
 	// One cycle through 100,000 alerts (n00000 -> n00001 -> ... -> n99999
