@@ -283,25 +283,31 @@ func TestUpgradeSumsUpTheRowsStoredBefore(t *testing.T) {
 	if err := st.Exec(ctx, "TRUNCATE TABLE {{db}}.episode_days"); err != nil {
 		t.Fatal(err)
 	}
+	rerunMigrations(t, st, 5, 5) // the one that adds episode_days
+	checkEpisodeSummary(t, st, "after the upgrade")
+}
+
+// rerunMigrations runs the statements of migrations first to last again
+// (those after first-1 but not after last) on a store that has them all.
+func rerunMigrations(t *testing.T, st *store.Store, first, last int) {
+	t.Helper()
 	opts := store.Options{Database: st.Database(), Retention: 400 * 24 * time.Hour}
-	stmts, versions, err := opts.MigrationStatements(4)
+	stmts, versions, err := opts.MigrationStatements(first - 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	later, _, err := opts.MigrationStatements(5)
+	later, _, err := opts.MigrationStatements(last)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(versions) == 0 || versions[0] != 5 {
-		t.Fatalf("migrations after 4: %v, want 5 first (this test reruns the one that adds episode_days)", versions)
+	if len(versions) <= last-first || versions[0] != first || versions[last-first] != last {
+		t.Fatalf("migrations after %d: %v, want %d to %d first (the test reruns those)", first-1, versions, first, last)
 	}
-	// Migration 5's statements alone: those after 4 but not after 5.
 	for _, s := range stmts[:len(stmts)-len(later)] {
-		if err := st.Exec(ctx, s); err != nil {
+		if err := st.Exec(context.Background(), s); err != nil {
 			t.Fatalf("%.80s: %v", s, err)
 		}
 	}
-	checkEpisodeSummary(t, st, "after the upgrade")
 }
 
 // pollerRows are poller rows naming inhibitors and silences; wantPairs the
@@ -408,22 +414,6 @@ func TestUpgradeWritesThePollerDaysStoredBefore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	opts := store.Options{Database: st.Database(), Retention: 400 * 24 * time.Hour}
-	stmts, versions, err := opts.MigrationStatements(10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	later, _, err := opts.MigrationStatements(12)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(versions) < 2 || versions[0] != 11 || versions[1] != 12 {
-		t.Fatalf("migrations after 10: %v, want 11 and 12 first (this test reruns the ones that add inhibition_pairs and silence_pairs)", versions)
-	}
-	for _, s := range stmts[:len(stmts)-len(later)] {
-		if err := st.Exec(ctx, s); err != nil {
-			t.Fatalf("%.80s: %v", s, err)
-		}
-	}
+	rerunMigrations(t, st, 11, 12) // the ones that add inhibition_pairs and silence_pairs
 	checkPollerDays(t, st, "after the upgrade")
 }
