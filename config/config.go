@@ -146,9 +146,10 @@ type Store struct {
 	Database     string     `yaml:"database"`
 	Retention    Duration   `yaml:"retention"`
 	ClickHouse   ClickHouse `yaml:"clickhouse"`
-	// EpisodesFromRaw builds every episode from the raw rows instead of
-	// the per-day summaries kept at ingest: the same answers, slower; for
-	// checking one against the other.
+	// EpisodesFromRaw builds every episode (and the pairs loops and stale
+	// silences start from) from the raw rows instead of the per-day tables
+	// kept at ingest: the same answers, slower; for checking one against
+	// the other.
 	EpisodesFromRaw bool `yaml:"episodes_from_raw"`
 	// CompactInterval: how often each month of the per-day episode
 	// summaries is merged into one part and the finished months' episodes
