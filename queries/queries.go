@@ -422,12 +422,12 @@ func (s *Set) DaySilences(d DaySummaries) (string, error) {
 	return s.pollerDays("day_silences", d)
 }
 
-// PollerTable is the table of the poller's rows, which name inhibitors
+// pollerTable is the table of the poller's rows, which name inhibitors
 // and silences (inhibited_by, silenced_by).
-const PollerTable = "alert_states"
+const pollerTable = "alert_states"
 
 func (s *Set) pollerDays(name string, d DaySummaries) (string, error) {
-	if d.Table != PollerTable {
+	if d.Table != pollerTable {
 		return "", fmt.Errorf("%s: no poller rows in table %q", name, d.Table)
 	}
 	return s.dayFragment(name, d)

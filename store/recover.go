@@ -80,61 +80,50 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 	if n == len(batch.rows) {
 		return n, nil // all written just now, the views with them
 	}
-	if err := s.summarizeAgain(ctx, table, batch); err != nil {
-		return n, err
-	}
-	if err := s.pollerDaysAgain(ctx, table, batch); err != nil {
+	if err := s.writeDaysAgain(ctx, table, batch); err != nil {
 		return n, err
 	}
 	return n, nil
 }
 
-// pollerDaysAgain writes again, into inhibition_pairs and silence_pairs,
-// what the days of the alerts of a batch of poller rows some of which were
-// stored already hold (the pairs their rows name, when each was last seen
-// silenced by each silence), for the reason summarizeAgain sums them up
-// again: a pair named twice is the same pair, a day's latest taken twice
-// the same latest.
-func (s *Store) pollerDaysAgain(ctx context.Context, table string, batch decodedBatch) error {
-	if table != queries.PollerTable {
-		return nil
-	}
-	for _, d := range []struct {
-		into   string
-		render func(queries.DaySummaries) (string, error)
-	}{
-		{TableInhibitionPairs, s.sql.DayPairs},
-		{TableSilencePairs, s.sql.DaySilences},
-	} {
-		sel, err := d.render(queries.DaySummaries{Table: table, From: s.opts.Database + "." + table, Rows: "batch"})
+// dayTable is a table the engine's views fill per day from a data
+// table's rows: what InsertMissing writes again for a batch of that table.
+type dayTable struct {
+	from   []string // the data tables whose rows it is written from
+	into   string
+	render func(*queries.Set, queries.DaySummaries) (string, error)
+}
+
+// dayTables are every table the views fill per day: the episodes' day
+// summaries, and from the poller's rows the inhibition pairs and each
+// alert's latest silenced time per silence.
+var dayTables = []dayTable{
+	{queries.DaySummaryTables, TableEpisodeDays, (*queries.Set).DaySummaries},
+	{[]string{TableAlertStates}, TableInhibitionPairs, (*queries.Set).DayPairs},
+	{[]string{TableAlertStates}, TableSilencePairs, (*queries.Set).DaySilences},
+}
+
+// writeDaysAgain writes again, into every table the views fill per day
+// from table's rows, the days of the alerts of a batch some of whose rows
+// were stored already: the views' parts land apart from the raw rows'
+// part, so rows that were stored (before a crash, or by an insert that
+// failed in a view) may have no days written, and the comparison above
+// finds them stored and does not write them again (which would have run
+// the views). Writing a day again from every stored row of those alerts
+// adds nothing wrong to what was there: summaries are idempotent, a pair
+// named twice is the same pair, a day's latest taken twice the same.
+func (s *Store) writeDaysAgain(ctx context.Context, table string, batch decodedBatch) error {
+	for _, d := range dayTables {
+		if !slices.Contains(d.from, table) {
+			continue
+		}
+		sel, err := d.render(s.sql, queries.DaySummaries{Table: table, From: s.opts.Database + "." + table, Rows: "batch"})
 		if err != nil {
 			return err
 		}
 		if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+d.into+"\n"+sel, batch.params()); err != nil {
 			return fmt.Errorf("store: writing the days of %s into %s again: %w", table, d.into, err)
 		}
-	}
-	return nil
-}
-
-// summarizeAgain sums up again, into episode_days, the days of the alerts
-// of a batch whose rows make episodes, some of which were stored already:
-// the views' part lands apart from the raw rows' part, so rows that were
-// stored (before a crash, or by an insert that failed in a view) may have
-// no summaries, and the comparison above finds them stored and does not
-// write them again (which would have run the views). Summing up a day
-// again from every stored row of those alerts adds nothing wrong to the
-// summaries that were there: they are idempotent.
-func (s *Store) summarizeAgain(ctx context.Context, table string, batch decodedBatch) error {
-	if !slices.Contains(queries.DaySummaryTables, table) {
-		return nil
-	}
-	sel, err := s.sql.DaySummaries(queries.DaySummaries{Table: table, From: s.opts.Database + "." + table, Rows: "batch"})
-	if err != nil {
-		return err
-	}
-	if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+TableEpisodeDays+"\n"+sel, batch.params()); err != nil {
-		return fmt.Errorf("store: summing up the episodes of %s again: %w", table, err)
 	}
 	return nil
 }

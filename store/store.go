@@ -234,13 +234,19 @@ func (o Options) Render(text string) (string, error) {
 		onCluster = "ON CLUSTER " + o.Cluster
 	}
 	var sqlSet *queries.Set // parsed for the first migration that asks
-	set := func() (*queries.Set, error) {
-		if sqlSet != nil {
-			return sqlSet, nil
+	// day renders, for the views, backfills and recoveries, a SELECT the
+	// queries package shares with the reads (which merge what it writes).
+	day := func(render func(*queries.Set, queries.DaySummaries) (string, error)) func(string) (string, error) {
+		return func(table string) (string, error) {
+			if sqlSet == nil {
+				set, err := queries.NewSet(o.Database)
+				if err != nil {
+					return "", err
+				}
+				sqlSet = set
+			}
+			return render(sqlSet, queries.DaySummaries{Table: table, From: local(table)})
 		}
-		var err error
-		sqlSet, err = queries.NewSet(o.Database)
-		return sqlSet, err
 	}
 	funcs := template.FuncMap{
 		"local":     local,
@@ -257,31 +263,12 @@ func (o Options) Render(text string) (string, error) {
 			}
 			return "Replicated" + name + "(" + zk + ")"
 		},
-		// The SELECTs the views, backfills and recoveries share with the
-		// queries package (the reads merge what they write): a table's
-		// rows summed up per episode and day, the pairs its poller rows
-		// name per day, and when they last name each silence per day.
-		"summaries": func(table string) (string, error) {
-			qs, err := set()
-			if err != nil {
-				return "", err
-			}
-			return qs.DaySummaries(queries.DaySummaries{Table: table, From: local(table)})
-		},
-		"pairs": func(table string) (string, error) {
-			qs, err := set()
-			if err != nil {
-				return "", err
-			}
-			return qs.DayPairs(queries.DaySummaries{Table: table, From: local(table)})
-		},
-		"silences": func(table string) (string, error) {
-			qs, err := set()
-			if err != nil {
-				return "", err
-			}
-			return qs.DaySilences(queries.DaySummaries{Table: table, From: local(table)})
-		},
+		// A table's rows summed up per episode and day, the pairs its
+		// poller rows name per day, and when they last name each silence
+		// per day.
+		"summaries": day((*queries.Set).DaySummaries),
+		"pairs":     day((*queries.Set).DayPairs),
+		"silences":  day((*queries.Set).DaySilences),
 		"ttl": func(col string) string {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))
 		},
