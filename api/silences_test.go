@@ -56,6 +56,13 @@ func TestStaleSilences(t *testing.T) {
 	}
 }
 
+// matchingNothing is a silence of testdata/silences_observed.ndjson as
+// stale silences list it when it matches nothing.
+func matchingNothing(id, starts string) string {
+	return `{"id":"` + id + `","source":"prod","matchers":["team=\"none\""],"created_by":"dave","comment":"nothing to match","starts_at":"` + starts +
+		`","ends_at":"2026-12-01T00:00:00Z","reasons":["matches_nothing"],"last_matched_at":null}`
+}
+
 // A silence's observed time to the millisecond, from
 // testdata/silences_observed.ndjson: hourly polls of prod from 11-08 00:00
 // to 11-10 12:00, the one at 11-09 12:00 failed (11:00–13:00 blind). Two
@@ -66,11 +73,7 @@ func TestStaleSilences(t *testing.T) {
 // is at least idle.
 func TestStaleSilencesObservedTime(t *testing.T) {
 	svc := startWith(t, "silences_observed.ndjson")
-	stale := func(id, starts string) string {
-		return `{"id":"` + id + `","source":"prod","matchers":["team=\"none\""],"created_by":"dave","comment":"nothing to match","starts_at":"` + starts +
-			`","ends_at":"2026-12-01T00:00:00Z","reasons":["matches_nothing"],"last_matched_at":null}`
-	}
-	edge, half := stale("s-edge", "2026-11-08T06:00:00Z"), stale("s-half", "2026-11-08T06:30:00Z")
+	edge, half := matchingNothing("s-edge", "2026-11-08T06:00:00Z"), matchingNothing("s-half", "2026-11-08T06:30:00Z")
 	for _, c := range []struct {
 		idle, idleSeconds string
 		listed            []string
@@ -136,10 +139,9 @@ func TestStaleSilencesFromTheEarliestStart(t *testing.T) {
 		return r
 	}
 	insertStates(t, svc, "before-the-start", z(5, "s-edge"), z(7))
+	edge := matchingNothing("s-edge", "2026-11-08T06:00:00Z")
 	checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-10T12:00:00Z&idle=52h",
-		`{"silences":[{"id":"s-edge","source":"prod","matchers":["team=\"none\""],"created_by":"dave","comment":"nothing to match","starts_at":"2026-11-08T06:00:00Z",`+
-			`"ends_at":"2026-12-01T00:00:00Z","reasons":["matches_nothing"],"last_matched_at":null}],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":187200}`)
+		`{"silences":[`+edge+`],"at":"2026-11-10T12:00:00Z","max_age_seconds":604800,"idle_seconds":187200}`)
 	checkJSON(t, svc, "/api/v1/silences/stale?at=2026-11-08T12:00:00Z&idle=6h",
-		`{"silences":[{"id":"s-edge","source":"prod","matchers":["team=\"none\""],"created_by":"dave","comment":"nothing to match","starts_at":"2026-11-08T06:00:00Z",`+
-			`"ends_at":"2026-12-01T00:00:00Z","reasons":["matches_nothing"],"last_matched_at":null}],"at":"2026-11-08T12:00:00Z","max_age_seconds":604800,"idle_seconds":21600}`)
+		`{"silences":[`+edge+`],"at":"2026-11-08T12:00:00Z","max_age_seconds":604800,"idle_seconds":21600}`)
 }
