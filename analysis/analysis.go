@@ -157,9 +157,10 @@ func (a *Analyzer) statement(ctx context.Context, name string, data queries.Data
 		Stretches: data.FromDays && a.sql.ReadsStretches(name),
 		Muted:     data.FromDays && a.sql.ReadsMuted(name),
 	}
+	want.Notes = want.Episodes && data.NotesFromDays && data.KeptNotes == ""
 	if want != (sealReads{}) {
 		seal, reads := a.sealFor(ctx, params["scan_from"], want)
-		data.Sealed, data.SealedStretches, data.SealedMuted = reads.Episodes, reads.Stretches, reads.Muted
+		data.Sealed, data.SealedStretches, data.SealedMuted, data.SealedNotes = reads.Episodes, reads.Stretches, reads.Muted, reads.Notes
 		if reads != (sealReads{}) {
 			params = maps.Clone(params)
 			params["seal"] = strconv.FormatUint(seal.ID, 10)
@@ -179,8 +180,9 @@ type sealer interface {
 	SealInUse(ctx context.Context) (store.Seal, error)
 }
 
-// sealReads are the parts of a seal a statement reads (or would).
-type sealReads struct{ Episodes, Stretches, Muted bool }
+// sealReads are the parts of a seal a statement reads (or would). Notes,
+// the sealed episodes' counted notifications, only with Episodes.
+type sealReads struct{ Episodes, Stretches, Muted, Notes bool }
 
 // sealFor returns the newest seal and what a statement scanning from
 // scanFrom reads from it, of what it asks for: the episodes when they are
@@ -191,8 +193,10 @@ type sealReads struct{ Episodes, Stretches, Muted bool }
 // over 30 days at a big Alertmanager's scale, 16 of the 37 days scanned
 // sealed, 0.97-1.16 s against 1.30-1.46 s; the dedup window plays no part
 // in a stretch); the muted time likewise, when the scan starts at a
-// midnight (it is sealed per day; scans always do). When the seal cannot
-// be read, none (the statement then reads as it would with no seal).
+// midnight (it is sealed per day; scans always do); the counted
+// notifications with the episodes, when the seal has them. When the seal
+// cannot be read, none (the statement then reads as it would with no
+// seal).
 //
 // Reading sealed episodes has a cost of its own: they come unsorted,
 // so every episode of the scan is sorted for the window that ends each at
@@ -211,6 +215,7 @@ func (a *Analyzer) sealFor(ctx context.Context, scanFrom string, want sealReads)
 	}
 	sealedTo := store.SealedTo(a.now())
 	want.Episodes = want.Episodes && covers(sealedTo, from, a.opts.SealMinSpan)
+	want.Notes = want.Notes && want.Episodes
 	want.Stretches = want.Stretches && covers(sealedTo, from, 0)
 	want.Muted = want.Muted && covers(sealedTo, from, 0) && from.Equal(from.Truncate(24*time.Hour))
 	// A seal covers months before the one it was made in: a scan that
@@ -226,10 +231,12 @@ func (a *Analyzer) sealFor(ctx context.Context, scanFrom string, want sealReads)
 		}
 		return store.Seal{}, sealReads{}
 	}
+	episodes := want.Episodes && seal.Episodes && seal.DedupMillis == a.opts.DedupWindow.Milliseconds() && covers(seal.To, from, a.opts.SealMinSpan)
 	return seal, sealReads{
-		Episodes:  want.Episodes && seal.Episodes && seal.DedupMillis == a.opts.DedupWindow.Milliseconds() && covers(seal.To, from, a.opts.SealMinSpan),
+		Episodes:  episodes,
 		Stretches: want.Stretches && seal.Stretches && covers(seal.To, from, 0),
 		Muted:     want.Muted && seal.Muted && covers(seal.To, from, 0),
+		Notes:     want.Notes && episodes && seal.Notes,
 	}
 }
 

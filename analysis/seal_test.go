@@ -30,8 +30,9 @@ func (s *sealStore) SealInUse(context.Context) (store.Seal, error) {
 // with the same dedup window, and the seal covers at least SealMinSpan of
 // its scan (some of it with 0); its stretches when they are current and
 // the seal covers some of the scan, whatever the span and dedup window;
-// its muted time as its stretches, when the scan starts at a midnight.
-// One look at the seal decides them all. The seal covers the days before
+// its muted time as its stretches, when the scan starts at a midnight;
+// its counted notifications with its episodes, when it has them. One look
+// at the seal decides them all. The seal covers the days before
 // 2026-11-01 (made in November, now is 2026-11-20); 70 days before 11-01
 // is 08-23 (31 days of October, 30 of September, 9 of August: 08-23 to
 // 08-31).
@@ -40,7 +41,7 @@ func TestSealForCoversEnoughOfTheScan(t *testing.T) {
 	oct1 := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	now := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }
 	tenWeeks := 70 * 24 * time.Hour
-	current := store.Seal{ID: 7, To: nov1, DedupMillis: 60000, Episodes: true, Stretches: true, Muted: true}
+	current := store.Seal{ID: 7, To: nov1, DedupMillis: 60000, Episodes: true, Stretches: true, Muted: true, Notes: true}
 	with := func(f func(*store.Seal)) store.Seal { s := current; f(&s); return s }
 	var (
 		none      = sealReads{}
@@ -49,6 +50,7 @@ func TestSealForCoversEnoughOfTheScan(t *testing.T) {
 		muted     = sealReads{Muted: true}
 		both      = sealReads{Episodes: true, Stretches: true}
 		all       = sealReads{Episodes: true, Stretches: true, Muted: true}
+		notes     = sealReads{Episodes: true, Notes: true}
 	)
 	gone := errors.New("the engine is gone")
 	cases := []struct {
@@ -93,6 +95,14 @@ func TestSealForCoversEnoughOfTheScan(t *testing.T) {
 		{"all, the episodes short of the span", all, "2026-10-25 00:00:00.000", tenWeeks, current, nil, sealReads{Stretches: true, Muted: true}, 1},
 		{"all, a scan from inside a day", all, "2026-10-31 23:00:00.000", 0, current, nil, both, 1},
 		{"all sealed", all, "2026-08-01 00:00:00.000", tenWeeks, current, nil, all, 1},
+		// The counted notifications go with the episodes.
+		{"notes with the episodes", notes, "2026-08-01 00:00:00.000", tenWeeks, current, nil, notes, 1},
+		// A seal made before they were sealed has none (its episodes are
+		// still current).
+		{"notes: a seal without them", notes, "2026-08-01 00:00:00.000", tenWeeks, with(func(s *store.Seal) { s.Notes = false }), nil, episodes, 1},
+		{"notes: the episodes not current", notes, "2026-08-01 00:00:00.000", tenWeeks, with(func(s *store.Seal) { s.Episodes = false }), nil, none, 1},
+		{"notes with another dedup window", notes, "2026-08-01 00:00:00.000", tenWeeks, with(func(s *store.Seal) { s.DedupMillis = 30000 }), nil, none, 1},
+		{"notes: the episodes short of the span", notes, "2026-10-25 00:00:00.000", tenWeeks, current, nil, none, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

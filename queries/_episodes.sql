@@ -264,33 +264,81 @@ eps AS (
 -- delivery in two summaries are one key at one millisecond, which never
 -- counts twice). An alert's name is its alertname label, as in its raw
 -- rows' alertname column.
+--
+-- With .SealedNotes, an episode of the seal whose deliveries all come
+-- from lower on (its earliest counted one does: the earliest delivery
+-- always counts) and that has no summaries the seal left out (not in
+-- unsealed) is read from its sealed row: its fold there started at its
+-- first delivery, as the fold here would, and a delivery counts by the
+-- deliveries before it only, so the counted ones before upper are the
+-- same. The seal's other episodes are folded from their summaries as
+-- before: those in unsealed, and those with a counted delivery before
+-- lower and summaries from lower's day on (which may have deliveries
+-- after lower whose fold here starts at lower - lookback). A sealed
+-- episode whose deliveries all come before lower has none here either.
+-- (Noise over 90 days at a big Alertmanager's scale, its notifications
+-- alone: 1.6-1.7 s against 4.8-5.8 s.)
 {{define "day_deliveries"}}(
     SELECT d.source AS source, '' AS receiver,{{if .ByLabel}} l.labels[{by:String}] AS label,{{else}} d.alertname AS alertname,{{end}}
            fromUnixTimestamp64Milli(d.ms, 'UTC') AS received_at
     FROM (
-        SELECT source, fingerprint, alertname, toInt64(bitXor(toUInt64(bitAnd(x, 18446744073709551615)), 9223372036854775808)) AS ms
+        SELECT source, fingerprint, alertname, {{template "delivery_ms" "x"}} AS ms
         FROM (
             SELECT source, fingerprint, argMinMerge(first_alertname) AS alertname,
-                   arrayFold((acc, x) -> if({{template "counts" .}}, (x, acc.2 + 1, arrayPushBack(acc.3, x)), acc),
-                             arraySort(groupArrayArray(arrayMap(d -> {{template "delivery" "d"}},
-                                 arrayFilter(d -> d.2 >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')}) - {{.LookbackMillis}}
-                                              AND d.2 < toUnixTimestamp64Milli({ {{- .Upper -}} :DateTime64(3, 'UTC')}), deliveries)))),
-                             (toUInt128(0), toUInt64(0), CAST([], 'Array(UInt128)'))).3 AS counted
+                   {{template "fold_counted" .}} AS counted
             FROM {{db}}.episode_days
             WHERE day >= toDate({ {{- .Lower -}} :DateTime64(3, 'UTC')} - toIntervalMillisecond({{.LookbackMillis}}))
               AND day <= toDate({ {{- .Upper -}} :DateTime64(3, 'UTC')}) AND {{template "source"}}
 {{- if ne .Match "1"}}
               AND (source, fingerprint) IN (SELECT source, fingerprint FROM labelled)
 {{- end}}
+{{- if .SealedNotes}}
+              AND (day >= {sealed_to:Date} OR (source, fingerprint, starts_at) IN unsealed
+                   OR (source, fingerprint, starts_at) IN (
+                       SELECT source, fingerprint, starts_at FROM {{db}}.sealed_episodes
+                       WHERE seal = {seal:UInt64} AND last_day >= toDate({ {{- .Lower -}} :DateTime64(3, 'UTC')}) AND {{template "source"}}
+                         AND notEmpty(counted) AND counted[1] < toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')})))
+{{- end}}
             GROUP BY source, fingerprint, starts_at
         )
         ARRAY JOIN counted AS x
         WHERE ms >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')})
+{{- if .SealedNotes}}
+        UNION ALL
+        SELECT source, fingerprint, first_alertname AS alertname, ms
+        FROM {{db}}.sealed_episodes
+        ARRAY JOIN counted AS ms
+        WHERE seal = {seal:UInt64} AND first_day <= toDate({ {{- .Upper -}} :DateTime64(3, 'UTC')}) AND last_day >= toDate({ {{- .Lower -}} :DateTime64(3, 'UTC')})
+          AND {{template "source"}}
+{{- if ne .Match "1"}}
+          AND (source, fingerprint) IN (SELECT source, fingerprint FROM labelled)
+{{- end}}
+          AND counted[1] >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')})
+          AND (source, fingerprint, starts_at) NOT IN unsealed
+          AND ms < toUnixTimestamp64Milli({ {{- .Upper -}} :DateTime64(3, 'UTC')})
+{{- end}}
     ) AS d
 {{- if .ByLabel}}
     INNER JOIN labelled AS l ON l.source = d.source AND l.fingerprint = d.fingerprint
 {{- end}}
 ){{end}}
+
+-- The deliveries of an episode's summaries that count, in a GROUP BY of
+-- its summaries, given a Scan: with a Lower and an Upper those of [lower -
+-- lookback, upper) folded, without them all of them (a seal). Packed
+-- ("delivery"), sorted by key and then time; "delivery_ms" unpacks a
+-- delivery's time.
+{{define "fold_counted"}}arrayFold((acc, x) -> if({{template "counts" .}}, (x, acc.2 + 1, arrayPushBack(acc.3, x)), acc),
+                             arraySort(groupArrayArray(arrayMap(d -> {{template "delivery" "d"}},
+{{- if .Lower}}
+                                 arrayFilter(d -> d.2 >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')}) - {{.LookbackMillis}}
+                                              AND d.2 < toUnixTimestamp64Milli({ {{- .Upper -}} :DateTime64(3, 'UTC')}), deliveries)))),
+{{- else}}
+                                 deliveries))),
+{{- end}}
+                             (toUInt128(0), toUInt64(0), CAST([], 'Array(UInt128)'))).3{{end}}
+
+{{define "delivery_ms"}}toInt64(bitXor(toUInt64(bitAnd({{.}}, 18446744073709551615)), 9223372036854775808)){{end}}
 
 -- Whether the delivery x (see "delivery") counts, in a fold over an
 -- episode's deliveries in order whose accumulator holds the last delivery

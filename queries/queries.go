@@ -92,6 +92,11 @@ type Data struct {
 	// rows are the ones it was built from. Only for a scan starting
 	// before {sealed_to}, at a midnight (the sealed sums are per day).
 	SealedMuted bool
+	// SealedNotes (with Sealed) has "day_deliveries" read the counted
+	// notifications of the sealed episodes whose deliveries all come from
+	// its Lower on from their sealed rows (sealed_episodes' counted, in a
+	// seal that has them) instead of folding their summaries again.
+	SealedNotes bool
 	// OnCycles, in the inhibited stretches, reads only the alerts in
 	// {fingerprints}: those the caller found on a cycle of the pairs the
 	// poller's rows name (inhibition_pairs.sql), where any loop lies.
@@ -379,6 +384,9 @@ func (s *Set) Render(name string, data Data) (string, error) {
 	}
 	if (data.Sealed || data.NotesFromDays) && !data.FromDays {
 		return "", fmt.Errorf("queries: sealed episodes and notifications from summaries only with episodes from day summaries")
+	}
+	if data.SealedNotes && !(data.Sealed && data.NotesFromDays) {
+		return "", fmt.Errorf("queries: sealed notifications only with sealed episodes and notifications from summaries")
 	}
 	if data.Kept != "" && (!ValidIdentifier(data.Kept) || !data.FromDays) {
 		return "", fmt.Errorf("queries: kept episodes %q: not a table name, or not from day summaries", data.Kept)

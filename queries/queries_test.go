@@ -248,3 +248,22 @@ func TestSealReadersAreFoundByTheirFragments(t *testing.T) {
 		}
 	}
 }
+
+// Sealed counted notifications stand in for folding summaries, within the
+// sealed episodes' CTEs: a statement rendered to read them without either
+// would name a CTE it does not have, or fold notifications it never reads.
+func TestSealedNotesOnlyWithSealedEpisodesAndNotesFromDays(t *testing.T) {
+	s := newSet(t, "mydb")
+	for _, c := range []struct {
+		data Data
+		ok   bool
+	}{
+		{Data{FromDays: true, Sealed: true, NotesFromDays: true, SealedNotes: true}, true},
+		{Data{FromDays: true, NotesFromDays: true, SealedNotes: true}, false},
+		{Data{FromDays: true, Sealed: true, SealedNotes: true}, false},
+	} {
+		if _, err := s.Render("noise", c.data); (err == nil) != c.ok {
+			t.Errorf("noise rendered with %+v: error %v, want one: %v", c.data, err, !c.ok)
+		}
+	}
+}

@@ -14,7 +14,8 @@ import (
 // Seal is a generation of sealed episodes, stretches and muted time (see
 // the schema's sealed_episodes, sealed_stretches and sealed_muted): every
 // episode of the summaries' days before To summed up once, its
-// notifications counted with the HA dedup window DedupMillis, and every
+// notifications counted (and the counted ones' times kept) with the HA
+// dedup window DedupMillis, and every
 // inhibited stretch and every episode's muted time per day of the
 // poller's rows before To.
 type Seal struct {
@@ -29,6 +30,9 @@ type Seal struct {
 	Stretches bool
 	// Muted: the sealed muted time may be read, for the same reason.
 	Muted bool
+	// Notes: the sealed episodes' counted notifications may be read (the
+	// episodes may, and the seal was built with them).
+	Notes bool
 	// LastStart is the latest start among the sealed episodes (with
 	// Episodes only).
 	LastStart time.Time
@@ -52,6 +56,7 @@ func (s *Store) SealInUse(ctx context.Context) (Seal, error) {
 		Episodes  uint8  `json:"episodes_current"`
 		Stretches uint8  `json:"stretches_current"`
 		Muted     uint8  `json:"muted_current"`
+		Notes     uint8  `json:"notes_current"`
 	}
 	if err := json.Unmarshal(out, &row); err != nil {
 		return Seal{}, fmt.Errorf("store: reading the newest seal: %w", err)
@@ -64,7 +69,7 @@ func (s *Store) SealInUse(ctx context.Context) (Seal, error) {
 	if err != nil {
 		return Seal{}, fmt.Errorf("store: reading the newest seal: %w", err)
 	}
-	seal := Seal{ID: id, To: to, DedupMillis: row.DedupMS, Episodes: row.Episodes == 1, Stretches: row.Stretches == 1, Muted: row.Muted == 1}
+	seal := Seal{ID: id, To: to, DedupMillis: row.DedupMS, Episodes: row.Episodes == 1, Stretches: row.Stretches == 1, Muted: row.Muted == 1, Notes: row.Notes == 1}
 	if seal.Episodes {
 		if seal.LastStart, err = s.sealLastStart(ctx, id); err != nil {
 			return Seal{}, err
@@ -133,7 +138,7 @@ func (s *Store) SealEpisodes(ctx context.Context, now time.Time, dedup time.Dura
 	if err != nil {
 		return false, err
 	}
-	if newest.Episodes && newest.Stretches && newest.Muted && newest.To.Equal(to) && newest.DedupMillis == dedup.Milliseconds() {
+	if newest.Episodes && newest.Stretches && newest.Muted && newest.Notes && newest.To.Equal(to) && newest.DedupMillis == dedup.Milliseconds() {
 		return false, nil
 	}
 	params := map[string]string{"db": s.opts.Database, "sealed_to": to.Format(time.DateOnly)}

@@ -546,3 +546,7 @@ WHERE 1
   AND kind != 'resolved'
 GROUP BY source, fingerprint, sid, day
 SETTINGS optimize_aggregation_in_order = 1;
+
+ALTER TABLE alertlens.sealed_episodes_local ON CLUSTER main ADD COLUMN IF NOT EXISTS counted Array(Int64) CODEC(Delta, ZSTD(3));
+
+ALTER TABLE alertlens.episode_seals_local ON CLUSTER main ADD COLUMN IF NOT EXISTS notes UInt8;

@@ -524,3 +524,7 @@ WHERE 1
   AND kind != 'resolved'
 GROUP BY source, fingerprint, sid, day
 SETTINGS optimize_aggregation_in_order = 1;
+
+ALTER TABLE alertlens.sealed_episodes  ADD COLUMN IF NOT EXISTS counted Array(Int64) CODEC(Delta, ZSTD(3));
+
+ALTER TABLE alertlens.episode_seals  ADD COLUMN IF NOT EXISTS notes UInt8;
