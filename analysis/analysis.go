@@ -157,7 +157,7 @@ func (a *Analyzer) statement(ctx context.Context, name string, data queries.Data
 		Stretches: data.FromDays && a.sql.ReadsStretches(name),
 		Muted:     data.FromDays && a.sql.ReadsMuted(name),
 	}
-	want.Notes = want.Episodes && data.NotesFromDays && data.KeptNotes == ""
+	want.Notes = want.Episodes && data.NotesFromDays && data.HoursOnMinutes && data.KeptNotes == ""
 	if want != (sealReads{}) {
 		seal, reads := a.sealFor(ctx, params["scan_from"], want)
 		data.Sealed, data.SealedStretches, data.SealedMuted, data.SealedNotes = reads.Episodes, reads.Stretches, reads.Muted, reads.Notes

@@ -59,3 +59,35 @@ func TestBindIntervals(t *testing.T) {
 		})
 	}
 }
+
+// Working hours on whole minutes, by hand. Mon–Fri 09:00–18:00:
+//   - in UTC over Monday 2026-11-09: 09:00–18:00, on minutes;
+//   - the same from 10:00:07 to 12:00:00.5: the whole interval overlapping
+//     the window, whose ends play no part;
+//   - in Europe/Amsterdam on Monday 1930-06-02: the Netherlands kept
+//     Amsterdam time then, UTC+00:19:32 in summer (+00:20 from 1937), so
+//     09:00 local was 08:40:28 UTC: off the minute;
+//   - there on Monday 2026-11-09 (CET, UTC+1): 08:00–17:00 UTC, on minutes.
+func TestOnMinutes(t *testing.T) {
+	mon := time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)
+	ams := workhours.Default("Europe/Amsterdam")
+	old := time.Date(1930, 6, 2, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		spec     workhours.Spec
+		from, to time.Time
+		want     bool
+	}{
+		{"UTC", workhours.Default("UTC"), mon, mon.Add(24 * time.Hour), true},
+		{"a window off the minute", workhours.Default("UTC"), mon.Add(10*time.Hour + 7*time.Second), mon.Add(12*time.Hour + 500*time.Millisecond), true},
+		{"Amsterdam time in 1930", ams, old, old.Add(24 * time.Hour), false},
+		{"Amsterdam in 2026", ams, mon, mon.Add(24 * time.Hour), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := onMinutes(tc.spec, tc.from, tc.to)
+			if err != nil || got != tc.want {
+				t.Errorf("onMinutes = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+}

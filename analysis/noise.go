@@ -81,7 +81,34 @@ func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, 
 	// The summaries' deliveries name no receiver: only without
 	// per-receiver hours or a receiver filter.
 	data.NotesFromDays = len(a.opts.WorkingHours.Receivers) == 0 && len(com.Receivers) == 0
+	if data.NotesFromDays {
+		on, err := onMinutes(a.opts.WorkingHours.For(""), com.From, com.To)
+		if err != nil {
+			return nil, data, err
+		}
+		data.HoursOnMinutes = on
+	}
 	return params, data, bindIntervals(params, "wh", a.opts.WorkingHours, com.From, com.To)
+}
+
+// onMinutes says whether the working hours of spec overlapping [from, to)
+// start and end on whole minutes: then a notification's
+// minute says whether it came in them, which notifications read sealed
+// need (see queries.Data.SealedNotes). Schedules are set in minutes, but a
+// time zone's offset need not be (local mean time before standard time).
+func onMinutes(spec workhours.Spec, from, to time.Time) (bool, error) {
+	sc, err := spec.Parse("working_hours")
+	if err != nil {
+		return false, err
+	}
+	for _, iv := range sc.Intervals(from, to) {
+		for _, t := range []time.Time{iv.From, iv.To} {
+			if !t.Equal(t.Truncate(time.Minute)) {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }
 
 // noiseRows returns the limit loudest keys and how many keys there were.

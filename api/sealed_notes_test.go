@@ -11,9 +11,9 @@ import (
 )
 
 // Noise counts the notifications of sealed episodes from their sealed
-// counted times (the seal is made "on 2026-11-15": the days before
+// counted minutes (the seal is made "on 2026-11-15": the days before
 // 2026-11-01) exactly as it folds them from the day summaries, around the
-// window's start and the seal's end. All source prod, receiver team, the
+// window's start and end, inside their minutes, and the seal's end. All source prod, receiver team, the
 // 60 s dedup window, the default working hours (Mon–Fri 09:00–18:00 UTC).
 // W1 is 10-15 12:00 – 11-05 00:00, W2 10-15 12:00 – 10-20 10:30.
 //
@@ -106,6 +106,15 @@ func TestSealedNotificationsCountAsTheSummaries(t *testing.T) {
 			{"match=" + url.QueryEscape(`{alertname=~"B2|B3"}`) + "&" + w1,
 				answer("alertname", row("B2", 2, 1800, 0, 0), row("B3", 2, 345660, 0, 2))},
 			{"by=severity&" + w1, bySeverity(8+b5, 3+b5)},
+			// Windows starting or ending inside a minute of B1's counted
+			// notifications (10:00:05, 10:01:10; the HA copy 10:00:35):
+			// from 10:00:03 both are in it (1797 s of firing to 10:30),
+			// from 10:00:07 only 10:01:10 (1793 s); to 10:01:11 both are
+			// (from 09:00: 71 s), to 10:01:09 only the first (69 s).
+			{"from=2026-10-20T10:00:03Z&to=2026-10-20T10:30:00Z", answer("alertname", row("B1", 2, 1797, 0, 0))},
+			{"from=2026-10-20T10:00:07Z&to=2026-10-20T10:30:00Z", answer("alertname", row("B1", 1, 1793, 0, 0))},
+			{"from=2026-10-20T09:00:00Z&to=2026-10-20T10:01:11Z", answer("alertname", row("B1", 2, 71, 0, 0))},
+			{"from=2026-10-20T09:00:00Z&to=2026-10-20T10:01:09Z", answer("alertname", row("B1", 1, 69, 0, 0))},
 		} {
 			code, body := svc.Get(t, "/api/v1/noise?"+c.path)
 			if code != 200 {
@@ -123,30 +132,20 @@ func TestSealedNotificationsCountAsTheSummaries(t *testing.T) {
 	if err != nil || !s.Episodes || !s.Notes {
 		t.Fatalf("seal in use: %+v, %v; want its episodes and counted notifications current", s, err)
 	}
-	// B1's counted times, in milliseconds: 10:00:05, 10:01:10, 11:00:05 on
-	// 10-20 (1792490405000 is 2026-10-20 10:00:05 UTC).
-	at := func(hms string) int64 {
-		tm, err := time.Parse(time.DateTime, "2026-10-20 "+hms)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tm.UnixMilli()
-	}
-	if at("10:00:05") != 1792490405000 {
-		t.Fatalf("10-20 10:00:05 is %d ms, want 1792490405000", at("10:00:05"))
-	}
-	cond := fmt.Sprintf("seal = %d AND fingerprint = 'b1b1b1b1b1b1b1b1' AND counted = [%d, %d, %d]", s.ID, at("10:00:05"), at("10:01:10"), at("11:00:05"))
+	// B1's counted minutes as steps: 10:00 (0 from its start minute,
+	// 10:00), 10:01 (1 more), 11:00 (59 more).
+	cond := fmt.Sprintf("seal = %d AND fingerprint = 'b1b1b1b1b1b1b1b1' AND counted_minutes = [0, 1, 59]", s.ID)
 	if n := svc.Count(t, "sealed_episodes", cond); n != 1 {
-		t.Errorf("B1's sealed counted notifications: %d rows with %s, want 1", n, cond)
+		t.Errorf("B1's sealed counted minutes: %d rows with %s, want 1", n, cond)
 	}
 	check("sealed", 2)
 
 	// The answers above come from the seal: a third notification written
-	// into B5's sealed row (Sat 03:02:00, out of hours) shows in them.
+	// into B5's sealed row (its minutes 03:00 and 03:04, steps 0 and 4;
+	// with Sat 03:02, out of hours, between them: 0, 2, 2) shows in them.
 	// (Not with episodes built from the raw rows: those never read a seal.)
-	if err := svc.Store.Exec(t.Context(), `ALTER TABLE {{db}}.sealed_episodes
-		UPDATE counted = arraySort(arrayPushBack(counted, toUnixTimestamp64Milli(toDateTime64('2026-10-24 03:02:00', 3, 'UTC'))))
-		WHERE fingerprint = 'b5b5b5b5b5b5b5b5' SETTINGS mutations_sync = 2`); err != nil {
+	if err := svc.Store.Exec(t.Context(), `ALTER TABLE {{db}}.sealed_episodes UPDATE counted_minutes = [0, 2, 2]
+		WHERE fingerprint = 'b5b5b5b5b5b5b5b5' AND counted_minutes = [0, 4] SETTINGS mutations_sync = 2`); err != nil {
 		t.Fatal(err)
 	}
 	b5 := 3

@@ -265,15 +265,20 @@ eps AS (
 -- counts twice). An alert's name is its alertname label, as in its raw
 -- rows' alertname column.
 --
--- With .SealedNotes, an episode of the seal whose deliveries all come
--- from lower on (its earliest counted one does: the earliest delivery
--- always counts) and that has no summaries the seal left out (not in
--- unsealed) is read from its sealed row: its fold there started at its
--- first delivery, as the fold here would, and a delivery counts by the
--- deliveries before it only, so the counted ones before upper are the
--- same. The seal's other episodes are folded from their summaries as
--- before: those in unsealed, and those with a counted delivery before
--- lower and summaries from lower's day on (which may have deliveries
+-- With .SealedNotes, an episode of the seal is read from its sealed row
+-- (its counted notifications' minutes, see episodes_seal.sql) when its
+-- deliveries all come after lower's minute (its earliest counted one
+-- does: the earliest delivery always counts), none of its counted ones
+-- falls in upper's minute, and it has no summaries the seal left out (not
+-- in unsealed): its fold there started at its first delivery, as the fold
+-- here would, a delivery counts by the deliveries before it only, and a
+-- minute other than lower's and upper's lies wholly inside the window or
+-- outside it. Each is then received at the start of its minute, which
+-- working hours starting and ending on whole minutes count alike (the
+-- caller sets SealedNotes only then). The seal's other episodes are folded
+-- from their summaries as before: those in unsealed, those with a counted
+-- delivery in upper's minute, and those with one at or before lower's
+-- minute and summaries from lower's day on (which may have deliveries
 -- after lower whose fold here starts at lower - lookback). A sealed
 -- episode whose deliveries all come before lower has none here either.
 -- (Noise over 90 days at a big Alertmanager's scale, its notifications
@@ -295,9 +300,15 @@ eps AS (
 {{- if .SealedNotes}}
               AND (day >= {sealed_to:Date} OR (source, fingerprint, starts_at) IN unsealed
                    OR (source, fingerprint, starts_at) IN (
-                       SELECT source, fingerprint, starts_at FROM {{db}}.sealed_episodes
-                       WHERE seal = {seal:UInt64} AND last_day >= toDate({ {{- .Lower -}} :DateTime64(3, 'UTC')}) AND {{template "source"}}
-                         AND notEmpty(counted) AND counted[1] < toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')})))
+                       SELECT source, fingerprint, starts_at
+                       FROM (
+                           SELECT source, fingerprint, starts_at, last_day, {{template "sealed_minutes"}} AS mins
+                           FROM {{db}}.sealed_episodes
+                           WHERE seal = {seal:UInt64} AND first_day <= toDate({ {{- .Upper -}} :DateTime64(3, 'UTC')}) AND {{template "source"}}
+                             AND notEmpty(counted_minutes)
+                       )
+                       WHERE (mins[1] <= {{template "minute_of" .Lower}} AND last_day >= toDate({ {{- .Lower -}} :DateTime64(3, 'UTC')}))
+                          OR has(mins, {{template "minute_of" .Upper}})))
 {{- end}}
             GROUP BY source, fingerprint, starts_at
         )
@@ -305,17 +316,20 @@ eps AS (
         WHERE ms >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')})
 {{- if .SealedNotes}}
         UNION ALL
-        SELECT source, fingerprint, first_alertname AS alertname, ms
-        FROM {{db}}.sealed_episodes
-        ARRAY JOIN counted AS ms
-        WHERE seal = {seal:UInt64} AND first_day <= toDate({ {{- .Upper -}} :DateTime64(3, 'UTC')}) AND last_day >= toDate({ {{- .Lower -}} :DateTime64(3, 'UTC')})
-          AND {{template "source"}}
+        SELECT source, fingerprint, first_alertname AS alertname, m * 60000 AS ms
+        FROM (
+            SELECT source, fingerprint, starts_at, first_alertname, {{template "sealed_minutes"}} AS mins
+            FROM {{db}}.sealed_episodes
+            WHERE seal = {seal:UInt64} AND first_day <= toDate({ {{- .Upper -}} :DateTime64(3, 'UTC')}) AND last_day >= toDate({ {{- .Lower -}} :DateTime64(3, 'UTC')})
+              AND {{template "source"}} AND notEmpty(counted_minutes)
 {{- if ne .Match "1"}}
-          AND (source, fingerprint) IN (SELECT source, fingerprint FROM labelled)
+              AND (source, fingerprint) IN (SELECT source, fingerprint FROM labelled)
 {{- end}}
-          AND counted[1] >= toUnixTimestamp64Milli({ {{- .Lower -}} :DateTime64(3, 'UTC')})
+        )
+        ARRAY JOIN mins AS m
+        WHERE mins[1] > {{template "minute_of" .Lower}} AND NOT has(mins, {{template "minute_of" .Upper}})
+          AND m < {{template "minute_of" .Upper}}
           AND (source, fingerprint, starts_at) NOT IN unsealed
-          AND ms < toUnixTimestamp64Milli({ {{- .Upper -}} :DateTime64(3, 'UTC')})
 {{- end}}
     ) AS d
 {{- if .ByLabel}}
@@ -339,6 +353,15 @@ eps AS (
                              (toUInt128(0), toUInt64(0), CAST([], 'Array(UInt128)'))).3{{end}}
 
 {{define "delivery_ms"}}toInt64(bitXor(toUInt64(bitAnd({{.}}, 18446744073709551615)), 9223372036854775808)){{end}}
+
+-- The minute (since 1970-01-01 00:00 UTC, rounded down) of a DateTime64
+-- parameter, given its name; "ms_minute" that of milliseconds since then.
+{{define "minute_of"}}{{template "ms_minute" (print "toUnixTimestamp64Milli({" . ":DateTime64(3, 'UTC')})")}}{{end}}
+{{define "ms_minute"}}toInt64(floor({{.}} / 60000)){{end}}
+
+-- A sealed episode's counted notifications' minutes (see "ms_minute"),
+-- from its steps (counted_minutes, written by episodes_seal.sql).
+{{define "sealed_minutes"}}arrayMap(g -> g + {{template "ms_minute" "toUnixTimestamp64Milli(starts_at)"}}, arrayCumSum(counted_minutes)){{end}}
 
 -- Whether the delivery x (see "delivery") counts, in a fold over an
 -- episode's deliveries in order whose accumulator holds the last delivery

@@ -93,10 +93,17 @@ type Data struct {
 	// before {sealed_to}, at a midnight (the sealed sums are per day).
 	SealedMuted bool
 	// SealedNotes (with Sealed) has "day_deliveries" read the counted
-	// notifications of the sealed episodes whose deliveries all come from
-	// its Lower on from their sealed rows (sealed_episodes' counted, in a
-	// seal that has them) instead of folding their summaries again.
+	// notifications of the sealed episodes whose deliveries all fall
+	// inside its window, past its first and last minute, from their sealed
+	// rows (sealed_episodes' counted_minutes, in a seal that has them)
+	// instead of folding their summaries again. Each is then received at
+	// the start of its minute: only for a statement whose hours start and
+	// end on whole minutes (HoursOnMinutes).
 	SealedNotes bool
+	// HoursOnMinutes: the working hours a statement binds start and end on
+	// whole minutes, so that a notification's minute says whether it came
+	// in them.
+	HoursOnMinutes bool
 	// OnCycles, in the inhibited stretches, reads only the alerts in
 	// {fingerprints}: those the caller found on a cycle of the pairs the
 	// poller's rows name (inhibition_pairs.sql), where any loop lies.
@@ -385,8 +392,8 @@ func (s *Set) Render(name string, data Data) (string, error) {
 	if (data.Sealed || data.NotesFromDays) && !data.FromDays {
 		return "", fmt.Errorf("queries: sealed episodes and notifications from summaries only with episodes from day summaries")
 	}
-	if data.SealedNotes && !(data.Sealed && data.NotesFromDays) {
-		return "", fmt.Errorf("queries: sealed notifications only with sealed episodes and notifications from summaries")
+	if data.SealedNotes && !(data.Sealed && data.NotesFromDays && data.HoursOnMinutes) {
+		return "", fmt.Errorf("queries: sealed notifications only with sealed episodes, notifications from summaries and hours on whole minutes")
 	}
 	if data.Kept != "" && (!ValidIdentifier(data.Kept) || !data.FromDays) {
 		return "", fmt.Errorf("queries: kept episodes %q: not a table name, or not from day summaries", data.Kept)

@@ -250,17 +250,21 @@ func TestSealReadersAreFoundByTheirFragments(t *testing.T) {
 }
 
 // Sealed counted notifications stand in for folding summaries, within the
-// sealed episodes' CTEs: a statement rendered to read them without either
-// would name a CTE it does not have, or fold notifications it never reads.
+// sealed episodes' CTEs, to the minute: a statement rendered to read them
+// without sealed episodes would name a CTE it does not have, without
+// notifications from summaries fold notifications it never reads, and
+// with hours off whole minutes count a notification in or out of them
+// wrongly.
 func TestSealedNotesOnlyWithSealedEpisodesAndNotesFromDays(t *testing.T) {
 	s := newSet(t, "mydb")
 	for _, c := range []struct {
 		data Data
 		ok   bool
 	}{
-		{Data{FromDays: true, Sealed: true, NotesFromDays: true, SealedNotes: true}, true},
-		{Data{FromDays: true, NotesFromDays: true, SealedNotes: true}, false},
-		{Data{FromDays: true, Sealed: true, SealedNotes: true}, false},
+		{Data{FromDays: true, Sealed: true, NotesFromDays: true, HoursOnMinutes: true, SealedNotes: true}, true},
+		{Data{FromDays: true, NotesFromDays: true, HoursOnMinutes: true, SealedNotes: true}, false},
+		{Data{FromDays: true, Sealed: true, HoursOnMinutes: true, SealedNotes: true}, false},
+		{Data{FromDays: true, Sealed: true, NotesFromDays: true, SealedNotes: true}, false},
 	} {
 		if _, err := s.Render("noise", c.data); (err == nil) != c.ok {
 			t.Errorf("noise rendered with %+v: error %v, want one: %v", c.data, err, !c.ok)

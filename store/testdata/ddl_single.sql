@@ -525,6 +525,8 @@ WHERE 1
 GROUP BY source, fingerprint, sid, day
 SETTINGS optimize_aggregation_in_order = 1;
 
-ALTER TABLE alertlens.sealed_episodes  ADD COLUMN IF NOT EXISTS counted Array(Int64) CODEC(Delta, ZSTD(3));
+ALTER TABLE alertlens.sealed_episodes  ADD COLUMN IF NOT EXISTS counted_minutes Array(Int32) CODEC(T64, ZSTD(3));
 
 ALTER TABLE alertlens.episode_seals  ADD COLUMN IF NOT EXISTS notes UInt8;
+
+ALTER TABLE alertlens.alert_labels  MODIFY COLUMN labels CODEC(ZSTD(12));
