@@ -92,10 +92,10 @@ func (a *Analyzer) noiseParams(com Common, by string, short, age time.Duration, 
 }
 
 // onMinutes says whether the working hours of spec overlapping [from, to)
-// start and end on whole minutes: then a notification's
-// minute says whether it came in them, which notifications read sealed
-// need (see queries.Data.SealedNotes). Schedules are set in minutes, but a
-// time zone's offset need not be (local mean time before standard time).
+// start and end on whole minutes: then a notification's minute says
+// whether it came in them, which notifications read sealed need (see
+// queries.Data.SealedNotes). Schedules are set in minutes, but a time
+// zone's offset need not be (local mean time before standard time).
 func onMinutes(spec workhours.Spec, from, to time.Time) (bool, error) {
 	sc, err := spec.Parse("working_hours")
 	if err != nil {

@@ -13,9 +13,10 @@ import (
 // Noise counts the notifications of sealed episodes from their sealed
 // counted minutes (the seal is made "on 2026-11-15": the days before
 // 2026-11-01) exactly as it folds them from the day summaries, around the
-// window's start and end, inside their minutes, and the seal's end. All source prod, receiver team, the
-// 60 s dedup window, the default working hours (Mon–Fri 09:00–18:00 UTC).
-// W1 is 10-15 12:00 – 11-05 00:00, W2 10-15 12:00 – 10-20 10:30.
+// window's start and end, inside their minutes, and the seal's end. All
+// source prod, receiver team, the 60 s dedup window, the default working
+// hours (Mon–Fri 09:00–18:00 UTC). W1 is 10-15 12:00 – 11-05 00:00, W2
+// 10-15 12:00 – 10-20 10:30.
 //
 //	B1 Tue 10-20, startsAt 10:00: firing 10:00:05, an HA copy 10:00:35 (30 s:
 //	   not counted), again 10:01:10 (65 s after the one that counted),
@@ -154,7 +155,7 @@ func TestSealedNotificationsCountAsTheSummaries(t *testing.T) {
 	}
 	check("B5's sealed row written into", b5)
 
-	// A seal made before the counted times were sealed has none (its
+	// A seal made before the counted minutes were sealed has none (its
 	// column empty): noise folds the summaries, and the next run seals
 	// again.
 	if err := svc.Store.Exec(t.Context(), "ALTER TABLE {{db}}.episode_seals UPDATE notes = 0 WHERE 1 SETTINGS mutations_sync = 2"); err != nil {

@@ -281,8 +281,8 @@ eps AS (
 -- minute and summaries from lower's day on (which may have deliveries
 -- after lower whose fold here starts at lower - lookback). A sealed
 -- episode whose deliveries all come before lower has none here either.
--- (Noise over 90 days at a big Alertmanager's scale, its notifications
--- alone: 1.6-1.7 s against 4.8-5.8 s.)
+-- (Noise over 90 days at a big Alertmanager's scale: 4.2-4.5 s against
+-- 7.3-9.0 s.)
 {{define "day_deliveries"}}(
     SELECT d.source AS source, '' AS receiver,{{if .ByLabel}} l.labels[{by:String}] AS label,{{else}} d.alertname AS alertname,{{end}}
            fromUnixTimestamp64Milli(d.ms, 'UTC') AS received_at

@@ -7,13 +7,12 @@
 -- notifications counted, in order, as steps: the first from the minute
 -- the episode started in, each next from the one before (small numbers
 -- that repeat; "sealed_minutes" adds them up again), for noise (see
--- "day_deliveries"). The
--- alerts whose fingerprint is in [{lo}, {hi}) ('' bounds nothing), so
--- that a seal is built in slices the table's index finds, each within a
--- read's memory: the year of a big Alertmanager (19 million episodes) at
--- once needed more than 2 GiB, also aggregated in the table's order (each
--- month's part is a stream of its own, and the streams are joined in
--- memory).
+-- "day_deliveries"). The alerts whose fingerprint is in [{lo}, {hi}) (''
+-- bounds nothing), so that a seal is built in slices the table's index
+-- finds, each within a read's memory: the year of a big Alertmanager (19
+-- million episodes) at once needed more than 2 GiB, also aggregated in
+-- the table's order (each month's part is a stream of its own, and the
+-- streams are joined in memory).
 -- (A generation is a partition per month: a store keeping more than 100
 -- months would exceed the engine's default limit of partitions one insert
 -- may write, which the seal lifts.)

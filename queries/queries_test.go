@@ -255,7 +255,7 @@ func TestSealReadersAreFoundByTheirFragments(t *testing.T) {
 // notifications from summaries fold notifications it never reads, and
 // with hours off whole minutes count a notification in or out of them
 // wrongly.
-func TestSealedNotesOnlyWithSealedEpisodesAndNotesFromDays(t *testing.T) {
+func TestSealedNotesOnlyWithSealedEpisodesSummariesAndMinutes(t *testing.T) {
 	s := newSet(t, "mydb")
 	for _, c := range []struct {
 		data Data
