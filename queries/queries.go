@@ -392,7 +392,7 @@ func (s *Set) Render(name string, data Data) (string, error) {
 	if (data.Sealed || data.NotesFromDays) && !data.FromDays {
 		return "", fmt.Errorf("queries: sealed episodes and notifications from summaries only with episodes from day summaries")
 	}
-	if data.SealedNotes && !(data.Sealed && data.NotesFromDays && data.HoursOnMinutes) {
+	if data.SealedNotes && (!data.Sealed || !data.NotesFromDays || !data.HoursOnMinutes) {
 		return "", fmt.Errorf("queries: sealed notifications only with sealed episodes, notifications from summaries and hours on whole minutes")
 	}
 	if data.Kept != "" && (!ValidIdentifier(data.Kept) || !data.FromDays) {
