@@ -86,23 +86,6 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 	return n, nil
 }
 
-// dayTable is a table the engine's views fill per day from a data
-// table's rows: what InsertMissing writes again for a batch of that table.
-type dayTable struct {
-	from   []string // the data tables whose rows it is written from
-	into   string
-	render func(*queries.Set, queries.DaySummaries) (string, error)
-}
-
-// dayTables are every table the views fill per day: the episodes' day
-// summaries, and from the poller's rows the inhibition pairs and each
-// alert's latest silenced time per silence.
-var dayTables = []dayTable{
-	{queries.DaySummaryTables, TableEpisodeDays, (*queries.Set).DaySummaries},
-	{[]string{TableAlertStates}, TableInhibitionPairs, (*queries.Set).DayPairs},
-	{[]string{TableAlertStates}, TableSilencePairs, (*queries.Set).DaySilences},
-}
-
 // writeDaysAgain writes again, into every table the views fill per day
 // from table's rows, the days of the alerts of a batch some of whose rows
 // were stored already: the views' parts land apart from the raw rows'

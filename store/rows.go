@@ -7,6 +7,8 @@ import (
 	"maps"
 	"sort"
 	"time"
+
+	"github.com/alertlens/alertlens/queries"
 )
 
 // Table names: the contract's, and the only ones Insert accepts.
@@ -263,6 +265,27 @@ var derivedTables = map[string]tableInfo{
 	// (sharded by the target: its pairs live where its poller rows do)
 	TableInhibitionPairs: {timeCol: "day + 1", keyCol: "target"},
 	TableSilencePairs:    {timeCol: "day + 1", keyCol: "fingerprint"},
+}
+
+// dayTable is a table the engine's views fill per day from a data
+// table's rows, with the SELECT they run (from the queries package, whose
+// reads merge what it writes): what the schema's views and backfills name
+// by the template function fn, and what InsertMissing writes again for a
+// batch of a data table it is written from.
+type dayTable struct {
+	fn     string   // the schema template's function
+	from   []string // the data tables whose rows it is written from
+	into   string
+	render func(*queries.Set, queries.DaySummaries) (string, error)
+}
+
+// dayTables are every table the views fill per day: the episodes' day
+// summaries, and from the poller's rows the inhibition pairs and each
+// alert's latest silenced time per silence.
+var dayTables = []dayTable{
+	{"summaries", queries.DaySummaryTables, TableEpisodeDays, (*queries.Set).DaySummaries},
+	{"pairs", []string{TableAlertStates}, TableInhibitionPairs, (*queries.Set).DayPairs},
+	{"silences", []string{TableAlertStates}, TableSilencePairs, (*queries.Set).DaySilences},
 }
 
 // allTables is tables and derivedTables in one map: what the DDL and the

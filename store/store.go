@@ -233,21 +233,6 @@ func (o Options) Render(text string) (string, error) {
 	if o.Cluster != "" {
 		onCluster = "ON CLUSTER " + o.Cluster
 	}
-	var sqlSet *queries.Set // parsed for the first migration that asks
-	// day renders, for the views, backfills and recoveries, a SELECT the
-	// queries package shares with the reads (which merge what it writes).
-	day := func(render func(*queries.Set, queries.DaySummaries) (string, error)) func(string) (string, error) {
-		return func(table string) (string, error) {
-			if sqlSet == nil {
-				set, err := queries.NewSet(o.Database)
-				if err != nil {
-					return "", err
-				}
-				sqlSet = set
-			}
-			return render(sqlSet, queries.DaySummaries{Table: table, From: local(table)})
-		}
-	}
 	funcs := template.FuncMap{
 		"local":     local,
 		"onCluster": func() string { return onCluster },
@@ -263,12 +248,6 @@ func (o Options) Render(text string) (string, error) {
 			}
 			return "Replicated" + name + "(" + zk + ")"
 		},
-		// A table's rows summed up per episode and day, the pairs its
-		// poller rows name per day, and when they last name each silence
-		// per day.
-		"summaries": day((*queries.Set).DaySummaries),
-		"pairs":     day((*queries.Set).DayPairs),
-		"silences":  day((*queries.Set).DaySilences),
 		"ttl": func(col string) string {
 			return fmt.Sprintf("TTL toDateTime(%s) + toIntervalSecond(%d)", col, int64(o.Retention.Seconds()))
 		},
@@ -283,6 +262,21 @@ func (o Options) Render(text string) (string, error) {
 			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s %s AS %s ENGINE = Distributed(%s, %s, %s_local, %s);",
 				q(table), onCluster, local(table), o.Cluster, o.Database, table, dt.shardKey()), nil
 		},
+	}
+	// Each per-day table's SELECT over a table's rows, for its view and
+	// backfill (see dayTables).
+	var sqlSet *queries.Set // parsed for the first migration that asks
+	for _, d := range dayTables {
+		funcs[d.fn] = func(table string) (string, error) {
+			if sqlSet == nil {
+				set, err := queries.NewSet(o.Database)
+				if err != nil {
+					return "", err
+				}
+				sqlSet = set
+			}
+			return d.render(sqlSet, queries.DaySummaries{Table: table, From: local(table)})
+		}
 	}
 	t, err := template.New("schema").Funcs(funcs).Option("missingkey=error").Parse(text)
 	if err != nil {
