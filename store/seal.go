@@ -14,10 +14,9 @@ import (
 // Seal is a generation of sealed episodes, stretches and muted time (see
 // the schema's sealed_episodes, sealed_stretches and sealed_muted): every
 // episode of the summaries' days before To summed up once, its
-// notifications counted (and the counted ones' times kept) with the HA
-// dedup window DedupMillis, and every
-// inhibited stretch and every episode's muted time per day of the
-// poller's rows before To.
+// notifications counted (and the minutes of the counted ones kept) with
+// the HA dedup window DedupMillis, and every inhibited stretch and every
+// episode's muted time per day of the poller's rows before To.
 type Seal struct {
 	ID          uint64
 	To          time.Time // a UTC midnight, the first of a month

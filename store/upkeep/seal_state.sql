@@ -7,8 +7,8 @@
 -- those months number what they did when it was built: rows there are
 -- only added (a late row) or dropped (retention), never merged away. Its
 -- muted time (sealed_muted) likewise, in a seal that has it. Its counted
--- notifications (sealed_episodes' counted) with its episodes, in a seal
--- that has them.
+-- notifications' minutes (sealed_episodes' counted_minutes) with its
+-- episodes, in a seal that has them.
 WITH newest AS (
     SELECT seal, sealed_to, dedup_ms, parts, state_rows, muted, notes FROM {{local "episode_seals"}} ORDER BY seal DESC LIMIT 1
 )
