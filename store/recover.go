@@ -96,6 +96,10 @@ func (s *Store) InsertMissing(ctx context.Context, table string, rows []byte) (i
 // adds nothing wrong to what was there: summaries are idempotent, a pair
 // named twice is the same pair, a day's latest taken twice the same.
 func (s *Store) writeDaysAgain(ctx context.Context, table string, batch decodedBatch) error {
+	params := map[string]string{
+		"from": batch.from.UTC().Format(TimeLayout), "to": batch.to.UTC().Format(TimeLayout),
+		"keys": queries.StringArray(batch.keys),
+	}
 	for _, d := range dayTables {
 		if !slices.Contains(d.from, table) {
 			continue
@@ -104,7 +108,7 @@ func (s *Store) writeDaysAgain(ctx context.Context, table string, batch decodedB
 		if err != nil {
 			return err
 		}
-		if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+d.into+"\n"+sel, batch.params()); err != nil {
+		if err := s.b.Write(ctx, "INSERT INTO "+s.opts.Database+"."+d.into+"\n"+sel, params); err != nil {
 			return fmt.Errorf("store: writing the days of %s into %s again: %w", table, d.into, err)
 		}
 	}
@@ -126,15 +130,6 @@ type decodedBatch struct {
 	rows     []batchRow
 	from, to Time
 	keys     []string
-}
-
-// params bind the batch's time range and keys ("batch" rows of the day
-// fragments).
-func (b decodedBatch) params() map[string]string {
-	return map[string]string{
-		"from": b.from.UTC().Format(TimeLayout), "to": b.to.UTC().Format(TimeLayout),
-		"keys": queries.StringArray(b.keys),
-	}
 }
 
 // decodeBatch reads JSONEachRow rows of a table: each row in canonical form
